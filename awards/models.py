@@ -1,0 +1,251 @@
+"""Award types, named as they were conferred, and the awards granted."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from utilities.models import CitedModel, RegistryModel
+from utilities.partial_dates import (
+    partial_date_constraints,
+    partial_date_fields,
+    validate_partial_date,
+)
+
+from .choices import AwardLevel, RecipientKind
+
+
+class AwardType(RegistryModel):
+    """An award as it was named when conferred (CPAFFC renamed its awards in 2024; a renamed
+    award is a new type pointing back to its predecessor)."""
+
+    name_zh = models.CharField(
+        verbose_name=_("中文名称"),
+        max_length=200,
+        unique=True,
+    )
+    name_en = models.CharField(
+        verbose_name=_("英文名称"),
+        max_length=300,
+        blank=True,
+    )
+    conferred_by_zh = models.CharField(
+        verbose_name=_("颁发机构"),
+        max_length=200,
+        blank=True,
+    )
+    conferred_by_en = models.CharField(
+        verbose_name=_("颁发机构（英文）"),
+        max_length=300,
+        blank=True,
+    )
+    level = models.CharField(
+        verbose_name=_("级别"),
+        max_length=20,
+        choices=AwardLevel.choices,
+    )
+    predecessor = models.ForeignKey(
+        to="awards.AwardType",
+        on_delete=models.PROTECT,
+        related_name="successors",
+        verbose_name=_("曾用名"),
+        null=True,
+        blank=True,
+    )
+    notes = models.TextField(
+        verbose_name=_("说明"),
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "name_zh"]
+        verbose_name = _("奖项类型")
+        verbose_name_plural = _("奖项类型")
+
+    def __str__(self):
+        return self.display_name()
+
+    def display_name(self, language=None):
+        language = (language or get_language() or "zh-hans").lower()
+        if language.startswith("zh") or not self.name_en:
+            return self.name_zh
+        return self.name_en
+
+
+# Which recipient column each kind of recipient uses; every other one must stay empty.
+RECIPIENT_FIELDS = {
+    RecipientKind.PLACE: "place",
+    RecipientKind.PAIR: "relationship",
+    RecipientKind.INDIVIDUAL: "person_name",
+    RecipientKind.GROUP: "person_count",
+}
+EMPTY = {
+    "place": Q(place__isnull=True),
+    "relationship": Q(relationship__isnull=True),
+    "person_name": Q(person_name=""),
+    "person_count": Q(person_count__isnull=True),
+}
+
+
+def _one_recipient_condition():
+    condition = Q()
+    for kind, field in RECIPIENT_FIELDS.items():
+        clause = Q(recipient_kind=kind) & ~EMPTY[field]
+        for other, empty in EMPTY.items():
+            if other != field:
+                clause &= empty
+        if kind != RecipientKind.GROUP:
+            clause &= Q(country_count__isnull=True)
+        condition |= clause
+    return condition
+
+
+class AwardQuerySet(models.QuerySet):
+    def in_office(self, place):
+        from cities.models import Place
+
+        return self.filter(chinese_place__in=Place.objects.within(place))
+
+
+class Award(CitedModel):
+    """An award granted to exactly one kind of recipient: a place (Mannheim, 2016), a pair
+    of partners (Zhenjiang and Tempe, 2013), a named person, or a number of people when a
+    report gives only a count ("19个国家的154位外国专家")."""
+
+    award_type = models.ForeignKey(
+        to="awards.AwardType",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("奖项"),
+    )
+    chinese_place = models.ForeignKey(
+        to="cities.Place",
+        on_delete=models.PROTECT,
+        related_name="recorded_awards",
+        verbose_name=_("中方城市"),
+        help_text=_("记录该奖项的中国城市（外办）。"),
+    )
+    recipient_kind = models.CharField(
+        verbose_name=_("获奖者类型"),
+        max_length=20,
+        choices=RecipientKind.choices,
+    )
+    place = models.ForeignKey(
+        to="cities.Place",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("获奖地方"),
+        null=True,
+        blank=True,
+    )
+    relationship = models.ForeignKey(
+        to="cities.Relationship",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("获奖友好关系"),
+        null=True,
+        blank=True,
+    )
+    person_name = models.CharField(
+        verbose_name=_("获奖人"),
+        max_length=200,
+        blank=True,
+    )
+    person_count = models.PositiveIntegerField(
+        verbose_name=_("获奖人数"),
+        null=True,
+        blank=True,
+    )
+    country_count = models.PositiveIntegerField(
+        verbose_name=_("来自国家数"),
+        null=True,
+        blank=True,
+    )
+    conferred_year, conferred_month, conferred_day = partial_date_fields(_("授予（年）"))
+    notes = models.TextField(
+        verbose_name=_("说明"),
+        blank=True,
+    )
+    citations = models.ManyToManyField(
+        to="sources.Citation",
+        related_name="awards",
+        verbose_name=_("引文"),
+        blank=True,
+    )
+
+    objects = AwardQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[citations])
+
+    class Meta:
+        ordering = ["conferred_year", "conferred_month", "conferred_day", "pk"]
+        verbose_name = _("获奖")
+        verbose_name_plural = _("获奖")
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_recipient_condition(),
+                name="%(app_label)s_%(class)s_exactly_one_recipient",
+                violation_error_message=_("奖项须有且只有一种获奖者。"),
+            ),
+            *partial_date_constraints("conferred"),
+        ]
+
+    def __str__(self):
+        return f"{self.award_type} – {self.recipient_display()}"
+
+    def recipient_display(self, language=None):
+        language = (language or get_language() or "zh-hans").lower()
+        if self.recipient_kind == RecipientKind.PLACE and self.place_id:
+            return self.place.display_name(language)
+        if self.recipient_kind == RecipientKind.PAIR and self.relationship_id:
+            return str(self.relationship)
+        if self.recipient_kind == RecipientKind.INDIVIDUAL:
+            return self.person_name
+        if self.person_count is not None:
+            if language.startswith("zh"):
+                countries = f"{self.country_count}个国家的" if self.country_count else ""
+                return f"{countries}{self.person_count}人"
+            countries = f" from {self.country_count} countries" if self.country_count else ""
+            return f"{self.person_count} people{countries}"
+        return ""
+
+    @property
+    def conferred(self):
+        return self.partial_date("conferred")
+
+    @property
+    def office_place(self):
+        return self.chinese_place
+
+    def clean(self):
+        try:
+            validate_partial_date(self, "conferred")
+        except ValidationError as error:
+            errors = dict(error.message_dict)
+        else:
+            errors = {}
+        values = {
+            "place": self.place_id,
+            "relationship": self.relationship_id,
+            "person_name": self.person_name or None,
+            "person_count": self.person_count,
+        }
+        if self.recipient_kind in RECIPIENT_FIELDS:
+            needed = RECIPIENT_FIELDS[RecipientKind(self.recipient_kind)]
+            if values[needed] is None:
+                errors[needed] = _("请填写获奖者（%(kind)s）。") % {
+                    "kind": self.get_recipient_kind_display()
+                }
+            for field, value in values.items():
+                if field != needed and value is not None:
+                    errors[field] = _("获奖者只能是一种：请清空此项。")
+            if self.country_count is not None and self.recipient_kind != RecipientKind.GROUP:
+                errors["country_count"] = _("国家数只用于多人获奖。")
+        if self.chinese_place_id and not self.chinese_place.is_chinese:
+            errors["chinese_place"] = _("中方城市须在中国。")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,60 @@
+"""Choices for places and relationships, with Chinese labels (English through the locale)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlaceLevel(models.TextChoices):
+    PROVINCE = "province", _("省/州/大区")
+    PREFECTURE_CITY = "prefecture_city", _("地级市")
+    CITY = "city", _("市")
+    METROPOLITAN_CITY = "metropolitan_city", _("广域市")
+    DEPARTMENT = "department", _("省（法国、意大利等）")
+    COUNTY = "county", _("县")
+    COUNTY_CITY = "county_city", _("县级市")
+    DISTRICT = "district", _("区")
+    DEVELOPMENT_ZONE = "development_zone", _("开发区")
+    AUTHORITY = "authority", _("特区/管理局")
+    REGION = "region", _("地区")
+
+
+class RelationshipKind(models.TextChoices):
+    """One kind per tier; the report's own wording is kept on the relationship."""
+
+    SISTER = "sister", _("友好城市")
+    FRIENDLY = "friendly", _("友好交流城市")
+
+
+class Stage(models.TextChoices):
+    """The life of a relationship, in order."""
+
+    INTENT = "intent", _("意向/备忘录")
+    AGREEMENT = "agreement", _("签署协议")
+    ACTIVE = "active", _("存续")
+    ENDED = "ended", _("终止")
+
+
+STAGE_ORDER = {Stage.INTENT: 0, Stage.AGREEMENT: 1, Stage.ACTIVE: 2, Stage.ENDED: 3}
+
+
+class HoldingLevel(models.TextChoices):
+    """Who holds the relationship on the Chinese side."""
+
+    PROVINCIAL = "provincial", _("省级")
+    MUNICIPAL = "municipal", _("市级")
+    COUNTY = "county", _("县级")
+    DISTRICT = "district", _("区级")
+    ZONE = "zone", _("开发区级")
+
+
+class FigureMetric(models.TextChoices):
+    """What a total stated in a report counts."""
+
+    PARTNERS = "partners", _("友城与友好交流城市总数")
+    SISTER_CITIES = "sister_cities", _("友好城市")
+    FRIENDLY_CITIES = "friendly_cities", _("友好交流（合作）城市")
+    COUNTRIES = "countries", _("国家")
+    INTENTS = "intents", _("意向书/备忘录")
+    MUNICIPAL_SISTER_CITIES = "municipal_sister_cities", _("市级友好城市")
+    COUNTY_SISTER_CITIES = "county_sister_cities", _("县级友好城市")
+    OTHER = "other", _("其他")

@@ -1,0 +1,80 @@
+"""Shared pytest fixtures: a few real places, a report and a citation to build records on."""
+
+import pytest
+from django.utils import translation
+
+from cities.choices import PlaceLevel
+from cities.models import Place
+from sources.models import Citation, SourceReport
+
+WUHAN_TEXT = (
+    "1979年武汉与日本大分市以钢铁为媒(武钢与大分制铁所技术合作)联姻,两市缔结正式友城关系。"
+    "瑞典博伦厄市自2008年至今,积极申请瑞典国际发展署项目经费。"
+)
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Every test starts in the site's default language, as a request would."""
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture
+def hubei(db):
+    return Place.objects.create(
+        slug="hubei", name_zh="湖北省", name_en="Hubei", level=PlaceLevel.PROVINCE, country="CN"
+    )
+
+
+@pytest.fixture
+def wuhan(hubei):
+    return Place.objects.create(
+        slug="wuhan",
+        name_zh="武汉市",
+        name_en="Wuhan",
+        level=PlaceLevel.PREFECTURE_CITY,
+        country="CN",
+        parent=hubei,
+    )
+
+
+@pytest.fixture
+def oita(db):
+    return Place.objects.create(
+        slug="oita",
+        name_zh="大分市",
+        name_en="Oita",
+        name_local="大分市 (Ōita)",
+        level=PlaceLevel.CITY,
+        country="JP",
+    )
+
+
+@pytest.fixture
+def borlange(db):
+    return Place.objects.create(
+        slug="borlange",
+        name_zh="博朗厄市",
+        name_en="Borlänge",
+        level=PlaceLevel.CITY,
+        country="SE",
+    )
+
+
+@pytest.fixture
+def wuhan_report(wuhan):
+    return SourceReport.objects.create(
+        slug="wuhan-test",
+        title="武汉市国际友好城市交流工作概述",
+        city=wuhan,
+        published_year=2017,
+        published_month=9,
+        published_day=15,
+        text=WUHAN_TEXT,
+    )
+
+
+@pytest.fixture
+def oita_citation(wuhan_report):
+    return Citation.objects.create(report=wuhan_report, quote="1979年武汉与日本大分市以钢铁为媒")

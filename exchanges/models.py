@@ -1,0 +1,194 @@
+"""Exchanges between partners and the counts a report gives for them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from utilities.models import CitedModel
+from utilities.partial_dates import (
+    partial_date_constraints,
+    partial_date_fields,
+    validate_partial_date,
+)
+from utilities.quantities import Qualifier, format_quantity
+
+from .choices import ExchangeKind
+
+
+class ExchangeQuerySet(models.QuerySet):
+    def in_office(self, place):
+        from cities.models import Place
+
+        return self.filter(chinese_place__in=Place.objects.within(place))
+
+
+class Exchange(CitedModel):
+    """A concrete project or event: a garden built (Mannheim's 中国园, 2001), a foreign
+    expert appointed factory director, a delegation, a training programme, an office
+    opened, a conference. It belongs to one relationship, or to a Chinese place and the
+    several partners (places or whole countries) it involved."""
+
+    title_zh = models.CharField(
+        verbose_name=_("中文名称"),
+        max_length=300,
+    )
+    title_en = models.CharField(
+        verbose_name=_("英文名称"),
+        max_length=300,
+        blank=True,
+    )
+    kind = models.CharField(
+        verbose_name=_("类型"),
+        max_length=20,
+        choices=ExchangeKind.choices,
+    )
+    chinese_place = models.ForeignKey(
+        to="cities.Place",
+        on_delete=models.PROTECT,
+        related_name="exchanges",
+        verbose_name=_("中方地方"),
+        help_text=_("负责该项目的中国城市（外办）。"),
+    )
+    relationship = models.ForeignKey(
+        to="cities.Relationship",
+        on_delete=models.PROTECT,
+        related_name="exchanges",
+        verbose_name=_("友好关系"),
+        null=True,
+        blank=True,
+    )
+    places = models.ManyToManyField(
+        to="cities.Place",
+        related_name="partner_exchanges",
+        verbose_name=_("参与地方"),
+        blank=True,
+        help_text=_("多边活动或关系以外的参与地方。"),
+    )
+    countries = CountryField(
+        verbose_name=_("参与国家"),
+        multiple=True,
+        blank=True,
+        help_text=_("报告只说国家时填写。"),
+    )
+    fields = models.ManyToManyField(
+        to="cities.CooperationField",
+        related_name="exchanges",
+        verbose_name=_("合作领域"),
+        blank=True,
+    )
+    description = models.TextField(
+        verbose_name=_("内容"),
+        blank=True,
+    )
+    start_year, start_month, start_day = partial_date_fields(_("开始（年）"))
+    end_year, end_month, end_day = partial_date_fields(_("结束（年）"))
+    citations = models.ManyToManyField(
+        to="sources.Citation",
+        related_name="exchanges",
+        verbose_name=_("引文"),
+        blank=True,
+    )
+
+    objects = ExchangeQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[places, fields, citations])
+
+    class Meta:
+        ordering = ["start_year", "start_month", "start_day", "pk"]
+        verbose_name = _("交流项目")
+        verbose_name_plural = _("交流项目")
+        constraints = [*partial_date_constraints("start"), *partial_date_constraints("end")]
+
+    def __str__(self):
+        return self.display_title()
+
+    def display_title(self, language=None):
+        language = (language or get_language() or "zh-hans").lower()
+        if language.startswith("zh") or not self.title_en:
+            return self.title_zh
+        return self.title_en
+
+    @property
+    def start(self):
+        return self.partial_date("start")
+
+    @property
+    def end(self):
+        return self.partial_date("end")
+
+    @property
+    def office_place(self):
+        return self.chinese_place
+
+    def clean(self):
+        errors = {}
+        for prefix in ("start", "end"):
+            try:
+                validate_partial_date(self, prefix)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        start, end = self.start, self.end
+        if start and end and end.latest() < start.earliest():
+            errors["end_year"] = _("结束早于开始。")
+        if self.chinese_place_id and not self.chinese_place.is_chinese:
+            errors["chinese_place"] = _("中方地方须在中国。")
+        if (
+            self.relationship_id
+            and self.chinese_place_id
+            and self.relationship.chinese_place_id != self.chinese_place_id
+            and self.relationship.chinese_place.parent_id != self.chinese_place_id
+        ):
+            errors["relationship"] = _("该关系的中方不是这个地方。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExchangeCount(models.Model):
+    """A number a report gives for an exchange ("来自22个国家30个友城", "300多名嘉宾"),
+    kept with its qualifier and unit."""
+
+    exchange = models.ForeignKey(
+        to="exchanges.Exchange",
+        on_delete=models.CASCADE,
+        related_name="counts",
+        verbose_name=_("交流项目"),
+    )
+    value = models.PositiveBigIntegerField(
+        verbose_name=_("数值"),
+    )
+    qualifier = models.CharField(
+        verbose_name=_("限定"),
+        max_length=20,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+    )
+    unit_zh = models.CharField(
+        verbose_name=_("单位（中文）"),
+        max_length=50,
+        help_text=_("如“名嘉宾”“个国家”。"),
+    )
+    unit_en = models.CharField(
+        verbose_name=_("单位（英文）"),
+        max_length=100,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["exchange", "pk"]
+        verbose_name = _("数量")
+        verbose_name_plural = _("数量")
+
+    def __str__(self):
+        return self.display()
+
+    def display(self, language=None):
+        language = (language or get_language() or "zh-hans").lower()
+        value = format_quantity(self.value, self.qualifier, language)
+        if language.startswith("zh") or not self.unit_en:
+            return f"{value}{self.unit_zh}"
+        return f"{value} {self.unit_en}"

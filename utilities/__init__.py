@@ -1,0 +1,2 @@
+"""Behaviour shared by every app: partial dates, approximate quantities, search keys,
+the abstract base model and the office rule."""

@@ -1,0 +1,48 @@
+"""Partial dates are shown at the precision the source gives, in Chinese and in English."""
+
+import pytest
+from django.utils import translation
+
+from utilities.partial_dates import PartialDate, Precision
+
+
+@pytest.mark.parametrize(
+    ("value", "chinese", "english", "precision"),
+    [
+        ("1984", "1984年", "1984", Precision.YEAR),
+        ("1997-10", "1997年10月", "October 1997", Precision.MONTH),
+        ("2019-10-28", "2019年10月28日", "28 October 2019", Precision.DAY),
+        ("2019-02", "2019年2月", "February 2019", Precision.MONTH),
+    ],
+)
+def test_format_at_source_precision(value, chinese, english, precision):
+    date = PartialDate.parse(value)
+    assert date.precision == precision
+    assert date.isoformat() == value
+    assert date.format("zh-hans") == chinese
+    assert date.format("en") == english
+    with translation.override("en"):
+        assert str(date) == english
+    with translation.override("zh-hans"):
+        assert str(date) == chinese
+
+
+@pytest.mark.parametrize("bad", ["97", "1997-13", "1997-02-30", "1997-1", "1997-10-28T00:00", ""])
+def test_parse_rejects_what_is_not_a_partial_date(bad):
+    with pytest.raises(ValueError):
+        PartialDate.parse(bad)
+
+
+def test_day_needs_month():
+    with pytest.raises(ValueError):
+        PartialDate(2019, None, 28)
+
+
+def test_partial_dates_sort_and_span():
+    assert PartialDate(1997) < PartialDate(1997, 10) < PartialDate(1997, 10, 1) < PartialDate(1998)
+    october = PartialDate(1997, 10)
+    assert (october.earliest().isoformat(), october.latest().isoformat()) == (
+        "1997-10-01",
+        "1997-10-31",
+    )
+    assert PartialDate(2020, 2).latest().day == 29

@@ -1,0 +1,20 @@
+"""Approximate quantities keep their qualifier in both languages."""
+
+import pytest
+
+from utilities.quantities import Qualifier, format_quantity
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "chinese", "english"),
+    [
+        (20, Qualifier.ODD, "20多", "20-odd"),
+        (170000, Qualifier.OVER, "逾170000", "over 170,000"),
+        (30, Qualifier.NEARLY, "近30", "nearly 30"),
+        (200, Qualifier.ABOUT, "约200", "about 200"),
+        (23, Qualifier.EXACT, "23", "23"),
+    ],
+)
+def test_format(value, qualifier, chinese, english):
+    assert format_quantity(value, qualifier, "zh-hans") == chinese
+    assert format_quantity(value, qualifier, "en") == english

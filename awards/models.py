@@ -104,17 +104,14 @@ def _one_recipient_condition():
     return condition
 
 
-class AwardQuerySet(models.QuerySet):
-    def in_office(self, place):
-        from cities.models import Place
-
-        return self.filter(chinese_place__in=Place.objects.within(place))
-
 
 class Award(CitedModel):
     """An award granted to exactly one kind of recipient: a place (Mannheim, 2016), a pair
     of partners (Zhenjiang and Tempe, 2013), a named person, or a number of people when a
     report gives only a count ("19个国家的154位外国专家")."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "chinese_place"
 
     award_type = models.ForeignKey(
         to="awards.AwardType",
@@ -177,8 +174,6 @@ class Award(CitedModel):
         blank=True,
     )
 
-    objects = AwardQuerySet.as_manager()
-
     history = HistoricalRecords(m2m_fields=[citations])
 
     class Meta:
@@ -217,9 +212,6 @@ class Award(CitedModel):
     def conferred(self):
         return self.partial_date("conferred")
 
-    @property
-    def office_place(self):
-        return self.chinese_place
 
     def clean(self):
         try:

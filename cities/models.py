@@ -57,6 +57,11 @@ class Place(RegistryModel):
     city, a county, a district or a development zone in China; a city, a département, a
     province, a ward or an authority abroad. Places nest (平遥县 is in 晋中市)."""
 
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "pk"
+    # Foreign places are shared: any office may add or correct a partner.
+    office_shared = ~Q(country=CHINA)
+
     slug = models.SlugField(
         verbose_name=_("标识"),
         max_length=100,
@@ -220,6 +225,10 @@ class PlaceAlias(RegistryModel):
     """Another spelling of a place: a traditional form (濟南), a variant transliteration
     (博伦厄 for 博朗厄), an old or short name. Search finds a place by any of them."""
 
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "place"
+    office_shared = ~Q(place__country=CHINA)
+
     place = models.ForeignKey(
         to="cities.Place",
         on_delete=models.CASCADE,
@@ -300,16 +309,14 @@ class CooperationField(models.Model):
         return self.name_zh if language.startswith("zh") else self.name_en
 
 
-class RelationshipQuerySet(models.QuerySet):
-    def in_office(self, place):
-        """Relationships whose Chinese side is the office's city or a place inside it."""
-        return self.filter(chinese_place__in=Place.objects.within(place))
-
 
 class Relationship(CitedModel):
     """A partnership between one Chinese place and one foreign place: a formal sister city
     (友好城市) or a friendly-exchange city (友好交流/合作城市), with its current stage and
     the dated stages it went through."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "chinese_place"
 
     chinese_place = models.ForeignKey(
         to="cities.Place",
@@ -367,8 +374,6 @@ class Relationship(CitedModel):
         blank=True,
     )
 
-    objects = RelationshipQuerySet.as_manager()
-
     history = HistoricalRecords(m2m_fields=[fields, citations])
 
     class Meta:
@@ -413,15 +418,15 @@ class Relationship(CitedModel):
     def intent_date(self):
         return self.stage_date(Stage.INTENT)
 
-    @property
-    def office_place(self):
-        return self.chinese_place
 
 
 class RelationshipStage(RegistryModel):
     """A dated step in a relationship's life: a letter of intent or memorandum, the signed
     agreement, the relationship active, its end. A source may disagree with another about
     a date; each is kept with its citation."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "relationship__chinese_place"
 
     relationship = models.ForeignKey(
         to="cities.Relationship",
@@ -491,14 +496,14 @@ class RelationshipStage(RegistryModel):
                     }
                 )
 
-    @property
-    def office_place(self):
-        return self.relationship.chinese_place
 
 
 class ReportedFigure(CitedModel):
     """A total a report states for a Chinese city ("其中友好城市23个"), with its qualifier
     ("20多个" is not 20), its as-of date and its citation."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "place"
 
     place = models.ForeignKey(
         to="cities.Place",
@@ -557,9 +562,6 @@ class ReportedFigure(CitedModel):
         if self.place_id and not self.place.is_chinese:
             raise ValidationError({"place": _("报告数字属于中国城市。")})
 
-    @property
-    def office_place(self):
-        return self.place
 
 
 class Office(models.Model):

@@ -18,18 +18,15 @@ from utilities.quantities import Qualifier, format_quantity
 from .choices import ExchangeKind
 
 
-class ExchangeQuerySet(models.QuerySet):
-    def in_office(self, place):
-        from cities.models import Place
-
-        return self.filter(chinese_place__in=Place.objects.within(place))
-
 
 class Exchange(CitedModel):
     """A concrete project or event: a garden built (Mannheim's 中国园, 2001), a foreign
     expert appointed factory director, a delegation, a training programme, an office
     opened, a conference. It belongs to one relationship, or to a Chinese place and the
     several partners (places or whole countries) it involved."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "chinese_place"
 
     title_zh = models.CharField(
         verbose_name=_("中文名称"),
@@ -92,8 +89,6 @@ class Exchange(CitedModel):
         blank=True,
     )
 
-    objects = ExchangeQuerySet.as_manager()
-
     history = HistoricalRecords(m2m_fields=[places, fields, citations])
 
     class Meta:
@@ -119,9 +114,6 @@ class Exchange(CitedModel):
     def end(self):
         return self.partial_date("end")
 
-    @property
-    def office_place(self):
-        return self.chinese_place
 
     def clean(self):
         errors = {}
@@ -149,6 +141,9 @@ class Exchange(CitedModel):
 class ExchangeCount(models.Model):
     """A number a report gives for an exchange ("来自22个国家30个友城", "300多名嘉宾"),
     kept with its qualifier and unit."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "exchange__chinese_place"
 
     exchange = models.ForeignKey(
         to="exchanges.Exchange",

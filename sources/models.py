@@ -20,6 +20,9 @@ class SourceReport(RegistryModel):
     """A report as it was received: the whole text, byte for byte, so that every quote
     can be checked against it."""
 
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "city"
+
     slug = models.SlugField(
         verbose_name=_("标识"),
         max_length=100,
@@ -83,6 +86,9 @@ class SourceReport(RegistryModel):
 class Citation(RegistryModel):
     """A verbatim quote from one report. One quote may support several records (a sentence
     that lists six sister cities), and a record may cite several quotes."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "report__city"
 
     report = models.ForeignKey(
         to="sources.SourceReport",

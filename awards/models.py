@@ -104,7 +104,6 @@ def _one_recipient_condition():
     return condition
 
 
-
 class Award(CitedModel):
     """An award granted to exactly one kind of recipient: a place (Mannheim, 2016), a pair
     of partners (Zhenjiang and Tempe, 2013), a named person, or a number of people when a
@@ -211,7 +210,6 @@ class Award(CitedModel):
     @property
     def conferred(self):
         return self.partial_date("conferred")
-
 
     def clean(self):
         try:

@@ -309,7 +309,6 @@ class CooperationField(models.Model):
         return self.name_zh if language.startswith("zh") else self.name_en
 
 
-
 class Relationship(CitedModel):
     """A partnership between one Chinese place and one foreign place: a formal sister city
     (友好城市) or a friendly-exchange city (友好交流/合作城市), with its current stage and
@@ -419,7 +418,6 @@ class Relationship(CitedModel):
         return self.stage_date(Stage.INTENT)
 
 
-
 class RelationshipStage(RegistryModel):
     """A dated step in a relationship's life: a letter of intent or memorandum, the signed
     agreement, the relationship active, its end. A source may disagree with another about
@@ -497,7 +495,6 @@ class RelationshipStage(RegistryModel):
                 )
 
 
-
 class ReportedFigure(CitedModel):
     """A total a report states for a Chinese city ("其中友好城市23个"), with its qualifier
     ("20多个" is not 20), its as-of date and its citation."""
@@ -561,7 +558,6 @@ class ReportedFigure(CitedModel):
         validate_partial_date(self, "as_of")
         if self.place_id and not self.place.is_chinese:
             raise ValidationError({"place": _("报告数字属于中国城市。")})
-
 
 
 class Office(models.Model):

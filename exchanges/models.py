@@ -18,7 +18,6 @@ from utilities.quantities import Qualifier, format_quantity
 from .choices import ExchangeKind
 
 
-
 class Exchange(CitedModel):
     """A concrete project or event: a garden built (Mannheim's 中国园, 2001), a foreign
     expert appointed factory director, a delegation, a training programme, an office
@@ -113,7 +112,6 @@ class Exchange(CitedModel):
     @property
     def end(self):
         return self.partial_date("end")
-
 
     def clean(self):
         errors = {}

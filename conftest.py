@@ -1,6 +1,13 @@
-"""Shared pytest fixtures: a few real places, a report and a citation to build records on."""
+"""Shared pytest fixtures.
+
+The whole registry (every fixture built from the five reports) is loaded into the test
+database once per session, so tests ask their questions of the real data. Tests that run on
+a live server (transactional: the database is emptied after each) load it themselves with
+``live_registry``. Small stand-alone records for invariant tests use ``test-`` slugs.
+"""
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 from cities.choices import PlaceLevel
@@ -13,6 +20,18 @@ WUHAN_TEXT = (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_registry", verbosity=0)
+
+
+@pytest.fixture
+def live_registry(transactional_db):
+    """The registry loaded for a live-server (transactional) test."""
+    call_command("load_registry", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def chinese_by_default():
     """Every test starts in the site's default language, as a request would."""
@@ -23,14 +42,18 @@ def chinese_by_default():
 @pytest.fixture
 def hubei(db):
     return Place.objects.create(
-        slug="hubei", name_zh="湖北省", name_en="Hubei", level=PlaceLevel.PROVINCE, country="CN"
+        slug="test-hubei",
+        name_zh="湖北省",
+        name_en="Hubei",
+        level=PlaceLevel.PROVINCE,
+        country="CN",
     )
 
 
 @pytest.fixture
 def wuhan(hubei):
     return Place.objects.create(
-        slug="wuhan",
+        slug="test-wuhan",
         name_zh="武汉市",
         name_en="Wuhan",
         level=PlaceLevel.PREFECTURE_CITY,
@@ -42,7 +65,7 @@ def wuhan(hubei):
 @pytest.fixture
 def oita(db):
     return Place.objects.create(
-        slug="oita",
+        slug="test-oita",
         name_zh="大分市",
         name_en="Oita",
         name_local="大分市 (Ōita)",
@@ -54,7 +77,7 @@ def oita(db):
 @pytest.fixture
 def borlange(db):
     return Place.objects.create(
-        slug="borlange",
+        slug="test-borlange",
         name_zh="博朗厄市",
         name_en="Borlänge",
         level=PlaceLevel.CITY,
@@ -65,7 +88,7 @@ def borlange(db):
 @pytest.fixture
 def wuhan_report(wuhan):
     return SourceReport.objects.create(
-        slug="wuhan-test",
+        slug="test-wuhan-report",
         title="武汉市国际友好城市交流工作概述",
         city=wuhan,
         published_year=2017,

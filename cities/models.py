@@ -191,6 +191,13 @@ class Place(RegistryModel):
             return self.name_zh
         return self.name_en
 
+    def reported_vs_recorded(self):
+        """Each total the reports state for this city beside what the registry records for
+        it and the places inside it (see cities.comparison)."""
+        from .comparison import compare
+
+        return compare(self)
+
     def refresh_search_text(self, save=True):
         names = [self.name_zh, self.name_en, self.name_local]
         if self.pk:

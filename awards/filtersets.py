@@ -1,0 +1,125 @@
+"""The award FilterSet, shared by the public directory and the REST API.
+
+An award's recipient is a place, a pair of partners, a person or a number of people; the
+place, country and ``q`` filters look at the recipient place, both sides of a pair and the
+Chinese city that records the award.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from cities.filtersets import chinese_places
+from cities.models import Place
+from utilities.filtersets import (
+    CountryFilter,
+    IdFilter,
+    SearchFilter,
+    YearFilter,
+    place_key_q,
+    text_q,
+    within_q,
+)
+from utilities.search import query_key
+
+from .choices import AwardLevel, RecipientKind
+from .models import Award, AwardType
+
+
+class AwardFilterSet(filters.FilterSet):
+    q = SearchFilter()
+    award_type_id = IdFilter(
+        label=_("奖项"),
+        field_name="award_type",
+        queryset=AwardType.objects.all(),
+    )
+    level = filters.MultipleChoiceFilter(
+        label=_("级别"),
+        field_name="award_type__level",
+        choices=AwardLevel.choices,
+    )
+    recipient_kind = filters.MultipleChoiceFilter(
+        label=_("获奖者类型"),
+        choices=RecipientKind.choices,
+    )
+    chinese_place_id = IdFilter(
+        label=_("中方地方（ID，含下辖地方）"),
+        queryset=chinese_places,
+        method="filter_chinese_place",
+    )
+    chinese_place = filters.ModelMultipleChoiceFilter(
+        label=_("中方省市（含下辖地方）"),
+        queryset=chinese_places,
+        to_field_name="slug",
+        method="filter_chinese_place",
+    )
+    place_id = IdFilter(
+        label=_("获奖地方（ID）"),
+        queryset=Place.objects.all(),
+        method="filter_place",
+    )
+    place = filters.ModelMultipleChoiceFilter(
+        label=_("获奖地方"),
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        method="filter_place",
+    )
+    country = CountryFilter(method="filter_country")
+    year_min = YearFilter(
+        label=_("授予年份（从）"),
+        field_name="conferred_year",
+        lookup_expr="gte",
+    )
+    year_max = YearFilter(
+        label=_("授予年份（到）"),
+        field_name="conferred_year",
+        lookup_expr="lte",
+    )
+
+    class Meta:
+        model = Award
+        fields = [
+            "q", "award_type_id", "level", "recipient_kind", "chinese_place_id",
+            "chinese_place", "place_id", "place", "country", "year_min", "year_max",
+        ]  # fmt: skip
+
+    def search(self, queryset, name, value):
+        key = query_key(value)
+        if not key:
+            return queryset
+        condition = place_key_q(
+            key,
+            "place",
+            "chinese_place",
+            "relationship__chinese_place",
+            "relationship__foreign_place",
+        ) | text_q(
+            value,
+            "award_type__name_zh",
+            "award_type__name_en",
+            "person_name",
+            "notes",
+        )
+        return queryset.filter(condition)
+
+    def filter_chinese_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(within_q("chinese_place", value))
+
+    def filter_place(self, queryset, name, value):
+        """Awards won by the place, alone or as one side of a pair."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(place__in=value)
+            | Q(relationship__chinese_place__in=value)
+            | Q(relationship__foreign_place__in=value)
+        )
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(place__country__in=value) | Q(relationship__foreign_place__country__in=value)
+        )

@@ -1,0 +1,208 @@
+"""FilterSets for places and relationships: one class per listable model, shared by the
+public directory pages and the REST API (``filterset_class``).
+
+Paired filters take a primary key (``chinese_place_id=3``) or a slug (``chinese_place=wuhan``);
+a Chinese place filter also matches the places inside it (Jinzhong's relationships include
+Pingyao County's). ``q`` matches the stored search keys of the places involved, so 濟南,
+"ji nan" and "Jinan" find the same rows.
+"""
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from utilities.filtersets import (
+    CountryFilter,
+    IdFilter,
+    SearchFilter,
+    YearFilter,
+    place_key_q,
+    query_terms,
+    text_q,
+    within_q,
+)
+from utilities.search import query_key
+
+from .choices import HoldingLevel, PlaceLevel, RelationshipKind, Stage
+from .models import CooperationField, Place, Relationship, RelationshipStage
+
+SIDE_CHOICES = [("chinese", _("中方")), ("foreign", _("外方"))]
+
+
+def chinese_places(request=None):
+    """Choices for a Chinese-place filter (django-filter passes the request)."""
+    return Place.objects.chinese()
+
+
+def foreign_places(request=None):
+    """Choices for a foreign-place filter."""
+    return Place.objects.foreign()
+
+
+class PlaceFilterSet(filters.FilterSet):
+    q = SearchFilter()
+    side = filters.ChoiceFilter(
+        label=_("中方/外方"),
+        choices=SIDE_CHOICES,
+        method="filter_side",
+    )
+    country = CountryFilter()
+    level = filters.MultipleChoiceFilter(
+        label=_("行政级别"),
+        choices=PlaceLevel.choices,
+    )
+    parent_id = IdFilter(
+        label=_("上级地方（ID）"),
+        queryset=Place.objects.all(),
+        method="filter_parent",
+    )
+    parent = filters.ModelMultipleChoiceFilter(
+        label=_("上级地方"),
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        method="filter_parent",
+    )
+    kind = filters.MultipleChoiceFilter(
+        label=_("关系类别"),
+        choices=RelationshipKind.choices,
+        method="filter_kind",
+    )
+
+    class Meta:
+        model = Place
+        fields = ["q", "side", "country", "level", "parent_id", "parent", "kind"]
+
+    def search(self, queryset, name, value):
+        key = query_key(value)
+        if not key:
+            return queryset
+        return queryset.filter(place_key_q(key, ""))
+
+    def filter_side(self, queryset, name, value):
+        if value == "chinese":
+            return queryset.chinese()
+        if value == "foreign":
+            return queryset.foreign()
+        return queryset
+
+    def filter_parent(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(parent__in=value)
+
+    def filter_kind(self, queryset, name, value):
+        """Places that hold (or partner in) a relationship of one of these kinds."""
+        if not value:
+            return queryset
+        holding = Relationship.objects.filter(kind__in=value)
+        return queryset.filter(
+            Q(pk__in=holding.values("chinese_place")) | Q(pk__in=holding.values("foreign_place"))
+        )
+
+
+def first_stage_year():
+    """The year of a relationship's earliest dated step (its agreement, or the letter of
+    intent when nothing later is dated)."""
+    return Subquery(
+        RelationshipStage.objects.filter(relationship=OuterRef("pk"), date_year__isnull=False)
+        .order_by("date_year")
+        .values("date_year")[:1]
+    )
+
+
+def with_first_year(queryset):
+    if "first_year" in queryset.query.annotations:
+        return queryset
+    return queryset.alias(first_year=first_stage_year())
+
+
+class RelationshipFilterSet(filters.FilterSet):
+    q = SearchFilter()
+    kind = filters.MultipleChoiceFilter(
+        label=_("类别"),
+        choices=RelationshipKind.choices,
+    )
+    stage = filters.MultipleChoiceFilter(
+        label=_("阶段"),
+        choices=Stage.choices,
+    )
+    level = filters.MultipleChoiceFilter(
+        label=_("中方层级"),
+        choices=HoldingLevel.choices,
+    )
+    country = CountryFilter(field_name="foreign_place__country")
+    chinese_place_id = IdFilter(
+        label=_("中方地方（ID，含下辖地方）"),
+        queryset=chinese_places,
+        method="filter_chinese_place",
+    )
+    chinese_place = filters.ModelMultipleChoiceFilter(
+        label=_("中方省市（含下辖地方）"),
+        queryset=chinese_places,
+        to_field_name="slug",
+        method="filter_chinese_place",
+    )
+    foreign_place_id = IdFilter(
+        label=_("外方地方（ID）"),
+        field_name="foreign_place",
+        queryset=foreign_places,
+    )
+    foreign_place = filters.ModelMultipleChoiceFilter(
+        label=_("外方地方"),
+        field_name="foreign_place",
+        queryset=foreign_places,
+        to_field_name="slug",
+    )
+    field_id = IdFilter(
+        label=_("合作领域（ID）"),
+        field_name="fields",
+        queryset=CooperationField.objects.all(),
+    )
+    field = filters.ModelMultipleChoiceFilter(
+        label=_("合作领域"),
+        field_name="fields",
+        queryset=CooperationField.objects.all(),
+        to_field_name="slug",
+    )
+    year_min = YearFilter(
+        label=_("起始年份（从）"),
+        method="filter_year_min",
+    )
+    year_max = YearFilter(
+        label=_("起始年份（到）"),
+        method="filter_year_max",
+    )
+
+    class Meta:
+        model = Relationship
+        fields = [
+            "q", "kind", "stage", "level", "country", "chinese_place_id", "chinese_place",
+            "foreign_place_id", "foreign_place", "field_id", "field", "year_min", "year_max",
+        ]  # fmt: skip
+
+    def search(self, queryset, name, value):
+        key = query_key(value)
+        if not key:
+            return queryset
+        condition = place_key_q(key, "chinese_place", "foreign_place") | text_q(
+            value, "wording", "notes"
+        )
+        terms = query_terms(value)
+        if terms:
+            # "武汉 大分": every word names one side or the other.
+            every = Q()
+            for term in terms:
+                every &= place_key_q(term, "chinese_place", "foreign_place")
+            condition |= every
+        return queryset.filter(condition)
+
+    def filter_chinese_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(within_q("chinese_place", value))
+
+    def filter_year_min(self, queryset, name, value):
+        return with_first_year(queryset).filter(first_year__gte=value)
+
+    def filter_year_max(self, queryset, name, value):
+        return with_first_year(queryset).filter(first_year__lte=value)

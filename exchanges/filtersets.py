@@ -1,0 +1,123 @@
+"""The exchange FilterSet, shared by the public directory and the REST API.
+
+An exchange involves its Chinese place, the foreign side of its relationship and any other
+places or countries it names; the place, country and ``q`` filters look at all of them.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from cities.filtersets import chinese_places
+from cities.models import CooperationField, Place, Relationship
+from utilities.filtersets import (
+    CountryFilter,
+    IdFilter,
+    SearchFilter,
+    YearFilter,
+    place_key_q,
+    text_q,
+    within_q,
+)
+from utilities.search import query_key
+
+from .choices import ExchangeKind
+from .models import Exchange
+
+
+class ExchangeFilterSet(filters.FilterSet):
+    q = SearchFilter()
+    kind = filters.MultipleChoiceFilter(
+        label=_("类型"),
+        choices=ExchangeKind.choices,
+    )
+    chinese_place_id = IdFilter(
+        label=_("中方地方（ID，含下辖地方）"),
+        queryset=chinese_places,
+        method="filter_chinese_place",
+    )
+    chinese_place = filters.ModelMultipleChoiceFilter(
+        label=_("中方省市（含下辖地方）"),
+        queryset=chinese_places,
+        to_field_name="slug",
+        method="filter_chinese_place",
+    )
+    relationship_id = IdFilter(
+        label=_("友好关系（ID）"),
+        field_name="relationship",
+        queryset=Relationship.objects.all(),
+    )
+    place_id = IdFilter(
+        label=_("参与地方（ID）"),
+        queryset=Place.objects.all(),
+        method="filter_place",
+    )
+    place = filters.ModelMultipleChoiceFilter(
+        label=_("参与地方"),
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        method="filter_place",
+    )
+    country = CountryFilter(method="filter_country")
+    field_id = IdFilter(
+        label=_("合作领域（ID）"),
+        field_name="fields",
+        queryset=CooperationField.objects.all(),
+    )
+    field = filters.ModelMultipleChoiceFilter(
+        label=_("合作领域"),
+        field_name="fields",
+        queryset=CooperationField.objects.all(),
+        to_field_name="slug",
+    )
+    year_min = YearFilter(
+        label=_("开始年份（从）"),
+        field_name="start_year",
+        lookup_expr="gte",
+    )
+    year_max = YearFilter(
+        label=_("开始年份（到）"),
+        field_name="start_year",
+        lookup_expr="lte",
+    )
+
+    class Meta:
+        model = Exchange
+        fields = [
+            "q", "kind", "chinese_place_id", "chinese_place", "relationship_id", "place_id",
+            "place", "country", "field_id", "field", "year_min", "year_max",
+        ]  # fmt: skip
+
+    def search(self, queryset, name, value):
+        key = query_key(value)
+        if not key:
+            return queryset
+        condition = place_key_q(
+            key, "chinese_place", "relationship__foreign_place", "places"
+        ) | text_q(value, "title_zh", "title_en", "description")
+        # Matching through the many-to-many places can repeat a row.
+        return queryset.filter(pk__in=Exchange.objects.filter(condition).values("pk"))
+
+    def filter_chinese_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(within_q("chinese_place", value))
+
+    def filter_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = (
+            Q(chinese_place__in=value)
+            | Q(relationship__foreign_place__in=value)
+            | Q(places__in=value)
+        )
+        return queryset.filter(pk__in=Exchange.objects.filter(condition).values("pk"))
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q(relationship__foreign_place__country__in=value) | Q(places__country__in=value)
+        for code in value:
+            # ``countries`` is a comma-separated list of two-letter codes.
+            condition |= Q(countries__contains=code)
+        return queryset.filter(pk__in=Exchange.objects.filter(condition).values("pk"))

@@ -1,0 +1,140 @@
+"""Building blocks shared by every app's FilterSets (the HTML directory and the REST API use
+the same classes): the ``q`` search filter, year-range filters on partial-date columns,
+country filters and "this Chinese place and the places inside it" filters.
+
+Every filter validates its value through a form field, so a malformed value (``year_min=abc``,
+an unknown slug or country code) is a form error: the API answers 400 and the HTML page
+shows the message, never a 500.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_filters import rest_framework as filters
+from django_filters.fields import ModelMultipleChoiceField
+
+from utilities.search import CJK, query_key, to_simplified
+
+# A query longer than this is not a name; the limit keeps LIKE patterns small.
+QUERY_MAX_LENGTH = 100
+
+
+class YearField(forms.IntegerField):
+    """A four-digit year; the partial-date ``_year`` columns hold 1..9999."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(filters.NumberFilter):
+    """``<prefix>_year`` compared with a whole year (``gte`` for "from", ``lte`` for "to")."""
+
+    field_class = YearField
+
+    def get_max_validator(self):
+        return None
+
+
+class CountryMultipleChoiceField(forms.MultipleChoiceField):
+    """ISO 3166-1 codes; lower case is accepted (``jp`` = ``JP``)."""
+
+    def to_python(self, value):
+        return [code.strip().upper() for code in super().to_python(value)]
+
+
+class CountryFilter(filters.MultipleChoiceFilter):
+    """One or more countries by ISO code (``?country=JP&country=FR``)."""
+
+    field_class = CountryMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        # A callable so the labels follow the language of each request.
+        kwargs.setdefault("choices", lambda: list(countries))
+        kwargs.setdefault("label", _("国家"))
+        super().__init__(*args, **kwargs)
+
+
+# Primary keys are 64-bit; a larger number must be a form error, not a database overflow.
+MAX_ID = 2**63 - 1
+
+
+class IdMultipleChoiceField(ModelMultipleChoiceField):
+    """Primary keys checked to be whole numbers in range before the database sees them."""
+
+    def _check_values(self, value):
+        if not isinstance(value, list | tuple):
+            value = [value]
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdFilter(filters.ModelMultipleChoiceFilter):
+    """``<fk>_id``: one or more primary keys (``?chinese_place_id=3&chinese_place_id=4``)."""
+
+    field_class = IdMultipleChoiceField
+
+
+class SearchFilter(filters.CharFilter):
+    """The ``q`` filter: the FilterSet's ``search`` method does the matching."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", "search")
+        kwargs.setdefault("label", _("搜索"))
+        kwargs.setdefault("max_length", QUERY_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+def place_key_q(key, *paths):
+    """Rows whose place at any of ``paths`` (``"chinese_place"``, ``"places"``…) has the
+    normalised key in its stored ``search_text``."""
+    condition = Q()
+    for path in paths:
+        prefix = f"{path}__" if path else ""
+        condition |= Q(**{f"{prefix}search_text__contains": key})
+    return condition
+
+
+def text_q(query, *fields):
+    """Rows whose plain text fields contain the query as typed or in simplified characters
+    (a title stored as 济南 is found by 濟南)."""
+    variants = {query.strip()}
+    if CJK.search(query):
+        variants.add(to_simplified(query.strip()))
+    condition = Q()
+    for field in fields:
+        for variant in variants:
+            if variant:
+                condition |= Q(**{f"{field}__icontains": variant})
+    return condition
+
+
+def query_terms(query):
+    """The separate words of a query that are worth matching on their own ("武汉 大分",
+    "wuhan oita"); syllables such as "ji nan" are not (the whole key "jinan" finds them)."""
+    terms = []
+    for word in query.split():
+        key = query_key(word)
+        if (CJK.search(key) and len(key) >= 2) or len(key) >= 3:
+            terms.append(key)
+    return terms if len(terms) > 1 else []
+
+
+def within_q(path, places):
+    """Rows whose place at ``path`` is one of ``places`` or lies inside one of them (a city's
+    filter includes its counties and districts: Jinzhong includes Pingyao County)."""
+    places = list(places)
+    return (
+        Q(**{f"{path}__in": places})
+        | Q(**{f"{path}__parent__in": places})
+        | Q(**{f"{path}__parent__parent__in": places})
+    )

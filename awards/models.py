@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -74,6 +75,10 @@ class AwardType(RegistryModel):
         if language.startswith("zh") or not self.name_en:
             return self.name_zh
         return self.name_en
+
+    def get_absolute_url(self):
+        """The awards of this type, in the directory."""
+        return f"{reverse('awards:award_list')}?award_type_id={self.pk}"
 
 
 # Which recipient column each kind of recipient uses; every other one must stay empty.

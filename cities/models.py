@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -184,6 +185,9 @@ class Place(RegistryModel):
     def is_chinese(self):
         return self.country == CHINA
 
+    def get_absolute_url(self):
+        return reverse("cities:place", args=[self.slug])
+
     def display_name(self, language=None):
         """The name in the page language: 大分市 in Chinese, Ōita in English."""
         language = (language or get_language() or "zh-hans").lower()
@@ -276,6 +280,9 @@ class PlaceAlias(RegistryModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return self.place.get_absolute_url()
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -470,6 +477,9 @@ class RelationshipStage(RegistryModel):
         date = self.date
         return f"{self.get_stage_display()} {date}" if date else self.get_stage_display()
 
+    def get_absolute_url(self):
+        return f"{self.relationship.get_absolute_url()}#stage-{self.pk}"
+
     @property
     def date(self):
         return self.partial_date("date")
@@ -552,6 +562,9 @@ class ReportedFigure(CitedModel):
 
     def __str__(self):
         return f"{self.place} {self.get_metric_display()}: {self.display_value}"
+
+    def get_absolute_url(self):
+        return f"{self.place.get_absolute_url()}#figures"
 
     @property
     def display_value(self):

@@ -179,6 +179,9 @@ class ExchangeCount(models.Model):
     def __str__(self):
         return self.display()
 
+    def get_absolute_url(self):
+        return self.exchange.get_absolute_url()
+
     def display(self, language=None):
         language = (language or get_language() or "zh-hans").lower()
         value = format_quantity(self.value, self.qualifier, language)

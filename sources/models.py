@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +76,9 @@ class SourceReport(RegistryModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("sources:sourcereport", args=[self.slug])
+
     @property
     def published(self):
         return self.partial_date("published")
@@ -126,6 +130,10 @@ class Citation(RegistryModel):
     def __str__(self):
         short = self.quote if len(self.quote) <= 40 else self.quote[:40] + "…"
         return f"{short}"
+
+    def get_absolute_url(self):
+        """The passage highlighted in its report."""
+        return f"{self.report.get_absolute_url()}#citation-{self.pk}"
 
     @property
     def offset(self):

@@ -1,19 +1,118 @@
-"""Admin for exchanges and their counts."""
+"""Admin for exchanges (projects, events, delegations, trainings, offices, conferences)
+and the counts a report gives for them."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cities.admin import CheckboxFieldsMixin
+from utilities.admin import (
+    EditableFilter,
+    OfficeInlineMixin,
+    RegistryAdmin,
+    admin_link,
+    chinese_city_filter,
+    country_filter,
+    label,
+    partial_date_column,
+    year_filter,
+)
 
 from .models import Exchange, ExchangeCount
+from .resources import ExchangeCountResource, ExchangeResource
 
 
-class ExchangeCountInline(admin.TabularInline):
+class ExchangeCountInline(OfficeInlineMixin, admin.TabularInline):
     model = ExchangeCount
+    fields = ["value", "qualifier", "unit_zh", "unit_en"]
     extra = 0
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(admin.ModelAdmin):
-    list_display = ["title_zh", "kind", "chinese_place", "relationship", "start_year"]
-    list_filter = ["kind"]
+class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
+    list_display = [
+        "title_display",
+        "kind_display",
+        "chinese_link",
+        "relationship_link",
+        "start_display",
+        "fields_display",
+        "counts_display",
+    ]
+    list_filter = [
+        EditableFilter,
+        chinese_city_filter("chinese_place"),
+        "kind",
+        ("fields", admin.RelatedOnlyFieldListFilter),
+        country_filter("relationship__foreign_place__country", _("伙伴国家")),
+        year_filter("start_year", _("开始年份")),
+    ]
     search_fields = ["title_zh", "title_en", "description"]
+    search_key_paths = ["chinese_place", "relationship__foreign_place", "places"]
+    search_help_text = _("按名称、内容或相关地名（简繁体、英文、拼音或别名）查找。")
     autocomplete_fields = ["chinese_place", "relationship", "places", "citations"]
+    fieldsets = [
+        (None, {"fields": ["title_zh", "title_en", "kind", "chinese_place", "relationship"]}),
+        (
+            _("时间（按报告给出的精度填写）"),
+            {
+                "fields": [
+                    ("start_year", "start_month", "start_day"),
+                    ("end_year", "end_month", "end_day"),
+                ]
+            },
+        ),
+        (_("参与方与领域"), {"fields": ["places", "countries", "fields"]}),
+        (_("内容与来源"), {"fields": ["description", "citations", "editors_note"]}),
+    ]
     inlines = [ExchangeCountInline]
+    resource_classes = [ExchangeResource]
+    importable = True
+    start_display = partial_date_column("start", _("开始"))
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "chinese_place", "relationship__chinese_place", "relationship__foreign_place"
+            )
+            .prefetch_related("fields", "counts")
+        )
+
+    @admin.display(description=_("名称"), ordering="title_zh")
+    def title_display(self, obj):
+        return obj.display_title()
+
+    @admin.display(description=_("类型"), ordering="kind")
+    def kind_display(self, obj):
+        return label(obj.kind, obj.get_kind_display())
+
+    @admin.display(description=_("中方地方"), ordering="chinese_place__name_zh")
+    def chinese_link(self, obj):
+        return admin_link(obj.chinese_place)
+
+    @admin.display(description=_("友好关系"))
+    def relationship_link(self, obj):
+        return admin_link(obj.relationship) if obj.relationship_id else "—"
+
+    @admin.display(description=_("合作领域"))
+    def fields_display(self, obj):
+        return "、".join(str(field) for field in obj.fields.all()) or "—"
+
+    @admin.display(description=_("数量"))
+    def counts_display(self, obj):
+        return "；".join(count.display() for count in obj.counts.all()) or "—"
+
+
+@admin.register(ExchangeCount)
+class ExchangeCountAdmin(RegistryAdmin):
+    list_display = ["__str__", "exchange_link", "value", "qualifier"]
+    list_filter = [EditableFilter, chinese_city_filter("exchange__chinese_place"), "qualifier"]
+    search_fields = ["unit_zh", "unit_en", "exchange__title_zh", "exchange__title_en"]
+    autocomplete_fields = ["exchange"]
+    list_select_related = ["exchange"]
+    resource_classes = [ExchangeCountResource]
+
+    @admin.display(description=_("交流项目"), ordering="exchange__title_zh")
+    def exchange_link(self, obj):
+        return admin_link(obj.exchange)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 
@@ -77,7 +77,11 @@ def _content(instance):
 
 
 def _describe(path, instance):
-    return f"{path.name}: {_label(instance)} pk={instance.pk} ({instance})"
+    try:
+        name = str(instance)
+    except Exception:  # __str__ may follow a reference that does not exist
+        name = "?"
+    return f"{path.name}: {_label(instance)} pk={instance.pk} ({name})"
 
 
 def _messages(error):
@@ -85,6 +89,8 @@ def _messages(error):
         return "; ".join(f"{key}: {' '.join(values)}" for key, values in error.message_dict.items())
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
+    if isinstance(error, ObjectDoesNotExist):
+        return f"refers to a record that does not exist ({error})"
     return str(error).strip().splitlines()[0]
 
 
@@ -138,7 +144,7 @@ def load(directory=None, progress=None):
                     instance.save()
                     for name, values in m2m.items():
                         getattr(instance, name).set(values)
-            except (ValidationError, DatabaseError, ValueError) as error:
+            except (ValidationError, DatabaseError, ValueError, ObjectDoesNotExist) as error:
                 errors.append(f"{_describe(path, instance)}: {_messages(error)}")
                 continue
             if _label(instance) in CITED_MODELS and not m2m.get("citations"):

@@ -1,0 +1,136 @@
+"""What a foreign-affairs officer asks of Jinan's records, answered from the loaded registry
+with the answers the Jinan report (jinan-2019-10-18, machine-converted to traditional
+characters with pinyin glosses inline) gives."""
+
+import pytest
+from django.utils import translation
+
+from awards.models import Award
+from cities.choices import FigureMetric, Stage
+from cities.models import Place, PlaceAlias, Relationship, RelationshipStage, ReportedFigure
+from exchanges.choices import ExchangeKind
+from exchanges.models import Exchange, ExchangeCount
+from sources.models import Citation
+from utilities.quantities import Qualifier
+
+pytestmark = pytest.mark.django_db
+
+REPORT = 4
+# The primary keys of fixtures/jinan.yaml.
+OWN = {"pk__gte": 4000, "pk__lte": 4999}
+
+
+@pytest.fixture
+def jinan():
+    return Place.objects.get(slug="jinan")
+
+
+def relationships_of(place):
+    return Relationship.objects.filter(chinese_place__in=Place.objects.within(place))
+
+
+def test_reported_totals_beside_what_the_registry_records(jinan):
+    rows = {row.figure.metric: row for row in jinan.reported_vs_recorded()}
+    # "國際友城關係27對, 國際友好合作城市關係51對 … 78對": the report names none of them
+    # as a partner, so nothing is recorded and every one is missing.
+    assert rows[FigureMetric.SISTER_CITIES].figure.value == 27
+    assert rows[FigureMetric.SISTER_CITIES].recorded == 0
+    assert rows[FigureMetric.SISTER_CITIES].missing == 27
+    assert rows[FigureMetric.FRIENDLY_CITIES].display_reported("zh-hans") == "51"
+    assert rows[FigureMetric.FRIENDLY_CITIES].missing == 51
+    partners = rows[FigureMetric.PARTNERS]
+    assert (partners.figure.value, partners.figure.qualifier) == (78, Qualifier.EXACT)
+    assert partners.figure.as_of.format("zh-hans") == "2019年10月18日"
+    assert "78對(duì)國際友城和國際友好合作城市" in partners.figure.citations.get().quote
+
+
+def test_no_partner_is_dated_so_the_oldest_cannot_be_named(jinan):
+    # The report gives no partner's date; its only clue is "36年友城發展歷程".
+    assert not RelationshipStage.objects.filter(
+        relationship__chinese_place__in=Place.objects.within(jinan)
+    ).exists()
+    years = ReportedFigure.objects.get(place=jinan, metric=FigureMetric.OTHER, value=36)
+    assert "36年友城发展历程" in years.wording
+    assert years.citations.get().quote == "經(jīng)過36年友城發(fā)展歷程"
+
+
+def test_no_national_award_is_reported(jinan):
+    assert not Award.objects.filter(chinese_place__in=Place.objects.within(jinan)).exists()
+
+
+def test_leiden_and_sonderborg_are_prospects_not_relationships(jinan):
+    """Contacts "laying the ground" (Leiden) and "pushing to establish" (Sønderborg) are not
+    a letter of intent: no relationship at any stage, but their exchanges are recorded."""
+    assert not relationships_of(jinan).filter(stage=Stage.INTENT).exists()
+    for slug, words in [("leiden", "打好基础"), ("sonderborg", "推动建立友城关系")]:
+        place = Place.objects.get(slug=slug)
+        assert not Relationship.objects.filter(foreign_place=place).exists()
+        exchange = Exchange.objects.get(chinese_place=jinan, places=place)
+        assert words in exchange.description
+    assert not relationships_of(jinan).exists()
+
+
+def test_the_named_cities_have_their_projects(jinan):
+    sacramento = Exchange.objects.get(places__slug="sacramento")
+    assert "加州大学戴维斯医学院" in sacramento.description
+    assert set(sacramento.fields.values_list("slug", flat=True)) == {"health", "science"}
+    robots = Exchange.objects.get(places__slug="vasteras")
+    assert robots.title_zh == "东方机器人谷项目"
+    # The garbled characters stay in the quote; the editors say how they restored the name.
+    assert any("?xùn)|方" in c.quote for c in robots.citations.all())
+    assert "乱码" in robots.editors_note
+
+
+def test_the_shandong_conference_ended_in_jinan_on_17_october_2019(jinan):
+    conference = Exchange.objects.get(title_zh="山东国际友城合作发展大会（济南活动）")
+    assert conference.kind == ExchangeKind.CONFERENCE
+    assert conference.start is None  # the opening date is not given
+    assert conference.end.format("zh-hans") == "2019年10月17日"
+    with translation.override("en"):
+        assert conference.end.format() == "17 October 2019"
+    fair = Exchange.objects.get(title_zh="济南国际友城商品展")
+    assert fair.end == conference.end
+    assert not ExchangeCount.objects.filter(exchange__chinese_place=jinan).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("濟南", "jinan"),
+        ("韋斯特拉", "vasteras"),
+        ("Västerås", "vasteras"),
+        ("薩克拉門托", "sacramento"),
+        ("Sonderborg", "sonderborg"),
+        ("森訥堡", "sonderborg"),
+        ("萊頓", "leiden"),
+    ],
+)
+def test_traditional_spellings_find_the_place(query, slug):
+    assert slug in Place.objects.search(query).values_list("slug", flat=True)
+
+
+def test_traditional_spellings_are_aliases_citing_where_they_appear():
+    alias = PlaceAlias.objects.get(place__slug="jinan", name="濟南")
+    assert "濟(jì)南" in alias.citation.quote
+    assert PlaceAlias.objects.get(name="韋斯特拉市").place.name_zh == "韦斯特拉市"
+
+
+def test_every_quote_is_in_the_report_as_it_stands():
+    quotes = Citation.objects.filter(report_id=REPORT, **OWN).select_related("report")
+    assert quotes.count() == 13
+    for citation in quotes:
+        assert citation.offset >= 0, citation.quote
+    assert quotes.filter(quote__contains="濟(jì)南").exists()
+
+
+def test_every_record_of_the_jinan_file_cites_the_jinan_report():
+    assert set(Citation.objects.filter(**OWN).values_list("report_id", flat=True)) == {REPORT}
+    counts = {}
+    for model in (Relationship, Exchange, Award, ReportedFigure):
+        records = model.objects.filter(**OWN).prefetch_related("citations")
+        counts[model.__name__] = len(records)
+        for record in records:
+            assert {c.report_id for c in record.citations.all()} == {REPORT}, record
+    assert counts == {"Relationship": 0, "Exchange": 11, "Award": 0, "ReportedFigure": 5}
+    for alias in PlaceAlias.objects.filter(**OWN).select_related("citation"):
+        assert alias.citation.report_id == REPORT, alias

@@ -149,7 +149,7 @@ class RelationshipFilterSet(filters.FilterSet):
     )
     foreign_place = filters.ModelMultipleChoiceFilter(
         label=_("外方地方"),
-        field_name="foreign_place",
+        field_name="foreign_place__slug",
         queryset=foreign_places,
         to_field_name="slug",
     )
@@ -160,7 +160,7 @@ class RelationshipFilterSet(filters.FilterSet):
     )
     field = filters.ModelMultipleChoiceFilter(
         label=_("合作领域"),
-        field_name="fields",
+        field_name="fields__slug",
         queryset=CooperationField.objects.all(),
         to_field_name="slug",
     )

@@ -66,7 +66,7 @@ class ExchangeFilterSet(filters.FilterSet):
     )
     field = filters.ModelMultipleChoiceFilter(
         label=_("合作领域"),
-        field_name="fields",
+        field_name="fields__slug",
         queryset=CooperationField.objects.all(),
         to_field_name="slug",
     )

@@ -20,7 +20,7 @@ class SourceReportFilterSet(filters.FilterSet):
     )
     city = filters.ModelMultipleChoiceFilter(
         label=_("城市"),
-        field_name="city",
+        field_name="city__slug",
         queryset=chinese_places,
         to_field_name="slug",
     )
@@ -61,7 +61,7 @@ class CitationFilterSet(filters.FilterSet):
     )
     report = filters.ModelMultipleChoiceFilter(
         label=_("报告"),
-        field_name="report",
+        field_name="report__slug",
         queryset=SourceReport.objects.all(),
         to_field_name="slug",
     )

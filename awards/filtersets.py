@@ -123,3 +123,24 @@ class AwardFilterSet(filters.FilterSet):
         return queryset.filter(
             Q(place__country__in=value) | Q(relationship__foreign_place__country__in=value)
         )
+
+
+class AwardTypeFilterSet(filters.FilterSet):
+    """Award types (REST API): ``q`` over the names and the conferring body, and level."""
+
+    q = SearchFilter()
+    level = filters.MultipleChoiceFilter(
+        label=_("级别"),
+        choices=AwardLevel.choices,
+    )
+
+    class Meta:
+        model = AwardType
+        fields = ["q", "level"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(
+            text_q(value, "name_zh", "name_en", "conferred_by_zh", "conferred_by_en")
+        )

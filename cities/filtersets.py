@@ -21,10 +21,11 @@ from utilities.filtersets import (
     text_q,
     within_q,
 )
+from utilities.quantities import Qualifier
 from utilities.search import query_key
 
-from .choices import HoldingLevel, PlaceLevel, RelationshipKind, Stage
-from .models import CooperationField, Place, Relationship, RelationshipStage
+from .choices import FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
+from .models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
 
 SIDE_CHOICES = [("chinese", _("中方")), ("foreign", _("外方"))]
 
@@ -206,3 +207,88 @@ class RelationshipFilterSet(filters.FilterSet):
 
     def filter_year_max(self, queryset, name, value):
         return with_first_year(queryset).filter(first_year__lte=value)
+
+
+class RelationshipStageFilterSet(filters.FilterSet):
+    """Stages of relationships (REST API): by relationship, stage, Chinese place and year."""
+
+    relationship_id = IdFilter(
+        label=_("友好关系（ID）"),
+        field_name="relationship",
+        queryset=Relationship.objects.all(),
+    )
+    stage = filters.MultipleChoiceFilter(
+        label=_("阶段"),
+        choices=Stage.choices,
+    )
+    chinese_place_id = IdFilter(
+        label=_("中方地方（ID，含下辖地方）"),
+        queryset=chinese_places,
+        method="filter_chinese_place",
+    )
+    chinese_place = filters.ModelMultipleChoiceFilter(
+        label=_("中方省市（含下辖地方）"),
+        queryset=chinese_places,
+        to_field_name="slug",
+        method="filter_chinese_place",
+    )
+    year_min = YearFilter(
+        label=_("年份（从）"),
+        field_name="date_year",
+        lookup_expr="gte",
+    )
+    year_max = YearFilter(
+        label=_("年份（到）"),
+        field_name="date_year",
+        lookup_expr="lte",
+    )
+
+    class Meta:
+        model = RelationshipStage
+        fields = [
+            "relationship_id",
+            "stage",
+            "chinese_place_id",
+            "chinese_place",
+            "year_min",
+            "year_max",
+        ]
+
+    def filter_chinese_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(within_q("relationship__chinese_place", value))
+
+
+class ReportedFigureFilterSet(filters.FilterSet):
+    """Reported figures (REST API): by city (a province includes its cities), metric and
+    qualifier."""
+
+    place_id = IdFilter(
+        label=_("城市（ID，含下辖地方）"),
+        queryset=chinese_places,
+        method="filter_place",
+    )
+    place = filters.ModelMultipleChoiceFilter(
+        label=_("城市（含下辖地方）"),
+        queryset=chinese_places,
+        to_field_name="slug",
+        method="filter_place",
+    )
+    metric = filters.MultipleChoiceFilter(
+        label=_("统计项"),
+        choices=FigureMetric.choices,
+    )
+    qualifier = filters.MultipleChoiceFilter(
+        label=_("限定"),
+        choices=Qualifier.choices,
+    )
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["place_id", "place", "metric", "qualifier"]
+
+    def filter_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(within_q("place", value))

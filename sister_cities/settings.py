@@ -126,9 +126,10 @@ LOGIN_URL = "admin:login"
 COUNTRIES_FIRST = ["CN"]
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous write then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
@@ -137,10 +138,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "utilities.api.pagination.RegistryPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "utilities.api.schema.RegistryAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["utilities.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
 }
 
@@ -152,6 +153,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests and responses differ (a related record is an id in, a brief object out).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlaceLevelEnum": "cities.choices.PlaceLevel",
+        "HoldingLevelEnum": "cities.choices.HoldingLevel",
+        "AwardLevelEnum": "awards.choices.AwardLevel",
+        "StageEnum": "cities.choices.Stage",
+        "QualifierEnum": "utilities.quantities.Qualifier",
+        "RelationshipKindEnum": "cities.choices.RelationshipKind",
+        "ExchangeKindEnum": "exchanges.choices.ExchangeKind",
+    },
 }
 
 # Where load_registry finds the fixture files and the report texts.

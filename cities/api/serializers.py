@@ -1,0 +1,319 @@
+"""Serializers for places, relationships and their stages, reported figures, fields of
+cooperation, the reported-vs-recorded comparison and the anniversaries feed."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cities.comparison import RECORDED
+from cities.models import (
+    EDITOR_ADDABLE_FIELDS,
+    CooperationField,
+    Place,
+    Relationship,
+    RelationshipStage,
+    ReportedFigure,
+)
+from sources.api.briefs import CitationBriefSerializer
+from sources.models import Citation
+from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
+from utilities.api.serializers import (
+    BriefSerializer,
+    RecordURLField,
+    RegistrySerializer,
+    absolute_url,
+)
+
+from .briefs import (
+    CooperationFieldBriefSerializer,
+    PlaceBriefSerializer,
+    RelationshipBriefSerializer,
+    RelationshipStageBriefSerializer,
+)
+from .comparisons import comparison
+
+# How the computed dates below appear in the schema: like the stored ones.
+PARTIAL_DATE = PartialDateField("date", read_only=True)
+PRECISION = PrecisionField("date")
+
+
+def point(place):
+    if place is None or place.latitude is None or place.longitude is None:
+        return None
+    return [float(place.longitude), float(place.latitude)]
+
+
+def line(start, end):
+    """A line between two points; one that crosses the antimeridian (China to the
+    Americas across the Pacific) is cut in two there, as RFC 7946 asks."""
+    (lon1, lat1), (lon2, lat2) = start, end
+    if abs(lon2 - lon1) <= 180:
+        return {"type": "LineString", "coordinates": [start, end]}
+    shifted = lon2 + 360 if lon2 < lon1 else lon2 - 360
+    edge = 180.0 if shifted > lon1 else -180.0
+    latitude = lat1 + (lat2 - lat1) * (edge - lon1) / (shifted - lon1)
+    return {
+        "type": "MultiLineString",
+        "coordinates": [[start, [edge, latitude]], [[-edge, latitude], end]],
+    }
+
+
+class GeometryMixin:
+    """Adds ``geometry`` to the record when GeoJSON is being rendered (the renderer moves it
+    out of the properties)."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        renderer = getattr(request, "accepted_renderer", None)
+        if getattr(renderer, "format", None) == "geojson":
+            data["geometry"] = self.get_geometry(instance)
+        return data
+
+
+class PlaceSerializer(GeometryMixin, RegistrySerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    country = CountryField()
+    parent = BriefRelatedField(
+        PlaceBriefSerializer, queryset=Place.objects.all(), allow_null=True, required=False
+    )
+    latitude = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        min_value=Decimal(-90),
+        max_value=Decimal(90),
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+    )
+    longitude = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        min_value=Decimal(-180),
+        max_value=Decimal(180),
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+    )
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    editor_added_fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(EDITOR_ADDABLE_FIELDS)),
+        required=False,
+        help_text="Fields the editors added where no report states them.",
+    )
+
+    class Meta:
+        model = Place
+        fields = [
+            "id", "url", "display", "slug", "name_zh", "name_en", "name_local", "level",
+            "level_display", "country", "parent", "latitude", "longitude", "wikidata_id",
+            "aliases", "editor_added_fields", "notes", "created", "last_updated",
+        ]  # fmt: skip
+
+    def get_geometry(self, place):
+        coordinates = point(place)
+        return {"type": "Point", "coordinates": coordinates} if coordinates else None
+
+
+class CooperationFieldSerializer(RegistrySerializer):
+    class Meta:
+        model = CooperationField
+        fields = ["id", "url", "display", "slug", "name_zh", "name_en"]
+
+
+def citations_field():
+    return BriefRelatedField(
+        CitationBriefSerializer, many=True, queryset=Citation.objects.all(), required=False
+    )
+
+
+class RelationshipSerializer(GeometryMixin, RegistrySerializer):
+    chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    foreign_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    fields = BriefRelatedField(
+        CooperationFieldBriefSerializer,
+        many=True,
+        queryset=CooperationField.objects.all(),
+        required=False,
+    )
+    intent_date = serializers.SerializerMethodField()
+    intent_date_precision = serializers.SerializerMethodField()
+    agreement_date = serializers.SerializerMethodField()
+    agreement_date_precision = serializers.SerializerMethodField()
+    stages = RelationshipStageBriefSerializer(many=True, read_only=True)
+    citations = citations_field()
+
+    class Meta:
+        model = Relationship
+        fields = [
+            "id", "url", "display", "chinese_place", "foreign_place", "kind", "kind_display",
+            "wording", "stage", "stage_display", "level", "level_display", "fields",
+            "intent_date", "intent_date_precision", "agreement_date",
+            "agreement_date_precision", "stages", "signatories", "notes", "editors_note",
+            "citations", "created", "last_updated",
+        ]  # fmt: skip
+
+    @extend_schema_field(PARTIAL_DATE)
+    def get_intent_date(self, relationship):
+        value = relationship.intent_date
+        return value.isoformat() if value else None
+
+    @extend_schema_field(PRECISION)
+    def get_intent_date_precision(self, relationship):
+        value = relationship.intent_date
+        return str(value.precision) if value else None
+
+    @extend_schema_field(PARTIAL_DATE)
+    def get_agreement_date(self, relationship):
+        value = relationship.agreement_date
+        return value.isoformat() if value else None
+
+    @extend_schema_field(PRECISION)
+    def get_agreement_date_precision(self, relationship):
+        value = relationship.agreement_date
+        return str(value.precision) if value else None
+
+    def get_geometry(self, relationship):
+        start, end = point(relationship.chinese_place), point(relationship.foreign_place)
+        if start is None or end is None:
+            return None
+        return line(start, end)
+
+
+class RelationshipStageSerializer(RegistrySerializer):
+    relationship = BriefRelatedField(
+        RelationshipBriefSerializer, queryset=Relationship.objects.all()
+    )
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    date = PartialDateField("date")
+    date_precision = PrecisionField("date")
+    citations = citations_field()
+
+    class Meta:
+        model = RelationshipStage
+        fields = [
+            "id", "url", "display", "relationship", "stage", "stage_display", "date",
+            "date_precision", "document", "citations", "created", "last_updated",
+        ]  # fmt: skip
+
+
+class ReportedFigureSerializer(RegistrySerializer):
+    place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    metric_display = serializers.CharField(source="get_metric_display", read_only=True)
+    qualifier_display = serializers.CharField(source="get_qualifier_display", read_only=True)
+    display_value = serializers.CharField(read_only=True)
+    as_of = PartialDateField("as_of")
+    as_of_precision = PrecisionField("as_of")
+    citations = citations_field()
+
+    class Meta:
+        model = ReportedFigure
+        fields = [
+            "id", "url", "display", "place", "metric", "metric_display", "wording", "value",
+            "qualifier", "qualifier_display", "display_value", "as_of", "as_of_precision",
+            "editors_note", "citations", "created", "last_updated",
+        ]  # fmt: skip
+
+
+class RecordedCountsSerializer(serializers.Serializer):
+    """The registry's own counts for a Chinese city and the places inside it."""
+
+    def get_fields(self):
+        return {
+            str(metric): serializers.IntegerField(source=f"recorded_{metric}", read_only=True)
+            for metric in RECORDED
+        }
+
+
+class ComparisonFigureSerializer(BriefSerializer):
+    """One reported total next to the matching recorded count."""
+
+    metric_display = serializers.CharField(source="get_metric_display", read_only=True)
+    display_value = serializers.CharField(read_only=True)
+    as_of = PartialDateField("as_of", read_only=True)
+    as_of_precision = PrecisionField("as_of")
+    recorded = serializers.SerializerMethodField()
+    difference = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportedFigure
+        fields = [
+            "id", "url", "display", "metric", "metric_display", "wording", "value", "qualifier",
+            "display_value", "as_of", "as_of_precision", "recorded", "difference", "missing",
+        ]  # fmt: skip
+
+    def get_recorded(self, figure) -> int | None:
+        """The registry's count for the metric (null when it cannot count it)."""
+        return comparison(figure).recorded
+
+    def get_difference(self, figure) -> int | None:
+        """Recorded minus reported: negative when records are missing (as approximate as
+        the reported figure)."""
+        recorded = comparison(figure).recorded
+        return None if recorded is None else recorded - figure.value
+
+    def get_missing(self, figure) -> int | None:
+        """How many records the registry lacks: exact for an exact figure, the lower bound
+        for "20多个"/"逾"/"以上", null for "约"/"近" or an uncountable metric."""
+        return comparison(figure).missing
+
+
+class ComparisonSerializer(BriefSerializer):
+    url = RecordURLField(view_name="api:comparison-detail")
+    place = PlaceBriefSerializer(source="*", read_only=True)
+    recorded = RecordedCountsSerializer(source="*", read_only=True)
+    figures = ComparisonFigureSerializer(source="reported_figures", many=True, read_only=True)
+
+    class Meta:
+        model = Place
+        fields = ["id", "url", "display", "place", "recorded", "figures"]
+
+
+class AnniversarySerializer(serializers.Serializer):
+    """A round anniversary of an agreement in the next twelve months."""
+
+    id = serializers.CharField(read_only=True, help_text="relationship id - years")
+    url = serializers.SerializerMethodField()
+    display = serializers.CharField(read_only=True)
+    relationship = RelationshipBriefSerializer(read_only=True)
+    years = serializers.IntegerField(read_only=True)
+    agreement_date = serializers.SerializerMethodField()
+    agreement_date_precision = serializers.SerializerMethodField()
+    date = serializers.SerializerMethodField()
+    date_precision = serializers.SerializerMethodField()
+    exact = serializers.BooleanField(
+        read_only=True, help_text="False when the source gives only the year or month."
+    )
+    starts = serializers.DateField(
+        read_only=True, help_text="The first day the anniversary can fall on."
+    )
+    ends = serializers.DateField(read_only=True, help_text="The last day it can fall on.")
+    summary = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    def get_url(self, anniversary) -> str:
+        """The relationship's address."""
+        path = reverse("api:relationship-detail", args=[anniversary.relationship.pk])
+        return absolute_url(self.context.get("request"), path)
+
+    @extend_schema_field(PARTIAL_DATE)
+    def get_agreement_date(self, anniversary):
+        return anniversary.agreement.isoformat()
+
+    @extend_schema_field(PRECISION)
+    def get_agreement_date_precision(self, anniversary):
+        return str(anniversary.agreement.precision)
+
+    @extend_schema_field(PARTIAL_DATE)
+    def get_date(self, anniversary):
+        return anniversary.date.isoformat()
+
+    @extend_schema_field(PRECISION)
+    def get_date_precision(self, anniversary):
+        return str(anniversary.date.precision)

@@ -1,0 +1,153 @@
+"""API viewsets for places, relationships, their stages, reported figures and fields of
+cooperation, plus two computed views: reported vs recorded per Chinese city, and the
+upcoming round anniversaries of agreements (JSON, CSV or an iCalendar feed)."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, renderers, viewsets
+from rest_framework.response import Response
+
+from cities.choices import Stage
+from cities.filtersets import (
+    PlaceFilterSet,
+    RelationshipFilterSet,
+    RelationshipStageFilterSet,
+    ReportedFigureFilterSet,
+)
+from cities.models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
+from sources.api.briefs import brief_citations
+from utilities.api.permissions import OfficePermission
+from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRenderer
+from utilities.api.views import TIMESTAMPS, ExportMixin, ReadOnlyRegistryViewSet, RegistryViewSet
+
+from . import serializers
+from .anniversaries import upcoming_anniversaries
+from .comparisons import comparison_places
+
+
+class PlaceViewSet(RegistryViewSet):
+    """Places: Chinese and foreign administrative units of any level (province, city,
+    county, district, development zone; a foreign city, département or ward). Foreign
+    places are shared by every office; a Chinese place is changed by its own office."""
+
+    queryset = Place.objects.select_related("parent").prefetch_related("aliases")
+    serializer_class = serializers.PlaceSerializer
+    filterset_class = PlaceFilterSet
+    renderer_classes = [*RegistryViewSet.renderer_classes, GeoJSONRenderer]
+    ordering_fields = {
+        "name_zh": ["name_zh"],
+        "name_en": ["name_en"],
+        "country": ["country", "name_zh"],
+        "level": ["level", "name_zh"],
+        **TIMESTAMPS,
+    }
+
+
+class RelationshipViewSet(RegistryViewSet):
+    """Partner relationships: a Chinese place and a foreign place, a sister city (友好城市)
+    or a friendly-exchange city (友好交流/合作城市), with the report's own wording, the
+    current stage and the dated stages (intent, agreement, active, ended)."""
+
+    queryset = Relationship.objects.select_related(
+        "chinese_place", "foreign_place"
+    ).prefetch_related("fields", "stages", brief_citations())
+    serializer_class = serializers.RelationshipSerializer
+    filterset_class = RelationshipFilterSet
+    renderer_classes = [*RegistryViewSet.renderer_classes, GeoJSONRenderer]
+    ordering_fields = {
+        "chinese_place": ["chinese_place__name_zh", "foreign_place__name_zh"],
+        "foreign_place": ["foreign_place__name_zh"],
+        "country": ["foreign_place__country", "foreign_place__name_zh"],
+        "kind": ["kind"],
+        "stage": ["stage"],
+        **TIMESTAMPS,
+    }
+
+
+class RelationshipStageViewSet(RegistryViewSet):
+    """The dated stages of relationships: a letter of intent or memorandum, the agreement,
+    the relationship active, its end. Dates keep the source's precision."""
+
+    queryset = RelationshipStage.objects.select_related(
+        "relationship__chinese_place", "relationship__foreign_place"
+    ).prefetch_related(brief_citations())
+    serializer_class = serializers.RelationshipStageSerializer
+    filterset_class = RelationshipStageFilterSet
+    ordering_fields = {
+        "date": ["date_year", "date_month", "date_day"],
+        "stage": ["stage"],
+        **TIMESTAMPS,
+    }
+
+
+class ReportedFigureViewSet(RegistryViewSet):
+    """Totals a report states for a Chinese city ("其中友好城市23个"), with the qualifier
+    that keeps "20多个" from becoming 20, the as-of date and the citation."""
+
+    queryset = ReportedFigure.objects.select_related("place").prefetch_related(brief_citations())
+    serializer_class = serializers.ReportedFigureSerializer
+    filterset_class = ReportedFigureFilterSet
+    ordering_fields = {
+        "place": ["place__name_zh"],
+        "metric": ["metric"],
+        "value": ["value"],
+        "as_of": ["as_of_year", "as_of_month", "as_of_day"],
+        **TIMESTAMPS,
+    }
+
+
+class CooperationFieldViewSet(RegistryViewSet):
+    """Fields of cooperation (经贸, 文化, 教育, …) that tag relationships and exchanges;
+    reference data that only superusers change."""
+
+    queryset = CooperationField.objects.all()
+    serializer_class = serializers.CooperationFieldSerializer
+    ordering_fields = {"id": ["pk"], "name_zh": ["name_zh"], "name_en": ["name_en"]}
+
+
+class ComparisonViewSet(ReadOnlyRegistryViewSet):
+    """Reported vs recorded, per Chinese city that states totals or publishes reports: each
+    total its reports give beside the number of current relationships the registry holds
+    for the city and the places inside it, and how many records are missing."""
+
+    queryset = comparison_places().prefetch_related("reported_figures")
+    serializer_class = serializers.ComparisonSerializer
+    filterset_class = PlaceFilterSet
+    ordering_fields = {"name_zh": ["name_zh"], "name_en": ["name_en"], "id": ["pk"]}
+
+
+class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Round anniversaries (5, 10, 15, 20, 25, 30, 40, 50 years) of agreements in the next
+    twelve months, soonest first; the same filters as relationships (``chinese_place=wuhan``
+    gives one city's, its counties' and districts' included). ``format=ics`` is an iCalendar
+    feed to subscribe to.
+
+    The anniversary keeps the agreement date's precision: when a source gives only the
+    month or the year, ``exact`` is false, ``date`` is that month or year, and the calendar
+    event is an all-day event on its first day whose title says the day is not known."""
+
+    queryset = Relationship.objects.select_related(
+        "chinese_place", "foreign_place"
+    ).prefetch_related(
+        Prefetch("stages", queryset=RelationshipStage.objects.filter(stage=Stage.AGREEMENT))
+    )
+    serializer_class = serializers.AnniversarySerializer
+    filterset_class = RelationshipFilterSet
+    filter_backends = [DjangoFilterBackend]
+    permission_classes = [OfficePermission]
+    renderer_classes = [
+        renderers.JSONRenderer,
+        renderers.BrowsableAPIRenderer,
+        CSVRenderer,
+        ICalendarRenderer,
+    ]
+    calendar_name = _("友好城市结好周年")
+
+    def list(self, request, *args, **kwargs):
+        relationships = self.filter_queryset(self.get_queryset())
+        anniversaries = upcoming_anniversaries(relationships)
+        page = self.paginate_queryset(anniversaries)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(anniversaries, many=True).data)

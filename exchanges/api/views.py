@@ -1,0 +1,30 @@
+"""API viewset for exchanges (projects, events, delegations, trainings, offices,
+conferences) with their counts, places, fields and citations."""
+
+from exchanges.filtersets import ExchangeFilterSet
+from exchanges.models import Exchange
+from sources.api.briefs import brief_citations
+from utilities.api.views import TIMESTAMPS, RegistryViewSet
+
+from . import serializers
+
+
+class ExchangeViewSet(RegistryViewSet):
+    """Exchanges: concrete projects and events between partners (a garden built, an expert
+    appointed, a delegation, a training programme, a conference), belonging to one
+    relationship or to a Chinese place and the several partners it involved."""
+
+    queryset = Exchange.objects.select_related(
+        "chinese_place",
+        "relationship__chinese_place",
+        "relationship__foreign_place",
+    ).prefetch_related("places", "fields", "counts", brief_citations())
+    serializer_class = serializers.ExchangeSerializer
+    filterset_class = ExchangeFilterSet
+    ordering_fields = {
+        "start": ["start_year", "start_month", "start_day"],
+        "end": ["end_year", "end_month", "end_day"],
+        "title_zh": ["title_zh"],
+        "kind": ["kind"],
+        **TIMESTAMPS,
+    }

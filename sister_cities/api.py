@@ -1,0 +1,53 @@
+"""The REST API under ``/api/``: one router collecting every app's viewsets (its browsable
+root lists them all, with the schema and the documentation), the OpenAPI 3 schema, Swagger
+UI and Redoc served from local assets (drf-spectacular-sidecar), and a token endpoint."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import routers
+from rest_framework.authtoken.views import obtain_auth_token
+
+from awards.api.urls import router as awards_router
+from cities.api.urls import router as cities_router
+from exchanges.api.urls import router as exchanges_router
+from sources.api.urls import router as sources_router
+
+app_name = "api"
+
+
+class RegistryRootView(routers.APIRootView):
+    """国际友好城市登记册 REST API · The Sister Cities Registry API.
+
+    Reading is open to everyone; writing needs a staff account (token:
+    `Authorization: Token <key>`, or a session) and follows the office rules.
+    Lists take `limit`/`offset` (at most 500), `ordering`, `q` and the directory's filters;
+    add `format=csv` (every list), `format=geojson` (places, relationships) or
+    `format=ics` (anniversaries) for an export. `schema`, `docs` and `redoc` describe it all.
+    """
+
+
+class RegistryRouter(routers.DefaultRouter):
+    APIRootView = RegistryRootView
+    # Listed on the root page after the endpoints: name -> URL name in this namespace.
+    extra_links = {"schema": "schema", "docs": "docs", "redoc": "redoc"}
+
+    def get_api_root_view(self, api_urls=None):
+        api_root_dict = {
+            prefix: self.routes[0].name.format(basename=basename)
+            for prefix, viewset, basename in self.registry
+        }
+        api_root_dict.update(self.extra_links)
+        return self.APIRootView.as_view(api_root_dict=api_root_dict)
+
+
+router = RegistryRouter()
+for app_router in (cities_router, exchanges_router, awards_router, sources_router):
+    router.registry.extend(app_router.registry)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("auth/token/", obtain_auth_token, name="token"),
+    *router.urls,
+]

@@ -1,0 +1,1 @@
+"""The REST API of the sources app: serializers, viewsets and the routes the root router collects."""

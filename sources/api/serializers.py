@@ -1,0 +1,53 @@
+"""Serializers for source reports (with their citations) and citations."""
+
+from rest_framework import serializers
+
+from cities.api.briefs import PlaceBriefSerializer
+from cities.models import Place
+from sources.models import Citation, SourceReport
+from utilities.api.fields import BriefRelatedField, PartialDateField, PrecisionField
+from utilities.api.serializers import RegistrySerializer
+
+from .briefs import ReportCitationSerializer, SourceReportBriefSerializer
+
+
+class SourceReportSerializer(RegistrySerializer):
+    city = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    published = PartialDateField("published")
+    published_precision = PrecisionField("published")
+    script_display = serializers.CharField(source="get_script_display", read_only=True)
+    # The model's ``url`` is where the report was published; ``url`` here is the record's.
+    source_url = serializers.URLField(
+        source="url", required=False, allow_blank=True, max_length=200
+    )
+    citations = ReportCitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SourceReport
+        fields = [
+            "id", "url", "display", "slug", "title", "city", "publisher", "published",
+            "published_precision", "script", "script_display", "source_url", "text", "notes",
+            "citations", "created", "last_updated",
+        ]  # fmt: skip
+
+
+class CitationSerializer(RegistrySerializer):
+    report = BriefRelatedField(SourceReportBriefSerializer, queryset=SourceReport.objects.all())
+    offset = serializers.IntegerField(
+        read_only=True,
+        help_text="Where the quote starts in its report's text (-1: not found).",
+    )
+
+    class Meta:
+        model = Citation
+        fields = [
+            "id",
+            "url",
+            "display",
+            "report",
+            "quote",
+            "offset",
+            "note",
+            "created",
+            "last_updated",
+        ]

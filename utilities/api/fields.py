@@ -1,0 +1,142 @@
+"""Serializer fields for the registry's own value types.
+
+- :class:`PartialDateField` reads and writes the three ``<prefix>_year/_month/_day`` columns
+  as one string at the source's precision ("1984", "1997-10", "2019-10-28");
+  :class:`PrecisionField` states that precision ("year", "month", "day") next to it.
+- :class:`BriefRelatedField` embeds a related record in its brief form (id, url, display,
+  names, country) when reading and takes the record's id when writing.
+- :class:`CountryField` reads ``{"code": "JP", "name": "日本"}`` and takes an ISO code.
+
+How each looks in the OpenAPI schema (different for requests and responses) is set in
+:mod:`utilities.api.schema`.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField as BaseCountryField
+from rest_framework import serializers
+
+from utilities.partial_dates import PartialDate, partial_date_errors, read_partial_date
+
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
+class PartialDateField(serializers.Field):
+    """A partial date kept in three columns, as "YYYY", "YYYY-MM" or "YYYY-MM-DD"."""
+
+    default_error_messages = {
+        "invalid": _("日期格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD（如 1997、1997-10、1997-10-28）。"),
+    }
+
+    def __init__(self, prefix, **kwargs):
+        self.prefix = prefix
+        kwargs["source"] = "*"
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    @property
+    def columns(self):
+        return [f"{self.prefix}_{part}" for part in ("year", "month", "day")]
+
+    def _empty(self):
+        return dict.fromkeys(self.columns)
+
+    def validate_empty_values(self, data):
+        # The field writes three columns (source="*"), so "no date" is three Nones, never a
+        # bare None that would be merged into the validated data.
+        if data in (None, "") and not self.read_only:
+            if not self.allow_null:
+                self.fail("null")
+            return True, self._empty()
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            value = PartialDate.parse(data)
+        except ValueError:
+            # Well-formed but impossible ("1997-13", "2019-02-30"): say which part is wrong.
+            parts = data.strip().split("-")
+            if len(parts) <= 3 and all(part.isascii() and part.isdigit() for part in parts):
+                numbers = [int(part) for part in parts] + [None] * (3 - len(parts))
+                errors = partial_date_errors(*numbers)
+                if errors:
+                    raise serializers.ValidationError(list(errors.values())) from None
+            self.fail("invalid")
+        return {
+            self.columns[0]: value.year,
+            self.columns[1]: value.month,
+            self.columns[2]: value.day,
+        }
+
+    def to_representation(self, instance):
+        value = read_partial_date(instance, self.prefix)
+        return value.isoformat() if value else None
+
+
+class PrecisionField(serializers.Field):
+    """The precision of a partial date: "year", "month" or "day" (null without a date)."""
+
+    def __init__(self, prefix, **kwargs):
+        self.prefix = prefix
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        value = read_partial_date(instance, self.prefix)
+        return str(value.precision) if value else None
+
+
+class BriefRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record: its brief form when reading, its id (or ``{"id": …}``) when
+    writing."""
+
+    def __init__(self, serializer, **kwargs):
+        self.brief_serializer = serializer
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("id")
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return self.brief_serializer(value, context=self.context).data
+
+    def get_choices(self, cutoff=None):
+        # The browsable API's form lists choices by id, never by the (unhashable) brief form.
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
+
+class CountryField(BaseCountryField):
+    """An ISO 3166-1 country: ``{"code", "name"}`` (name in the request's language) when
+    reading, the two-letter code when writing."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("country_dict", True)
+        super().__init__(**kwargs)
+
+    def _setup_spectacular_annotation(self):
+        # The schema differs between requests (a code) and responses (code and name):
+        # CountryFieldExtension in utilities.api.schema describes both.
+        pass
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("code")
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        data = data.strip()
+        return super().to_internal_value(data.upper() if len(data) == 2 else data)

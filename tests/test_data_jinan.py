@@ -117,7 +117,7 @@ def test_traditional_spellings_are_aliases_citing_where_they_appear():
 
 def test_every_quote_is_in_the_report_as_it_stands():
     quotes = Citation.objects.filter(report_id=REPORT, **OWN).select_related("report")
-    assert quotes.count() == 13
+    assert quotes.count() == 15
     for citation in quotes:
         assert citation.offset >= 0, citation.quote
     assert quotes.filter(quote__contains="濟(jì)南").exists()
@@ -131,6 +131,6 @@ def test_every_record_of_the_jinan_file_cites_the_jinan_report():
         counts[model.__name__] = len(records)
         for record in records:
             assert {c.report_id for c in record.citations.all()} == {REPORT}, record
-    assert counts == {"Relationship": 0, "Exchange": 11, "Award": 0, "ReportedFigure": 5}
+    assert counts == {"Relationship": 0, "Exchange": 12, "Award": 0, "ReportedFigure": 5}
     for alias in PlaceAlias.objects.filter(**OWN).select_related("citation"):
         assert alias.citation.report_id == REPORT, alias

@@ -36,6 +36,7 @@ class AwardTypeAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["predecessor"]
     list_select_related = ["predecessor"]
     resource_classes = [AwardTypeResource]
+    ordering = ["level", "name_zh"]
 
     def get_queryset(self, request):
         from django.db.models import Count

@@ -1,6 +1,7 @@
 """Admin for source reports (kept whole) and the verbatim citations every record rests on."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +55,14 @@ class SourceReportAdmin(RegistryAdmin):
         (_("引文"), {"fields": ["citations_display"]}),
     ]
     resource_classes = [SourceReportResource]
+    # Explicit: an annotated (grouped) queryset does not use Meta.ordering.
+    ordering = ["published_year", "published_month", "published_day", "slug"]
     published_display = partial_date_column("published", _("发布日期"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 20})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -124,6 +132,7 @@ class CitationAdmin(RegistryAdmin):
         (_("核对"), {"fields": ["context", "cited_by"]}),
     ]
     resource_classes = [CitationResource]
+    ordering = ["report", "pk"]
 
     def get_queryset(self, request):
         return (

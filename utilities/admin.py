@@ -15,13 +15,16 @@ from functools import lru_cache
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -399,7 +402,7 @@ def admin_links(objects):
     objects = list(objects)
     if not objects:
         return "—"
-    return format_html_join(format_html("、"), "{}", ((admin_link(obj),) for obj in objects))
+    return format_html_join(mark_safe("、"), "{}", ((admin_link(obj),) for obj in objects))
 
 
 def changelist_link(model, text, **params):
@@ -468,6 +471,11 @@ class RegistryAdmin(
     why; every list exportable as CSV or XLSX with its current filters."""
 
     form = RegistryAdminForm
+    formfield_overrides = {
+        # Notes are a sentence or two; a report's full text gets its own size.
+        models.TextField: {"widget": admin_widgets.AdminTextareaWidget(attrs={"rows": 3})},
+        models.URLField: {"widget": admin_widgets.AdminURLFieldWidget, "assume_scheme": "https"},
+    }
     formats = [CSV, XLSX]
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     show_change_form_export = False
@@ -514,10 +522,18 @@ class RegistryAdmin(
 
     def get_fieldsets(self, request, obj=None):
         """The history note goes last, and only where the user may write."""
+        readonly = set(self.get_readonly_fields(request, obj))
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f != "change_reason"]})
             for name, options in super().get_fieldsets(request, obj)
         ]
+        if obj is None:
+            # Nothing is related to a record not yet saved.
+            fieldsets = [
+                (name, options)
+                for name, options in fieldsets
+                if not options["fields"] or not set(options["fields"]) <= readonly
+            ]
         writable = (
             self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         )

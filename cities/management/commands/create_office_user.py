@@ -62,7 +62,9 @@ class Command(BaseCommand):
             )
             return
         if not username or not city:
-            raise CommandError("Give a user name and --city (e.g. create_office_user li --city jinzhong).")
+            raise CommandError(
+                "Give a user name and --city (e.g. create_office_user li --city jinzhong)."
+            )
         place = self.find_city(city)
         password = password or os.environ.get(PASSWORD_ENV) or None
         if password is None and options["interactive"] and not self.user_exists(username):
@@ -89,6 +91,8 @@ class Command(BaseCommand):
             office, _office_created = Office.objects.update_or_create(
                 user=user, defaults={"place": place}
             )
+        if options["verbosity"] < 1:
+            return
         verb = "Created" if created else "Updated"
         self.stdout.write(
             self.style.SUCCESS(
@@ -126,5 +130,3 @@ class Command(BaseCommand):
                 return first
             self.stderr.write("Passwords do not match or are empty; try again.")
         raise CommandError("No password given.")
-
-

@@ -1,0 +1,259 @@
+"""The staff dashboard: what an office should look at today.
+
+For the user's office (a Chinese city and the places inside it): partners with no recorded
+exchange in the last N years (reports complain of 交流不够活跃), round anniversaries of
+agreements in the next twelve months, the totals its reports state beside what the
+registry records, and letters of intent that have not become agreements. The page is in
+the admin (``admin.site.admin_view``), linked from the admin index.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from exchanges.models import Exchange
+from utilities.offices import office_of
+from utilities.partial_dates import PartialDate
+
+from .choices import FigureMetric, RelationshipKind, Stage
+from .models import Place, Relationship
+
+# The anniversaries cities celebrate.
+ROUND_YEARS = (5, 10, 15, 20, 25, 30, 40, 50)
+DEFAULT_QUIET_YEARS = 3
+# Relationships that are in force (signed, not ended).
+IN_FORCE = (Stage.AGREEMENT, Stage.ACTIVE)
+
+
+def years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def years_after(day, years):
+    return years_before(day, -years)
+
+
+def office_relationships(place):
+    """The relationships of the place and of the places inside it."""
+    return (
+        Relationship.objects.filter(chinese_place__in=Place.objects.within(place).values("pk"))
+        .select_related("chinese_place", "foreign_place")
+        .prefetch_related("stages")
+    )
+
+
+def exchange_date(exchange):
+    """The latest known date of an exchange (its end, else its start)."""
+    return exchange.end or exchange.start
+
+
+@dataclass
+class QuietPartner:
+    relationship: Relationship
+    last_exchange: Exchange | None
+    last_date: PartialDate | None
+    years: int | None  # whole years since the last exchange, None when none is recorded
+
+
+def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
+    """Relationships in force with no exchange recorded in the last ``years`` years, the
+    longest-quiet first (never-recorded ones at the top). An exchange counts for a
+    relationship when it belongs to it, or when it involves the partner and was run by
+    the relationship's Chinese place or the city above it."""
+    today = today or timezone.localdate()
+    cutoff = years_before(today, years)
+    relationships = list(office_relationships(place).filter(stage__in=IN_FORCE))
+    chinese_ids = {r.chinese_place_id for r in relationships}
+    chinese_ids |= {r.chinese_place.parent_id for r in relationships if r.chinese_place.parent_id}
+    exchanges = (
+        Exchange.objects.filter(
+            Q(relationship__in=[r.pk for r in relationships])
+            | Q(
+                chinese_place__in=chinese_ids,
+                places__in=[r.foreign_place_id for r in relationships],
+            )
+        )
+        .distinct()
+        .prefetch_related("places")
+    )
+    by_relationship, by_pair = {}, {}
+    for exchange in exchanges:
+        if exchange.relationship_id:
+            by_relationship.setdefault(exchange.relationship_id, []).append(exchange)
+        for partner in exchange.places.all():
+            by_pair.setdefault((exchange.chinese_place_id, partner.pk), []).append(exchange)
+    rows = []
+    for relationship in relationships:
+        sides = {relationship.chinese_place_id, relationship.chinese_place.parent_id}
+        found = list(by_relationship.get(relationship.pk, []))
+        for side in sides:
+            found += by_pair.get((side, relationship.foreign_place_id), [])
+        dated = [e for e in found if exchange_date(e)]
+        last = max(dated, key=lambda e: exchange_date(e).sort_key()) if dated else None
+        last_date = exchange_date(last) if last else None
+        if last_date and last_date.latest() >= cutoff:
+            continue
+        quiet_for = today.year - last_date.year if last_date else None
+        rows.append(QuietPartner(relationship, last, last_date, quiet_for))
+    rows.sort(
+        key=lambda row: (
+            row.last_date is not None,
+            row.last_date.sort_key() if row.last_date else (),
+        )
+    )
+    return rows
+
+
+@dataclass
+class Anniversary:
+    relationship: Relationship
+    signed: PartialDate
+    years: int
+    date: PartialDate  # the anniversary, at the precision of the signing date
+
+
+def anniversary_of(signed, years):
+    day = signed.day
+    if day is not None and signed.month == 2 and day == 29:
+        try:
+            datetime.date(signed.year + years, 2, 29)
+        except ValueError:
+            day = 28
+    return PartialDate(signed.year + years, signed.month, day)
+
+
+def anniversaries(place, today=None, months=12):
+    """Round anniversaries (5, 10, … 50 years) of agreements that fall in the next twelve
+    months. A signing known only to the month or the year is listed when that month or
+    year overlaps the window (shown at its own precision)."""
+    today = today or timezone.localdate()
+    end = years_after(today, 1) - datetime.timedelta(days=1) if months == 12 else today
+    rows = []
+    for relationship in office_relationships(place).exclude(stage=Stage.ENDED):
+        signed = relationship.agreement_date
+        if signed is None:
+            continue
+        for years in ROUND_YEARS:
+            date = anniversary_of(signed, years)
+            if date.latest() >= today and date.earliest() <= end:
+                rows.append(Anniversary(relationship, signed, years, date))
+    rows.sort(key=lambda row: (row.date.earliest(), -row.years))
+    return rows
+
+
+@dataclass
+class PendingIntent:
+    relationship: Relationship
+    intent: PartialDate | None
+    years: int | None
+
+
+def pending_intents(place, today=None):
+    """Relationships still at the letter-of-intent stage: no agreement yet."""
+    today = today or timezone.localdate()
+    rows = []
+    for relationship in office_relationships(place).filter(stage=Stage.INTENT):
+        intent = relationship.intent_date
+        rows.append(
+            PendingIntent(relationship, intent, today.year - intent.year if intent else None)
+        )
+    rows.sort(key=lambda row: row.intent.sort_key() if row.intent else (0,))
+    return rows
+
+
+# Which relationships a reported metric counts, for the "check the list" link.
+METRIC_FILTERS = {
+    FigureMetric.SISTER_CITIES: {"kind__exact": RelationshipKind.SISTER},
+    FigureMetric.FRIENDLY_CITIES: {"kind__exact": RelationshipKind.FRIENDLY},
+    FigureMetric.INTENTS: {"stage__exact": Stage.INTENT},
+    FigureMetric.MUNICIPAL_SISTER_CITIES: {
+        "kind__exact": RelationshipKind.SISTER,
+        "level__exact": "municipal",
+    },
+    FigureMetric.COUNTY_SISTER_CITIES: {
+        "kind__exact": RelationshipKind.SISTER,
+        "level__exact": "county",
+    },
+}
+
+
+def office_choices():
+    """The Chinese cities that have an office account or a report."""
+    return (
+        Place.objects.chinese()
+        .filter(Q(offices__isnull=False) | Q(source_reports__isnull=False))
+        .distinct()
+        .order_by("name_zh")
+    )
+
+
+class OfficeDashboardView(TemplateView):
+    """The dashboard of one office: the user's own, or (for any staff account, since
+    everyone may view everything) the one chosen with ``?place=``."""
+
+    template_name = "admin/dashboard.html"
+
+    def chosen_place(self):
+        value = self.request.GET.get("place", "")
+        if value.isdigit():
+            place = Place.objects.chinese().filter(pk=int(value)).first()
+            if place is not None:
+                return place
+        own = office_of(self.request.user)
+        if own is not None:
+            return own
+        return office_choices().first()
+
+    def quiet_years(self):
+        value = self.request.GET.get("years", "")
+        if value.isdigit() and 1 <= int(value) <= 50:
+            return int(value)
+        return DEFAULT_QUIET_YEARS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(admin.site.each_context(self.request))
+        place = self.chosen_place()
+        years = self.quiet_years()
+        today = timezone.localdate()
+        context.update(
+            {
+                "title": _("外办工作台"),
+                "place": place,
+                "own_office": office_of(self.request.user),
+                "offices": office_choices(),
+                "years": years,
+                "year_choices": [1, 2, 3, 5, 10],
+                "today": today,
+            }
+        )
+        if place is None:
+            return context
+        comparisons = [
+            (
+                comparison,
+                urlencode({"city": place.pk, **METRIC_FILTERS.get(comparison.figure.metric, {})}),
+            )
+            for comparison in place.reported_vs_recorded()
+        ]
+        context.update(
+            {
+                "quiet": quiet_partners(place, years, today),
+                "anniversaries": anniversaries(place, today),
+                "intents": pending_intents(place, today),
+                "comparisons": comparisons,
+            }
+        )
+        return context
+
+
+office_dashboard = admin.site.admin_view(OfficeDashboardView.as_view())

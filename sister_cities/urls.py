@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("sister_cities.api")),
+    path("", include("sister_cities.site_urls")),
 ]

@@ -1,0 +1,70 @@
+"""Public pages for awards: the directory and one award with its citations."""
+
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from cities.views import award_rows, chinese_place_groups
+from utilities.views import FilteredListView
+
+from .filtersets import AwardFilterSet
+from .models import Award
+
+
+class AwardListView(FilteredListView):
+    model = Award
+    template_name = "awards/award_list.html"
+    filterset_class = AwardFilterSet
+    filter_controls = [
+        "q", "award_type_id", "level", "recipient_kind", "chinese_place", "country",
+        "year_min", "year_max",
+    ]  # fmt: skip
+    sort_options = {
+        "date": (_("年份"), ["conferred_year", "pk"]),
+        "award": (_("奖项"), ["award_type__name_zh", "conferred_year", "pk"]),
+        "chinese": (_("中方"), ["chinese_place__name_en", "conferred_year", "pk"]),
+    }
+    default_sort = "-date"
+
+    def present_countries(self):
+        codes = set(
+            Award.objects.exclude(place=None).order_by().values_list("place__country", flat=True)
+        )
+        codes |= set(
+            Award.objects.exclude(relationship=None)
+            .order_by()
+            .values_list("relationship__foreign_place__country", flat=True)
+        )
+        return codes
+
+    def control_groups(self, name, field):
+        return chinese_place_groups(field) if name == "chinese_place" else ()
+
+    def control_options(self, name, field):
+        return [] if name == "chinese_place" else super().control_options(name, field)
+
+    def get_base_queryset(self):
+        return award_rows(Award.objects.all())
+
+    def order(self, queryset, key, descending):
+        if key == "date":
+            direction = "desc" if descending else "asc"
+            fields = [
+                getattr(F(name), direction)(nulls_last=True)
+                for name in ("conferred_year", "conferred_month", "conferred_day")
+            ]
+            return queryset.order_by(*fields, "pk")
+        return super().order(queryset, key, descending)
+
+
+class AwardDetailView(DetailView):
+    model = Award
+    context_object_name = "award"
+    template_name = "awards/award_detail.html"
+
+    def get_queryset(self):
+        return (
+            award_rows(Award.objects.all())
+            .select_related("award_type__predecessor")
+            .prefetch_related("citations__report")
+        )

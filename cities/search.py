@@ -1,0 +1,157 @@
+"""The site's one search box: places, relationships, exchanges and awards in one query.
+
+Matching is the FilterSets' ``q`` filter (so the search page, the directory and the API
+agree): the query is folded once (``utilities.search.query_key``: simplified characters,
+no accents, tone-less pinyin without spaces) and compared with the keys stored on each
+place. 濟南, "ji nan" and "jinan" all become 济南 / jinan; 博伦厄 is an alias of Borlänge.
+
+Ranking, the same on SQLite and PostgreSQL (plain CASE expressions): a place whose name
+is the query (济南 = 济南市, jinan = Jinan) first, then names that start with it, then the
+rest; relationships and exchanges whose place is an exact match first.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from awards.filtersets import AwardFilterSet
+from awards.models import Award
+from exchanges.filtersets import ExchangeFilterSet
+from exchanges.models import Exchange
+from utilities.search import CJK, KEY_SEPARATOR, query_key
+
+from .filtersets import PlaceFilterSet, RelationshipFilterSet
+from .models import Place, Relationship
+
+# Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
+CJK_SUFFIXES = ("市", "县", "省", "区", "州")
+PINYIN_SUFFIXES = ("shi", "xian", "sheng", "qu")
+RESULTS_PER_GROUP = 20
+
+
+def exact_keys(key):
+    """The stored keys that count as the query itself."""
+    keys = [key]
+    suffixes = CJK_SUFFIXES if CJK.search(key) else PINYIN_SUFFIXES
+    keys += [key + suffix for suffix in suffixes]
+    return keys
+
+
+def exact_q(key, path=""):
+    prefix = f"{path}__" if path else ""
+    condition = Q()
+    for exact in exact_keys(key):
+        condition |= Q(
+            **{f"{prefix}search_text__contains": f"{KEY_SEPARATOR}{exact}{KEY_SEPARATOR}"}
+        )
+    return condition
+
+
+def starts_q(key, path=""):
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}search_text__contains": f"{KEY_SEPARATOR}{key}"})
+
+
+def rank(key, *paths):
+    """0 for an exact name, 1 for a name that starts with the query, 2 otherwise."""
+    exact, starts = Q(), Q()
+    for path in paths:
+        exact |= exact_q(key, path)
+        starts |= starts_q(key, path)
+    return Case(
+        When(exact, then=Value(0)),
+        When(starts, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass
+class Group:
+    """One kind of result: the first rows and how many there are in all."""
+
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class SearchResults:
+    query: str
+    key: str
+    places: Group = field(default_factory=Group)
+    relationships: Group = field(default_factory=Group)
+    exchanges: Group = field(default_factory=Group)
+    awards: Group = field(default_factory=Group)
+
+    @property
+    def total(self):
+        return sum(
+            group.total for group in (self.places, self.relationships, self.exchanges, self.awards)
+        )
+
+
+def _group(queryset, limit):
+    # Always count, so the page makes the same queries however many rows match.
+    return Group(rows=list(queryset[:limit]), total=queryset.count())
+
+
+def search(query, limit=RESULTS_PER_GROUP):
+    """Search every kind of record; each group holds at most ``limit`` rows."""
+    query = (query or "").strip()
+    key = query_key(query)
+    results = SearchResults(query=query, key=key)
+    if not key:
+        return results
+    data = {"q": query}
+
+    # Chinese places before foreign ones of the same rank.
+    places = (
+        PlaceFilterSet(data, queryset=Place.objects.select_related("parent"))
+        .qs.annotate(
+            rank=rank(key, ""),
+            foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
+        )
+        .order_by("rank", "foreign", "name_en", "name_zh")
+    )
+    results.places = _group(places, limit)
+
+    relationships = (
+        RelationshipFilterSet(
+            data,
+            queryset=Relationship.objects.select_related(
+                "chinese_place", "foreign_place"
+            ).prefetch_related("stages"),
+        )
+        .qs.annotate(rank=rank(key, "chinese_place", "foreign_place"))
+        .order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
+    )
+    results.relationships = _group(relationships, limit)
+
+    exchanges = (
+        ExchangeFilterSet(
+            data,
+            queryset=Exchange.objects.select_related(
+                "chinese_place", "relationship__foreign_place"
+            ),
+        )
+        .qs.annotate(rank=rank(key, "chinese_place", "relationship__foreign_place"))
+        .order_by("rank", "-start_year", "pk")
+    )
+    results.exchanges = _group(exchanges, limit)
+
+    awards = (
+        AwardFilterSet(
+            data,
+            queryset=Award.objects.select_related(
+                "award_type",
+                "place",
+                "chinese_place",
+                "relationship__chinese_place",
+                "relationship__foreign_place",
+            ),
+        )
+        .qs.annotate(rank=rank(key, "place", "relationship__foreign_place"))
+        .order_by("rank", "-conferred_year", "pk")
+    )
+    results.awards = _group(awards, limit)
+    return results

@@ -1,0 +1,201 @@
+"""Figures the public pages draw from a set of relationships: counts by kind and stage, by
+country and by decade (for the charts), a dated timeline, and the points and lines of a map.
+
+Each function takes a queryset and makes a fixed number of queries, whatever its size.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from .choices import RelationshipKind, Stage
+from .filtersets import first_stage_year
+
+# Stages in the order a reader wants them: the living relationships first.
+STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.ENDED]
+
+
+def established(relationship):
+    """When the relationship began as far as the sources say: the agreement, otherwise the
+    earliest dated step (uses the prefetched ``stages``)."""
+    agreement = relationship.agreement_date
+    if agreement:
+        return agreement
+    dates = [stage.date for stage in relationship.stages.all() if stage.date]
+    return min(dates) if dates else None
+
+
+def directory_url(**filters):
+    return reverse("cities:relationship_list") + "?" + urlencode(filters, doseq=True)
+
+
+def by_kind_and_stage(relationships):
+    """A table: one row per kind, one column per stage, with totals and directory links."""
+    counts = defaultdict(int)
+    for row in relationships.order_by().values("kind", "stage").annotate(n=Count("pk")):
+        counts[(row["kind"], row["stage"])] = row["n"]
+    rows = []
+    for kind in RelationshipKind:
+        cells = [
+            {
+                "stage": stage,
+                "count": counts[(kind.value, stage.value)],
+                "url": directory_url(kind=kind.value, stage=stage.value),
+            }
+            for stage in STAGE_DISPLAY_ORDER
+        ]
+        rows.append(
+            {
+                "kind": kind,
+                "cells": cells,
+                "total": sum(cell["count"] for cell in cells),
+                "url": directory_url(kind=kind.value),
+            }
+        )
+    columns = [
+        {
+            "stage": stage,
+            "total": sum(counts[(kind.value, stage.value)] for kind in RelationshipKind),
+        }
+        for stage in STAGE_DISPLAY_ORDER
+    ]
+    return {"rows": rows, "columns": columns, "total": sum(row["total"] for row in rows)}
+
+
+def by_country(relationships, top=15):
+    """Chart rows: the countries with most partners, then the rest together."""
+    rows = list(
+        relationships.order_by()
+        .values("foreign_place__country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "foreign_place__country")
+    )
+    chart = [
+        {
+            "label": countries.name(row["foreign_place__country"]),
+            "value": row["n"],
+            "url": directory_url(country=row["foreign_place__country"]),
+        }
+        for row in rows[:top]
+    ]
+    rest = sum(row["n"] for row in rows[top:])
+    if rest:
+        chart.append({"label": _("其他 %(count)s 国") % {"count": len(rows) - top}, "value": rest})
+    return chart, len(rows)
+
+
+def decade_label(decade):
+    if (get_language() or "zh-hans").lower().startswith("zh"):
+        return _("%(decade)s年代") % {"decade": decade}
+    return f"{decade}s"
+
+
+def by_decade(relationships):
+    """Chart rows: relationships per decade of their first dated step; undated ones last."""
+    years = (
+        relationships.order_by()
+        .annotate(first_year=first_stage_year())
+        .values_list("first_year", flat=True)
+    )
+    counts = defaultdict(int)
+    undated = 0
+    for year in years:
+        if year is None:
+            undated += 1
+        else:
+            counts[year // 10 * 10] += 1
+    chart = []
+    if counts:
+        for decade in range(min(counts), max(counts) + 10, 10):
+            chart.append(
+                {
+                    "label": decade_label(decade),
+                    "value": counts[decade],
+                    "url": directory_url(year_min=decade, year_max=decade + 9),
+                }
+            )
+    if undated:
+        chart.append({"label": _("日期不详"), "value": undated})
+    return chart
+
+
+def timeline(relationships):
+    """Every dated step of these relationships (prefetched ``stages``), grouped by year,
+    oldest first: [(year, [(date, stage, relationship), …]), …]."""
+    events = []
+    for relationship in relationships:
+        for stage in relationship.stages.all():
+            if stage.date:
+                events.append((stage.date, stage, relationship))
+    events.sort(key=lambda event: (event[0].sort_key(), event[1].pk))
+    years = defaultdict(list)
+    for event in events:
+        years[event[0].year].append(event)
+    return sorted(years.items())
+
+
+def grouped_by_kind_and_stage(relationships):
+    """[(kind, [(stage, [relationship, …]), …]), …] without empty groups."""
+    groups = defaultdict(lambda: defaultdict(list))
+    for relationship in relationships:
+        groups[relationship.kind][relationship.stage].append(relationship)
+    result = []
+    for kind in RelationshipKind:
+        stages = [
+            (stage, groups[kind.value][stage.value])
+            for stage in STAGE_DISPLAY_ORDER
+            if groups[kind.value][stage.value]
+        ]
+        if stages:
+            result.append((kind, stages))
+    return result
+
+
+def map_data(relationships, focus=None):
+    """Points and lines for the map script (``json_script``): each place once, with its
+    names, coordinates and page; a line per relationship whose two places are located."""
+    places, links = {}, []
+    chinese = (get_language() or "zh-hans").lower().startswith("zh")
+
+    def point(place):
+        if place.latitude is None or place.longitude is None:
+            return None
+        if place.pk not in places:
+            primary = place.name_zh if chinese or not place.name_en else place.name_en
+            other = place.name_en if chinese else place.name_zh
+            places[place.pk] = {
+                "name": primary,
+                "alt": other if other != primary else "",
+                "lat": float(place.latitude),
+                "lng": float(place.longitude),
+                "url": place.get_absolute_url(),
+                "chinese": place.is_chinese,
+                "focus": focus is not None and place.pk == focus.pk,
+            }
+        return place.pk
+
+    for relationship in relationships:
+        a = point(relationship.chinese_place)
+        b = point(relationship.foreign_place)
+        if a and b:
+            links.append(
+                {
+                    "from": a,
+                    "to": b,
+                    "kind": relationship.kind,
+                    "url": relationship.get_absolute_url(),
+                }
+            )
+    if focus is not None:
+        point(focus)
+    return {"places": places, "links": links}
+
+
+def unlocated(relationships):
+    """Foreign partners without coordinates (listed under the map instead)."""
+    return [r for r in relationships if r.foreign_place.latitude is None]

@@ -1,0 +1,111 @@
+"""Template tags for the public site: names in the page language with the other language
+alongside, bilingual titles, approximate quantities, and server-rendered SVG bar charts."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from utilities.quantities import format_quantity
+
+register = template.Library()
+
+
+def _chinese_page():
+    return (get_language() or "zh-hans").lower().startswith("zh")
+
+
+def _pair(zh, en):
+    """(the name in the page language, the other name or "", the other's lang attribute)."""
+    if _chinese_page() or not en:
+        return zh, (en if en and en != zh else ""), "en"
+    return en, (zh if zh and zh != en else ""), "zh-Hans"
+
+
+@register.simple_tag
+def bilingual(zh, en, link=""):
+    """A name or title in the page language, with the other language after it."""
+    primary, other, other_lang = _pair(zh, en)
+    alt = format_html(' <span class="alt" lang="{}">{}</span>', other_lang, other) if other else ""
+    if link:
+        return format_html('<a href="{}"><span class="primary">{}</span>{}</a>', link, primary, alt)
+    return format_html('<span class="primary">{}</span>{}', primary, alt)
+
+
+@register.simple_tag
+def place_name(place, link=True):
+    """大分市 <span lang="en">Oita</span> on a Chinese page, Oita 大分市 on an English one."""
+    if place is None:
+        return ""
+    return bilingual(place.name_zh, place.name_en, place.get_absolute_url() if link else "")
+
+
+@register.simple_tag
+def country(code_or_country):
+    """A country's name in the page language (django-countries translates it). No flag
+    emoji: many Windows systems show them as two letters."""
+    if not code_or_country:
+        return ""
+    name = getattr(code_or_country, "name", code_or_country)
+    return format_html('<span class="country">{}</span>', name)
+
+
+@register.filter
+def quantity(value, qualifier="exact"):
+    """20多 / 20-odd: a number always with its qualifier."""
+    return format_quantity(value, qualifier or "exact")
+
+
+@register.inclusion_tag("includes/bar_chart.html")
+def bar_chart(rows, title, chart_id="chart"):
+    """A horizontal bar chart drawn as SVG on the server. ``rows``: dicts with ``label``,
+    ``value`` and optionally ``url`` (each bar links to the matching directory page)."""
+    rows = list(rows)
+    label_width, bar_width, row_height, value_width = 150, 330, 26, 50
+    top = max((row["value"] for row in rows), default=0) or 1
+    bars = []
+    for index, row in enumerate(rows):
+        width = max(round(bar_width * row["value"] / top), 2 if row["value"] else 0)
+        y = index * row_height
+        bars.append(
+            {
+                **row,
+                "y": y,
+                "text_y": y + row_height / 2 + 5,
+                "width": width,
+                "x": label_width,
+                "value_x": label_width + width + 6,
+            }
+        )
+    return {
+        "bars": bars,
+        "title": title,
+        "chart_id": chart_id,
+        "label_x": label_width - 8,
+        "bar_height": row_height - 8,
+        "width": label_width + bar_width + value_width,
+        "height": max(len(rows) * row_height, row_height),
+    }
+
+
+EDITOR_FIELD_LABELS = {
+    "name_en": _("英文名"),
+    "name_local": _("当地名称"),
+    "country": _("国家"),
+    "level": _("行政级别"),
+    "parent": _("上级地方"),
+    "latitude": _("坐标"),
+    "longitude": _("坐标"),
+    "wikidata_id": "Wikidata",
+}
+
+
+@register.filter
+def editor_fields(place):
+    """The place facts the editors added (no report states them), as one readable list."""
+    labels = []
+    for name in place.editor_added_fields or []:
+        label = str(EDITOR_FIELD_LABELS.get(name, name))
+        if label not in labels:
+            labels.append(label)
+    return ("、" if _chinese_page() else ", ").join(labels)

@@ -1,0 +1,68 @@
+"""Public pages for exchanges: the directory and one exchange with its citations."""
+
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from cities.views import chinese_place_groups, exchange_rows
+from utilities.views import FilteredListView
+
+from .filtersets import ExchangeFilterSet
+from .models import Exchange
+
+
+class ExchangeListView(FilteredListView):
+    model = Exchange
+    template_name = "exchanges/exchange_list.html"
+    filterset_class = ExchangeFilterSet
+    filter_controls = ["q", "country", "kind", "chinese_place", "field", "year_min", "year_max"]
+    sort_options = {
+        "date": (_("日期"), ["start_year", "start_month", "start_day", "pk"]),
+        "title": (_("名称"), ["title_zh", "pk"]),
+        "chinese": (_("中方"), ["chinese_place__name_en", "start_year", "pk"]),
+    }
+    default_sort = "-date"
+
+    def present_countries(self):
+        codes = set(
+            Exchange.objects.exclude(relationship=None)
+            .order_by()
+            .values_list("relationship__foreign_place__country", flat=True)
+        )
+        codes |= set(
+            Exchange.objects.exclude(places=None)
+            .order_by()
+            .values_list("places__country", flat=True)
+        )
+        for value in Exchange.objects.exclude(countries="").values_list("countries", flat=True):
+            codes |= set(value.split(","))
+        return codes
+
+    def control_groups(self, name, field):
+        return chinese_place_groups(field) if name == "chinese_place" else ()
+
+    def control_options(self, name, field):
+        return [] if name == "chinese_place" else super().control_options(name, field)
+
+    def get_base_queryset(self):
+        return exchange_rows(Exchange.objects.all())
+
+    def order(self, queryset, key, descending):
+        if key == "date":
+            # Undated exchanges go last either way.
+            direction = "desc" if descending else "asc"
+            fields = [
+                getattr(F(name), direction)(nulls_last=True)
+                for name in ("start_year", "start_month", "start_day")
+            ]
+            return queryset.order_by(*fields, "pk")
+        return super().order(queryset, key, descending)
+
+
+class ExchangeDetailView(DetailView):
+    model = Exchange
+    context_object_name = "exchange"
+    template_name = "exchanges/exchange_detail.html"
+
+    def get_queryset(self):
+        return exchange_rows(Exchange.objects.all()).prefetch_related("citations__report")

@@ -1,0 +1,66 @@
+"""Site-wide public pages: the home page (the national picture) and the search results."""
+
+from django.db.models import F
+from django.views.generic import TemplateView
+
+from cities import statistics
+from cities.filtersets import with_first_year
+from cities.models import Place, Relationship
+from cities.search import search
+from cities.views import exchange_rows, relationship_rows
+from exchanges.models import Exchange
+from sources.models import SourceReport
+from utilities.filtersets import QUERY_MAX_LENGTH
+
+NEWEST = 8
+
+
+class HomeView(TemplateView):
+    """Relationships by kind and stage, by country and by decade; the newest agreements;
+    recent exchanges; the source reports."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        relationships = Relationship.objects.all()
+        by_country, country_count = statistics.by_country(relationships)
+        newest = list(
+            relationship_rows(with_first_year(Relationship.objects.all())).order_by(
+                F("first_year").desc(nulls_last=True), "-pk"
+            )[:NEWEST]
+        )
+        for relationship in newest:
+            relationship.established = statistics.established(relationship)
+        recent_exchanges = exchange_rows(Exchange.objects.all()).order_by(
+            F("start_year").desc(nulls_last=True),
+            F("start_month").desc(nulls_last=True),
+            F("start_day").desc(nulls_last=True),
+            "-pk",
+        )[:NEWEST]
+        context.update(
+            kind_stage=statistics.by_kind_and_stage(relationships),
+            by_country=by_country,
+            country_count=country_count,
+            by_decade=statistics.by_decade(relationships),
+            newest=newest,
+            recent_exchanges=list(recent_exchanges),
+            reports=list(SourceReport.objects.select_related("city")),
+            chinese_place_count=Place.objects.chinese()
+            .filter(chinese_relationships__isnull=False)
+            .distinct()
+            .count(),
+        )
+        return context
+
+
+class SearchView(TemplateView):
+    """One box for places, relationships, exchanges and awards (see ``cities.search``)."""
+
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")[:QUERY_MAX_LENGTH]
+        context.update(query=query, results=search(query) if query.strip() else None)
+        return context

@@ -1,0 +1,93 @@
+/* Draws the registry's maps with the vendored Leaflet: the bundled land outline (no online
+   tiles), a dot per place and a line per relationship. Every map element on the page names
+   its data (a json_script id) and the outline's URL. Partners across the Pacific are drawn
+   east of China (longitude + 360) so the lines take the short way. */
+(function () {
+  "use strict";
+
+  function shiftedLng(lng, centre) {
+    return lng - centre > 180 ? lng - 360 : centre - lng > 180 ? lng + 360 : lng;
+  }
+
+  function draw(element) {
+    var data = JSON.parse(document.getElementById(element.dataset.map).textContent);
+    var map = L.map(element, {
+      attributionControl: true,
+      worldCopyJump: false,
+      zoomSnap: 0.25,
+      minZoom: 1,
+      maxZoom: 8,
+    });
+    map.attributionControl.setPrefix("Leaflet");
+    var outline = element.dataset.outline;
+    var ids = Object.keys(data.places);
+    var chineseLngs = ids
+      .map(function (id) { return data.places[id]; })
+      .filter(function (p) { return p.chinese; })
+      .map(function (p) { return p.lng; });
+    var centre = chineseLngs.length ? chineseLngs.reduce(function (a, b) { return a + b; }, 0) / chineseLngs.length : 110;
+    var positions = {};
+    ids.forEach(function (id) {
+      var p = data.places[id];
+      positions[id] = L.latLng(p.lat, shiftedLng(p.lng, centre));
+    });
+
+    fetch(outline)
+      .then(function (response) { return response.json(); })
+      .then(function (land) {
+        [-360, 0, 360].forEach(function (offset) {
+          L.geoJSON(land, {
+            interactive: false,
+            style: { stroke: false, fillColor: "#eef1f4", fillOpacity: 1 },
+            coordsToLatLng: function (c) { return L.latLng(c[1], c[0] + offset); },
+            attribution: offset === 0 ? "Natural Earth" : undefined,
+          }).addTo(map).bringToBack();
+        });
+      });
+
+    data.links.forEach(function (link) {
+      var a = positions[link.from], b = positions[link.to];
+      if (!a || !b) { return; }
+      L.polyline([a, b], {
+        color: link.kind === "sister" ? "#b3261e" : "#1f6feb",
+        weight: link.kind === "sister" ? 1.6 : 1.1,
+        opacity: 0.55,
+        dashArray: link.kind === "sister" ? null : "4 4",
+      }).addTo(map);
+    });
+
+    var markers = [];
+    ids.forEach(function (id) {
+      var p = data.places[id];
+      var marker = L.circleMarker(positions[id], {
+        radius: p.focus ? 8 : p.chinese ? 6 : 4.5,
+        color: "#ffffff",
+        weight: 1.5,
+        fillColor: p.chinese ? "#b3261e" : "#1f4e9c",
+        fillOpacity: 0.95,
+        className: p.chinese ? "place-chinese" : "place-foreign",
+      });
+      var label = p.alt ? p.name + " · " + p.alt : p.name;
+      marker.bindTooltip(label);
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = label;
+      marker.bindPopup(link);
+      marker.addTo(map);
+      markers.push(positions[id]);
+    });
+
+    if (markers.length > 1) {
+      map.fitBounds(L.latLngBounds(markers).pad(0.15));
+    } else if (markers.length === 1) {
+      map.setView(markers[0], 4);
+    } else {
+      map.setView([30, centre], 2);
+    }
+    element.dataset.ready = "true";
+    element.dataset.markers = String(markers.length);
+    element.dataset.lines = String(data.links.length);
+  }
+
+  document.querySelectorAll("[data-map]").forEach(draw);
+})();

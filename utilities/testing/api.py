@@ -1,0 +1,480 @@
+"""A generic API test mixin, driven by attributes (after NetBox's ``utilities/testing/api.py``).
+
+A test class for one endpoint sets ``model``, ``list_url``, ``brief_fields`` (and where the
+brief form is embedded), how to make a record and the bodies to create and update one; the
+mixin then checks, through the real stack (URL routing, token authentication, DRF, the
+database):
+
+- list and detail for anonymous clients, every record starting with ``id``, ``url``,
+  ``display``, and the brief form where the record is embedded in another;
+- create, update and delete for anonymous clients (401), staff of another office (403),
+  staff of the record's own office (allowed, or 403 for reference data that only
+  superusers change) and superusers; every write recorded in the history with its user;
+- the same number of queries for a list of 1 row as for 100, in every format.
+
+Test data is built afresh in each test (``world``), with ``test-`` slugs so it never clashes
+with the loaded registry.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from awards.models import AwardType
+from cities.models import CooperationField, Office, Place, Relationship, RelationshipStage
+from sources.models import Citation, SourceReport
+
+REGISTRY_APPS = ["cities", "sources", "exchanges", "awards"]
+
+HOME_REPORT_TEXT = (
+    "测试市与日本测试甲市于2016年10月28日缔结友好城市关系。"
+    "目前测试市有友好城市20多个。测试县与法国测试丙市签订了意向书。"
+)
+
+
+@dataclass
+class World:
+    """A small, self-contained piece of registry: a province with two cities (the home
+    office's and another), a county in the home city, three foreign partners, a report
+    with a citation, a sister-city relationship with its agreement, an award type and a
+    field of cooperation."""
+
+    province: Place
+    home: Place
+    county: Place
+    away: Place
+    partner_a: Place
+    partner_b: Place
+    partner_c: Place
+    report: SourceReport
+    citation: Citation
+    relationship: Relationship
+    agreement: RelationshipStage
+    award_type: AwardType
+    field: CooperationField
+
+
+def place(slug, name_zh, level, country, parent=None, **extra):
+    return Place.objects.create(
+        slug=slug, name_zh=name_zh, level=level, country=country, parent=parent, **extra
+    )
+
+
+def build_world():
+    province = place("test-province", "测试省", "province", "CN", name_en="Test Province")
+    home = place(
+        "test-home",
+        "测试市",
+        "prefecture_city",
+        "CN",
+        province,
+        name_en="Testville",
+        latitude="30.59276",
+        longitude="114.30525",
+    )
+    county = place("test-home-county", "测试县", "county", "CN", home, name_en="Test County")
+    away = place("test-away", "别市", "prefecture_city", "CN", province, name_en="Elsewhere")
+    partner_a = place(
+        "test-partner-a",
+        "测试甲市",
+        "city",
+        "JP",
+        name_en="Testa",
+        latitude="33.2",
+        longitude="131.6",
+    )
+    partner_b = place(
+        "test-partner-b",
+        "测试乙市",
+        "city",
+        "US",
+        name_en="Testb",
+        latitude="37.77493",
+        longitude="-122.41942",
+    )
+    partner_c = place("test-partner-c", "测试丙市", "city", "FR", name_en="Testc")
+    report = SourceReport.objects.create(
+        slug="test-home-report",
+        title="测试市外事工作报告",
+        city=home,
+        published_year=2019,
+        published_month=10,
+        text=HOME_REPORT_TEXT,
+    )
+    citation = Citation.objects.create(
+        report=report, quote="测试市与日本测试甲市于2016年10月28日缔结友好城市关系"
+    )
+    relationship = Relationship.objects.create(
+        chinese_place=home, foreign_place=partner_a, kind="sister", level="municipal"
+    )
+    relationship.citations.set([citation])
+    agreement = RelationshipStage.objects.create(
+        relationship=relationship, stage="agreement", date_year=2016, date_month=10, date_day=28
+    )
+    award_type = AwardType.objects.create(
+        name_zh="测试友谊奖", name_en="Test Friendship Award", level="municipal"
+    )
+    field = CooperationField.objects.create(
+        slug="test-field", name_zh="测试领域", name_en="Test field"
+    )
+    return World(
+        province, home, county, away, partner_a, partner_b, partner_c, report, citation,
+        relationship, agreement, award_type, field,
+    )  # fmt: skip
+
+
+def staff_user(username, office_place=None, superuser=False, staff=True):
+    """A staff account holding every registry model permission (as an office's group in
+    the admin would), attached to the office of ``office_place``."""
+    user = User.objects.create_user(username, is_staff=staff, is_superuser=superuser)
+    if staff and not superuser:
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label__in=REGISTRY_APPS)
+        )
+    if office_place is not None:
+        Office.objects.create(user=user, place=office_place)
+    return user
+
+
+def token_client(user):
+    """A client that authenticates as other systems do: ``Authorization: Token <key>``."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.user = user
+    return client
+
+
+def count_queries(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content[:500]
+    return len(queries), response
+
+
+def rows_in(response):
+    """The records of a list response in any format (JSON page, GeoJSON, CSV, iCalendar)."""
+    kind = response["Content-Type"].split(";")[0]
+    if kind == "application/json":
+        return response.json()["results"]
+    if kind == "application/geo+json":
+        return response.json()["features"]
+    text = response.content.decode("utf-8-sig")
+    if kind == "text/csv":
+        return text.splitlines()[1:]
+    if kind == "text/calendar":
+        return [line for line in text.splitlines() if line == "BEGIN:VEVENT"]
+    raise AssertionError(f"unexpected content type {kind}")
+
+
+def history_rows(model, pk, after):
+    return list(model.history.filter(id=pk, history_id__gt=after).order_by("history_id"))
+
+
+def last_history_id(model):
+    latest = model.history.order_by("-history_id").first()
+    return latest.history_id if latest else 0
+
+
+class ReadTests:
+    """Reading, the brief form and query counts; set the attributes below."""
+
+    model = None
+    list_url = None
+    # The keys of the brief form, and where to find one: (list URL, key in a record).
+    brief_fields = None
+    brief_embedding = None
+    # Query parameters that select only the records ``make_record`` makes (None: compare
+    # ``limit=1`` with ``limit=100`` over the whole list instead).
+    isolate = None
+    formats = ("json", "csv")
+    has_detail = True
+
+    def make_record(self, world, index):
+        raise NotImplementedError
+
+    def record_id(self, record):
+        return record.pk
+
+    def detail_url(self, record):
+        return f"{self.list_url}{record.pk}/"
+
+    # Fixtures ----------------------------------------------------------------------
+
+    @pytest.fixture(autouse=True)
+    def _unthrottled(self):
+        """Each test starts with an empty throttle (the cache would carry counts over)."""
+        cache.clear()
+        yield
+        cache.clear()
+
+    @pytest.fixture
+    def world(self, db):
+        return build_world()
+
+    @pytest.fixture
+    def record(self, world):
+        return self.make_record(world, 0)
+
+    @pytest.fixture
+    def anonymous(self):
+        return APIClient()
+
+    @pytest.fixture
+    def insider(self, world):
+        return token_client(staff_user("test-insider", world.home))
+
+    @pytest.fixture
+    def outsider(self, world):
+        return token_client(staff_user("test-outsider", world.away))
+
+    @pytest.fixture
+    def superuser(self, world):
+        return token_client(staff_user("test-superuser", superuser=True))
+
+    @pytest.fixture
+    def member(self, world):
+        """Signed in, with the office and permissions, but not staff."""
+        return token_client(staff_user("test-member", world.home, staff=False))
+
+    # Reading -----------------------------------------------------------------------
+
+    def test_list(self, anonymous, record):
+        response = anonymous.get(self.list_url, {**(self.isolate or {}), "limit": 500})
+        assert response.status_code == 200
+        results = response.json()["results"]
+        assert results, "the list is empty"
+        for row in results:
+            assert list(row)[:3] == ["id", "url", "display"]
+        assert str(self.record_id(record)) in {str(row["id"]) for row in results}
+
+    def test_detail(self, anonymous, record):
+        if not self.has_detail:
+            pytest.skip("list only")
+        response = anonymous.get(self.detail_url(record))
+        assert response.status_code == 200
+        data = response.json()
+        assert list(data)[:3] == ["id", "url", "display"]
+        assert data["id"] == record.pk
+        assert data["url"] == f"http://testserver{self.detail_url(record)}"
+        assert data["display"] == str(record)
+
+    def test_detail_unknown(self, anonymous, world):
+        if not self.has_detail:
+            pytest.skip("list only")
+        assert anonymous.get(f"{self.list_url}999999999/").status_code == 404
+
+    def test_brief_form(self, anonymous, record):
+        """Where another record embeds this one, it is the brief form: exactly
+        ``brief_fields``, and its ``url`` leads to the full record."""
+        if self.brief_embedding is None:
+            pytest.skip("not embedded in other records")
+        url, key = self.brief_embedding
+        response = anonymous.get(url, {"limit": 100})
+        assert response.status_code == 200
+        embedded = []
+        for row in response.json()["results"]:
+            value = row[key]
+            embedded += value if isinstance(value, list) else [value] if value else []
+        assert embedded, f"no {key} in {url}"
+        brief = embedded[0]
+        assert sorted(brief) == sorted(self.brief_fields)
+        assert list(brief)[:3] == ["id", "url", "display"]
+        full = anonymous.get(brief["url"])
+        assert full.status_code == 200
+        assert full.json()["id"] == brief["id"]
+        assert full.json()["display"] == brief["display"]
+
+    def test_list_queries_do_not_grow_with_rows(self, anonymous, world):
+        """1 row and 100 rows cost the same number of queries, in every format."""
+        if self.isolate is None:
+            # No filter isolates the test records: compare pages of 1 and 100 rows.
+            for index in range(100):
+                self.make_record(world, index)
+            counts = {}
+            for size in (1, 100):
+                counts[size], response = count_queries(anonymous, self.list_url, {"limit": size})
+                assert len(rows_in(response)) == size
+            assert counts[1] == counts[100], counts
+            return
+        self.make_record(world, 0)
+        one = self._count_formats(anonymous, rows=1)
+        for index in range(1, 100):
+            self.make_record(world, index)
+        assert self._count_formats(anonymous, rows=100) == one
+
+    def _count_formats(self, client, rows):
+        counts = {}
+        for format in self.formats:
+            cache.clear()
+            query = {**self.isolate, "format": format, "limit": 500}
+            counts[format], response = count_queries(client, self.list_url, query)
+            assert len(rows_in(response)) == rows, (format, rows)
+        return counts
+
+
+class ReadOnlyAPITests(ReadTests):
+    """A computed, read-only endpoint: readable by anyone, written by no one."""
+
+    def test_writes_refused(self, anonymous, superuser, record):
+        assert anonymous.post(self.list_url, {}, format="json").status_code == 401
+        assert superuser.post(self.list_url, {}, format="json").status_code == 405
+        if self.has_detail:
+            assert superuser.put(self.detail_url(record), {}, format="json").status_code == 405
+            assert superuser.delete(self.detail_url(record)).status_code == 405
+
+
+class APITests(ReadTests):
+    """A registry endpoint: read by anyone, written by staff within their office."""
+
+    # False for reference data without a Chinese side: only superusers change it.
+    office_scoped = True
+
+    def create_data(self, world):
+        raise NotImplementedError
+
+    def update_data(self, world):
+        raise NotImplementedError
+
+    # Writing -----------------------------------------------------------------------
+
+    def test_writes_need_authentication(self, anonymous, world, record):
+        assert anonymous.post(self.list_url, {}, format="json").status_code == 401
+        url = self.detail_url(record)
+        assert anonymous.patch(url, {}, format="json").status_code == 401
+        assert anonymous.delete(url).status_code == 401
+        assert self.model.objects.filter(pk=record.pk).exists()
+
+    def test_writes_need_staff(self, member, world, record):
+        response = member.post(self.list_url, self.create_data(world), format="json")
+        assert response.status_code == 403
+        assert member.delete(self.detail_url(record)).status_code == 403
+
+    def test_create_outside_office(self, outsider, world):
+        before = self.model.objects.count()
+        response = outsider.post(self.list_url, self.create_data(world), format="json")
+        assert response.status_code == 403, response.content
+        assert "detail" in response.json()
+        assert self.model.objects.count() == before
+
+    def test_create_inside_office(self, insider, world):
+        self._create(insider, world, allowed=self.office_scoped)
+
+    def test_create_superuser(self, superuser, world):
+        self._create(superuser, world, allowed=True)
+
+    def _create(self, client, world, allowed):
+        before = self.model.objects.count()
+        after = last_history_id(self.model) if hasattr(self.model, "history") else 0
+        response = client.post(self.list_url, self.create_data(world), format="json")
+        if not allowed:
+            assert response.status_code == 403, response.content
+            assert self.model.objects.count() == before
+            return
+        assert response.status_code == 201, response.content
+        data = response.json()
+        assert list(data)[:3] == ["id", "url", "display"]
+        assert self.model.objects.count() == before + 1
+        assert client.get(data["url"]).json() == data
+        if hasattr(self.model, "history"):
+            rows = history_rows(self.model, data["id"], after)
+            assert rows and rows[0].history_type == "+"
+            assert {row.history_user for row in rows} == {client.user}
+            assert all(row.history_change_reason.startswith("REST API POST") for row in rows)
+
+    def test_create_bad_body(self, insider, world):
+        response = insider.post(self.list_url, {"id": "x"}, format="json")
+        assert response.status_code == 400
+        errors = response.json()
+        assert errors and all(isinstance(messages, list) for messages in errors.values())
+
+    def test_update_outside_office(self, outsider, world, record):
+        response = outsider.patch(self.detail_url(record), self.update_data(world), format="json")
+        assert response.status_code == 403
+
+    def test_update_inside_office(self, insider, world, record):
+        self._update(insider, world, record, allowed=self.office_scoped)
+
+    def test_update_superuser(self, superuser, world, record):
+        self._update(superuser, world, record, allowed=True)
+
+    def _update(self, client, world, record, allowed):
+        after = last_history_id(self.model) if hasattr(self.model, "history") else 0
+        changes = self.update_data(world)
+        response = client.patch(self.detail_url(record), changes, format="json")
+        if not allowed:
+            assert response.status_code == 403, response.content
+            return
+        assert response.status_code == 200, response.content
+        data = response.json()
+        for key, value in changes.items():
+            assert data[key] == value or (isinstance(data[key], dict) and data[key]["id"] == value)
+        # A full PUT of what was read back changes nothing and is accepted.
+        readback = client.get(self.detail_url(record)).json()
+        assert (
+            client.put(
+                self.detail_url(record), self.writable_part(readback), format="json"
+            ).status_code
+            == 200
+        )
+        if hasattr(self.model, "history"):
+            rows = history_rows(self.model, record.pk, after)
+            assert rows and all(row.history_type == "~" for row in rows)
+            assert {row.history_user for row in rows} == {client.user}
+
+    def writable_part(self, data):
+        """A record as read, made into a request body (brief forms become ids)."""
+        body = {}
+        for key, value in data.items():
+            if isinstance(value, dict) and "id" in value:
+                body[key] = value["id"]
+            elif isinstance(value, dict) and "code" in value:
+                body[key] = value["code"]
+            elif isinstance(value, list):
+                body[key] = [
+                    item["id"] if isinstance(item, dict) and "id" in item
+                    else item["code"] if isinstance(item, dict) and "code" in item
+                    else item
+                    for item in value
+                ]  # fmt: skip
+            else:
+                body[key] = value
+        return body
+
+    def test_delete_outside_office(self, outsider, world, record):
+        assert outsider.delete(self.detail_url(record)).status_code == 403
+        assert self.model.objects.filter(pk=record.pk).exists()
+
+    def test_delete_inside_office(self, insider, world, record):
+        self._delete(insider, record, allowed=self.office_scoped)
+
+    def test_delete_superuser(self, superuser, world, record):
+        self._delete(superuser, record, allowed=True)
+
+    def _delete(self, client, record, allowed):
+        after = last_history_id(self.model) if hasattr(self.model, "history") else 0
+        response = client.delete(self.detail_url(record))
+        if not allowed:
+            assert response.status_code == 403
+            assert self.model.objects.filter(pk=record.pk).exists()
+            return
+        assert response.status_code == 204
+        assert not self.model.objects.filter(pk=record.pk).exists()
+        assert client.get(self.detail_url(record)).status_code == 404
+        if hasattr(self.model, "history"):
+            rows = history_rows(self.model, record.pk, after)
+            assert [row.history_type for row in rows] == ["-"]
+            assert rows[0].history_user == client.user
+            assert rows[0].history_change_reason.startswith("REST API DELETE")
+
+
+def days_from_today(days):
+    """A date relative to today in the registry's time zone (anniversaries use it)."""
+    return timezone.localdate() + datetime.timedelta(days=days)

@@ -111,6 +111,7 @@ def load(directory=None, progress=None):
         except Exception as error:  # a broken file: report it with its name, keep going
             errors.append(f"{path.name}: cannot be read: {_messages(error)}")
             continue
+        stored = _stored_records(objects)
         for deserialized in objects:
             instance = deserialized.object
             model = type(instance)
@@ -121,13 +122,13 @@ def load(directory=None, progress=None):
                 except OSError as error:
                     errors.append(f"{_describe(path, instance)}: no report text: {error}")
                     continue
-            existing = model.objects.filter(pk=instance.pk).first()
+            existing = stored[model].get(instance.pk)
             m2m = deserialized.m2m_data or {}
             if existing is not None:
                 same_fields = _content(existing) == _content(instance)
                 same_m2m = all(
                     {int(pk) for pk in values}
-                    == set(getattr(existing, name).values_list("pk", flat=True))
+                    == {related.pk for related in getattr(existing, name).all()}
                     for name, values in m2m.items()
                 )
                 if same_fields and same_m2m:
@@ -156,6 +157,20 @@ def load(directory=None, progress=None):
         raise RegistryLoadError(errors)
     _reset_sequences(seen_models)
     return result
+
+
+def _stored_records(objects):
+    """The rows these fixture records already have in the database, with their
+    many-to-many relations, in a few queries per model rather than several per record."""
+    pks_by_model = {}
+    for deserialized in objects:
+        pks_by_model.setdefault(type(deserialized.object), []).append(deserialized.object.pk)
+    return {
+        model: model._base_manager.prefetch_related(
+            *(field.name for field in model._meta.many_to_many)
+        ).in_bulk(pks)
+        for model, pks in pks_by_model.items()
+    }
 
 
 def _reset_sequences(models):

@@ -1,0 +1,108 @@
+"""The home page, the report pages, the 404 page and the language switch, in Chinese and
+English, on the loaded registry."""
+
+import re
+
+import pytest
+
+from sources.models import Citation, SourceReport
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def page(client, url, status=200, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_home_shows_the_national_picture(client):
+    body = page(client, "/")
+    assert "按类别与阶段" in body and "友好城市" in body and "友好交流城市" in body
+    assert body.count('<svg role="img"') == 2  # by country, by decade
+    assert "日本" in body and "1980年代" in body
+    assert 'href="/relationships/?country=JP"' in body  # a bar links to the directory
+    assert 'href="/relationships/?year_min=1990&amp;year_max=1999"' in body
+    newest = body[body.index('id="newest-heading"') :]
+    assert "科莫省" in newest and "2019年10月28日" in newest
+    assert "近期交流" in body
+    for report in SourceReport.objects.all():
+        assert f'href="{report.get_absolute_url()}"' in body
+
+
+def test_home_in_english(client):
+    body = page(client, "/", **EN)
+    assert "By kind and stage" in body and "By decade" in body
+    assert "1980s" in body and "Japan" in body
+    assert "28 October 2019" in body
+
+
+def test_report_page_highlights_every_cited_passage_and_links_to_the_records(client):
+    report = SourceReport.objects.get(slug="jinzhong-2019-10-30")
+    body = page(client, report.get_absolute_url())
+    text = body[body.index('class="report-text"') : body.index("</section>")]
+    marked = "".join(re.findall(r"<mark>(.*?)</mark>", text, re.S))
+    for citation in report.citations.all():
+        assert f'id="citation-{citation.pk}"' in text
+        assert f'href="#records-{citation.pk}"' in text
+        # every character of the quote is highlighted (quotes may overlap)
+        assert all(char in marked for char in set(citation.quote))
+    records = body[body.index('class="cited"') :]
+    como = report.citations.get(quote__startswith="10月28日")
+    entry = records[records.index(f'id="records-{como.pk}"') :]
+    entry = entry[: entry.index("</li>\n    \n")] if "</li>\n    \n" in entry else entry
+    assert "/relationships/" in entry  # the relationship that cites it
+
+
+def test_traditional_report_keeps_its_text_and_glosses(client):
+    body = page(client, "/reports/jinan-2019-10-18/")
+    assert "濟(jì)南" in body
+    assert "<mark>" in body
+    assert Citation.objects.filter(report__slug="jinan-2019-10-18").exists()
+
+
+def test_report_page_in_english(client):
+    body = page(client, "/reports/wuhan-2017-09-15/", **EN)
+    assert "Full text of the report" in body and "Citations and records" in body
+    assert "15 September 2017" in body
+    assert "1979年武汉与日本大分市" in body  # the text stays as received
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/places/atlantis/",
+        "/relationships/99999999/",
+        "/reports/nope/",
+        "/exchanges/0/",
+        "/awards/7777777/",
+        "/nowhere/",
+    ],
+)
+def test_unknown_addresses_give_a_friendly_404_in_the_page_language(client, url):
+    chinese = page(client, url, status=404)
+    assert "找不到页面" in chinese and 'role="search"' in chinese
+    english = page(client, url, status=404, **EN)
+    assert "Page not found" in english and "找不到页面" not in english
+
+
+def test_chinese_by_default_english_by_browser_or_by_choice(client):
+    assert 'lang="zh-Hans"' in page(client, "/")
+    assert 'lang="en"' in page(client, "/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/places/jinan/"})
+    assert response.status_code == 302 and response["Location"] == "/places/jinan/"
+    body = page(client, "/places/jinan/")
+    assert 'lang="en"' in body and '<h1><span class="primary">Jinan</span>' in body
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert 'lang="zh-Hans"' in page(client, "/", **EN)  # the choice beats the browser
+
+
+def test_every_page_has_the_switch_the_search_box_and_landmarks(client):
+    for url in ("/", "/relationships/", "/places/wuhan/", "/map/", "/search/?q=x"):
+        body = page(client, url)
+        assert 'action="/i18n/setlang/"' in body
+        assert 'role="search"' in body
+        assert "<main" in body and "<nav" in body and "<header" in body and "<footer" in body
+        assert 'class="skip-link"' in body

@@ -61,7 +61,7 @@ def bar_chart(rows, title, chart_id="chart"):
     """A horizontal bar chart drawn as SVG on the server. ``rows``: dicts with ``label``,
     ``value`` and optionally ``url`` (each bar links to the matching directory page)."""
     rows = list(rows)
-    label_width, bar_width, row_height, value_width = 150, 330, 26, 50
+    label_width, bar_width, row_height, value_width = 200, 290, 28, 50
     top = max((row["value"] for row in rows), default=0) or 1
     bars = []
     for index, row in enumerate(rows):

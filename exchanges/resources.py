@@ -80,7 +80,7 @@ class ExchangeResource(CitedResource):
             return Exchange.objects.filter(pk=int(pk)).first()
         try:
             chinese_place = self.fields["chinese_place"].clean(row)
-            start = self.fields["start"].clean(row)
+            start = self.fields["start"].clean(row) if "开始" in row else None
         except ValueError:
             return None
         title = str(row.get("名称") or "").strip()

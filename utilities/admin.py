@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export.admin import ExportActionMixin, ImportExportMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from utilities.offices import can_change, changeable, office_of
@@ -437,6 +438,14 @@ def label(css, text):
 # --- The admin classes ------------------------------------------------------------------------
 
 
+class RegistryExportForm(SelectableFieldsExportForm):
+    """The export form, its field choices labelled with the spreadsheet's column names."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 class OfficeRuleMixin:
     """The office rule in an admin's permission hooks and form choices (shared by model
     admins and inlines)."""
@@ -478,6 +487,8 @@ class RegistryAdmin(
     }
     formats = [CSV, XLSX]
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_template_name = "admin/registry_import.html"
+    export_form_class = RegistryExportForm
     show_change_form_export = False
     list_per_page = 50
     show_full_result_count = False
@@ -573,6 +584,22 @@ class RegistryAdmin(
         super().delete_queryset(request, queryset)
 
     # History ----------------------------------------------------------------------------
+    # Import and export ---------------------------------------------------------------
+    def process_result(self, result, request):
+        """After the confirmed import: if any row failed (the data changed since the
+        preview), nothing was written; say so and go back to the import page."""
+        if result.has_errors() or result.has_validation_errors():
+            rows = {row.number for row in result.invalid_rows}
+            rows |= {number for number, _errors in result.row_errors()}
+            messages.error(
+                request,
+                gettext("导入没有完成，没有写入任何记录：第 %(rows)s 行有错误。请修改后重新上传。")
+                % {"rows": "、".join(str(number) for number in sorted(rows))},
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """The revert page. simple-history only asks for view permission, so a revert
         (a POST) is checked here against the office rule like any change."""
@@ -599,17 +626,12 @@ class RegistryAdmin(
             return HttpResponseRedirect(admin_url(obj, "history"))
         return super().response_change(request, obj)
 
-    # Import and export ---------------------------------------------------------------
-    def get_import_data_kwargs(self, request, *args, **kwargs):
-        kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
-        # One bad row and nothing is written (validation errors included).
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
-
 
 class ReferenceDataAdmin(KeySearchMixin, ImportExportMixin, admin.ModelAdmin):
     """Reference data (award types, fields of cooperation): superusers change it, every
     staff account reads it. (Add SimpleHistoryAdmin where the model keeps history.)"""
+
+    export_form_class = RegistryExportForm
 
     formats = [CSV, XLSX]
 

@@ -213,6 +213,22 @@ def find_report(text):
     )
 
 
+class RegistryDiff(resources.Diff):
+    """The preview's columns as the export shows them (computed columns included: the
+    country, the agreement date, the citation)."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self.values(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self.values(resource, instance)
+
+    @staticmethod
+    def values(resource, instance):
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+
+
 class RegistryResource(resources.ModelResource):
     """The base of every resource: Chinese headers (English accepted), errors reported by
     column, the office rule on every row, history with who and which file, and no partial
@@ -231,6 +247,9 @@ class RegistryResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = None
         self.file_name = None
+
+    def get_diff_class(self):
+        return RegistryDiff
 
     # The whole import --------------------------------------------------------------
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):

@@ -1,0 +1,131 @@
+"""The office dashboard on the loaded registry: partners with no exchange in the last N
+years, round anniversaries in the next twelve months, reported vs recorded totals with what
+is missing, and intents that have not become agreements."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cities.dashboard import anniversaries, pending_intents, quiet_partners
+from cities.models import Place, Relationship
+from tests.admin_support import FACTORIES, new_exchange, office_user
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("office-dashboard")
+
+
+@pytest.fixture
+def jinzhong():
+    return Place.objects.get(slug="jinzhong")
+
+
+@pytest.fixture
+def zhenjiang():
+    return Place.objects.get(slug="zhenjiang")
+
+
+def names(rows):
+    return {str(row.relationship) for row in rows}
+
+
+class TestQuietPartners:
+    def test_a_recent_exchange_keeps_a_partner_off_the_list(self, jinzhong):
+        rows = quiet_partners(jinzhong, years=3, today=datetime.date(2021, 1, 1))
+        assert "晋中市 – 科莫省" not in names(rows)  # delegation of 29 October 2019
+        assert {"晋中市 – 会安市", "平遥县 – 普罗万市"} <= names(rows)  # no exchange recorded
+
+    def test_years_later_it_is_quiet_with_its_last_exchange(self, jinzhong):
+        rows = quiet_partners(jinzhong, years=3, today=datetime.date(2026, 11, 22))
+        como = next(row for row in rows if str(row.relationship) == "晋中市 – 科莫省")
+        assert str(como.last_date) == "2019年10月29日"
+        assert como.years == 7
+        assert rows[0].last_date is None  # never-recorded partners first
+
+    def test_intents_are_not_partners_yet(self, jinzhong):
+        rows = quiet_partners(jinzhong, years=3, today=datetime.date(2026, 11, 22))
+        assert "平遥县 – 恰克图市" not in names(rows)
+
+    def test_a_longer_window_finds_the_exchange(self, jinzhong):
+        rows = quiet_partners(jinzhong, years=10, today=datetime.date(2026, 11, 22))
+        assert "晋中市 – 科莫省" not in names(rows)
+
+
+class TestAnniversaries:
+    def test_a_fifth_anniversary_at_the_day(self, jinzhong):
+        [row] = [
+            r for r in anniversaries(jinzhong, today=datetime.date(2024, 6, 1)) if r.years == 5
+        ]
+        assert str(row.relationship) == "晋中市 – 科莫省"
+        assert str(row.date) == "2024年10月28日"
+
+    def test_an_anniversary_just_past_is_not_coming(self, jinzhong):
+        assert not anniversaries(jinzhong, today=datetime.date(2024, 10, 29))
+
+    def test_a_month_precision_signing(self, zhenjiang):
+        rows = anniversaries(zhenjiang, today=datetime.date(2026, 11, 22))
+        kurashiki = next(r for r in rows if str(r.relationship) == "镇江市 – 仓敷市")
+        assert (kurashiki.years, str(kurashiki.date)) == (30, "2027年10月")
+
+    def test_a_year_precision_signing_and_only_round_years(self, zhenjiang):
+        rows = anniversaries(zhenjiang, today=datetime.date(2033, 6, 1))
+        tsu = next(r for r in rows if str(r.relationship) == "镇江市 – 津市")
+        assert (tsu.years, str(tsu.date)) == (50, "2034年")
+        rows = anniversaries(zhenjiang, today=datetime.date(2028, 11, 1))
+        assert "镇江市 – 津市" not in names(rows)  # 45 years is not celebrated
+
+
+class TestIntents:
+    def test_letters_of_intent_without_agreement(self, jinzhong):
+        rows = pending_intents(jinzhong, today=datetime.date(2026, 11, 22))
+        assert [(str(r.relationship), str(r.intent), r.years) for r in rows] == [
+            ("平遥县 – 恰克图市", "2019年2月", 7),
+            ("晋中市 – 比肯菲尔德市", "2019年8月", 7),
+        ]
+
+
+class TestPage:
+    @pytest.fixture
+    def staff(self, client):
+        user = office_user("test-dashboard-staff", "jinzhong")
+        client.force_login(user)
+        return user
+
+    def test_the_office_sees_its_own_dashboard(self, client, staff):
+        response = client.get(DASHBOARD)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "晋中市外办工作台" in page
+        assert "平遥县 – 恰克图市" in page and "2019年2月" in page  # intent not signed
+        assert "晋中市 – 会安市" in page  # quiet partner
+        reported = {c.figure.metric: c for c, _query in response.context["comparisons"]}
+        assert (reported["intents"].figure.value, reported["intents"].recorded) == (6, 2)
+        assert "缺 4 条" in page  # six intents reported, two recorded
+        assert reported["municipal_sister_cities"].complete
+
+    def test_another_office_can_be_chosen(self, client, staff, zhenjiang):
+        page = client.get(DASHBOARD, {"place": zhenjiang.pk, "years": 10}).content.decode()
+        assert "镇江市外办工作台" in page
+
+    def test_it_is_linked_from_the_admin_index(self, client, staff):
+        assert DASHBOARD in client.get(reverse("admin:index")).content.decode()
+
+    def test_it_is_for_staff_only(self, client):
+        response = client.get(DASHBOARD)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+    def test_same_queries_for_few_or_many_rows(self, client, staff, jinzhong):
+        client.get(DASHBOARD)
+        with CaptureQueriesContext(connection) as few:
+            client.get(DASHBOARD)
+        for _ in range(5):
+            relationship = FACTORIES[Relationship](jinzhong)
+            exchange = new_exchange(jinzhong)
+            exchange.relationship = relationship
+            exchange.save()
+        with CaptureQueriesContext(connection) as many:
+            client.get(DASHBOARD)
+        assert len(many) == len(few)

@@ -245,6 +245,8 @@ class OfficeDashboardView(TemplateView):
             )
             for comparison in place.reported_vs_recorded()
         ]
+        # Totals the registry can check first.
+        comparisons.sort(key=lambda item: item[0].recorded is None)
         context.update(
             {
                 "quiet": quiet_partners(place, years, today),

@@ -107,6 +107,8 @@ def test_the_development_zone_partnership_is_established_at_zone_level(shenyang)
     assert relationship.chinese_place.parent == shenyang
     assert (relationship.kind, relationship.wording) == (RelationshipKind.FRIENDLY, "友好合作关系")
     assert (relationship.stage, relationship.level) == (Stage.ACTIVE, HoldingLevel.ZONE)
+    # "今年以来 … 成功促成 … 结为友好合作关系": concluded in 2022, known to the year only.
+    assert relationship.agreement_date.format("zh-hans") == "2022年"
 
 
 def test_exchanges_with_their_dates_and_counts(shenyang):

@@ -2,9 +2,9 @@
 root lists them all, with the schema and the documentation), the OpenAPI 3 schema, Swagger
 UI and Redoc served from local assets (drf-spectacular-sidecar), and a token endpoint."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework import routers
+from rest_framework import exceptions, routers, views
 from rest_framework.authtoken.views import obtain_auth_token
 
 from awards.api.urls import router as awards_router
@@ -40,6 +40,19 @@ class RegistryRouter(routers.DefaultRouter):
         return self.APIRootView.as_view(api_root_dict=api_root_dict)
 
 
+class NotFoundView(views.APIView):
+    """Any other address under /api/: a JSON 404, as every API error is (not the public
+    site's HTML page)."""
+
+    schema = None  # not an endpoint
+    authentication_classes = []
+    permission_classes = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
+
+
 router = RegistryRouter()
 for app_router in (cities_router, exchanges_router, awards_router, sources_router):
     router.registry.extend(app_router.registry)
@@ -50,4 +63,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("auth/token/", obtain_auth_token, name="token"),
     *router.urls,
+    re_path(r"^", NotFoundView.as_view()),
 ]

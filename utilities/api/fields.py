@@ -108,7 +108,11 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
     def to_representation(self, value):
-        return self.brief_serializer(value, context=self.context).data
+        # One brief serializer per field and request: building a ModelSerializer's fields
+        # costs far more than using them, and a list embeds hundreds of brief records.
+        if getattr(self, "_brief", None) is None:
+            self._brief = self.brief_serializer(context=self.context)
+        return self._brief.to_representation(value)
 
     def get_choices(self, cutoff=None):
         # The browsable API's form lists choices by id, never by the (unhashable) brief form.

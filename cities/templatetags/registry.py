@@ -2,7 +2,8 @@
 alongside, bilingual titles, approximate quantities, and server-rendered SVG bar charts."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -109,3 +110,27 @@ def editor_fields(place):
         if label not in labels:
             labels.append(label)
     return ("、" if _chinese_page() else ", ").join(labels)
+
+
+@register.simple_tag
+def sep():
+    """The separator between items of a list: 、 in Chinese, a comma in English."""
+    return "、" if _chinese_page() else ", "
+
+
+@register.simple_tag
+def participants(exchange):
+    """Who took part in an exchange besides the Chinese city: the relationship's partner,
+    the other places, the countries a report names (uses prefetched ``places``)."""
+    items, seen = [], set()
+    if exchange.relationship_id:
+        items.append(place_name(exchange.relationship.foreign_place))
+        seen.add(exchange.relationship.foreign_place_id)
+    for place in exchange.places.all():
+        if place.pk not in seen:
+            items.append(place_name(place))
+            seen.add(place.pk)
+    for code in exchange.countries:
+        items.append(country(code))
+    # Safe: every item is escaped (or already built with format_html).
+    return mark_safe(conditional_escape(sep()).join(conditional_escape(item) for item in items))

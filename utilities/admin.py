@@ -16,6 +16,8 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -61,6 +63,7 @@ REFERENCE_MODELS = ["cities.cooperationfield", "awards.awardtype"]
 
 OUTSIDE_OFFICE = _("你所在的外办（%(office)s）只能修改本市及下辖地方的记录。")
 NO_OFFICE = _("你的账号不属于任何外办，只能查看记录。")
+READ_ONLY = _("这条记录不属于%(office)s外办的城市，只能查看。")
 CHOICE_OUTSIDE_OFFICE = _("不在可选范围内：你的外办只能关联本市及下辖地方的记录。")
 
 
@@ -488,6 +491,8 @@ class RegistryAdmin(
     formats = [CSV, XLSX]
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     import_template_name = "admin/registry_import.html"
+    object_history_list_template = "admin/registry_history_list.html"
+    object_history_form_template = "admin/registry_history_form.html"
     export_form_class = RegistryExportForm
     show_change_form_export = False
     list_per_page = 50
@@ -584,6 +589,18 @@ class RegistryAdmin(
         super().delete_queryset(request, queryset)
 
     # History ----------------------------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Say why a record opens read-only, rather than leave staff guessing."""
+        if request.method == "GET" and IS_POPUP_VAR not in request.GET:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and not self.has_change_permission(request, obj):
+                place = office_of(request.user)
+                messages.info(
+                    request,
+                    READ_ONLY % {"office": place.display_name()} if place is not None else NO_OFFICE,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     # Import and export ---------------------------------------------------------------
     def process_result(self, result, request):
         """After the confirmed import: if any row failed (the data changed since the

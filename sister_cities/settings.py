@@ -147,7 +147,20 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sister Cities Registry API",
-    "DESCRIPTION": "China's international partner-city relationships, with their sources.",
+    "DESCRIPTION": (
+        "国际友好城市登记册：中国各地的友好城市与友好交流城市、交流项目、奖项和报告数字，"
+        "每条记录都有来源引文。\n\n"
+        "China's international partner-city relationships, exchanges, awards and reported "
+        "figures, each with its source.\n\n"
+        "- Reading is open; writing needs a staff account (`Authorization: Token <key>` from "
+        "`/api/auth/token/`, or a session) and stays within the account's office.\n"
+        "- Lists: `limit`/`offset` (at most 500), `ordering`, `q` (simplified, traditional, "
+        "pinyin or English) and the filters below; `format=csv` on every list, "
+        "`format=geojson` on places and relationships, `format=ics` on anniversaries "
+        "(exports are not paginated).\n"
+        "- Partial dates keep the source's precision: `\"1997-10\"` with `\"month\"`.\n"
+        "- `Accept-Language: en` for English names, labels and messages (Chinese by default)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

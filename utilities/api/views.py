@@ -94,7 +94,7 @@ class ExportMixin:
     def throttled(self, request, wait):
         raise exceptions.Throttled(
             wait,
-            detail=_("匿名请求过于频繁，请稍后再试（或使用令牌认证）。"),
+            detail=str(_("匿名请求过于频繁，请稍后再试（或使用令牌认证）。")),
         )
 
 

@@ -597,7 +597,9 @@ class RegistryAdmin(
                 place = office_of(request.user)
                 messages.info(
                     request,
-                    READ_ONLY % {"office": place.display_name()} if place is not None else NO_OFFICE,
+                    READ_ONLY % {"office": place.display_name()}
+                    if place is not None
+                    else NO_OFFICE,
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 

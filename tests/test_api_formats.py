@@ -215,10 +215,13 @@ def test_anniversaries_calendar(client, world):
     assert str(event["URL"]) == f"http://testserver/api/relationships/{exact.pk}/"
     event = events[f"{month.pk}-5@sister-cities-registry"]
     assert event.decoded("DTSTART") == datetime.date(later.year, later.month, 1)
+    # One day, not the whole month: the calendar is not filled with month-long bars.
+    assert event.decoded("DTEND") == datetime.date(later.year, later.month, 2)
     assert "具体日期不详" in str(event["SUMMARY"])
     assert "只给出月份" in str(event["DESCRIPTION"])
     event = events[f"{year.pk}-30@sister-cities-registry"]
     assert event.decoded("DTSTART") == datetime.date(days_from_today(0).year + 1, 1, 1)
+    assert event.decoded("DTEND") == datetime.date(days_from_today(0).year + 1, 1, 2)
     assert "只给出年份" in str(event["DESCRIPTION"])
 
 

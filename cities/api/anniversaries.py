@@ -2,7 +2,9 @@
 
 An anniversary counts from the relationship's agreement date (its earliest dated
 RelationshipStage with stage "agreement"); rounds are 5, 10, 15, 20, 25, 30, 40 and 50
-years. Ended relationships are skipped.
+years. Ended relationships are skipped. The rounds and the date arithmetic are the office
+dashboard's (``cities.dashboard``), so the API's feed and the dashboard list the same
+anniversaries; here they are computed for any filtered set of relationships.
 
 The anniversary keeps the agreement date's precision, because the registry never invents a
 day a source does not give:
@@ -16,7 +18,6 @@ day a source does not give:
   that month or year whose title says the day is not known.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -24,16 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities.choices import Stage
+from cities.dashboard import ROUND_YEARS, anniversary_of
 from utilities.partial_dates import PartialDate, Precision
-
-ROUND_YEARS = (5, 10, 15, 20, 25, 30, 40, 50)
-
-
-def add_years(value: PartialDate, years: int) -> PartialDate:
-    year = value.year + years
-    if value.month == 2 and value.day == 29 and not calendar.isleap(year):
-        return PartialDate(year, 2, 28)
-    return PartialDate(year, value.month, value.day)
 
 
 def window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -113,7 +106,7 @@ def upcoming_anniversaries(relationships, today=None):
         if agreement is None:
             continue
         for years in ROUND_YEARS:
-            date = add_years(agreement, years)
+            date = anniversary_of(agreement, years)
             if date.latest() >= start and date.earliest() < until:
                 found.append(Anniversary(relationship, years, agreement, date))
     found.sort(key=lambda item: (item.starts, item.relationship.pk, item.years))

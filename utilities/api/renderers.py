@@ -116,9 +116,9 @@ class GeoJSONRenderer(renderers.BaseRenderer):
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
-    """An RFC 5545 calendar of all-day events. Each record gives ``id`` (the event UID),
-    ``summary``, ``description``, ``url``, ``starts`` (ISO date) and optionally ``ends`` (the
-    last day, inclusive). The view may name the calendar with ``calendar_name``."""
+    """An RFC 5545 calendar of one-day, all-day events. Each record gives ``id`` (the event
+    UID), ``summary``, ``description``, ``url`` and ``starts`` (the ISO date of the event).
+    The view may name the calendar with ``calendar_name``."""
 
     media_type = "text/calendar"
     format = "ics"
@@ -141,11 +141,12 @@ class ICalendarRenderer(renderers.BaseRenderer):
             event = Event()
             event.add("uid", f"{record['id']}@sister-cities-registry")
             event.add("dtstamp", stamp)
+            # One all-day event on ``starts``; DTEND is exclusive, so the day after. (An
+            # anniversary known only to the month or year is not spread over all of it:
+            # its title says so, see cities.api.anniversaries.)
             start = datetime.date.fromisoformat(record["starts"])
             event.add("dtstart", start)
-            last = datetime.date.fromisoformat(record.get("ends") or record["starts"])
-            # All-day events end on the day after (DTEND is exclusive).
-            event.add("dtend", last + datetime.timedelta(days=1))
+            event.add("dtend", start + datetime.timedelta(days=1))
             event.add("summary", record["summary"])
             if record.get("description"):
                 event.add("description", record["description"])

@@ -43,6 +43,8 @@ from .models import (
     ReportedFigure,
 )
 from .resources import (
+    EARLIER,
+    LATER,
     PlaceResource,
     RelationshipResource,
     RelationshipStageResource,
@@ -225,6 +227,7 @@ class StageInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        self.drop_stale_errors()
         rows = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
@@ -248,6 +251,44 @@ class StageInlineFormSet(BaseInlineFormSet):
                     if message not in form.errors.get("date_year", []):
                         form.add_error("date_year", message)
                     break
+
+    def drop_stale_errors(self):
+        """RelationshipStage.clean() compared each row with the stages as stored. When a
+        stored stage is being changed or deleted in this same formset, that comparison is
+        stale: drop it (the rows are compared as submitted above)."""
+        stale = set()
+        for form in self.initial_forms:
+            data = getattr(form, "cleaned_data", {}) or {}
+            if not (form.has_changed() or data.get("DELETE")):
+                continue
+            stored_stage = form.initial.get("stage")
+            try:
+                stored_date = PartialDate(
+                    form.initial.get("date_year"),
+                    form.initial.get("date_month"),
+                    form.initial.get("date_day"),
+                )
+            except (TypeError, ValueError):
+                continue
+            if not stored_stage or form.initial.get("date_year") is None:
+                continue
+            for message in (EARLIER, LATER):
+                stale.add(str(message % {"stage": Stage(stored_stage).label, "date": stored_date}))
+        if not stale:
+            return
+        for form in self.forms:
+            errors = form._errors.get("date_year") if form._errors else None
+            if not errors:
+                continue
+            kept = [message for message in errors if message not in stale]
+            if len(kept) == len(errors):
+                continue
+            if kept:
+                form._errors["date_year"] = form.error_class(kept)
+            else:
+                del form._errors["date_year"]
+                # The value itself was valid; only the stale comparison removed it.
+                form.cleaned_data["date_year"] = form.instance.date_year
 
 
 class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):

@@ -157,3 +157,44 @@ class TestCitationForm:
         citation = Citation.objects.get(report=report, quote="共出访7批17人次")
         page = client.get(change_url(citation)).content.decode()
         assert "<mark>共出访7批17人次</mark>" in page
+
+
+class TestCorrectingSeveralStagesAtOnce:
+    """Dates corrected together are compared as submitted, not with the stored ones."""
+
+    @pytest.fixture
+    def signed(self, jinzhong):
+        partner = Place.objects.create(
+            slug="test-two-stages", name_zh="测试两阶段市", level="city", country="IT"
+        )
+        relationship = Relationship.objects.create(
+            chinese_place=jinzhong, foreign_place=partner, kind="sister"
+        )
+        relationship.stages.create(stage="intent", date_year=2019, date_month=2)
+        relationship.stages.create(stage="agreement", date_year=2019, date_month=10)
+        return relationship
+
+    def stage_data(self, client, relationship, **dates):
+        data = form_data(client.get(change_url(relationship)))
+        for index in range(int(data["stages-TOTAL_FORMS"])):
+            stage = data[f"stages-{index}-stage"]
+            if stage in dates:
+                year, month = dates[stage]
+                data[f"stages-{index}-date_year"] = str(year)
+                data[f"stages-{index}-date_month"] = str(month)
+        return data
+
+    def test_both_dates_moved_a_year_later(self, client, staff, signed):
+        data = self.stage_data(client, signed, intent=(2020, 2), agreement=(2020, 10))
+        response = client.post(change_url(signed), data)
+        assert response.status_code == 302, response.context["inline_admin_formsets"][
+            0
+        ].formset.errors
+        assert (str(signed.intent_date), str(signed.agreement_date)) == ("2020年2月", "2020年10月")
+
+    def test_both_dates_moved_out_of_order_is_still_refused(self, client, staff, signed):
+        data = self.stage_data(client, signed, intent=(2021, 2), agreement=(2020, 10))
+        response = client.post(change_url(signed), data)
+        assert response.status_code == 200
+        signed.refresh_from_db()
+        assert str(signed.stage_date("intent")) == "2019年2月"

@@ -104,8 +104,12 @@ class RelationshipResource(CitedResource):
     country = fields.Field(column_name="国家", readonly=True)
     kind = fields.Field(attribute="kind", column_name="类别", widget=ChoiceWidget(RelationshipKind))
     wording = fields.Field(attribute="wording", column_name="报告用语")
+    # A blank stage keeps the stored one (a new relationship is active by default).
     stage = fields.Field(
-        attribute="stage", column_name="阶段", widget=ChoiceWidget(Stage), default=Stage.ACTIVE
+        attribute="stage",
+        column_name="阶段",
+        widget=ChoiceWidget(Stage, blank=True, empty=None),
+        saves_null_values=False,
     )
     level = fields.Field(
         attribute="level", column_name="中方层级", widget=ChoiceWidget(HoldingLevel, blank=True)

@@ -80,9 +80,11 @@ class PlaceWidget(widgets.ForeignKeyWidget):
 class ChoiceWidget(widgets.Widget):
     """A choice by its stored value or its Chinese or English label."""
 
-    def __init__(self, choices, blank=False, **kwargs):
+    def __init__(self, choices, blank=False, empty="", **kwargs):
         self.choices = choices
         self.blank = blank
+        # What a blank cell means: "" for an optional choice, None for "keep as it is".
+        self.empty = empty
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -91,7 +93,7 @@ class ChoiceWidget(widgets.Widget):
         text = str(value).strip() if value is not None else ""
         if not text:
             if self.blank:
-                return ""
+                return self.empty
             raise ValueError(gettext("必须填写。"))
         for stored, label in self.choices.choices:
             names = {stored.lower(), str(label).lower()}

@@ -1,0 +1,102 @@
+"""Inlines where staff expect them: on a relationship's page its stages, its exchanges
+and the awards to the pair (new rows take the relationship's Chinese side); aliases on a
+place's page; counts on an exchange's page."""
+
+import pytest
+
+from awards.models import Award
+from cities.models import Place, Relationship
+from exchanges.models import Exchange
+from tests.admin_support import change_url, form_data, office_user, superuser
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    user = office_user("test-inline-staff", "jinzhong")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def como():
+    return Relationship.objects.get(
+        chinese_place__slug="jinzhong", foreign_place__slug="como-province"
+    )
+
+
+def add_row(data, prefix, **values):
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    for name, value in values.items():
+        data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def test_an_exchange_added_on_the_relationship_page(client, staff, como):
+    data = add_row(
+        form_data(client.get(change_url(como))),
+        "exchanges",
+        title_zh="测试：科莫省职业院校师生来访",
+        kind="delegation",
+        start_year="2026",
+        start_month="4",
+    )
+    response = client.post(change_url(como), data)
+    assert response.status_code == 302
+    exchange = Exchange.objects.get(title_zh="测试：科莫省职业院校师生来访")
+    assert exchange.relationship == como
+    assert exchange.chinese_place.slug == "jinzhong"
+    assert str(exchange.start) == "2026年4月"
+    assert exchange.history.first().history_user == staff
+
+
+def test_an_award_to_the_pair_added_on_the_relationship_page(client, staff, como):
+    from awards.models import AwardType
+
+    award_type = AwardType.objects.order_by("pk").first()
+    data = add_row(
+        form_data(client.get(change_url(como))),
+        "awards",
+        award_type=str(award_type.pk),
+        conferred_year="2026",
+    )
+    response = client.post(change_url(como), data)
+    assert response.status_code == 302
+    award = Award.objects.get(relationship=como, conferred_year=2026)
+    assert award.recipient_kind == "pair"
+    assert award.chinese_place.slug == "jinzhong"
+
+
+def test_an_alias_added_on_a_place_page(client, staff):
+    como_province = Place.objects.get(slug="como-province")
+    data = add_row(form_data(client.get(change_url(como_province))), "aliases", name="科摩省")
+    assert client.post(change_url(como_province), data).status_code == 302
+    assert como_province.aliases.filter(name="科摩省").exists()
+    assert "|科摩省|" in Place.objects.get(pk=como_province.pk).search_text
+
+
+def test_an_alias_cannot_be_added_to_another_offices_city(client, staff):
+    from django.test import Client
+
+    zhenjiang = Place.objects.get(slug="zhenjiang")
+    boss = Client()
+    boss.force_login(superuser())
+    data = add_row(form_data(boss.get(change_url(zhenjiang))), "aliases", name="京口")
+    assert client.post(change_url(zhenjiang), data).status_code == 403
+    assert not zhenjiang.aliases.filter(name="京口").exists()
+
+
+def test_a_count_added_on_an_exchange_page(client, staff):
+    exchange = Exchange.objects.filter(chinese_place__slug="jinzhong").first()
+    data = add_row(
+        form_data(client.get(change_url(exchange))),
+        "counts",
+        value="30",
+        qualifier="odd",
+        unit_zh="名师生",
+    )
+    assert client.post(change_url(exchange), data).status_code == 302
+    assert exchange.counts.get(unit_zh="名师生").display() == "30多名师生"

@@ -2,6 +2,7 @@
 to places, pairs of partners and people."""
 
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -104,6 +105,8 @@ class AwardAdmin(RegistryAdmin):
         (_("来源与说明"), {"fields": ["citations", "notes", "editors_note"]}),
     ]
     resource_classes = [AwardResource]
+    # Newest first; undated awards last.
+    ordering = [F("conferred_year").desc(nulls_last=True), "-pk"]
     conferred_display = partial_date_column("conferred", _("授予日期"))
 
     def get_queryset(self, request):

@@ -2,6 +2,7 @@
 and the counts a report gives for them."""
 
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cities.admin import CheckboxFieldsMixin
@@ -67,6 +68,13 @@ class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
     inlines = [ExchangeCountInline]
     resource_classes = [ExchangeResource]
     importable = True
+    # Newest first; undated exchanges last.
+    ordering = [
+        F("start_year").desc(nulls_last=True),
+        F("start_month").desc(nulls_last=True),
+        F("start_day").desc(nulls_last=True),
+        "-pk",
+    ]
     start_display = partial_date_column("start", _("开始"))
 
     def get_queryset(self, request):

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup test-setup browser messages lint check clean
+.PHONY: run test setup test-setup browser messages lint check benchmark clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -51,6 +51,10 @@ lint: $(VENV)/.installed-test
 check: $(VENV)/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Speed, query-count and memory figures on a throwaway database (see the command's docstring).
+benchmark: setup
+	$(BIN)/python manage.py benchmark_registry --rows 1000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check=False, fixtures_dir=None, **options):
-        progress = (lambda line: self.stdout.write(line)) if options["verbosity"] >= 1 else None
+        verbose = options["verbosity"] >= 1
+        say = self.stdout.write if verbose else (lambda *args, **kwargs: None)
+        progress = say if verbose else None
         try:
             with transaction.atomic():
                 result = load(fixtures_dir, progress=progress)
@@ -37,22 +39,18 @@ class Command(BaseCommand):
                 f"{len(failure.errors)} problem(s) found; nothing was written."
             ) from None
         if check:
-            self.stdout.write(
+            say(
                 self.style.SUCCESS(
                     f"Check passed: {result.total} records and their quotes verified."
                 )
             )
             return
         if not result.changed:
-            self.stdout.write(
-                self.style.SUCCESS(f"No changes: all {result.total} records are up to date.")
-            )
+            say(self.style.SUCCESS(f"No changes: all {result.total} records are up to date."))
             return
         for label in sorted(set(result.created) | set(result.updated)):
-            self.stdout.write(
-                f"  {label}: {result.created[label]} created, {result.updated[label]} updated"
-            )
-        self.stdout.write(
+            say(f"  {label}: {result.created[label]} created, {result.updated[label]} updated")
+        say(
             self.style.SUCCESS(
                 f"Loaded: {sum(result.created.values())} created, "
                 f"{sum(result.updated.values())} updated, "

@@ -13,7 +13,9 @@ import itertools
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import resolve
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -72,6 +74,18 @@ def unthrottled(settings):
         "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute"},
     }
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_open():
+    """Requests go straight to the WSGI application, whose end-of-request signal would close
+    the database connection (and with it the test's transaction, on PostgreSQL): keep it
+    open, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

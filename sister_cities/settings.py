@@ -158,7 +158,7 @@ SPECTACULAR_SETTINGS = {
         "pinyin or English) and the filters below; `format=csv` on every list, "
         "`format=geojson` on places and relationships, `format=ics` on anniversaries "
         "(exports are not paginated).\n"
-        "- Partial dates keep the source's precision: `\"1997-10\"` with `\"month\"`.\n"
+        '- Partial dates keep the source\'s precision: `"1997-10"` with `"month"`.\n'
         "- `Accept-Language: en` for English names, labels and messages (Chinese by default)."
     ),
     "VERSION": "1.0.0",

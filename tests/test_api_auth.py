@@ -108,3 +108,26 @@ def test_english_on_request(world):
     assert response.json()["detail"] == (
         "Your office may change only the records of its own city and the places inside it."
     )
+
+
+ENDPOINTS = [
+    "places", "relationships", "relationship-stages", "reported-figures", "comparisons",
+    "anniversaries", "cooperation-fields", "exchanges", "awards", "award-types", "reports",
+    "citations",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", ENDPOINTS)
+def test_browsable_api_pages_render_with_their_forms(world, prefix):
+    """The HTML pages of the browsable API, with the create and edit forms a staff member
+    sees, render for every endpoint; form labels are the models' (Chinese by default)."""
+    client = APIClient()
+    client.force_login(staff_user("test-superuser", superuser=True))
+    page = client.get(f"/api/{prefix}/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    first = client.get(f"/api/{prefix}/", {"limit": 1}).json()["results"]
+    if first and prefix != "anniversaries":
+        detail = client.get(f"/api/{prefix}/{first[0]['id']}/", HTTP_ACCEPT="text/html")
+        assert detail.status_code == 200
+    if prefix == "exchanges":
+        assert "开始" in page.content.decode()

@@ -34,6 +34,14 @@ class PartialDateField(serializers.Field):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
+    def bind(self, field_name, parent):
+        # The form label is the model's, without the "（年）" of the year column.
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if self.label is None and model is not None:
+            name = model._meta.get_field(self.columns[0]).verbose_name
+            self.label = str(name).replace("（年）", "").replace("(year)", "").strip()
+        super().bind(field_name, parent)
+
     @property
     def columns(self):
         return [f"{self.prefix}_{part}" for part in ("year", "month", "day")]

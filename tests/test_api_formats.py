@@ -202,6 +202,7 @@ def test_anniversaries_calendar(client, world):
         client.get("/api/anniversaries/", {"format": "ics", "chinese_place": "test-home"})
     )
     assert calendar["VERSION"] == "2.0"
+    assert str(calendar["X-WR-CALNAME"]) == "测试市 · 友好城市结好周年"
     events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
     assert set(events) == {
         f"{exact.pk}-20@sister-cities-registry",

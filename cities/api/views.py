@@ -142,7 +142,14 @@ class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericVie
         CSVRenderer,
         ICalendarRenderer,
     ]
-    calendar_name = _("友好城市结好周年")
+
+    @property
+    def calendar_name(self):
+        """The feed's name, with the cities it is filtered to: "武汉市 · 友好城市结好周年"."""
+        title = _("友好城市结好周年")
+        slugs = self.request.query_params.getlist("chinese_place")
+        places = [str(place) for place in Place.objects.filter(slug__in=slugs[:10])]
+        return f"{'、'.join(places)} · {title}" if places else str(title)
 
     def list(self, request, *args, **kwargs):
         relationships = self.filter_queryset(self.get_queryset())

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from cities.filtersets import chinese_places
+from cities.filtersets import ChinesePlaceFilterSet
 from cities.models import Place
 from utilities.filtersets import (
     CountryFilter,
@@ -18,7 +18,6 @@ from utilities.filtersets import (
     YearFilter,
     place_key_q,
     text_q,
-    within_q,
 )
 from utilities.search import query_key
 
@@ -26,7 +25,7 @@ from .choices import AwardLevel, RecipientKind
 from .models import Award, AwardType
 
 
-class AwardFilterSet(filters.FilterSet):
+class AwardFilterSet(ChinesePlaceFilterSet):
     q = SearchFilter()
     award_type_id = IdFilter(
         label=_("奖项"),
@@ -41,17 +40,6 @@ class AwardFilterSet(filters.FilterSet):
     recipient_kind = filters.MultipleChoiceFilter(
         label=_("获奖者类型"),
         choices=RecipientKind.choices,
-    )
-    chinese_place_id = IdFilter(
-        label=_("中方地方（ID，含下辖地方）"),
-        queryset=chinese_places,
-        method="filter_chinese_place",
-    )
-    chinese_place = filters.ModelMultipleChoiceFilter(
-        label=_("中方省市（含下辖地方）"),
-        queryset=chinese_places,
-        to_field_name="slug",
-        method="filter_chinese_place",
     )
     place_id = IdFilter(
         label=_("获奖地方（ID）"),
@@ -101,11 +89,6 @@ class AwardFilterSet(filters.FilterSet):
             "notes",
         )
         return queryset.filter(condition)
-
-    def filter_chinese_place(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(within_q("chinese_place", value))
 
     def filter_place(self, queryset, name, value):
         """Awards won by the place, alone or as one side of a pair."""

@@ -40,6 +40,30 @@ def foreign_places(request=None):
     return Place.objects.foreign()
 
 
+class ChinesePlaceFilterSet(filters.FilterSet):
+    """The paired filters for a record's Chinese side, by id or slug; a city includes the
+    places inside it (Jinzhong includes Pingyao County)."""
+
+    chinese_place_path = "chinese_place"
+
+    chinese_place_id = IdFilter(
+        label=_("中方地方（ID，含下辖地方）"),
+        queryset=chinese_places,
+        method="filter_chinese_place",
+    )
+    chinese_place = filters.ModelMultipleChoiceFilter(
+        label=_("中方省市（含下辖地方）"),
+        queryset=chinese_places,
+        to_field_name="slug",
+        method="filter_chinese_place",
+    )
+
+    def filter_chinese_place(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(within_q(self.chinese_place_path, value))
+
+
 class PlaceFilterSet(filters.FilterSet):
     q = SearchFilter()
     side = filters.ChoiceFilter(
@@ -117,7 +141,7 @@ def with_first_year(queryset):
     return queryset.alias(first_year=first_stage_year())
 
 
-class RelationshipFilterSet(filters.FilterSet):
+class RelationshipFilterSet(ChinesePlaceFilterSet):
     q = SearchFilter()
     kind = filters.MultipleChoiceFilter(
         label=_("类别"),
@@ -132,17 +156,6 @@ class RelationshipFilterSet(filters.FilterSet):
         choices=HoldingLevel.choices,
     )
     country = CountryFilter(field_name="foreign_place__country")
-    chinese_place_id = IdFilter(
-        label=_("中方地方（ID，含下辖地方）"),
-        queryset=chinese_places,
-        method="filter_chinese_place",
-    )
-    chinese_place = filters.ModelMultipleChoiceFilter(
-        label=_("中方省市（含下辖地方）"),
-        queryset=chinese_places,
-        to_field_name="slug",
-        method="filter_chinese_place",
-    )
     foreign_place_id = IdFilter(
         label=_("外方地方（ID）"),
         field_name="foreign_place",
@@ -197,11 +210,6 @@ class RelationshipFilterSet(filters.FilterSet):
             condition |= every
         return queryset.filter(condition)
 
-    def filter_chinese_place(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(within_q("chinese_place", value))
-
     def filter_year_min(self, queryset, name, value):
         return with_first_year(queryset).filter(first_year__gte=value)
 
@@ -209,8 +217,10 @@ class RelationshipFilterSet(filters.FilterSet):
         return with_first_year(queryset).filter(first_year__lte=value)
 
 
-class RelationshipStageFilterSet(filters.FilterSet):
+class RelationshipStageFilterSet(ChinesePlaceFilterSet):
     """Stages of relationships (REST API): by relationship, stage, Chinese place and year."""
+
+    chinese_place_path = "relationship__chinese_place"
 
     relationship_id = IdFilter(
         label=_("友好关系（ID）"),
@@ -220,17 +230,6 @@ class RelationshipStageFilterSet(filters.FilterSet):
     stage = filters.MultipleChoiceFilter(
         label=_("阶段"),
         choices=Stage.choices,
-    )
-    chinese_place_id = IdFilter(
-        label=_("中方地方（ID，含下辖地方）"),
-        queryset=chinese_places,
-        method="filter_chinese_place",
-    )
-    chinese_place = filters.ModelMultipleChoiceFilter(
-        label=_("中方省市（含下辖地方）"),
-        queryset=chinese_places,
-        to_field_name="slug",
-        method="filter_chinese_place",
     )
     year_min = YearFilter(
         label=_("年份（从）"),
@@ -253,11 +252,6 @@ class RelationshipStageFilterSet(filters.FilterSet):
             "year_min",
             "year_max",
         ]
-
-    def filter_chinese_place(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(within_q("relationship__chinese_place", value))
 
 
 class ReportedFigureFilterSet(filters.FilterSet):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from cities.filtersets import chinese_places
+from cities.filtersets import ChinesePlaceFilterSet
 from cities.models import CooperationField, Place, Relationship
 from utilities.filtersets import (
     CountryFilter,
@@ -17,7 +17,6 @@ from utilities.filtersets import (
     YearFilter,
     place_key_q,
     text_q,
-    within_q,
 )
 from utilities.search import query_key
 
@@ -25,22 +24,11 @@ from .choices import ExchangeKind
 from .models import Exchange
 
 
-class ExchangeFilterSet(filters.FilterSet):
+class ExchangeFilterSet(ChinesePlaceFilterSet):
     q = SearchFilter()
     kind = filters.MultipleChoiceFilter(
         label=_("类型"),
         choices=ExchangeKind.choices,
-    )
-    chinese_place_id = IdFilter(
-        label=_("中方地方（ID，含下辖地方）"),
-        queryset=chinese_places,
-        method="filter_chinese_place",
-    )
-    chinese_place = filters.ModelMultipleChoiceFilter(
-        label=_("中方省市（含下辖地方）"),
-        queryset=chinese_places,
-        to_field_name="slug",
-        method="filter_chinese_place",
     )
     relationship_id = IdFilter(
         label=_("友好关系（ID）"),
@@ -97,11 +85,6 @@ class ExchangeFilterSet(filters.FilterSet):
         ) | text_q(value, "title_zh", "title_en", "description")
         # Matching through the many-to-many places can repeat a row.
         return queryset.filter(pk__in=Exchange.objects.filter(condition).values("pk"))
-
-    def filter_chinese_place(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(within_q("chinese_place", value))
 
     def filter_place(self, queryset, name, value):
         if not value:

@@ -3,7 +3,6 @@ a Jinzhong office account records a newly signed agreement with its citation (ad
 the "+" pop-up from a new report), finds it in the list and in its history, edits it and
 reverts the edit; no request leaves the local server."""
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,15 +13,6 @@ from sources.models import SourceReport
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 PASSWORD = "Jinzhong-office-2026!"
 NEWS = (
@@ -30,26 +20,6 @@ NEWS = (
     "两市将在职业教育、文化旅游等领域开展交流。"
 )
 QUOTE = "双方正式签署《建立国际友好城市协议书》"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's Chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own database
-    # calls are synchronous and safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

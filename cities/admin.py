@@ -11,6 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from simple_history.admin import SimpleHistoryAdmin
 
 from awards.models import Award
 from exchanges.models import Exchange
@@ -194,7 +195,7 @@ class PlaceAliasAdmin(RegistryAdmin):
 
 
 @admin.register(CooperationField)
-class CooperationFieldAdmin(ReferenceDataAdmin):
+class CooperationFieldAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "slug", "relationship_count", "exchange_count"]
     search_fields = ["name_zh", "name_en", "slug"]
 
@@ -545,7 +546,7 @@ class ReportedFigureAdmin(RegistryAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(SimpleHistoryAdmin):
     """Superusers assign accounts to offices (``create_office_user`` does the same from
     the shell); saving puts the account in the office staff group."""
 

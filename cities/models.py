@@ -313,6 +313,8 @@ class CooperationField(models.Model):
         max_length=100,
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("合作领域")
@@ -596,6 +598,9 @@ class Office(models.Model):
         related_name="offices",
         verbose_name=_("城市"),
     )
+
+    # Who may change which city's records is itself part of the record.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["place", "user"]

@@ -5,8 +5,8 @@ change the record and by no one else."""
 import pytest
 from django.urls import reverse
 
-from cities.models import Relationship, RelationshipStage
-from tests.admin_support import change_url, form_data, office_user
+from cities.models import CooperationField, Office, Place, Relationship, RelationshipStage
+from tests.admin_support import change_url, form_data, office_user, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,28 @@ class TestRevert:
         assert client.post(url, form_data(page)).status_code == 403
         como.refresh_from_db()
         assert como.wording == "晋中改过的用语"
+
+
+class TestReferenceDataAndOfficesKeepHistory:
+    """Fields of cooperation and office assignments are changed by superusers; those
+    changes are recorded too."""
+
+    def test_a_field_of_cooperation_renamed(self, client):
+        admin_user = superuser("test-history-admin")
+        client.force_login(admin_user)
+        field = CooperationField.objects.get(slug="tourism")
+        edit(client, field, name_en="Tourism and travel")
+        record = field.history.first()
+        assert (record.history_user, record.name_en) == (admin_user, "Tourism and travel")
+        page = client.get(reverse("admin:cities_cooperationfield_history", args=[field.pk]))
+        assert "Tourism and travel" in page.content.decode()
+
+    def test_an_account_moved_to_another_office(self, client, staff):
+        admin_user = superuser("test-history-admin")
+        client.force_login(admin_user)
+        office = Office.objects.get(user=staff)
+        edit(client, office, place=Place.objects.get(slug="wuhan").pk)
+        assert office.place.slug == "wuhan"
+        moved, before = office.history.all()[:2]
+        assert moved.history_user == admin_user
+        assert (before.place.slug, moved.place.slug) == ("jinzhong", "wuhan")

@@ -269,7 +269,7 @@ class TestExactFacts:
         experts = Exchange.objects.get(title_zh="每年引进外国经济专家")
         assert [c.display("zh-hans") for c in experts.counts.all()] == [
             "约200人次外国经济专家（每年）",
-            "2000000多元国家外国专家局经费支持",
+            "200多万元国家外国专家局经费支持",
         ]
 
     def test_borlange_found_by_either_transliteration(self):

@@ -161,7 +161,7 @@ class TestExactChecks:
         contracts = Exchange.objects.get(pk=1006)
         count = contracts.counts.get()
         assert (count.value, count.qualifier) == (100_000_000, Qualifier.OVER)
-        assert count.display("zh-hans") == "逾100000000欧元的工程项目"
+        assert count.display("zh-hans") == "逾1亿欧元的工程项目"
 
     def test_2012_citizens_visit_to_tsu_and_kurashiki(self):
         visit = Exchange.objects.get(start_year=2012, chinese_place__slug="zhenjiang")
@@ -185,7 +185,7 @@ class TestExactChecks:
             for f in ReportedFigure.objects.filter(place=zhenjiang, metric=FigureMetric.OTHER)
         }
         travellers = figures["年出入国(境)人数（人次）"]
-        assert travellers.display_value == "逾170000"
+        assert travellers.display_value == "逾17万"
         assert travellers.as_of.format("zh-hans") == "2017年"
         assert figures["外资企业（家）"].display_value == "1350多"
         assert figures["常住外国人（人）"].display_value == "逾3000"

@@ -35,11 +35,27 @@ EN_FORMATS = {
 }
 
 
+# Chinese counts large numbers in 万 (10^4) and 亿 (10^8), as the reports do: 逾17万, 370多亿.
+ZH_UNITS = [(10**8, "亿"), (10**4, "万")]
+
+
+def _zh_number(value):
+    """The number and its 万/亿 unit, where the number is a whole count of that unit."""
+    for size, unit in ZH_UNITS:
+        if value >= size and value % size == 0:
+            return str(value // size), unit
+    return str(value), ""
+
+
 def format_quantity(value, qualifier=Qualifier.EXACT, language=None) -> str:
-    """ "20多" in Chinese, "20-odd" in English: the qualifier is never dropped."""
+    """Show a number with its qualifier, never dropped: "20多" / "20-odd"."""
     if value is None:
         return ""
     language = (language or get_language() or "zh-hans").lower()
+    qualifier = Qualifier(qualifier)
     if language.startswith("zh"):
-        return ZH_FORMATS[Qualifier(qualifier)].format(n=value)
-    return EN_FORMATS[Qualifier(qualifier)].format(n=f"{value:,}")
+        number, unit = _zh_number(value)
+        if qualifier == Qualifier.ODD:
+            return f"{number}多{unit}"  # 370多亿, not 370亿多
+        return ZH_FORMATS[qualifier].format(n=number + unit)
+    return EN_FORMATS[qualifier].format(n=f"{value:,}")

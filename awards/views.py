@@ -1,17 +1,17 @@
 """Public pages for awards: the directory and one award with its citations."""
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from cities.views import award_rows, chinese_place_groups
+from cities.views import ChinesePlaceControlsMixin, award_rows
+from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
 from .filtersets import AwardFilterSet
 from .models import Award
 
 
-class AwardListView(FilteredListView):
+class AwardListView(ChinesePlaceControlsMixin, FilteredListView):
     model = Award
     template_name = "awards/award_list.html"
     filterset_class = AwardFilterSet
@@ -37,23 +37,12 @@ class AwardListView(FilteredListView):
         )
         return codes
 
-    def control_groups(self, name, field):
-        return chinese_place_groups(field) if name == "chinese_place" else ()
-
-    def control_options(self, name, field):
-        return [] if name == "chinese_place" else super().control_options(name, field)
-
     def get_base_queryset(self):
         return award_rows(Award.objects.all())
 
     def order(self, queryset, key, descending):
         if key == "date":
-            direction = "desc" if descending else "asc"
-            fields = [
-                getattr(F(name), direction)(nulls_last=True)
-                for name in ("conferred_year", "conferred_month", "conferred_day")
-            ]
-            return queryset.order_by(*fields, "pk")
+            return queryset.order_by(*partial_date_order("conferred", descending), "pk")
         return super().order(queryset, key, descending)
 
 

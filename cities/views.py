@@ -57,6 +57,21 @@ def chinese_place_groups(field):
     return [(str(province), groups[province.pk]) for province in ordered]
 
 
+class ChinesePlaceControlsMixin:
+    """A directory whose ``chinese_place`` select lists the Chinese places grouped by
+    province (cities and counties indented under them)."""
+
+    def control_groups(self, name, field):
+        if name == "chinese_place":
+            return chinese_place_groups(field)
+        return super().control_groups(name, field)
+
+    def control_options(self, name, field):
+        if name == "chinese_place":
+            return []
+        return super().control_options(name, field)
+
+
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
 
 
@@ -114,7 +129,7 @@ class PlaceListView(FilteredListView):
         )
 
 
-class RelationshipListView(FilteredListView):
+class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
     """The directory of relationships: filter by country, kind, stage, level, Chinese
     province or city, field and year range; sort; paginate."""
 
@@ -140,16 +155,6 @@ class RelationshipListView(FilteredListView):
             .values_list("foreign_place__country", flat=True)
             .distinct()
         )
-
-    def control_groups(self, name, field):
-        if name == "chinese_place":
-            return chinese_place_groups(field)
-        return ()
-
-    def control_options(self, name, field):
-        if name == "chinese_place":
-            return []
-        return super().control_options(name, field)
 
     def get_base_queryset(self):
         return relationship_rows(Relationship.objects.all())

@@ -1,17 +1,17 @@
 """Public pages for exchanges: the directory and one exchange with its citations."""
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from cities.views import chinese_place_groups, exchange_rows
+from cities.views import ChinesePlaceControlsMixin, exchange_rows
+from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
 from .filtersets import ExchangeFilterSet
 from .models import Exchange
 
 
-class ExchangeListView(FilteredListView):
+class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
     model = Exchange
     template_name = "exchanges/exchange_list.html"
     filterset_class = ExchangeFilterSet
@@ -38,24 +38,12 @@ class ExchangeListView(FilteredListView):
             codes |= set(value.split(","))
         return codes
 
-    def control_groups(self, name, field):
-        return chinese_place_groups(field) if name == "chinese_place" else ()
-
-    def control_options(self, name, field):
-        return [] if name == "chinese_place" else super().control_options(name, field)
-
     def get_base_queryset(self):
         return exchange_rows(Exchange.objects.all())
 
     def order(self, queryset, key, descending):
         if key == "date":
-            # Undated exchanges go last either way.
-            direction = "desc" if descending else "asc"
-            fields = [
-                getattr(F(name), direction)(nulls_last=True)
-                for name in ("start_year", "start_month", "start_day")
-            ]
-            return queryset.order_by(*fields, "pk")
+            return queryset.order_by(*partial_date_order("start", descending), "pk")
         return super().order(queryset, key, descending)
 
 

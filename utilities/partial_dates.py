@@ -185,6 +185,16 @@ def partial_date_constraints(prefix):
     ]
 
 
+def partial_date_order(prefix, descending=False):
+    """Order expressions for a partial date: by year, month and day, with missing parts
+    (an undated row, a date known only to the year) last in either direction."""
+    direction = "desc" if descending else "asc"
+    return [
+        getattr(models.F(f"{prefix}_{part}"), direction)(nulls_last=True)
+        for part in ("year", "month", "day")
+    ]
+
+
 def read_partial_date(instance, prefix) -> PartialDate | None:
     year = getattr(instance, f"{prefix}_year")
     if year is None:

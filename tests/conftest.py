@@ -1,6 +1,8 @@
 """Fixtures for the cross-app tests: one headless Chromium for every browser test."""
 
 import os
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -35,3 +37,33 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+@contextmanager
+def recorded_page(browser, base_url):
+    """A fresh Chinese-language page (desktop size) on the live server. Every request of
+    its context (pop-ups included) is recorded, and on leaving none may have gone to
+    another host."""
+    context = browser.new_context(
+        locale="zh-CN",
+        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+        viewport={"width": 1280, "height": 900},
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.requests = []
+    context.on("request", lambda request: page.requests.append(request.url))
+    page.base = base_url
+    yield page
+    outside = [
+        url
+        for url in page.requests
+        if urlsplit(url).scheme not in ("data", "blob", "about")
+        and urlsplit(url).hostname not in LOCAL_HOSTS
+    ]
+    context.close()
+    assert page.requests, "the browser made requests"
+    assert not outside, f"requests left localhost: {outside}"

@@ -3,17 +3,15 @@ a Jinzhong office account records a newly signed agreement with its citation (ad
 the "+" pop-up from a new report), finds it in the list and in its history, edits it and
 reverts the edit; no request leaves the local server."""
 
-from urllib.parse import urlsplit
-
 import pytest
 from django.core.management import call_command
 
 from cities.models import Place, Relationship
 from sources.models import SourceReport
+from tests.conftest import recorded_page
 
 pytestmark = [pytest.mark.browser]
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 PASSWORD = "Jinzhong-office-2026!"
 NEWS = (
     "2026年5月18日，意大利蒙扎市市长率团访问晋中市，双方正式签署《建立国际友好城市协议书》，"
@@ -46,25 +44,9 @@ def office(live_registry):
 
 @pytest.fixture
 def page(browser, live_server, office):
-    context = browser.new_context(
-        locale="zh-CN",
-        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
-        viewport={"width": 1280, "height": 900},
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.requests = []
-    context.on("request", lambda request: page.requests.append(request.url))
-    page.base = live_server.url
-    yield page
-    outside = [
-        url
-        for url in page.requests
-        if urlsplit(url).scheme not in ("data", "blob", "about")
-        and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
-    context.close()
-    assert not outside, f"requests left localhost: {outside}"
+    """A fresh Chinese-language page; no request may leave localhost."""
+    with recorded_page(browser, live_server.url) as page:
+        yield page
 
 
 def choose(page, field, text):

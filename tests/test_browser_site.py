@@ -3,38 +3,19 @@ searching reaches the right pages, the language switch, filtering the directory,
 of Wuhan's partners; and no request ever leaves the local server."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.browser]
+from tests.conftest import recorded_page
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
 def page(browser, live_server, live_registry):
-    """A fresh Chinese-language page; every request it makes is recorded."""
-    context = browser.new_context(
-        locale="zh-CN",
-        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
-        viewport={"width": 1280, "height": 900},
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.base = live_server.url
-    yield page
-    outside = [
-        url
-        for url in page.requests
-        if urlsplit(url).scheme not in ("data", "blob")
-        and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
-    context.close()
-    assert page.requests, "the browser made requests"
-    assert not outside, f"requests left localhost: {outside}"
+    """A fresh Chinese-language page; no request may leave localhost."""
+    with recorded_page(browser, live_server.url) as page:
+        yield page
 
 
 def search(page, query):

@@ -68,12 +68,17 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
     """Relationships in force with no exchange recorded in the last ``years`` years, the
     longest-quiet first (never-recorded ones at the top). An exchange counts for a
     relationship when it belongs to it, or when it involves the partner and was run by
-    the relationship's Chinese place or the city above it."""
+    the relationship's Chinese place or a place above it (its city, its province)."""
     today = today or timezone.localdate()
     cutoff = years_before(today, years)
     relationships = list(office_relationships(place).filter(stage__in=IN_FORCE))
-    chinese_ids = {r.chinese_place_id for r in relationships}
-    chinese_ids |= {r.chinese_place.parent_id for r in relationships if r.chinese_place.parent_id}
+    # Each Chinese place with the places above it, at any depth (one recursive query).
+    paths = dict(
+        Place.objects.with_tree_fields()
+        .filter(pk__in={r.chinese_place_id for r in relationships})
+        .values_list("pk", "tree_path")
+    )
+    chinese_ids = {pk for path in paths.values() for pk in path}
     exchanges = (
         Exchange.objects.filter(
             Q(relationship__in=[r.pk for r in relationships])
@@ -93,7 +98,7 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
             by_pair.setdefault((exchange.chinese_place_id, partner.pk), []).append(exchange)
     rows = []
     for relationship in relationships:
-        sides = {relationship.chinese_place_id, relationship.chinese_place.parent_id}
+        sides = paths[relationship.chinese_place_id]
         found = list(by_relationship.get(relationship.pk, []))
         for side in sides:
             found += by_pair.get((side, relationship.foreign_place_id), [])

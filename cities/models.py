@@ -20,7 +20,8 @@ from utilities.partial_dates import (
     validate_partial_date,
 )
 from utilities.quantities import Qualifier, format_quantity
-from utilities.search import search_keys
+from utilities.search import query_key, search_keys
+from utilities.trees import TreeQuerySet
 
 from .choices import STAGE_ORDER, FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
 
@@ -32,21 +33,18 @@ EDITOR_ADDABLE_FIELDS = {
 }  # fmt: skip
 
 
-class PlaceQuerySet(models.QuerySet):
+class PlaceQuerySet(TreeQuerySet):
+    """Places; ``within(place)`` (from TreeQuerySet) is the place and every place inside
+    it at any depth: a park in a development zone in a district counts for its city and
+    province."""
+
     def chinese(self):
         return self.filter(country=CHINA)
 
     def foreign(self):
         return self.exclude(country=CHINA)
 
-    def within(self, place):
-        """The place and every place inside it (places nest at most three deep here:
-        province, city, county or district)."""
-        return self.filter(Q(pk=place.pk) | Q(parent=place.pk) | Q(parent__parent=place.pk))
-
     def search(self, query):
-        from utilities.search import query_key
-
         key = query_key(query)
         if not key:
             return self.none()

@@ -43,16 +43,13 @@ def award_rows(queryset):
 
 def chinese_place_groups(field):
     """The Chinese-place select grouped by province: [(province, [(slug, name), …]), …]."""
-    places = list(Place.objects.chinese().select_related("parent"))
+    # In tree order (a county after its city), each place indented by its depth.
+    places = list(Place.objects.chinese().with_tree_fields().order_siblings_by("name_en"))
     provinces = {place.pk: place for place in places if place.parent_id is None}
-    groups = {pk: [(place.slug, str(place))] for pk, place in provinces.items()}
+    groups = {pk: [] for pk in provinces}
     for place in places:
-        if place.parent_id is None:
-            continue
-        top = place.parent if place.parent.parent_id is None else None
-        province_pk = top.pk if top else place.parent.parent_id
-        indent = "" if top else "\u3000"
-        groups.setdefault(province_pk, []).append((place.slug, indent + str(place)))
+        indent = "\u3000" * max(place.tree_depth - 1, 0)
+        groups.setdefault(place.tree_path[0], []).append((place.slug, indent + str(place)))
     ordered = sorted(provinces.values(), key=lambda place: place.name_en)
     return [(str(province), groups[province.pk]) for province in ordered]
 
@@ -187,9 +184,7 @@ class PlaceDetailView(DetailView):
     context_object_name = "place"
 
     def get_queryset(self):
-        return Place.objects.select_related("parent__parent").prefetch_related(
-            "aliases", "children"
-        )
+        return Place.objects.select_related("parent").prefetch_related("aliases", "children")
 
     def get_template_names(self):
         if self.object.is_chinese:
@@ -259,6 +254,7 @@ class PlaceDetailView(DetailView):
             map_data=statistics.map_data(relationships, focus=place),
             unlocated=statistics.unlocated(relationships) if place.is_chinese else [],
             children=sorted(place.children.all(), key=lambda child: child.name_en),
+            ancestors=list(Place.objects.ancestors(place)),
         )
         return context
 

@@ -14,6 +14,7 @@ from utilities.partial_dates import (
     validate_partial_date,
 )
 from utilities.quantities import Qualifier, format_quantity
+from utilities.trees import nests_in
 
 from .choices import ExchangeKind
 
@@ -128,8 +129,7 @@ class Exchange(CitedModel):
         if (
             self.relationship_id
             and self.chinese_place_id
-            and self.relationship.chinese_place_id != self.chinese_place_id
-            and self.relationship.chinese_place.parent_id != self.chinese_place_id
+            and not nests_in(self.relationship.chinese_place, self.chinese_place)
         ):
             errors["relationship"] = _("该关系的中方不是这个地方。")
         if errors:

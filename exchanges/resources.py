@@ -6,11 +6,10 @@ updates that exchange; without one, a row with the same Chinese place, title and
 date updates the exchange already recorded, so re-importing a file does not duplicate.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext
 from import_export import fields
 
-from cities.models import CooperationField, Relationship
+from cities.models import CooperationField, Place, Relationship
 from utilities.resources import (
     ChoiceWidget,
     CitedResource,
@@ -114,8 +113,9 @@ class ExchangeResource(CitedResource):
             return errors
         chinese = instance.chinese_place
         # The relationship is the place's own or one of a place inside it (Exchange.clean).
-        candidates = Relationship.objects.filter(foreign_place=foreign).filter(
-            Q(chinese_place=chinese) | Q(chinese_place__parent=chinese)
+        candidates = Relationship.objects.filter(
+            foreign_place=foreign,
+            chinese_place__in=Place.objects.within(chinese).values("pk"),
         )
         candidates = list(candidates.order_by("kind"))
         if not candidates:

@@ -131,10 +131,11 @@ def query_terms(query):
 
 def within_q(path, places):
     """Rows whose place at ``path`` is one of ``places`` or lies inside one of them (a city's
-    filter includes its counties and districts: Jinzhong includes Pingyao County)."""
+    filter includes its counties, districts and the zones inside those, at any depth:
+    Jinzhong includes Pingyao County)."""
     places = list(places)
-    return (
-        Q(**{f"{path}__in": places})
-        | Q(**{f"{path}__parent__in": places})
-        | Q(**{f"{path}__parent__parent__in": places})
-    )
+    if not places:
+        return Q(**{f"{path}__in": []})
+    # The places' own manager knows their tree (``TreeQuerySet.within``: any depth).
+    inside = type(places[0])._default_manager.within(*places)
+    return Q(**{f"{path}__in": inside.values("pk")})

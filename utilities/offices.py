@@ -12,6 +12,8 @@ that only superusers change.
 
 from django.db.models import Q
 
+from utilities.trees import nests_in
+
 
 def office_of(user):
     """The Chinese place of the user's office, or None."""
@@ -83,19 +85,6 @@ def can_change(user, instance):
         return True
     if chinese_side is instance:
         # A place itself: judge it by its parents as they would be saved (a new county
-        # under the office's city; not a district moved under another city).
-        return _nests_in(instance, place)
+        # under the office's city; not a district moved under another city), any depth.
+        return nests_in(instance, place)
     return Place.objects.within(place).filter(pk=chinese_side.pk).exists()
-
-
-def _nests_in(candidate, place):
-    """Whether ``candidate`` is ``place`` or inside it, following the parents held in
-    memory (as deep as ``PlaceQuerySet.within``: the place, its children, grandchildren)."""
-    node = candidate
-    for _depth in range(3):
-        if node is None:
-            return False
-        if node.pk is not None and node.pk == place.pk:
-            return True
-        node = node.parent if node.parent_id else None
-    return False

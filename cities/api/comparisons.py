@@ -7,7 +7,7 @@ those counts becomes a correlated subquery annotated on the places, built from t
 ``RECORDED`` definitions so that the site and the API never disagree.
 """
 
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cities.comparison import RECORDED, FigureComparison
@@ -23,13 +23,10 @@ class Count(Func):
 
 
 def recorded_count(aggregate):
-    inside = (
-        Q(chinese_place=OuterRef("pk"))
-        | Q(chinese_place__parent=OuterRef("pk"))
-        | Q(chinese_place__parent__parent=OuterRef("pk"))
-    )
+    # The outer place and every place inside it, at any depth (one recursive query).
+    inside = Place.objects.within(OuterRef(OuterRef("pk"))).values("pk")
     column = aggregate.source_expressions[0]
-    rows = Relationship.objects.filter(inside)
+    rows = Relationship.objects.filter(chinese_place__in=inside)
     if aggregate.filter is not None:
         rows = rows.filter(aggregate.filter)
     rows = rows.order_by().annotate(count=Count(column)).values("count")

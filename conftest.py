@@ -13,6 +13,7 @@ from django.utils import translation
 from cities.choices import PlaceLevel
 from cities.models import Place
 from sources.models import Citation, SourceReport
+from tests.builders import build_world, staff_user, token_client
 
 WUHAN_TEXT = (
     "1979年武汉与日本大分市以钢铁为媒(武钢与大分制铁所技术合作)联姻,两市缔结正式友城关系。"
@@ -90,7 +91,7 @@ def wuhan_report(wuhan):
     return SourceReport.objects.create(
         slug="test-wuhan-report",
         title="武汉市国际友好城市交流工作概述",
-        city=wuhan,
+        chinese_place=wuhan,
         published_year=2017,
         published_month=9,
         published_day=15,
@@ -101,3 +102,32 @@ def wuhan_report(wuhan):
 @pytest.fixture
 def oita_citation(wuhan_report):
     return Citation.objects.create(report=wuhan_report, quote="1979年武汉与日本大分市以钢铁为媒")
+
+
+# The API test mixin's world (utilities.testing.api) and its clients -----------------------
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def insider(world):
+    return token_client(staff_user("test-insider", world.home))
+
+
+@pytest.fixture
+def outsider(world):
+    return token_client(staff_user("test-outsider", world.away))
+
+
+@pytest.fixture
+def superuser(world):
+    return token_client(staff_user("test-superuser", superuser=True))
+
+
+@pytest.fixture
+def member(world):
+    """Signed in, with the office and permissions, but not staff."""
+    return token_client(staff_user("test-member", world.home, staff=False))

@@ -2,21 +2,15 @@
 to places, pairs of partners and people."""
 
 from django.contrib import admin
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from utilities.admin import (
-    EditableFilter,
-    ReferenceDataAdmin,
-    RegistryAdmin,
-    admin_link,
-    changelist_link,
-    chinese_city_filter,
-    label,
-    partial_date_column,
-    year_filter,
-)
+from cities.admin import FromRelationshipFormSet, RelationshipAdmin
+from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
+from utilities.admin.display import admin_link, changelist_link, label, partial_date_column
+from utilities.admin.filters import chinese_place_filter, year_filter
+from utilities.admin.records import ReferenceDataAdmin
 
 from .models import Award, AwardType
 from .resources import AwardResource, AwardTypeResource
@@ -40,8 +34,6 @@ class AwardTypeAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
     ordering = ["level", "name_zh"]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_awards=Count("awards"))
 
     @admin.display(description=_("级别"), ordering="level")
@@ -69,7 +61,7 @@ class AwardAdmin(RegistryAdmin):
     ]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("chinese_place"),
+        chinese_place_filter("chinese_place"),
         ("award_type__level", admin.ChoicesFieldListFilter),
         "recipient_kind",
         ("award_type", admin.RelatedOnlyFieldListFilter),
@@ -141,3 +133,22 @@ class AwardAdmin(RegistryAdmin):
     @admin.display(description=_("中方城市"), ordering="chinese_place__name_zh")
     def chinese_link(self, obj):
         return admin_link(obj.chinese_place)
+
+
+# On a relationship's page: the awards to the pair.
+class AwardFormSet(FromRelationshipFormSet):
+    defaults = {"recipient_kind": "pair"}
+
+
+class AwardInline(OfficeInlineMixin, admin.TabularInline):
+    model = Award
+    fk_name = "relationship"
+    formset = AwardFormSet
+    fields = ["award_type", "conferred_year", "conferred_month", "conferred_day", "citations"]
+    autocomplete_fields = ["award_type", "citations"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("获奖（授予友好城市双方）")
+
+
+RelationshipAdmin.inlines = [*RelationshipAdmin.inlines, AwardInline]

@@ -22,6 +22,9 @@ class AwardType(RegistryModel):
     """An award as it was named when conferred (CPAFFC renamed its awards in 2024; a renamed
     award is a new type pointing back to its predecessor)."""
 
+    # Reference data: every office reads it, superusers change it (offices.rules).
+    office_reference = True
+
     name_zh = models.CharField(
         verbose_name=_("中文名称"),
         max_length=200,

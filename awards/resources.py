@@ -2,13 +2,15 @@
 
 from import_export import fields
 
-from utilities.resources import ChoiceWidget, CitedResource, PartialDateField, RegistryResource
+from offices.resources import OfficeResource
+from sources.resources import CitedResource
+from utilities.resources import ChoiceWidget, PartialDateField
 
 from .choices import AwardLevel, RecipientKind
 from .models import Award, AwardType
 
 
-class AwardTypeResource(RegistryResource):
+class AwardTypeResource(OfficeResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     name_zh = fields.Field(attribute="name_zh", column_name="中文名称")
     name_en = fields.Field(attribute="name_en", column_name="英文名称")
@@ -16,7 +18,7 @@ class AwardTypeResource(RegistryResource):
     level = fields.Field(attribute="level", column_name="级别", widget=ChoiceWidget(AwardLevel))
     predecessor = fields.Field(column_name="曾用名", readonly=True)
 
-    class Meta(RegistryResource.Meta):
+    class Meta(OfficeResource.Meta):
         model = AwardType
         fields = ["id", "name_zh", "name_en", "conferred_by_zh", "level", "predecessor"]
         import_id_fields = ["name_zh"]

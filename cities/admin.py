@@ -1,42 +1,32 @@
-"""Admin for places, relationships, their stages, reported figures and offices: the pages
+"""Admin for places, relationships, their stages and reported figures: the pages
 foreign-affairs staff work in after a signing or a delegation visit."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import CheckboxSelectMultiple
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from awards.models import Award
-from exchanges.models import Exchange
-from utilities.admin import (
-    EditableFilter,
-    OfficeInlineMixin,
-    ReferenceDataAdmin,
-    RegistryAdmin,
+from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
+from utilities.admin.display import (
     admin_link,
     admin_links,
     changelist_link,
-    chinese_city_filter,
-    country_filter,
-    ensure_office_staff_group,
+    country_name,
     label,
     partial_date_column,
-    year_filter,
 )
+from utilities.admin.filters import chinese_place_filter, country_filter, year_filter
+from utilities.admin.records import ReferenceDataAdmin
+from utilities.countries import CHINA
 from utilities.partial_dates import PartialDate
 
 from .choices import Stage
 from .models import (
-    CHINA,
     CooperationField,
-    Office,
     Place,
     PlaceAlias,
     Relationship,
@@ -52,10 +42,6 @@ from .resources import (
     ReportedFigureResource,
     stage_order_error,
 )
-
-
-def country_name(code):
-    return countries.name(code) or code if code else "—"
 
 
 class CheckboxFieldsMixin:
@@ -90,6 +76,11 @@ class SideFilter(admin.SimpleListFilter):
         if self.value() == "foreign":
             return queryset.exclude(country=CHINA)
         return queryset
+
+
+# The exchange model, reached through its relation to a relationship: cities sits below
+# exchanges and does not import it.
+EXCHANGES = Relationship._meta.get_field("exchanges").related_model
 
 
 def count_of(model, field):
@@ -205,7 +196,7 @@ class CooperationFieldAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
             .get_queryset(request)
             .annotate(
                 n_relationships=count_of(Relationship.fields.through, "cooperationfield"),
-                n_exchanges=count_of(Exchange.fields.through, "cooperationfield"),
+                n_exchanges=count_of(EXCHANGES.fields.through, "cooperationfield"),
             )
         )
 
@@ -215,7 +206,7 @@ class CooperationFieldAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("交流项目"), ordering="n_exchanges")
     def exchange_count(self, obj):
-        return changelist_link(Exchange, obj.n_exchanges, fields__id__exact=obj.pk)
+        return changelist_link(EXCHANGES, obj.n_exchanges, fields__id__exact=obj.pk)
 
 
 # --- Relationships ------------------------------------------------------------------------
@@ -319,37 +310,6 @@ class FromRelationshipFormSet(BaseInlineFormSet):
         return form
 
 
-class ExchangeInline(OfficeInlineMixin, admin.TabularInline):
-    model = Exchange
-    fk_name = "relationship"
-    formset = FromRelationshipFormSet
-    fields = ["title_zh", "kind", "start_year", "start_month", "start_day", "citations", "details"]
-    readonly_fields = ["details"]
-    autocomplete_fields = ["citations"]
-    extra = 0
-    show_change_link = True
-    verbose_name_plural = _("交流项目（本关系下）")
-
-    @admin.display(description=_("详情"))
-    def details(self, obj):
-        return admin_link(obj, _("打开")) if obj.pk else "—"
-
-
-class AwardFormSet(FromRelationshipFormSet):
-    defaults = {"recipient_kind": "pair"}
-
-
-class AwardInline(OfficeInlineMixin, admin.TabularInline):
-    model = Award
-    fk_name = "relationship"
-    formset = AwardFormSet
-    fields = ["award_type", "conferred_year", "conferred_month", "conferred_day", "citations"]
-    autocomplete_fields = ["award_type", "citations"]
-    extra = 0
-    show_change_link = True
-    verbose_name_plural = _("获奖（授予友好城市双方）")
-
-
 class AgreementYearFilter(admin.SimpleListFilter):
     title = _("签约年份")
     parameter_name = "signed"
@@ -385,7 +345,7 @@ class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
     ]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("chinese_place"),
+        chinese_place_filter("chinese_place"),
         "kind",
         "stage",
         "level",
@@ -412,7 +372,8 @@ class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
         ),
         (_("相关记录"), {"fields": ["partner_awards"]}),
     ]
-    inlines = [RelationshipStageInline, ExchangeInline, AwardInline]
+    # Exchanges and awards add their inlines here (exchanges.admin, awards.admin).
+    inlines = [RelationshipStageInline]
     resource_classes = [RelationshipResource]
     importable = True
 
@@ -423,7 +384,7 @@ class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
             .select_related("chinese_place", "foreign_place")
             .prefetch_related("stages")
             .annotate(
-                n_exchanges=count_of(Exchange, "relationship"),
+                n_exchanges=count_of(EXCHANGES, "relationship"),
                 agreement_year=Min("stages__date_year", filter=Q(stages__stage=Stage.AGREEMENT)),
             )
         )
@@ -469,15 +430,13 @@ class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
 
     @admin.display(description=_("交流项目"), ordering="n_exchanges")
     def exchange_count(self, obj):
-        return changelist_link(Exchange, obj.n_exchanges, relationship__id__exact=obj.pk)
+        return changelist_link(EXCHANGES, obj.n_exchanges, relationship__id__exact=obj.pk)
 
     @admin.display(description=_("外方获得的奖项"))
     def partner_awards(self, obj):
         if obj.pk is None:
             return "—"
-        return admin_links(
-            Award.objects.filter(place=obj.foreign_place_id).select_related("award_type", "place")
-        )
+        return admin_links(obj.foreign_place.awards.select_related("award_type", "place"))
 
 
 @admin.register(RelationshipStage)
@@ -485,7 +444,7 @@ class RelationshipStageAdmin(RegistryAdmin):
     list_display = ["__str__", "relationship_link", "stage_display", "date_display", "document"]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("relationship__chinese_place"),
+        chinese_place_filter("relationship__chinese_place"),
         "stage",
         year_filter("date_year", _("年份")),
     ]
@@ -509,7 +468,7 @@ class RelationshipStageAdmin(RegistryAdmin):
 class ReportedFigureAdmin(RegistryAdmin):
     list_display = [
         "__str__",
-        "place_link",
+        "chinese_place_link",
         "metric_display",
         "wording",
         "value_display",
@@ -517,21 +476,21 @@ class ReportedFigureAdmin(RegistryAdmin):
     ]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("place"),
+        chinese_place_filter("chinese_place"),
         "metric",
         "qualifier",
         year_filter("as_of_year", _("截至年份")),
     ]
     search_fields = ["wording"]
-    search_key_paths = ["place"]
-    autocomplete_fields = ["place", "citations"]
-    list_select_related = ["place"]
+    search_key_paths = ["chinese_place"]
+    autocomplete_fields = ["chinese_place", "citations"]
+    list_select_related = ["chinese_place"]
     resource_classes = [ReportedFigureResource]
     as_of_display = partial_date_column("as_of", _("截至"))
 
-    @admin.display(description=_("城市"), ordering="place__name_zh")
-    def place_link(self, obj):
-        return admin_link(obj.place)
+    @admin.display(description=_("中方地方"), ordering="chinese_place__name_zh")
+    def chinese_place_link(self, obj):
+        return admin_link(obj.chinese_place)
 
     @admin.display(description=_("统计项"), ordering="metric")
     def metric_display(self, obj):
@@ -540,63 +499,3 @@ class ReportedFigureAdmin(RegistryAdmin):
     @admin.display(description=_("数值"), ordering="value")
     def value_display(self, obj):
         return obj.display_value
-
-
-# --- Offices and staff accounts ------------------------------------------------------------
-
-
-@admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
-    """Superusers assign accounts to offices (``create_office_user`` does the same from
-    the shell); saving puts the account in the office staff group."""
-
-    list_display = ["user", "place"]
-    search_fields = ["user__username", "place__name_zh", "place__name_en"]
-    autocomplete_fields = ["user", "place"]
-    list_select_related = ["user", "place"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        enrol_office_user(obj.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "place":
-            kwargs["queryset"] = Place.objects.chinese()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-def enrol_office_user(user):
-    """Make an account an office staff account: staff status and the office group."""
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    user.groups.add(ensure_office_staff_group())
-
-
-class OfficeInline(admin.StackedInline):
-    model = Office
-    can_delete = True
-    autocomplete_fields = ["place"]
-    verbose_name_plural = _("外办（可修改该市及下辖地方的记录）")
-
-
-User = get_user_model()
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
-
-
-@admin.register(User)
-class StaffUserAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, OfficeInline]
-    list_display = [*UserAdmin.list_display, "office_display"]
-    list_select_related = ["office__place"]
-
-    @admin.display(description=_("外办"))
-    def office_display(self, obj):
-        office = getattr(obj, "office", None) if hasattr(obj, "office") else None
-        return office.place.display_name() if office else "—"
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if hasattr(form.instance, "office"):
-            enrol_office_user(form.instance)

@@ -53,11 +53,12 @@ class FigureComparison:
 
 
 def recorded_counts(place):
-    """All countable metrics for the place and the places inside it, in one query."""
-    from .models import Place, Relationship
-
-    scope = Place.objects.within(place).values("pk")
-    return Relationship.objects.filter(chinese_place__in=scope).aggregate(
+    """All countable metrics for the place and the places inside it, in one query. (The
+    models are reached through the place, so that ``Place.reported_vs_recorded`` can use
+    this module without the two importing each other.)"""
+    scope = type(place).objects.within(place).values("pk")
+    relationships = place.chinese_relationships.model.objects
+    return relationships.filter(chinese_place__in=scope).aggregate(
         **{metric.value: expression for metric, expression in RECORDED.items()}
     )
 

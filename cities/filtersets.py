@@ -254,21 +254,10 @@ class RelationshipStageFilterSet(ChinesePlaceFilterSet):
         ]
 
 
-class ReportedFigureFilterSet(filters.FilterSet):
-    """Reported figures (REST API): by city (a province includes its cities), metric and
-    qualifier."""
+class ReportedFigureFilterSet(ChinesePlaceFilterSet):
+    """Reported figures (REST API): by Chinese place (a province includes its cities and
+    everything inside them), metric and qualifier."""
 
-    place_id = IdFilter(
-        label=_("城市（ID，含下辖地方）"),
-        queryset=chinese_places,
-        method="filter_place",
-    )
-    place = filters.ModelMultipleChoiceFilter(
-        label=_("城市（含下辖地方）"),
-        queryset=chinese_places,
-        to_field_name="slug",
-        method="filter_place",
-    )
     metric = filters.MultipleChoiceFilter(
         label=_("统计项"),
         choices=FigureMetric.choices,
@@ -280,9 +269,4 @@ class ReportedFigureFilterSet(filters.FilterSet):
 
     class Meta:
         model = ReportedFigure
-        fields = ["place_id", "place", "metric", "qualifier"]
-
-    def filter_place(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(within_q("place", value))
+        fields = ["chinese_place_id", "chinese_place", "metric", "qualifier"]

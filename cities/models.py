@@ -1,8 +1,7 @@
 """Places (Chinese and foreign administrative units of any level), the partner
-relationships between them with their dated stages, the totals reports state, and the
-offices whose staff keep them."""
+relationships between them with their dated stages, the fields of cooperation and the
+totals reports state."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from utilities.countries import CHINA
 from utilities.models import CitedModel, RegistryModel
 from utilities.partial_dates import (
     partial_date_constraints,
@@ -24,8 +24,7 @@ from utilities.search import query_key, search_keys
 from utilities.trees import TreeQuerySet
 
 from .choices import STAGE_ORDER, FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
-
-CHINA = "CN"
+from .comparison import compare
 
 # Fields of Place that the editors may add where no report states them.
 EDITOR_ADDABLE_FIELDS = {
@@ -196,8 +195,6 @@ class Place(RegistryModel):
     def reported_vs_recorded(self):
         """Each total the reports state for this city beside what the registry records for
         it and the places inside it (see cities.comparison)."""
-        from .comparison import compare
-
         return compare(self)
 
     def refresh_search_text(self, save=True):
@@ -295,6 +292,9 @@ class PlaceAlias(RegistryModel):
 
 class CooperationField(models.Model):
     """A field of cooperation (经贸, 文化, 教育, …) that tags relationships and exchanges."""
+
+    # Reference data: every office reads it, superusers change it (offices.rules).
+    office_reference = True
 
     slug = models.SlugField(
         verbose_name=_("标识"),
@@ -517,9 +517,9 @@ class ReportedFigure(CitedModel):
     ("20多个" is not 20), its as-of date and its citation."""
 
     # The path to the Chinese place whose office may change this record.
-    office_lookup = "place"
+    office_lookup = "chinese_place"
 
-    place = models.ForeignKey(
+    chinese_place = models.ForeignKey(
         to="cities.Place",
         on_delete=models.PROTECT,
         related_name="reported_figures",
@@ -555,16 +555,16 @@ class ReportedFigure(CitedModel):
     history = HistoricalRecords(m2m_fields=[citations])
 
     class Meta:
-        ordering = ["place", "metric", "as_of_year", "as_of_month", "as_of_day"]
+        ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day"]
         verbose_name = _("报告数字")
         verbose_name_plural = _("报告数字")
         constraints = [*partial_date_constraints("as_of")]
 
     def __str__(self):
-        return f"{self.place} {self.get_metric_display()}: {self.display_value}"
+        return f"{self.chinese_place} {self.get_metric_display()}: {self.display_value}"
 
     def get_absolute_url(self):
-        return f"{self.place.get_absolute_url()}#figures"
+        return f"{self.chinese_place.get_absolute_url()}#figures"
 
     @property
     def display_value(self):
@@ -576,38 +576,5 @@ class ReportedFigure(CitedModel):
 
     def clean(self):
         validate_partial_date(self, "as_of")
-        if self.place_id and not self.place.is_chinese:
-            raise ValidationError({"place": _("报告数字属于中国城市。")})
-
-
-class Office(models.Model):
-    """A staff account's foreign-affairs office: the Chinese city whose records (and those
-    of the places inside it) the account may change."""
-
-    user = models.OneToOneField(
-        to=settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="office",
-        verbose_name=_("用户"),
-    )
-    place = models.ForeignKey(
-        to="cities.Place",
-        on_delete=models.PROTECT,
-        related_name="offices",
-        verbose_name=_("城市"),
-    )
-
-    # Who may change which city's records is itself part of the record.
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["place", "user"]
-        verbose_name = _("外办账号")
-        verbose_name_plural = _("外办账号")
-
-    def __str__(self):
-        return f"{self.user} ({self.place})"
-
-    def clean(self):
-        if self.place_id and not self.place.is_chinese:
-            raise ValidationError({"place": _("外办须属于中国城市。")})
+        if self.chinese_place_id and not self.chinese_place.is_chinese:
+            raise ValidationError({"chinese_place": _("报告数字属于中国城市。")})

@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export import fields, widgets
 
+from offices.resources import OfficeResource
+from sources.resources import CitedResource
 from utilities.resources import (
     ChoiceWidget,
-    CitedResource,
     NamesWidget,
     PartialDateField,
     PartialDateWidget,
     PlaceWidget,
-    RegistryResource,
     qualifier_widget,
 )
 
@@ -51,7 +51,7 @@ def stage_order_error(stage, date, other_stage, other_date):
     return str(message % {"stage": Stage(other_stage).label, "date": other_date})
 
 
-class PlaceResource(RegistryResource):
+class PlaceResource(OfficeResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     slug = fields.Field(attribute="slug", column_name="标识")
     name_zh = fields.Field(attribute="name_zh", column_name="中文名")
@@ -60,7 +60,7 @@ class PlaceResource(RegistryResource):
     level = fields.Field(attribute="level", column_name="行政级别", widget=ChoiceWidget(PlaceLevel))
     country = fields.Field(attribute="country", column_name="国家")
     country_name = fields.Field(column_name="国家名称", readonly=True)
-    parent = fields.Field(attribute="parent", column_name="上级地方", widget=PlaceWidget())
+    parent = fields.Field(attribute="parent", column_name="上级地方", widget=PlaceWidget(Place))
     latitude = fields.Field(
         attribute="latitude", column_name="纬度", widget=widgets.DecimalWidget()
     )
@@ -69,7 +69,7 @@ class PlaceResource(RegistryResource):
     )
     aliases = fields.Field(column_name="别名", readonly=True)
 
-    class Meta(RegistryResource.Meta):
+    class Meta(OfficeResource.Meta):
         model = Place
         fields = [
             "id", "slug", "name_zh", "name_en", "name_local", "level", "country",
@@ -96,10 +96,10 @@ class RelationshipResource(CitedResource):
 
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     chinese_place = fields.Field(
-        attribute="chinese_place", column_name="中方地方", widget=PlaceWidget("chinese")
+        attribute="chinese_place", column_name="中方地方", widget=PlaceWidget(Place, "chinese")
     )
     foreign_place = fields.Field(
-        attribute="foreign_place", column_name="外方地方", widget=PlaceWidget("foreign")
+        attribute="foreign_place", column_name="外方地方", widget=PlaceWidget(Place, "foreign")
     )
     country = fields.Field(column_name="国家", readonly=True)
     kind = fields.Field(attribute="kind", column_name="类别", widget=ChoiceWidget(RelationshipKind))
@@ -239,14 +239,14 @@ class RelationshipResource(CitedResource):
                 step.citations.add(citation)
 
 
-class RelationshipStageResource(RegistryResource):
+class RelationshipStageResource(OfficeResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     relationship = fields.Field(column_name="友好关系", readonly=True)
     stage = fields.Field(attribute="stage", column_name="阶段", widget=ChoiceWidget(Stage))
     date = PartialDateField("date", "日期")
     document = fields.Field(attribute="document", column_name="文件")
 
-    class Meta(RegistryResource.Meta):
+    class Meta(OfficeResource.Meta):
         model = RelationshipStage
         fields = ["id", "relationship", "stage", "date", "document"]
 
@@ -263,7 +263,9 @@ class RelationshipStageResource(RegistryResource):
 
 class ReportedFigureResource(CitedResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
-    place = fields.Field(attribute="place", column_name="城市", widget=PlaceWidget("chinese"))
+    chinese_place = fields.Field(
+        attribute="chinese_place", column_name="中方地方", widget=PlaceWidget(Place, "chinese")
+    )
     metric = fields.Field(
         attribute="metric", column_name="统计项", widget=ChoiceWidget(FigureMetric)
     )
@@ -278,12 +280,12 @@ class ReportedFigureResource(CitedResource):
     class Meta(CitedResource.Meta):
         model = ReportedFigure
         fields = [
-            "id", "place", "metric", "wording", "value", "qualifier", "display", "as_of",
+            "id", "chinese_place", "metric", "wording", "value", "qualifier", "display", "as_of",
             "citation_report", "citation_quote",
         ]  # fmt: skip
 
     def filter_export(self, queryset, **kwargs):
-        return super().filter_export(queryset, **kwargs).select_related("place")
+        return super().filter_export(queryset, **kwargs).select_related("chinese_place")
 
     def dehydrate_display(self, obj):
         return obj.display_value

@@ -5,18 +5,10 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from cities.admin import CheckboxFieldsMixin
-from utilities.admin import (
-    EditableFilter,
-    OfficeInlineMixin,
-    RegistryAdmin,
-    admin_link,
-    chinese_city_filter,
-    country_filter,
-    label,
-    partial_date_column,
-    year_filter,
-)
+from cities.admin import CheckboxFieldsMixin, FromRelationshipFormSet, RelationshipAdmin
+from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
+from utilities.admin.display import admin_link, label, partial_date_column
+from utilities.admin.filters import chinese_place_filter, country_filter, year_filter
 
 from .models import Exchange, ExchangeCount
 from .resources import ExchangeCountResource, ExchangeResource
@@ -41,7 +33,7 @@ class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
     ]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("chinese_place"),
+        chinese_place_filter("chinese_place"),
         "kind",
         ("fields", admin.RelatedOnlyFieldListFilter),
         country_filter("relationship__foreign_place__country", _("伙伴国家")),
@@ -115,7 +107,7 @@ class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
 @admin.register(ExchangeCount)
 class ExchangeCountAdmin(RegistryAdmin):
     list_display = ["__str__", "exchange_link", "value", "qualifier"]
-    list_filter = [EditableFilter, chinese_city_filter("exchange__chinese_place"), "qualifier"]
+    list_filter = [EditableFilter, chinese_place_filter("exchange__chinese_place"), "qualifier"]
     search_fields = ["unit_zh", "unit_en", "exchange__title_zh", "exchange__title_en"]
     autocomplete_fields = ["exchange"]
     list_select_related = ["exchange"]
@@ -124,3 +116,23 @@ class ExchangeCountAdmin(RegistryAdmin):
     @admin.display(description=_("交流项目"), ordering="exchange__title_zh")
     def exchange_link(self, obj):
         return admin_link(obj.exchange)
+
+
+# On a relationship's page: the exchanges under it.
+class ExchangeInline(OfficeInlineMixin, admin.TabularInline):
+    model = Exchange
+    fk_name = "relationship"
+    formset = FromRelationshipFormSet
+    fields = ["title_zh", "kind", "start_year", "start_month", "start_day", "citations", "details"]
+    readonly_fields = ["details"]
+    autocomplete_fields = ["citations"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("交流项目（本关系下）")
+
+    @admin.display(description=_("详情"))
+    def details(self, obj):
+        return admin_link(obj, _("打开")) if obj.pk else "—"
+
+
+RelationshipAdmin.inlines = [*RelationshipAdmin.inlines, ExchangeInline]

@@ -10,13 +10,13 @@ from django.utils.translation import gettext
 from import_export import fields
 
 from cities.models import CooperationField, Place, Relationship
+from offices.resources import OfficeResource
+from sources.resources import CitedResource
 from utilities.resources import (
     ChoiceWidget,
-    CitedResource,
     NamesWidget,
     PartialDateField,
     PlaceWidget,
-    RegistryResource,
     qualifier_widget,
 )
 
@@ -27,7 +27,7 @@ from .models import Exchange, ExchangeCount
 class ExchangeResource(CitedResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     chinese_place = fields.Field(
-        attribute="chinese_place", column_name="中方地方", widget=PlaceWidget("chinese")
+        attribute="chinese_place", column_name="中方地方", widget=PlaceWidget(Place, "chinese")
     )
     partner = fields.Field(column_name="外方地方")
     title_zh = fields.Field(attribute="title_zh", column_name="名称")
@@ -105,7 +105,7 @@ class ExchangeResource(CitedResource):
             instance.relationship = None
             return errors
         try:
-            foreign = PlaceWidget("foreign").clean(partner)
+            foreign = PlaceWidget(Place, "foreign").clean(partner)
         except ValueError as error:
             errors.setdefault("外方地方", []).append(str(error))
             return errors
@@ -130,7 +130,7 @@ class ExchangeResource(CitedResource):
         return errors
 
 
-class ExchangeCountResource(RegistryResource):
+class ExchangeCountResource(OfficeResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     exchange = fields.Field(column_name="交流项目", readonly=True)
     value = fields.Field(attribute="value", column_name="数值")
@@ -139,7 +139,7 @@ class ExchangeCountResource(RegistryResource):
     unit_en = fields.Field(attribute="unit_en", column_name="英文单位")
     display = fields.Field(column_name="报告所说", readonly=True)
 
-    class Meta(RegistryResource.Meta):
+    class Meta(OfficeResource.Meta):
         model = ExchangeCount
         fields = ["id", "exchange", "value", "qualifier", "unit_zh", "unit_en", "display"]
 

@@ -4,6 +4,7 @@ Environment variables (typed defaults in brackets):
     DEBUG [true for development]            SECRET_KEY [required when DEBUG is off]
     DATABASE_URL [sqlite:///<project>/db.sqlite3]
     ALLOWED_HOSTS [localhost,127.0.0.1,[::1] ; comma-separated]
+    CONN_MAX_AGE [0 seconds]                API_ANON_RATE [600/minute]
 """
 
 import os
@@ -56,9 +57,11 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "sources",
+    "offices",
     "cities",
     "exchanges",
     "awards",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cities.dashboard import office_dashboard
+from dashboard.views import office_dashboard
 
 urlpatterns = [
     # The office dashboard lives in the admin (staff only); before admin/ so it is matched first.

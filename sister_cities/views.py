@@ -45,7 +45,7 @@ class HomeView(TemplateView):
             by_decade=statistics.by_decade(relationships),
             newest=newest,
             recent_exchanges=list(recent_exchanges),
-            reports=list(SourceReport.objects.select_related("city")),
+            reports=list(SourceReport.objects.select_related("chinese_place")),
             chinese_place_count=Place.objects.chinese()
             .filter(chinese_relationships__isnull=False)
             .distinct()

@@ -6,17 +6,10 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from utilities.admin import (
-    EditableFilter,
-    RegistryAdmin,
-    admin_link,
-    admin_links,
-    changelist_link,
-    chinese_city_filter,
-    partial_date_column,
-    year_filter,
-)
-from utilities.offices import office_of
+from offices.admin_mixins import EditableFilter, RegistryAdmin
+from offices.rules import office_of
+from utilities.admin.display import admin_link, admin_links, changelist_link, partial_date_column
+from utilities.admin.filters import chinese_place_filter, year_filter
 
 from .models import Citation, SourceReport
 from .resources import CitationResource, SourceReportResource
@@ -29,7 +22,7 @@ CONTEXT = 80
 class SourceReportAdmin(RegistryAdmin):
     list_display = [
         "title",
-        "city_link",
+        "chinese_place_link",
         "publisher",
         "published_display",
         "script",
@@ -37,16 +30,16 @@ class SourceReportAdmin(RegistryAdmin):
     ]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("city", _("城市")),
+        chinese_place_filter("chinese_place"),
         "script",
         year_filter("published_year", _("发布年份")),
     ]
     search_fields = ["title", "slug", "publisher"]
-    search_key_paths = ["city"]
-    autocomplete_fields = ["city"]
+    search_key_paths = ["chinese_place"]
+    autocomplete_fields = ["chinese_place"]
     readonly_fields = ["citations_display"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "city", "publisher", "script", "url"]}),
+        (None, {"fields": ["title", "slug", "chinese_place", "publisher", "script", "url"]}),
         (
             _("发布日期（按报告给出的精度填写）"),
             {"fields": [("published_year", "published_month", "published_day")]},
@@ -68,13 +61,13 @@ class SourceReportAdmin(RegistryAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("city")
+            .select_related("chinese_place")
             .annotate(n_citations=Count("citations"))
         )
 
-    @admin.display(description=_("城市"), ordering="city__name_zh")
-    def city_link(self, obj):
-        return admin_link(obj.city)
+    @admin.display(description=_("中方地方"), ordering="chinese_place__name_zh")
+    def chinese_place_link(self, obj):
+        return admin_link(obj.chinese_place)
 
     @admin.display(description=_("引文"), ordering="n_citations")
     def citation_count(self, obj):
@@ -112,12 +105,12 @@ class CitationAdmin(RegistryAdmin):
     list_display = ["__str__", "report_link", "found", "used_by"]
     list_filter = [
         EditableFilter,
-        chinese_city_filter("report__city", _("城市")),
+        chinese_place_filter("report__chinese_place"),
         ("report", admin.RelatedOnlyFieldListFilter),
         QuoteFoundFilter,
     ]
     search_fields = ["quote", "note"]
-    search_key_paths = ["report__city"]
+    search_key_paths = ["report__chinese_place"]
     search_help_text = _("按引文内容查找（简体或繁体均可）。")
     autocomplete_fields = ["report"]
     readonly_fields = ["context", "cited_by"]
@@ -155,7 +148,7 @@ class CitationAdmin(RegistryAdmin):
         place = office_of(request.user)
         if place is not None and "report" not in initial:
             latest = (
-                SourceReport.objects.filter(city=place)
+                SourceReport.objects.filter(chinese_place=place)
                 .order_by("-published_year", "-published_month", "-published_day", "-pk")
                 .first()
             )
@@ -196,7 +189,7 @@ class CitationAdmin(RegistryAdmin):
             *obj.relationship_stages.select_related("relationship"),
             *obj.exchanges.all(),
             *obj.awards.select_related("award_type", "place"),
-            *obj.reported_figures.select_related("place"),
+            *obj.reported_figures.select_related("chinese_place"),
             *obj.place_aliases.all(),
         ]
         return admin_links(records)

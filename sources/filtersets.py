@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from cities.filtersets import chinese_places
+from cities.filtersets import ChinesePlaceFilterSet
 from utilities.filtersets import IdFilter, SearchFilter, YearFilter, place_key_q, text_q
 from utilities.search import query_key
 
@@ -11,19 +11,11 @@ from .choices import Script
 from .models import Citation, SourceReport
 
 
-class SourceReportFilterSet(filters.FilterSet):
+class SourceReportFilterSet(ChinesePlaceFilterSet):
+    """Reports by the Chinese place that published them (a province includes its cities
+    and everything inside them), script and year."""
+
     q = SearchFilter()
-    city_id = IdFilter(
-        label=_("城市（ID）"),
-        field_name="city",
-        queryset=chinese_places,
-    )
-    city = filters.ModelMultipleChoiceFilter(
-        label=_("城市"),
-        field_name="city__slug",
-        queryset=chinese_places,
-        to_field_name="slug",
-    )
     script = filters.MultipleChoiceFilter(
         label=_("字体"),
         choices=Script.choices,
@@ -41,14 +33,14 @@ class SourceReportFilterSet(filters.FilterSet):
 
     class Meta:
         model = SourceReport
-        fields = ["q", "city_id", "city", "script", "year_min", "year_max"]
+        fields = ["q", "chinese_place_id", "chinese_place", "script", "year_min", "year_max"]
 
     def search(self, queryset, name, value):
         key = query_key(value)
         if not key:
             return queryset
         return queryset.filter(
-            place_key_q(key, "city") | text_q(value, "title", "publisher", "slug")
+            place_key_q(key, "chinese_place") | text_q(value, "title", "publisher", "slug")
         )
 
 

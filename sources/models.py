@@ -22,7 +22,7 @@ class SourceReport(RegistryModel):
     can be checked against it."""
 
     # The path to the Chinese place whose office may change this record.
-    office_lookup = "city"
+    office_lookup = "chinese_place"
 
     slug = models.SlugField(
         verbose_name=_("标识"),
@@ -33,7 +33,7 @@ class SourceReport(RegistryModel):
         verbose_name=_("标题"),
         max_length=300,
     )
-    city = models.ForeignKey(
+    chinese_place = models.ForeignKey(
         to="cities.Place",
         on_delete=models.PROTECT,
         related_name="source_reports",
@@ -91,8 +91,11 @@ class Citation(RegistryModel):
     """A verbatim quote from one report. One quote may support several records (a sentence
     that lists six sister cities), and a record may cite several quotes."""
 
+    # Any office may attach any quote to its own records (attaching does not change it).
+    office_free_choice = True
+
     # The path to the Chinese place whose office may change this record.
-    office_lookup = "report__city"
+    office_lookup = "report__chinese_place"
 
     report = models.ForeignKey(
         to="sources.SourceReport",

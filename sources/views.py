@@ -17,20 +17,20 @@ class SourceReportListView(FilteredListView):
     model = SourceReport
     template_name = "sources/sourcereport_list.html"
     filterset_class = SourceReportFilterSet
-    filter_controls = ["q", "city", "year_min", "year_max"]
+    filter_controls = ["q", "chinese_place", "year_min", "year_max"]
     sort_options = {
         "date": (_("发布日期"), ["published_year", "published_month", "published_day", "slug"]),
-        "city": (_("城市"), ["city__name_en", "published_year"]),
+        "city": (_("城市"), ["chinese_place__name_en", "published_year"]),
     }
     default_sort = "date"
 
     def get_base_queryset(self):
-        return SourceReport.objects.select_related("city").annotate(
+        return SourceReport.objects.select_related("chinese_place").annotate(
             citation_count=Count("citations")
         )
 
     def control_options(self, name, field):
-        if name == "city":
+        if name == "chinese_place":
             return [
                 (place.slug, str(place))
                 for place in field.queryset.filter(source_reports__isnull=False).distinct()
@@ -89,7 +89,7 @@ class SourceReportDetailView(DetailView):
     template_name = "sources/sourcereport_detail.html"
 
     def get_queryset(self):
-        return SourceReport.objects.select_related("city__parent")
+        return SourceReport.objects.select_related("chinese_place__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,7 +114,7 @@ class SourceReportDetailView(DetailView):
                         "relationship__foreign_place",
                     ),
                 ),
-                "reported_figures__place",
+                "reported_figures__chinese_place",
                 "place_aliases__place",
             )
         )

@@ -45,7 +45,7 @@ def add_rows(count, start=0):
     city = chinese_test_place()
     report, _created = SourceReport.objects.get_or_create(
         slug="test-site-report",
-        defaults={"title": f"{MARKER} report", "city": city, "text": "测试报告全文。"},
+        defaults={"title": f"{MARKER} report", "chinese_place": city, "text": "测试报告全文。"},
     )
     citation, _created = Citation.objects.get_or_create(report=report, quote="测试报告全文")
     fields = list(CooperationField.objects.all()[:2])

@@ -5,8 +5,10 @@ change the record and by no one else."""
 import pytest
 from django.urls import reverse
 
-from cities.models import CooperationField, Office, Place, Relationship, RelationshipStage
-from tests.admin_support import change_url, form_data, office_user, superuser
+from cities.models import CooperationField, Place, Relationship, RelationshipStage
+from offices.models import Office
+from tests.admin_support import change_url, form_data
+from tests.builders import office_user, superuser
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from cities.models import Place, Relationship
 from cities.resources import RelationshipResource
 from exchanges.models import Exchange
 from sources.models import Citation, SourceReport
-from tests.admin_support import office_user
+from tests.builders import office_user
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def news(partners):
     return SourceReport.objects.create(
         slug="test-jinzhong-news",
         title="晋中市新签友城消息",
-        city=Place.objects.get(slug="jinzhong"),
+        chinese_place=Place.objects.get(slug="jinzhong"),
         text=NEWS,
     )
 
@@ -273,7 +273,7 @@ class TestExport:
 
     def test_a_filtered_list_exports_only_its_rows(self, client, staff):
         zhenjiang = Place.objects.get(slug="zhenjiang")
-        exported = self.export(client, "cities_relationship", f"?city={zhenjiang.pk}")
+        exported = self.export(client, "cities_relationship", f"?chinese_place={zhenjiang.pk}")
         expected = Relationship.objects.filter(
             chinese_place__in=Place.objects.within(zhenjiang)
         ).count()
@@ -295,7 +295,7 @@ class TestExport:
 
     def test_an_export_reimports_without_changes(self, client, staff):
         jinzhong = Place.objects.get(slug="jinzhong")
-        exported = self.export(client, "cities_relationship", f"?city={jinzhong.pk}")
+        exported = self.export(client, "cities_relationship", f"?chinese_place={jinzhong.pk}")
         table = [list(exported[0].keys())] + [list(row.values()) for row in exported]
         before = snapshot()
         response = upload(client, table)

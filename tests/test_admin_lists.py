@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import Place, Relationship
-from tests.admin_support import FACTORIES, office_user, superuser
+from tests.builders import FACTORIES, office_user, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -60,21 +60,21 @@ def test_every_registry_list_opens_for_an_office(client, staff, model):
 
 class TestColumns:
     def test_partial_dates_at_their_precision(self, client, staff):
-        page = listed(client, city=Place.objects.get(slug="zhenjiang").pk).content.decode()
+        page = listed(client, chinese_place=Place.objects.get(slug="zhenjiang").pk).content.decode()
         assert "1997年10月" in page and "1984年" in page
         assert "1997年10月1日" not in page and "1997-10-01" not in page
 
     def test_partial_dates_in_english(self, client, staff):
         zhenjiang = Place.objects.get(slug="zhenjiang")
         page = client.get(
-            changelist(Relationship), {"city": zhenjiang.pk}, HTTP_ACCEPT_LANGUAGE="en"
+            changelist(Relationship), {"chinese_place": zhenjiang.pk}, HTTP_ACCEPT_LANGUAGE="en"
         )
         text = page.content.decode()
         assert 'lang="en"' in text
         assert "October 1997" in text
 
     def test_kind_and_stage_are_labels(self, client, staff):
-        page = listed(client, city=Place.objects.get(slug="jinzhong").pk).content.decode()
+        page = listed(client, chinese_place=Place.objects.get(slug="jinzhong").pk).content.decode()
         assert '<span class="registry-label registry-label-sister">友好城市</span>' in page
         assert '<span class="registry-label registry-label-intent">意向/备忘录</span>' in page
 
@@ -124,7 +124,7 @@ class TestSearch:
 class TestFilters:
     def test_a_city_includes_the_places_inside_it(self, client, staff):
         jinzhong = Place.objects.get(slug="jinzhong")
-        rows = relationship_rows(listed(client, city=jinzhong.pk))
+        rows = relationship_rows(listed(client, chinese_place=jinzhong.pk))
         assert "平遥县 – 普罗万市" in rows and "晋中市 – 科莫省" in rows
         assert not any(row.startswith("镇江") for row in rows)
 
@@ -158,7 +158,11 @@ class TestFilters:
         from exchanges.models import Exchange
 
         jinzhong = Place.objects.get(slug="jinzhong")
-        results = listed(client, Exchange, year="2019", city=jinzhong.pk).context["cl"].result_list
+        results = (
+            listed(client, Exchange, year="2019", chinese_place=jinzhong.pk)
+            .context["cl"]
+            .result_list
+        )
         assert results
         assert all(e.start_year == 2019 and e.chinese_place.is_chinese for e in results)
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cities.models import Place
-from utilities.testing.api import build_world, staff_user
+from tests.builders import build_world, staff_user
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +106,7 @@ def test_english_on_request(world):
     )
     assert response.status_code == 403
     assert response.json()["detail"] == (
-        "Your office may change only the records of its own city and the places inside it."
+        "Your office (Elsewhere) may only change the records of its city and the places inside it."
     )
 
 

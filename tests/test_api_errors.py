@@ -8,7 +8,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cities.models import Place, Relationship
-from utilities.testing.api import build_world, staff_user, token_client
+from tests.builders import build_world, staff_user, token_client
 
 NUL = "abc\x00def"
 HUGE = "9" * 40
@@ -117,7 +117,7 @@ def test_bad_bodies_get_field_level_messages(world):
         ("/api/exchanges/", {"title_zh": "测试", "kind": "event", "chinese_place": world.home.pk,
                              "start": "Oct 1997"}, {"start"}),
         # a number too large for the column, and a NUL byte in text
-        ("/api/reported-figures/", {"place": world.home.pk, "metric": "partners",
+        ("/api/reported-figures/", {"chinese_place": world.home.pk, "metric": "partners",
                                     "value": 10**30}, {"value"}),
         ("/api/places/", {"slug": "test-nul", "name_zh": NUL, "level": "district",
                           "country": "CN", "parent": world.home.pk}, {"name_zh"}),

@@ -12,7 +12,8 @@ from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from cities.models import Relationship, RelationshipStage
-from utilities.testing.api import build_world, days_from_today
+from tests.builders import build_world
+from utilities.testing.api import days_from_today
 
 LISTS = [
     "/api/places/", "/api/relationships/", "/api/relationship-stages/",

@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from utilities.testing.api import staff_user
+from tests.builders import staff_user
 
 CHECKS = [
     not_a_server_error,

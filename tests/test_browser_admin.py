@@ -31,7 +31,7 @@ def office(live_registry):
     SourceReport.objects.create(
         slug="test-jinzhong-2026-05-18",
         title="晋中市与蒙扎市签署友好城市协议书",
-        city=jinzhong,
+        chinese_place=jinzhong,
         published_year=2026,
         published_month=5,
         published_day=18,

@@ -49,7 +49,7 @@ def test_no_partner_is_dated_so_the_oldest_cannot_be_named(jinan):
     assert not RelationshipStage.objects.filter(
         relationship__chinese_place__in=Place.objects.within(jinan)
     ).exists()
-    years = ReportedFigure.objects.get(place=jinan, metric=FigureMetric.OTHER, value=36)
+    years = ReportedFigure.objects.get(chinese_place=jinan, metric=FigureMetric.OTHER, value=36)
     assert "36年友城发展历程" in years.wording
     assert years.citations.get().quote == "經(jīng)過36年友城發(fā)展歷程"
 

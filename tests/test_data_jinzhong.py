@@ -174,7 +174,9 @@ class TestExactChecks:
     def test_reception_totals_keep_their_qualifiers(self, jinzhong):
         figures = {
             f.wording: f
-            for f in ReportedFigure.objects.filter(place=jinzhong, metric=FigureMetric.OTHER)
+            for f in ReportedFigure.objects.filter(
+                chinese_place=jinzhong, metric=FigureMetric.OTHER
+            )
         }
         batches = figures["每年接待党宾国宾（批）"]
         assert (batches.value, batches.qualifier) == (20, Qualifier.AT_LEAST)

@@ -256,13 +256,15 @@ class TestExactFacts:
             "博朗厄市",
             "清州市",
         }
-        figure = ReportedFigure.objects.get(place=wuhan, wording__contains="经济联络部或办事处")
+        figure = ReportedFigure.objects.get(
+            chinese_place=wuhan, wording__contains="经济联络部或办事处"
+        )
         assert figure.value == offices.count() == 4
 
     def test_approximate_totals_keep_their_qualifier(self, wuhan):
         others = {
             f.wording: f.display_value
-            for f in ReportedFigure.objects.filter(place=wuhan, metric=FigureMetric.OTHER)
+            for f in ReportedFigure.objects.filter(chinese_place=wuhan, metric=FigureMetric.OTHER)
         }
         assert others["与国外20多个民间组织建立了友好关系"] == "20多"
         assert others["韩国在汉投资企业达150多家"] == "150多"

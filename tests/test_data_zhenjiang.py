@@ -182,7 +182,9 @@ class TestExactChecks:
     def test_2017_totals_keep_their_qualifiers(self, zhenjiang):
         figures = {
             f.wording: f
-            for f in ReportedFigure.objects.filter(place=zhenjiang, metric=FigureMetric.OTHER)
+            for f in ReportedFigure.objects.filter(
+                chinese_place=zhenjiang, metric=FigureMetric.OTHER
+            )
         }
         travellers = figures["年出入国(境)人数（人次）"]
         assert travellers.display_value == "逾17万"

@@ -11,12 +11,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cities.choices import FigureMetric, PlaceLevel, RelationshipKind, Stage
-from cities.dashboard import anniversaries, quiet_partners
 from cities.models import Place, Relationship, RelationshipStage, ReportedFigure
+from dashboard.views import anniversaries, quiet_partners
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
-from tests.admin_support import change_url, office_user
-from utilities.offices import can_change
+from offices.rules import can_change
+from tests.admin_support import change_url
+from tests.builders import office_user
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def tree():
         start_year=2017,
     )
     ReportedFigure.objects.create(
-        place=nodes["city"], metric=FigureMetric.SISTER_CITIES, value=1, as_of_year=2020
+        chinese_place=nodes["city"], metric=FigureMetric.SISTER_CITIES, value=1, as_of_year=2020
     )
     return {**nodes, "partner": partner, "relationship": relationship}
 
@@ -124,7 +125,7 @@ def test_api_filters_by_any_place_above(tree, key):
         for name, value in (("chinese_place", tree[key].slug), ("chinese_place_id", tree[key].pk)):
             rows = api.get(f"/api/{endpoint}/", {name: value}).json()["results"]
             assert len(rows) == 1, (endpoint, name)
-    figures = api.get("/api/reported-figures/", {"place": tree["province"].slug}).json()
+    figures = api.get("/api/reported-figures/", {"chinese_place": tree["province"].slug}).json()
     assert [row["value"] for row in figures["results"]] == [1]
 
 

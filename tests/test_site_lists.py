@@ -90,7 +90,7 @@ def test_relationship_directory_in_english(client):
         ("/places/?level=planet", "planet"),
         ("/exchanges/?year_max=1e5", "1e5"),
         ("/awards/?award_type_id=nine", "nine"),
-        ("/reports/?city=como-province", "como-province"),
+        ("/reports/?chinese_place=como-province", "como-province"),
     ],
 )
 def test_malformed_filters_give_the_page_with_a_message(client, url, shown):
@@ -173,6 +173,6 @@ def test_report_directory(client):
     body = text(client.get("/reports/"))
     for title in ("武汉市国际友好城市交流工作概述", "晋中市外事办发布全市对外交往交流情况"):
         assert title in body
-    wuhan = text(client.get("/reports/?city=wuhan"))
+    wuhan = text(client.get("/reports/?chinese_place=wuhan"))
     assert "/reports/wuhan-2017-09-15/" in wuhan
     assert "/reports/jinzhong-2019-10-30/" not in wuhan

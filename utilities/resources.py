@@ -4,17 +4,20 @@ Spreadsheets use the words staff use: Chinese column headers (English ones are a
 import), places by name in any spelling the search keys know (济南 / 濟南 / Jinan, or the
 slug when a name is ambiguous), choices by label, partial dates as "2019", "2019-10",
 "2019-10-28" or "2019年10月28日". Every row is validated like an admin form (the model's
-``full_clean()`` and the office rule) and reported with its column; a file with one bad
-row writes nothing.
+``full_clean()``, and the office rule through ``write_refusal``, which
+``offices.resources.OfficeResource`` fills in) and reported with its column; a file with
+one bad row writes nothing. Nothing here knows an app: a place widget is given its model.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
-from utilities.offices import can_change, office_of
+from utilities.countries import CHINA
 from utilities.partial_dates import PartialDate, read_partial_date, write_partial_date
 from utilities.quantities import Qualifier
 from utilities.search import KEY_SEPARATOR, query_key
@@ -26,15 +29,11 @@ class PlaceWidget(widgets.ForeignKeyWidget):
     """A place by slug or by any of its names (simplified, traditional, English, pinyin,
     alias); ``side`` limits the search to Chinese or foreign places."""
 
-    def __init__(self, side=None, **kwargs):
-        from cities.models import Place
-
+    def __init__(self, model, side=None, **kwargs):
         self.side = side
-        super().__init__(Place, field="slug", **kwargs)
+        super().__init__(model, field="slug", **kwargs)
 
     def places(self):
-        from cities.models import CHINA
-
         places = self.model.objects.all()
         if self.side == "chinese":
             return places.filter(country=CHINA)
@@ -88,8 +87,6 @@ class ChoiceWidget(widgets.Widget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        from django.utils import translation
-
         text = str(value).strip() if value is not None else ""
         if not text:
             if self.blank:
@@ -122,8 +119,6 @@ class PartialDateWidget(widgets.Widget):
     date cell is a full date."""
 
     def clean(self, value, row=None, **kwargs):
-        import datetime
-
         if value in (None, ""):
             return None
         if isinstance(value, datetime.datetime):
@@ -200,19 +195,6 @@ class NamesWidget(widgets.ManyToManyWidget):
 
 def qualifier_widget():
     return ChoiceWidget(Qualifier)
-
-
-def find_report(text):
-    """A source report by slug or exact title."""
-    from sources.models import SourceReport
-
-    text = str(text or "").strip()
-    if not text:
-        return None
-    return (
-        SourceReport.objects.filter(slug=text).first()
-        or SourceReport.objects.filter(title=text).first()
-    )
 
 
 class RegistryDiff(resources.Diff):
@@ -308,21 +290,21 @@ class RegistryResource(resources.ModelResource):
         except ValidationError as error:
             for key, messages in self.by_column(error.message_dict).items():
                 errors.setdefault(key, []).extend(messages)
-        if not errors and self.user is not None and not can_change(self.user, instance):
-            place = office_of(self.user)
-            column = self.column_of(self.office_attribute())
-            errors[column] = [
-                gettext("你所在的外办（%(office)s）只能修改本市及下辖地方的记录。")
-                % {"office": place.display_name()}
-                if place is not None
-                else gettext("你的账号不属于任何外办，只能查看记录。")
-            ]
+        if not errors and self.user is not None:
+            refusal = self.write_refusal(instance)
+            if refusal is not None:
+                errors[self.column_of(self.refusal_attribute())] = [refusal]
         if errors:
             raise ValidationError(errors)
 
-    def office_attribute(self):
-        lookup = getattr(self._meta.model, "office_lookup", "pk")
-        return lookup.split("__")[0]
+    def write_refusal(self, instance):
+        """Why the importing user may not write this row, or None (the office rule:
+        ``offices.resources.OfficeResource``)."""
+        return None
+
+    def refusal_attribute(self):
+        """The attribute whose column shows a refusal."""
+        return None
 
     def before_save_instance(self, instance, row, **kwargs):
         if self.user is not None:
@@ -333,111 +315,3 @@ class RegistryResource(resources.ModelResource):
             else gettext("批量导入")
         )
         super().before_save_instance(instance, row, **kwargs)
-
-
-class CitedResource(RegistryResource):
-    """A resource for a record that cites its report: the "引文报告" (report slug or title)
-    and "引文" (the verbatim quote) columns add a citation, created if new and checked like
-    Citation.clean (the quote must be in the report)."""
-
-    citation_report = fields.Field(column_name="引文报告")
-    citation_quote = fields.Field(column_name="引文")
-
-    english_headers = {"citation report": "引文报告", "report": "引文报告", "quote": "引文"}
-
-    def filter_export(self, queryset, **kwargs):
-        return super().filter_export(queryset, **kwargs).prefetch_related("citations__report")
-
-    def first_citation(self, obj):
-        pending = getattr(obj, "_pending_citation", None)
-        if pending is not None:
-            return pending
-        if obj.pk is None:
-            return None
-        citations = list(obj.citations.all())
-        return citations[0] if citations else None
-
-    def dehydrate_citation_report(self, obj):
-        citation = self.first_citation(obj)
-        return citation.report.slug if citation else ""
-
-    def dehydrate_citation_quote(self, obj):
-        citation = self.first_citation(obj)
-        return citation.quote if citation else ""
-
-    def read_extras(self, instance, row):
-        """Read the non-model columns; return field errors keyed by column."""
-        from sources.models import Citation
-
-        errors = {}
-        instance._pending_citation = None
-        report_text = str(row.get("引文报告") or "").strip()
-        quote = str(row.get("引文") or "").strip()
-        if not report_text and not quote:
-            return errors
-        if not report_text:
-            errors["引文报告"] = [gettext("填写引文时须注明报告（标识或标题）。")]
-            return errors
-        report = find_report(report_text)
-        if report is None:
-            errors["引文报告"] = [gettext("找不到报告“%(report)s”。") % {"report": report_text}]
-            return errors
-        if not quote:
-            errors["引文"] = [gettext("必须填写。")]
-            return errors
-        citation = Citation.objects.filter(report=report, quote=quote).first()
-        if citation is None:
-            citation = Citation(report=report, quote=quote)
-            try:
-                citation.full_clean(validate_unique=False)
-            except ValidationError as error:
-                for messages in error.message_dict.values():
-                    errors.setdefault("引文", []).extend(messages)
-                return errors
-            if self.user is not None and not can_change(self.user, citation):
-                errors["引文报告"] = [
-                    gettext("只能引用本外办的报告来新增引文：%(report)s。")
-                    % {"report": report.title}
-                ]
-                return errors
-        instance._pending_citation = citation
-        return errors
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = dict(error.message_dict)
-        for key, messages in self.read_extras(instance, row).items():
-            errors.setdefault(key, []).extend(messages)
-        if errors:
-            raise ValidationError(errors)
-
-    def adds_citation(self, instance):
-        citation = getattr(instance, "_pending_citation", None)
-        if citation is None:
-            return False
-        if citation.pk is None or instance.pk is None:
-            return True
-        return not instance.citations.filter(pk=citation.pk).exists()
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if self.adds_citation(instance):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
-
-    def save_citation(self, instance):
-        citation = getattr(instance, "_pending_citation", None)
-        if citation is None:
-            return None
-        if citation.pk is None:
-            citation._history_user = self.user
-            citation._change_reason = instance._change_reason
-            citation.save()
-        instance.citations.add(citation)
-        return citation
-
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        self.save_citation(instance)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import opencc
 from pypinyin import lazy_pinyin
 
 KEY_SEPARATOR = "|"
@@ -23,8 +24,6 @@ PINYIN_GLOSS = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖ�
 
 @lru_cache(maxsize=1)
 def _to_simplified():
-    import opencc
-
     return opencc.OpenCC("t2s")
 
 

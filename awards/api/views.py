@@ -2,13 +2,14 @@
 
 from awards.filtersets import AwardFilterSet, AwardTypeFilterSet
 from awards.models import Award, AwardType
+from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
-from utilities.api.views import TIMESTAMPS, RegistryViewSet
+from utilities.api.views import TIMESTAMPS
 
 from . import serializers
 
 
-class AwardTypeViewSet(RegistryViewSet):
+class AwardTypeViewSet(OfficeViewSet):
     """Award types, named as they were conferred (CPAFFC renamed its awards in 2024: a
     renamed award is a new type pointing to its predecessor). Reference data that only
     superusers change."""
@@ -19,7 +20,7 @@ class AwardTypeViewSet(RegistryViewSet):
     ordering_fields = {"name_zh": ["name_zh"], "level": ["level", "name_zh"], **TIMESTAMPS}
 
 
-class AwardViewSet(RegistryViewSet):
+class AwardViewSet(OfficeViewSet):
     """Awards granted to a place, a pair of partners, a named person or a number of people
     (when a report gives only a count), as recorded by a Chinese city's office."""
 

@@ -2,9 +2,11 @@
 
 An anniversary counts from the relationship's agreement date (its earliest dated
 RelationshipStage with stage "agreement"); rounds are 5, 10, 15, 20, 25, 30, 40 and 50
-years. Ended relationships are skipped. The rounds and the date arithmetic are the office
-dashboard's (``cities.dashboard``), so the API's feed and the dashboard list the same
-anniversaries; here they are computed for any filtered set of relationships.
+years. Ended relationships are skipped. The rounds and the date arithmetic
+(``cities.anniversaries``) are shared with the office dashboard, but the two computations
+are separate and do not always agree: this feed's window is the next twelve months with an
+exclusive end and an inexact anniversary listed while any day of its month or year lies in
+it; the dashboard has its own loop over one office's relationships.
 
 The anniversary keeps the agreement date's precision, because the registry never invents a
 day a source does not give:
@@ -24,8 +26,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities.anniversaries import ROUND_YEARS, anniversary_of
 from cities.choices import Stage
-from cities.dashboard import ROUND_YEARS, anniversary_of
 from utilities.partial_dates import PartialDate, Precision
 
 

@@ -38,7 +38,7 @@ def comparison_places():
     return (
         Place.objects.chinese()
         .filter(
-            Exists(ReportedFigure.objects.filter(place=OuterRef("pk")))
+            Exists(ReportedFigure.objects.filter(chinese_place=OuterRef("pk")))
             | Exists(Place.objects.filter(pk=OuterRef("pk"), source_reports__isnull=False))
         )
         .annotate(
@@ -52,4 +52,6 @@ def comparison_places():
 
 def comparison(figure):
     """The figure beside its recorded count (the place carries the annotations)."""
-    return FigureComparison(figure, getattr(figure.place, f"recorded_{figure.metric}", None))
+    return FigureComparison(
+        figure, getattr(figure.chinese_place, f"recorded_{figure.metric}", None)
+    )

@@ -203,7 +203,7 @@ class RelationshipStageSerializer(RegistrySerializer):
 
 
 class ReportedFigureSerializer(RegistrySerializer):
-    place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
     metric_display = serializers.CharField(source="get_metric_display", read_only=True)
     qualifier_display = serializers.CharField(source="get_qualifier_display", read_only=True)
     display_value = serializers.CharField(read_only=True)
@@ -214,7 +214,7 @@ class ReportedFigureSerializer(RegistrySerializer):
     class Meta:
         model = ReportedFigure
         fields = [
-            "id", "url", "display", "place", "metric", "metric_display", "wording", "value",
+            "id", "url", "display", "chinese_place", "metric", "metric_display", "wording", "value",
             "qualifier", "qualifier_display", "display_value", "as_of", "as_of_precision",
             "editors_note", "citations", "created", "last_updated",
         ]  # fmt: skip
@@ -266,13 +266,13 @@ class ComparisonFigureSerializer(BriefSerializer):
 
 class ComparisonSerializer(BriefSerializer):
     url = RecordURLField(view_name="api:comparison-detail")
-    place = PlaceBriefSerializer(source="*", read_only=True)
+    chinese_place = PlaceBriefSerializer(source="*", read_only=True)
     recorded = RecordedCountsSerializer(source="*", read_only=True)
     figures = ComparisonFigureSerializer(source="reported_figures", many=True, read_only=True)
 
     class Meta:
         model = Place
-        fields = ["id", "url", "display", "place", "recorded", "figures"]
+        fields = ["id", "url", "display", "chinese_place", "recorded", "figures"]
 
 
 class AnniversarySerializer(serializers.Serializer):

@@ -16,17 +16,17 @@ from cities.filtersets import (
     ReportedFigureFilterSet,
 )
 from cities.models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
+from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
-from utilities.api.permissions import OfficePermission
 from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRenderer
-from utilities.api.views import TIMESTAMPS, ExportMixin, ReadOnlyRegistryViewSet, RegistryViewSet
+from utilities.api.views import TIMESTAMPS, ExportMixin
 
 from . import serializers
 from .anniversaries import upcoming_anniversaries
 from .comparisons import comparison_places
 
 
-class PlaceViewSet(RegistryViewSet):
+class PlaceViewSet(OfficeViewSet):
     """Places: Chinese and foreign administrative units of any level (province, city,
     county, district, development zone; a foreign city, département or ward). Foreign
     places are shared by every office; a Chinese place is changed by its own office."""
@@ -34,7 +34,7 @@ class PlaceViewSet(RegistryViewSet):
     queryset = Place.objects.select_related("parent").prefetch_related("aliases")
     serializer_class = serializers.PlaceSerializer
     filterset_class = PlaceFilterSet
-    renderer_classes = [*RegistryViewSet.renderer_classes, GeoJSONRenderer]
+    renderer_classes = [*OfficeViewSet.renderer_classes, GeoJSONRenderer]
     ordering_fields = {
         "name_zh": ["name_zh"],
         "name_en": ["name_en"],
@@ -44,7 +44,7 @@ class PlaceViewSet(RegistryViewSet):
     }
 
 
-class RelationshipViewSet(RegistryViewSet):
+class RelationshipViewSet(OfficeViewSet):
     """Partner relationships: a Chinese place and a foreign place, a sister city (友好城市)
     or a friendly-exchange city (友好交流/合作城市), with the report's own wording, the
     current stage and the dated stages (intent, agreement, active, ended)."""
@@ -54,7 +54,7 @@ class RelationshipViewSet(RegistryViewSet):
     ).prefetch_related("fields", "stages", brief_citations())
     serializer_class = serializers.RelationshipSerializer
     filterset_class = RelationshipFilterSet
-    renderer_classes = [*RegistryViewSet.renderer_classes, GeoJSONRenderer]
+    renderer_classes = [*OfficeViewSet.renderer_classes, GeoJSONRenderer]
     ordering_fields = {
         "chinese_place": ["chinese_place__name_zh", "foreign_place__name_zh"],
         "foreign_place": ["foreign_place__name_zh"],
@@ -65,7 +65,7 @@ class RelationshipViewSet(RegistryViewSet):
     }
 
 
-class RelationshipStageViewSet(RegistryViewSet):
+class RelationshipStageViewSet(OfficeViewSet):
     """The dated stages of relationships: a letter of intent or memorandum, the agreement,
     the relationship active, its end. Dates keep the source's precision."""
 
@@ -81,11 +81,13 @@ class RelationshipStageViewSet(RegistryViewSet):
     }
 
 
-class ReportedFigureViewSet(RegistryViewSet):
+class ReportedFigureViewSet(OfficeViewSet):
     """Totals a report states for a Chinese city ("其中友好城市23个"), with the qualifier
     that keeps "20多个" from becoming 20, the as-of date and the citation."""
 
-    queryset = ReportedFigure.objects.select_related("place").prefetch_related(brief_citations())
+    queryset = ReportedFigure.objects.select_related("chinese_place").prefetch_related(
+        brief_citations()
+    )
     serializer_class = serializers.ReportedFigureSerializer
     filterset_class = ReportedFigureFilterSet
     ordering_fields = {
@@ -97,7 +99,7 @@ class ReportedFigureViewSet(RegistryViewSet):
     }
 
 
-class CooperationFieldViewSet(RegistryViewSet):
+class CooperationFieldViewSet(OfficeViewSet):
     """Fields of cooperation (经贸, 文化, 教育, …) that tag relationships and exchanges;
     reference data that only superusers change."""
 
@@ -106,7 +108,7 @@ class CooperationFieldViewSet(RegistryViewSet):
     ordering_fields = {"id": ["pk"], "name_zh": ["name_zh"], "name_en": ["name_en"]}
 
 
-class ComparisonViewSet(ReadOnlyRegistryViewSet):
+class ComparisonViewSet(ReadOnlyOfficeViewSet):
     """Reported vs recorded, per Chinese city that states totals or publishes reports: each
     total its reports give beside the number of current relationships the registry holds
     for the city and the places inside it, and how many records are missing."""

@@ -7,8 +7,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from utilities.quantities import format_quantity
-
 register = template.Library()
 
 
@@ -49,12 +47,6 @@ def country(code_or_country):
         return ""
     name = getattr(code_or_country, "name", code_or_country)
     return format_html('<span class="country">{}</span>', name)
-
-
-@register.filter
-def quantity(value, qualifier="exact"):
-    """20多 / 20-odd: a number always with its qualifier."""
-    return format_quantity(value, qualifier or "exact")
 
 
 @register.inclusion_tag("includes/bar_chart.html")

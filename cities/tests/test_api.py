@@ -132,11 +132,11 @@ class TestRelationshipStageAPI(APITests):
 class TestReportedFigureAPI(APITests):
     model = ReportedFigure
     list_url = "/api/reported-figures/"
-    isolate = {"place": "test-home"}
+    isolate = {"chinese_place": "test-home"}
 
     def make_record(self, world, index):
         return ReportedFigure.objects.create(
-            place=world.home,
+            chinese_place=world.home,
             metric="sister_cities",
             value=20 + index,
             qualifier="odd",
@@ -145,7 +145,7 @@ class TestReportedFigureAPI(APITests):
 
     def create_data(self, world):
         return {
-            "place": world.home.pk,
+            "chinese_place": world.home.pk,
             "metric": "partners",
             "wording": "友好城市20多个",
             "value": 20,
@@ -194,7 +194,9 @@ class TestComparisonAPI(ReadOnlyAPITests):
             country="CN",
             parent=region,
         )
-        ReportedFigure.objects.create(place=city, metric="sister_cities", value=3, as_of_year=2019)
+        ReportedFigure.objects.create(
+            chinese_place=city, metric="sister_cities", value=3, as_of_year=2019
+        )
         return city
 
 

@@ -32,7 +32,7 @@ def test_api_agrees_with_the_site_for_every_city(client):
         }
         got = {figure["id"]: (figure["recorded"], figure["missing"]) for figure in row["figures"]}
         assert got == expected, place
-        assert row["place"]["id"] == place.pk
+        assert row["chinese_place"]["id"] == place.pk
         assert row["url"] == f"http://testserver/api/comparisons/{place.pk}/"
 
 
@@ -59,10 +59,10 @@ def test_recorded_counts_include_counties_and_only_current_relationships(client,
             chinese_place=chinese, foreign_place=partner, kind=kind, stage=stage, level=level
         )
     ReportedFigure.objects.create(
-        place=city, metric="sister_cities", value=20, qualifier="odd", as_of_year=2019
+        chinese_place=city, metric="sister_cities", value=20, qualifier="odd", as_of_year=2019
     )
     ReportedFigure.objects.create(
-        place=city, metric="countries", value=5, qualifier="about", as_of_year=2019
+        chinese_place=city, metric="countries", value=5, qualifier="about", as_of_year=2019
     )
 
     row = client.get(f"/api/comparisons/{city.pk}/").json()

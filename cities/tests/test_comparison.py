@@ -32,7 +32,7 @@ def city(wuhan):
 
 def figure(place, metric, value, qualifier=Qualifier.EXACT):
     return ReportedFigure.objects.create(
-        place=place, metric=metric, value=value, qualifier=qualifier, as_of_year=2017
+        chinese_place=place, metric=metric, value=value, qualifier=qualifier, as_of_year=2017
     )
 
 

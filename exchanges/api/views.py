@@ -3,13 +3,14 @@ conferences) with their counts, places, fields and citations."""
 
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
+from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
-from utilities.api.views import TIMESTAMPS, RegistryViewSet
+from utilities.api.views import TIMESTAMPS
 
 from . import serializers
 
 
-class ExchangeViewSet(RegistryViewSet):
+class ExchangeViewSet(OfficeViewSet):
     """Exchanges: concrete projects and events between partners (a garden built, an expert
     appointed, a delegation, a training programme, a conference), belonging to one
     relationship or to a Chinese place and the several partners it involved."""

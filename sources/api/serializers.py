@@ -12,7 +12,7 @@ from .briefs import ReportCitationSerializer, SourceReportBriefSerializer
 
 
 class SourceReportSerializer(RegistrySerializer):
-    city = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
     published = PartialDateField("published")
     published_precision = PrecisionField("published")
     script_display = serializers.CharField(source="get_script_display", read_only=True)
@@ -25,7 +25,7 @@ class SourceReportSerializer(RegistrySerializer):
     class Meta:
         model = SourceReport
         fields = [
-            "id", "url", "display", "slug", "title", "city", "publisher", "published",
+            "id", "url", "display", "slug", "title", "chinese_place", "publisher", "published",
             "published_precision", "script", "script_display", "source_url", "text", "notes",
             "citations", "created", "last_updated",
         ]  # fmt: skip

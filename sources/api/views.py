@@ -2,18 +2,19 @@
 
 from django.db.models import Prefetch
 
+from offices.api import OfficeViewSet
 from sources.filtersets import CitationFilterSet, SourceReportFilterSet
 from sources.models import Citation, SourceReport
-from utilities.api.views import TIMESTAMPS, RegistryViewSet
+from utilities.api.views import TIMESTAMPS
 
 from . import serializers
 
 
-class SourceReportViewSet(RegistryViewSet):
+class SourceReportViewSet(OfficeViewSet):
     """Source reports: a municipal foreign-affairs office's report kept whole, byte for
     byte, with the verbatim quotes (citations) that the registry's records rest on."""
 
-    queryset = SourceReport.objects.select_related("city").prefetch_related(
+    queryset = SourceReport.objects.select_related("chinese_place").prefetch_related(
         Prefetch("citations", queryset=Citation.objects.order_by("pk"))
     )
     serializer_class = serializers.SourceReportSerializer
@@ -26,7 +27,7 @@ class SourceReportViewSet(RegistryViewSet):
     }
 
 
-class CitationViewSet(RegistryViewSet):
+class CitationViewSet(OfficeViewSet):
     """Citations: a verbatim quote from one report; a quote not found in its report's
     text is refused."""
 

@@ -9,13 +9,13 @@ class TestSourceReportAPI(APITests):
     list_url = "/api/reports/"
     brief_fields = ["id", "url", "display", "slug", "title"]
     brief_embedding = ("/api/citations/", "report")
-    isolate = {"city": "test-home-county"}
+    isolate = {"chinese_place": "test-home-county"}
 
     def make_record(self, world, index):
         return SourceReport.objects.create(
             slug=f"test-report-{index}",
             title=f"测试县报告{index}",
-            city=world.county,
+            chinese_place=world.county,
             published_year=2018,
             text="测试县外事工作概述。",
         )
@@ -24,7 +24,7 @@ class TestSourceReportAPI(APITests):
         return {
             "slug": "test-new-report",
             "title": "测试市友城工作新报告",
-            "city": world.home.pk,
+            "chinese_place": world.home.pk,
             "publisher": "测试市外办",
             "published": "2019-10-30",
             "script": "simplified",

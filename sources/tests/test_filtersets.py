@@ -23,9 +23,13 @@ def test_q_matches_the_city_in_any_script_and_the_title():
     assert "wuhan-2017-09-15" in reports(q="国际友好城市交流工作概述")
 
 
-def test_city():
-    assert reports(city="shenyang") == {"shenyang-2022-10-19"}
-    assert reports(city_id=Place.objects.get(slug="shenyang").pk) == {"shenyang-2022-10-19"}
+def test_chinese_place_includes_the_places_inside_it():
+    shenyang = Place.objects.get(slug="shenyang")
+    assert reports(chinese_place="shenyang") == {"shenyang-2022-10-19"}
+    assert reports(chinese_place_id=shenyang.pk) == {"shenyang-2022-10-19"}
+    # Liaoning's filter includes Shenyang's report, as every chinese_place filter does.
+    assert shenyang.parent.slug == "liaoning"
+    assert reports(chinese_place="liaoning") == {"shenyang-2022-10-19"}
 
 
 def test_script():
@@ -50,7 +54,7 @@ def test_citation_report_and_q():
 @pytest.mark.parametrize(
     "filterset_class, params, field",
     [
-        (SourceReportFilterSet, {"city": "como-province"}, "city"),
+        (SourceReportFilterSet, {"chinese_place": "como-province"}, "chinese_place"),
         (SourceReportFilterSet, {"script": "cursive"}, "script"),
         (SourceReportFilterSet, {"year_min": "late"}, "year_min"),
         (CitationFilterSet, {"report": "nope"}, "report"),

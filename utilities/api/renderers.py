@@ -13,6 +13,7 @@ import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -126,8 +127,6 @@ class ICalendarRenderer(renderers.BaseRenderer):
     paginate = False
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        from icalendar import Calendar, Event
-
         view = (renderer_context or {}).get("view")
         calendar = Calendar()
         calendar.add("prodid", "-//Sister Cities Registry//REST API//ZH")

@@ -10,6 +10,7 @@
   and ``{"code", "name"}`` in a response; a partial date is "YYYY[-MM[-DD]]".
 """
 
+from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -21,6 +22,14 @@ from drf_spectacular.plumbing import (
     is_serializer,
 )
 from drf_spectacular.utils import OpenApiParameter
+
+from utilities.filtersets import (
+    QUERY_MAX_LENGTH,
+    CountryFilter,
+    IdFilter,
+    SearchFilter,
+    YearFilter,
+)
 
 from .fields import PARTIAL_DATE_PATTERN
 
@@ -211,16 +220,6 @@ class RegistryFilterExtension(DjangoFilterExtension):
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        from django_filters import filters
-
-        from utilities.filtersets import (
-            QUERY_MAX_LENGTH,
-            CountryFilter,
-            IdFilter,
-            SearchFilter,
-            YearFilter,
-        )
-
         many = True
         if isinstance(filter_field, IdFilter):
             schema = {"type": "integer", "minimum": 1}

@@ -13,16 +13,10 @@ import copy
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.settings import api_settings
 
-from utilities.offices import can_change
-
 from .fields import PartialDateField
-
-OFFICE_DENIED = _("您所在的外办只能修改本市及下辖地方的记录。")
 
 
 def absolute_url(request, path):
@@ -116,9 +110,11 @@ class RegistrySerializer(BriefSerializer):
             candidate.full_clean(validate_constraints=True)
         except DjangoValidationError as error:
             raise serializers.ValidationError(self._api_errors(error)) from None
-        request = self.context.get("request")
-        if request is not None and not can_change(request.user, candidate):
-            raise PermissionDenied(OFFICE_DENIED)
+        request, view = self.context.get("request"), self.context.get("view")
+        if request is not None and view is not None:
+            # The record as it would be saved meets the view's permissions (the office
+            # rule: offices.api.OfficePermission), like the stored one did.
+            view.check_object_permissions(request, candidate)
         return attrs
 
     def create(self, validated_data):

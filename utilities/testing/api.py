@@ -12,144 +12,18 @@ database):
   superusers change) and superusers; every write recorded in the history with its user;
 - the same number of queries for a list of 1 row as for 100, in every format.
 
-Test data is built afresh in each test (``world``), with ``test-`` slugs so it never clashes
-with the loaded registry.
+Test data is built afresh in each test by the ``world`` fixture (``tests/builders.py``),
+with ``test-`` slugs so it never clashes with the loaded registry.
 """
 
 import datetime
-from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-from awards.models import AwardType
-from cities.models import CooperationField, Office, Place, Relationship, RelationshipStage
-from sources.models import Citation, SourceReport
-
-REGISTRY_APPS = ["cities", "sources", "exchanges", "awards"]
-
-HOME_REPORT_TEXT = (
-    "测试市与日本测试甲市于2016年10月28日缔结友好城市关系。"
-    "目前测试市有友好城市20多个。测试县与法国测试丙市签订了意向书。"
-)
-
-
-@dataclass
-class World:
-    """A small, self-contained piece of registry: a province with two cities (the home
-    office's and another), a county in the home city, three foreign partners, a report
-    with a citation, a sister-city relationship with its agreement, an award type and a
-    field of cooperation."""
-
-    province: Place
-    home: Place
-    county: Place
-    away: Place
-    partner_a: Place
-    partner_b: Place
-    partner_c: Place
-    report: SourceReport
-    citation: Citation
-    relationship: Relationship
-    agreement: RelationshipStage
-    award_type: AwardType
-    field: CooperationField
-
-
-def place(slug, name_zh, level, country, parent=None, **extra):
-    return Place.objects.create(
-        slug=slug, name_zh=name_zh, level=level, country=country, parent=parent, **extra
-    )
-
-
-def build_world():
-    province = place("test-province", "测试省", "province", "CN", name_en="Test Province")
-    home = place(
-        "test-home",
-        "测试市",
-        "prefecture_city",
-        "CN",
-        province,
-        name_en="Testville",
-        latitude="30.59276",
-        longitude="114.30525",
-    )
-    county = place("test-home-county", "测试县", "county", "CN", home, name_en="Test County")
-    away = place("test-away", "别市", "prefecture_city", "CN", province, name_en="Elsewhere")
-    partner_a = place(
-        "test-partner-a",
-        "测试甲市",
-        "city",
-        "JP",
-        name_en="Testa",
-        latitude="33.2",
-        longitude="131.6",
-    )
-    partner_b = place(
-        "test-partner-b",
-        "测试乙市",
-        "city",
-        "US",
-        name_en="Testb",
-        latitude="37.77493",
-        longitude="-122.41942",
-    )
-    partner_c = place("test-partner-c", "测试丙市", "city", "FR", name_en="Testc")
-    report = SourceReport.objects.create(
-        slug="test-home-report",
-        title="测试市外事工作报告",
-        city=home,
-        published_year=2019,
-        published_month=10,
-        text=HOME_REPORT_TEXT,
-    )
-    citation = Citation.objects.create(
-        report=report, quote="测试市与日本测试甲市于2016年10月28日缔结友好城市关系"
-    )
-    relationship = Relationship.objects.create(
-        chinese_place=home, foreign_place=partner_a, kind="sister", level="municipal"
-    )
-    relationship.citations.set([citation])
-    agreement = RelationshipStage.objects.create(
-        relationship=relationship, stage="agreement", date_year=2016, date_month=10, date_day=28
-    )
-    award_type = AwardType.objects.create(
-        name_zh="测试友谊奖", name_en="Test Friendship Award", level="municipal"
-    )
-    field = CooperationField.objects.create(
-        slug="test-field", name_zh="测试领域", name_en="Test field"
-    )
-    return World(
-        province, home, county, away, partner_a, partner_b, partner_c, report, citation,
-        relationship, agreement, award_type, field,
-    )  # fmt: skip
-
-
-def staff_user(username, office_place=None, superuser=False, staff=True):
-    """A staff account holding every registry model permission (as an office's group in
-    the admin would), attached to the office of ``office_place``."""
-    user = User.objects.create_user(username, is_staff=staff, is_superuser=superuser)
-    if staff and not superuser:
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=REGISTRY_APPS)
-        )
-    if office_place is not None:
-        Office.objects.create(user=user, place=office_place)
-    return user
-
-
-def token_client(user):
-    """A client that authenticates as other systems do: ``Authorization: Token <key>``."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    client.user = user
-    return client
 
 
 def count_queries(client, url, params):
@@ -224,9 +98,9 @@ class ReadTests:
         yield
         cache.clear()
 
-    @pytest.fixture
-    def world(self, db):
-        return build_world()
+    # ``world`` (a small registry with a home office and another), and the clients
+    # ``insider``, ``outsider``, ``superuser`` and ``member`` are fixtures of the project's
+    # one test-data builder (``tests/builders.py``); this mixin knows no app.
 
     @pytest.fixture
     def record(self, world):
@@ -235,23 +109,6 @@ class ReadTests:
     @pytest.fixture
     def anonymous(self):
         return APIClient()
-
-    @pytest.fixture
-    def insider(self, world):
-        return token_client(staff_user("test-insider", world.home))
-
-    @pytest.fixture
-    def outsider(self, world):
-        return token_client(staff_user("test-outsider", world.away))
-
-    @pytest.fixture
-    def superuser(self, world):
-        return token_client(staff_user("test-superuser", superuser=True))
-
-    @pytest.fixture
-    def member(self, world):
-        """Signed in, with the office and permissions, but not staff."""
-        return token_client(staff_user("test-member", world.home, staff=False))
 
     # Reading -----------------------------------------------------------------------
 

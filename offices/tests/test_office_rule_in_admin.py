@@ -7,19 +7,10 @@ import pytest
 from django.urls import reverse
 
 from awards.models import AwardType
-from cities.models import CooperationField, Office, Place, Relationship
-from tests.admin_support import (
-    EDITS,
-    FACTORIES,
-    PASSWORD,
-    admin_url,
-    change_url,
-    delete_url,
-    form_data,
-    office_user,
-    place,
-    superuser,
-)
+from cities.models import CooperationField, Place, Relationship
+from offices.models import Office
+from tests.admin_support import admin_url, change_url, delete_url, form_data
+from tests.builders import EDITS, FACTORIES, PASSWORD, office_user, place, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +170,7 @@ class TestPlacesInsideTheCity:
         data = {**admin_client_data(county), "parent": outside.pk}
         response = client.post(change_url(county), data)
         assert response.status_code == 200
-        assert "只能关联本市及下辖地方" in " ".join(
+        assert "只能修改本市及下辖地方的记录" in " ".join(
             response.context["adminform"].form.errors["parent"]
         )
         county.refresh_from_db()
@@ -203,7 +194,7 @@ class TestChoicesStayInTheOffice:
         )
         assert response.status_code == 200
         errors = response.context["adminform"].form.errors["chinese_place"]
-        assert "你的外办只能关联本市及下辖地方的记录" in " ".join(errors)
+        assert "只能修改本市及下辖地方的记录" in " ".join(errors)
         assert Relationship.objects.count() == before
 
     def test_the_add_form_starts_with_the_office_city(self, client, jinzhong_staff, inside):
@@ -259,7 +250,7 @@ class TestReferenceDataAndAccounts:
     def test_a_staff_account_without_office_only_views(self, client, inside):
         from django.contrib.auth import get_user_model
 
-        from utilities.admin import ensure_office_staff_group
+        from offices.services import ensure_office_staff_group
 
         user = get_user_model().objects.create_user(
             "test-no-office", password=PASSWORD, is_staff=True

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cities.dashboard import anniversaries, pending_intents, quiet_partners
 from cities.models import Place, Relationship
-from tests.admin_support import FACTORIES, new_exchange, office_user
+from dashboard.views import anniversaries, pending_intents, quiet_partners
+from tests.builders import FACTORIES, new_exchange, office_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cities.models import Office, Place
-from utilities.admin import OFFICE_STAFF_GROUP
-from utilities.offices import can_change
+from cities.models import Place
+from offices.models import Office
+from offices.rules import can_change
+from offices.services import OFFICE_STAFF_GROUP
 
 pytestmark = pytest.mark.django_db
 

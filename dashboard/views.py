@@ -17,29 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from cities.anniversaries import ROUND_YEARS, anniversary_of, years_after, years_before
+from cities.choices import FigureMetric, RelationshipKind, Stage
+from cities.models import Place, Relationship
 from exchanges.models import Exchange
-from utilities.offices import office_of
+from offices.rules import office_of
 from utilities.partial_dates import PartialDate
 
-from .choices import FigureMetric, RelationshipKind, Stage
-from .models import Place, Relationship
-
-# The anniversaries cities celebrate.
-ROUND_YEARS = (5, 10, 15, 20, 25, 30, 40, 50)
 DEFAULT_QUIET_YEARS = 3
 # Relationships that are in force (signed, not ended).
 IN_FORCE = (Stage.AGREEMENT, Stage.ACTIVE)
-
-
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def years_after(day, years):
-    return years_before(day, -years)
 
 
 def office_relationships(place):
@@ -126,22 +113,12 @@ class Anniversary:
     date: PartialDate  # the anniversary, at the precision of the signing date
 
 
-def anniversary_of(signed, years):
-    day = signed.day
-    if day is not None and signed.month == 2 and day == 29:
-        try:
-            datetime.date(signed.year + years, 2, 29)
-        except ValueError:
-            day = 28
-    return PartialDate(signed.year + years, signed.month, day)
-
-
-def anniversaries(place, today=None, months=12):
+def anniversaries(place, today=None):
     """Round anniversaries (5, 10, … 50 years) of agreements that fall in the next twelve
     months. A signing known only to the month or the year is listed when that month or
     year overlaps the window (shown at its own precision)."""
     today = today or timezone.localdate()
-    end = years_after(today, 1) - datetime.timedelta(days=1) if months == 12 else today
+    end = years_after(today, 1) - datetime.timedelta(days=1)
     rows = []
     for relationship in office_relationships(place).exclude(stage=Stage.ENDED):
         signed = relationship.agreement_date
@@ -246,7 +223,9 @@ class OfficeDashboardView(TemplateView):
         comparisons = [
             (
                 comparison,
-                urlencode({"city": place.pk, **METRIC_FILTERS.get(comparison.figure.metric, {})}),
+                urlencode(
+                    {"chinese_place": place.pk, **METRIC_FILTERS.get(comparison.figure.metric, {})}
+                ),
             )
             for comparison in place.reported_vs_recorded()
         ]

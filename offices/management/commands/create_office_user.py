@@ -11,14 +11,11 @@ import getpass
 import os
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from cities.admin import enrol_office_user
-from cities.models import Office
-from utilities.admin import OFFICE_STAFF_GROUP, ensure_office_staff_group
+from offices.models import Office
+from offices.services import OFFICE_STAFF_GROUP, create_office_user, ensure_office_staff_group
 from utilities.resources import PlaceWidget
 
 PASSWORD_ENV = "OFFICE_USER_PASSWORD"
@@ -70,27 +67,12 @@ class Command(BaseCommand):
         if password is None and options["interactive"] and not self.user_exists(username):
             password = self.ask_password()
 
-        User = get_user_model()
-        with transaction.atomic():
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"email": email, "is_staff": True}
+        try:
+            user, created = create_office_user(
+                username=username, place=place, email=email, password=password
             )
-            if email and user.email != email:
-                user.email = email
-            if password is not None:
-                try:
-                    validate_password(password, user)
-                except ValidationError as error:
-                    raise CommandError("; ".join(error.messages)) from None
-                user.set_password(password)
-            elif created:
-                user.set_unusable_password()
-            user.is_staff = True
-            user.save()
-            enrol_office_user(user)
-            office, _office_created = Office.objects.update_or_create(
-                user=user, defaults={"place": place}
-            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
         if options["verbosity"] < 1:
             return
         verb = "Created" if created else "Updated"
@@ -107,7 +89,9 @@ class Command(BaseCommand):
 
     def find_city(self, text):
         try:
-            place = PlaceWidget("chinese").clean(text)
+            # The office's city is a place: the Office model names its model.
+            places = Office._meta.get_field("place").related_model
+            place = PlaceWidget(places, "chinese").clean(text)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if place is None:

@@ -1,0 +1,1 @@
+"""The office dashboard: what a foreign-affairs office should look at today."""

@@ -1,0 +1,157 @@
+"""The office rule, in one place for every write path.
+
+A staff user belongs to one foreign-affairs office (a Chinese city). They may change the
+records whose Chinese side is that city or a place inside it, at any depth (Pingyao County
+belongs to Jinzhong's office) and only view the rest; superusers change everything.
+
+Each model declares its own part:
+
+- ``office_lookup``: the path to its Chinese side (``"chinese_place"``,
+  ``"relationship__chinese_place"``, ``"pk"`` for a place itself). Models that declare it
+  are "office-kept"; they are found in the app registry (:func:`office_models`), never
+  listed by hand.
+- ``office_shared``: a ``Q`` for the rows every office shares (foreign places: any office
+  may add or correct a partner).
+- ``office_reference = True``: reference data (award types, fields of cooperation) that
+  offices read and only superusers change.
+- ``office_free_choice = True``: rows any office may pick in a form although it cannot
+  change them (a citation: attaching a quote does not change it).
+
+:func:`restrict` is the one entry point for "which of these rows may this user change"
+(as NetBox's ``RestrictedQuerySet.restrict``); :func:`can_change` judges one record as
+stored and as it would be saved; :func:`refusal` is the one wording of a refusal. The
+admin, inlines, import, history revert and the API all call these.
+"""
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from utilities.countries import CHINA
+from utilities.trees import nests_in
+
+REFUSAL = _("你所在的外办（%(office)s）只能修改本市及下辖地方的记录。")
+NO_OFFICE = _("你的账号不属于任何外办，只能查看记录。")
+
+
+def office_of(user):
+    """The Chinese place of the user's office, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    office = getattr(user, "office", None) if hasattr(user, "office") else None
+    return office.place if office else None
+
+
+def refusal(user):
+    """Why this user may not change a record: the one wording every surface shows."""
+    place = office_of(user)
+    if place is None:
+        return NO_OFFICE
+    return REFUSAL % {"office": place.display_name()}
+
+
+def is_office_kept(model):
+    """Whether offices keep rows of this model (it declares ``office_lookup``)."""
+    return hasattr(model, "office_lookup")
+
+
+def office_models():
+    """Every office-kept model in the project, from the app registry."""
+    return [model for model in apps.get_models() if is_office_kept(model)]
+
+
+def reference_models():
+    """Reference data every office reads and only superusers change."""
+    return [model for model in apps.get_models() if getattr(model, "office_reference", False)]
+
+
+def office_field(model):
+    """The form field that carries a record's Chinese side (``chinese_place``,
+    ``report`` for a citation, ``relationship`` for a stage), or None for a place itself."""
+    if not is_office_kept(model) or model.office_lookup == "pk":
+        return None
+    return model.office_lookup.split("__")[0]
+
+
+def place_model(model):
+    """The place model at the end of ``model.office_lookup``."""
+    if model.office_lookup == "pk":
+        return model
+    for part in model.office_lookup.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def office_q(model, place):
+    """The rows of ``model`` that the office of ``place`` may change."""
+    inside = type(place)._default_manager.within(place).values("pk")
+    condition = Q(**{f"{model.office_lookup}__in": inside})
+    shared = getattr(model, "office_shared", None)
+    return condition | shared if shared is not None else condition
+
+
+def restrict(queryset, user):
+    """The rows of ``queryset`` the user may change (all of them for a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return queryset
+    place = office_of(user)
+    model = queryset.model
+    if place is None or not is_office_kept(model):
+        return queryset.none()
+    return queryset.filter(office_q(model, place))
+
+
+def choices(queryset, user, source_model):
+    """The rows a user may pick in a field of ``source_model``: records of their own office
+    (foreign places are shared) when both sides are office-kept; rows the target model
+    marks ``office_free_choice`` are never narrowed."""
+    target = queryset.model
+    if not is_office_kept(source_model) or not is_office_kept(target):
+        return queryset
+    if getattr(target, "office_free_choice", False):
+        return queryset
+    return restrict(queryset, user)
+
+
+def _walk(instance, lookup):
+    if lookup == "pk":
+        return instance
+    value = instance
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def can_change(user, instance):
+    """Whether the user may write this record: an existing one must be in the office as
+    stored and as it would be saved, so an office cannot move a record out of its city or
+    take over another's."""
+    if getattr(user, "is_superuser", False):
+        return True
+    place = office_of(user)
+    model = type(instance)
+    if place is None or not is_office_kept(model):
+        return False
+    stored = model.objects.filter(pk=instance.pk) if instance.pk else None
+    if (
+        stored is not None
+        and stored.exists()
+        and not stored.filter(office_q(model, place)).exists()
+    ):
+        return False
+    chinese_side = _walk(instance, model.office_lookup)
+    if (
+        not isinstance(chinese_side, place_model(model))
+        or chinese_side.pk is None
+        and chinese_side is not instance
+    ):
+        return False
+    if getattr(model, "office_shared", None) is not None and chinese_side.country != CHINA:
+        return True
+    if chinese_side is instance:
+        # A place itself: judge it by its parents as they would be saved (a new county
+        # under the office's city; not a district moved under another city), any depth.
+        return nests_in(instance, place)
+    return type(place)._default_manager.within(place).filter(pk=chinese_side.pk).exists()

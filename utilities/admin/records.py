@@ -1,0 +1,159 @@
+"""The base admin of a registry record and of reference data.
+
+:class:`RecordAdmin`: every change recorded with who, when, what and an optional note
+(django-simple-history, with revert); every list exportable as CSV or XLSX with its
+filters; CSV/XLSX import with a preview where a resource imports (django-import-export);
+search by any name (``KeySearchMixin``). Who may write is added on top by
+``offices.admin_mixins.RegistryAdmin``.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportExportMixin, ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from .display import admin_url
+from .search import KeySearchMixin
+
+
+class RecordAdminForm(forms.ModelForm):
+    """Every record's admin form carries an optional note for the history."""
+
+    change_reason = forms.CharField(
+        label=_("修改说明"),
+        required=False,
+        max_length=100,
+        help_text=_("写入修改历史，如“据2019年协议书更正日期”。"),
+    )
+
+
+class RegistryExportForm(SelectableFieldsExportForm):
+    """The export form, its field choices labelled with the spreadsheet's column names."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
+class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
+    """The admin of a registry record: history with notes and revert, import and export."""
+
+    form = RecordAdminForm
+    formfield_overrides = {
+        # Notes are a sentence or two; a report's full text gets its own size.
+        models.TextField: {"widget": admin_widgets.AdminTextareaWidget(attrs={"rows": 3})},
+        models.URLField: {"widget": admin_widgets.AdminURLFieldWidget, "assume_scheme": "https"},
+    }
+    formats = [CSV, XLSX]
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_template_name = "admin/registry_import.html"
+    object_history_list_template = "admin/registry_history_list.html"
+    object_history_form_template = "admin/registry_history_form.html"
+    export_form_class = RegistryExportForm
+    show_change_form_export = False
+    list_per_page = 50
+    show_full_result_count = False
+    # Import is offered where a resource says it imports (relationships, exchanges).
+    importable = False
+
+    def has_import_permission(self, request):
+        return self.importable and self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_fieldsets(self, request, obj=None):
+        """The history note goes last, and only where the user may write."""
+        readonly = set(self.get_readonly_fields(request, obj))
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "change_reason"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is None:
+            # Nothing is related to a record not yet saved.
+            fieldsets = [
+                (name, options)
+                for name, options in fieldsets
+                if not options["fields"] or not set(options["fields"]) <= readonly
+            ]
+        writable = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if writable:
+            fieldsets.append((_("修改历史"), {"fields": ["change_reason"]}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason") if hasattr(form, "cleaned_data") else ""
+        revert = getattr(request, "registry_revert_of", None)
+        if revert is not None:
+            reason = reason or gettext("还原为 %(date)s 的版本") % {"date": revert}
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+    def process_result(self, result, request):
+        """After the confirmed import: if any row failed (the data changed since the
+        preview), nothing was written; say so and go back to the import page."""
+        if result.has_errors() or result.has_validation_errors():
+            rows = {row.number for row in result.invalid_rows}
+            rows |= {number for number, _errors in result.row_errors()}
+            messages.error(
+                request,
+                gettext("导入没有完成，没有写入任何记录：第 %(rows)s 行有错误。请修改后重新上传。")
+                % {"rows": "、".join(str(number) for number in sorted(rows))},
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
+    def note_revert(self, request, version_id):
+        """Remember which version a revert restores, for the history note."""
+        history = self.model.history.filter(history_id=version_id).first()
+        if history is not None:
+            request.registry_revert_of = formats.date_format(
+                timezone.localtime(history.history_date), "SHORT_DATETIME_FORMAT"
+            )
+
+    def response_change(self, request, obj):
+        if getattr(request, "registry_revert_of", None) is not None:
+            messages.success(
+                request,
+                gettext("已还原为 %(date)s 的版本，修改历史中有记录。")
+                % {"date": request.registry_revert_of},
+            )
+            return HttpResponseRedirect(admin_url(obj, "history"))
+        return super().response_change(request, obj)
+
+
+class ReferenceDataAdmin(KeySearchMixin, ImportExportMixin, admin.ModelAdmin):
+    """Reference data (award types, fields of cooperation): superusers change it, every
+    staff account reads it. (Add SimpleHistoryAdmin where the model keeps history.)"""
+
+    export_form_class = RegistryExportForm
+
+    formats = [CSV, XLSX]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)

@@ -1,0 +1,4 @@
+"""Country codes the registry's rules name (ISO 3166-1 alpha-2)."""
+
+# The Chinese side of every relationship; every other country is a partner's.
+CHINA = "CN"

@@ -167,7 +167,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "operations.storage.StaticFilesStorage"
         if not env_bool("DEBUG", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from rest_framework.authtoken import views as authtoken_views
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,6 @@ def healthz(request):
     return JsonResponse(body, status=200 if database["ok"] else 503)
 
 
-
 def server_error(request, template_name="500.html"):
     """The 500 page (Django's ``handler500``). Under /api/ it is JSON, like every other API
     error; when the database cannot be reached the status is 503. The request id is in the
@@ -86,9 +86,7 @@ def server_error(request, template_name="500.html"):
     status = 503 if down else 500
     request_id = getattr(request, "id", "")
     if request.path.startswith("/api/"):
-        detail = (
-            _("数据库暂时无法访问，请稍后再试。") if down else _("服务器出错了，请稍后再试。")
-        )
+        detail = _("数据库暂时无法访问，请稍后再试。") if down else _("服务器出错了，请稍后再试。")
         return JsonResponse({"detail": detail, "request_id": request_id}, status=status)
     html = loader.get_template(template_name).render({"request_id": request_id})
     return HttpResponse(html, status=status)
@@ -107,3 +105,12 @@ def lockout(request, response=None, credentials=None):
     context = {**admin.site.each_context(request), "message": message}
     html = loader.render_to_string("operations/lockout.html", context, request)
     return HttpResponse(html, status=429, headers=retry)
+
+
+class ObtainAuthToken(authtoken_views.ObtainAuthToken):
+    """``/api/auth/token/`` under django-axes: the credentials are checked against Django's
+    own request (not DRF's wrapper of it), so that a lockout flags the request that
+    ``AxesMiddleware`` turns into the 429 answer."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "request": self.request._request}

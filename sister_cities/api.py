@@ -9,11 +9,11 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 from rest_framework import exceptions, routers, views
-from rest_framework.authtoken.views import obtain_auth_token
 
 from awards.api.urls import router as awards_router
 from cities.api.urls import router as cities_router
 from exchanges.api.urls import router as exchanges_router
+from operations.views import ObtainAuthToken
 from sources.api.urls import router as sources_router
 
 app_name = "api"
@@ -67,7 +67,7 @@ urlpatterns = [
     # Content-Security-Policy); both pages are templates/drf_spectacular/.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", ObtainAuthToken.as_view(), name="token"),  # with login lockout
     *router.urls,
     re_path(r"^", NotFoundView.as_view()),
 ]

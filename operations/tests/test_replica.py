@@ -89,8 +89,12 @@ def test_anonymous_reads_are_served_by_the_streaming_replica(client, real_replic
     assert "read_primary_until" not in response.cookies
 
 
-def test_a_write_is_read_back_from_the_primary_by_its_writer(client, real_replica, django_user_model):
-    admin = django_user_model.objects.create_superuser("replica-admin", "r@example.org", "Pw-replica-1")
+def test_a_write_is_read_back_from_the_primary_by_its_writer(
+    client, real_replica, django_user_model
+):
+    admin = django_user_model.objects.create_superuser(
+        "replica-admin", "r@example.org", "Pw-replica-1"
+    )
     client.force_login(admin)
     wait_for_replay()  # the session is on the standby too
     # The standby stops replaying: from now on it misses every write.

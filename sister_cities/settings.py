@@ -99,7 +99,7 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "operations.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

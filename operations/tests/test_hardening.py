@@ -30,8 +30,10 @@ DEPLOY_ENV = {
 
 
 def run(command, **env):
+    # Nothing from the test process: not its settings module, nor the async switch that
+    # the browser tests set (which check --deploy rightly refuses).
     clean = {
-        k: v for k, v in os.environ.items() if k not in DEPLOY_ENV and k != "DJANGO_SETTINGS_MODULE"
+        k: v for k, v in os.environ.items() if k not in DEPLOY_ENV and not k.startswith("DJANGO_")
     }
     return subprocess.run(
         command,

@@ -1,18 +1,28 @@
 # The two commands of the README: `make run` sets everything up on a fresh machine and
 # serves the registry on SQLite; `make test` runs the whole suite (DATABASE_URL picks the
-# database). Everything the suite needs is installed from here.
+# database). Everything the suite needs is installed from here. `make serve` is production:
+# gunicorn (gunicorn.conf.py), DEBUG off, static files collected, migrations applied.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup test-setup browser messages lint check benchmark clean
+.PHONY: run serve test setup test-setup browser messages lint check benchmark clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_registry
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS (README, "Production").
+serve: setup
+	@test -n "$$SECRET_KEY" || { echo "make serve: 未设置 SECRET_KEY。SECRET_KEY is not set: give a long random string (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))')." >&2; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: 未设置 ALLOWED_HOSTS。ALLOWED_HOSTS is not set: give the host names the site is reached by, comma-separated (e.g. registry.example.org)." >&2; exit 2; }
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DEBUG=false $(BIN)/python manage.py check --deploy
+	DEBUG=false HOST=$(HOST) exec $(BIN)/gunicorn --config gunicorn.conf.py sister_cities.wsgi
 
 test: test-setup
 	$(BIN)/python -m pytest

@@ -1,0 +1,35 @@
+"""gunicorn's settings for `make serve` (read from the environment; the README lists them).
+
+Graceful reload without stalls: the application is loaded once in the master
+(``preload_app``) and every worker is a fork of it, so a worker replaced after
+``max_requests`` (with jitter, so they do not all restart together) or after
+``kill -HUP <master pid>`` is serving again at once instead of importing Django while
+requests wait. HUP re-reads this file and replaces the workers; to load new code, start a
+new master beside the old one (``kill -USR2``), then stop the old one (``kill -QUIT``).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("HOST", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 8))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)
+keepalive = 5
+preload_app = True
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 2000)
+max_requests_jitter = max_requests // 10
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Access log on stdout, error log on stderr; each access line ends with the request id the
+# application logged its own lines under.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_fork(server, worker):
+    # A fork shares no database connection with the master or its siblings.
+    from django.db import connections
+
+    connections.close_all()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cities",
     "exchanges",
     "awards",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

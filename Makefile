@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test setup test-setup browser messages lint check benchmark clean
+.PHONY: run serve test setup test-setup browser messages lint check benchmark wrk clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -29,7 +29,7 @@ test: test-setup
 
 setup: $(VENV)/.installed messages
 
-test-setup: $(VENV)/.installed-test messages browser
+test-setup: $(VENV)/.installed-test messages browser wrk
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,9 +62,18 @@ check: $(VENV)/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Speed, query-count and memory figures on a throwaway database (see the command's docstring).
-benchmark: setup
-	$(BIN)/python manage.py benchmark_registry --rows 1000
+# Speed, query-count and memory figures of the registry served by gunicorn and loaded by wrk
+# on the configured database (see benchmarks/ and the README): BENCHMARK_ARGS=--quick for a
+# short run; `manage.py seed_scale` first for national scale.
+BENCHMARK_ARGS ?=
+benchmark: setup wrk
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_registry -v0
+	$(BIN)/python manage.py benchmark_registry $(BENCHMARK_ARGS)
+
+# The benchmark's load generator, from Debian.
+wrk:
+	@command -v wrk >/dev/null || $(MAKE) --no-print-directory apt-packages PACKAGES=wrk
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

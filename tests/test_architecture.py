@@ -47,8 +47,6 @@ KNOWN_UPWARD = {
     ("sources.filtersets", "cities"): "reports filtered with cities' Chinese-place filters",
     ("sources.views", "cities"): "report pages list the city's records",
     ("sources.views", "awards"): "report pages list the awards a report cites",
-    # Moving to a benchmarks app in another branch.
-    ("sources.management.commands.benchmark_registry", "cities"): "moves to benchmarks/",
 }
 SKIPPED_DIRS = {".venv", "migrations", "node_modules", "static", "templates", "fixtures"}
 

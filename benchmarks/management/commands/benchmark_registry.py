@@ -1,0 +1,301 @@
+"""``manage.py benchmark_registry`` (``make benchmark``): speed, query-count and memory figures
+of the registry as it is served, on the configured database (PostgreSQL when
+``DATABASE_URL`` is set, SQLite otherwise) with whatever data it holds (load the registry,
+and ``seed_scale`` for national scale, first).
+
+1. **Pages in process** (Django's test client): status, queries (which must not grow with
+   the rows) and response size of each page.
+2. **Load, cold**: gunicorn (2 sync workers, DEBUG off, ``benchmarks.settings``: the real
+   settings plus a trivial view and no API throttle) on a free 127.0.0.1 port; for each
+   page, the server time of one request at a time, then wrk at 4 connections for a few
+   seconds (longer for pages slower than a second, within a cap): req/s, p50/p99 and the
+   ratio to the trivial view measured in the same run (before and after the pages).
+3. **Load, warm**: the same with ``READ_CACHE=on`` in the server's environment, when the
+   settings know a ``READ_CACHE`` switch (the cold phase runs with ``READ_CACHE=off``);
+   otherwise it says the read cache is absent.
+4. **Resilience**: the public pages in turn at 8 connections for 30 s, one gunicorn worker
+   killed (SIGKILL) midway: 5xx answers and connection errors.
+5. **Export**: a full CSV export of the relationships in a subprocess: rows/s and peak
+   memory. **load_registry**: into a fresh throwaway database of the same engine, and
+   re-run on this database (rolled back).
+
+Only the loopback interface is loaded; every phase is bounded in time. ``--quick`` shortens
+each phase for a small run. Targets are read from these figures, never asserted by tests.
+"""
+
+import math
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+
+from benchmarks import measure
+from benchmarks.seeding import MARKER
+from benchmarks.urls import TRIVIAL_PATH
+from cities.models import Place, Relationship
+from exchanges.models import Exchange
+from utilities.views import FilteredListView
+
+PAGE_SIZE = FilteredListView.paginate_by
+
+
+@dataclass
+class Page:
+    label: str
+    path: str
+    public: bool = True  # in the resilience phase's rotation
+
+
+class Command(BaseCommand):
+    help = "Print speed, query-count and memory figures of the registry served by gunicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quick", action="store_true", help="short phases for a small run")
+        parser.add_argument("--duration", type=float, help="seconds of load per page")
+        parser.add_argument("--connections", type=int, default=4)
+        parser.add_argument("--skip-resilience", action="store_true", help="no worker-kill phase")
+
+    def handle(self, *args, quick, duration, connections, skip_resilience, **options):
+        try:
+            measure.wrk_path()
+        except RuntimeError as missing:
+            raise CommandError(str(missing)) from None
+        self.quick = quick
+        self.duration = duration or (2.0 if quick else 5.0)
+        self.slow_cap = 8.0 if quick else 24.0
+        self.serial_budget = 0.5 if quick else 2.0
+        self.connections = connections
+        started = time.perf_counter()
+
+        self.describe_data()
+        pages = self.pages()
+        self.in_process(pages)
+        cold = self.load_phase(pages, read_cache=False)
+        self.print_load("Load, cold (read cache off)", pages, cold)
+        if hasattr(settings, "READ_CACHE"):
+            warm = self.load_phase(pages, read_cache=True)
+            self.print_load("Load, warm (READ_CACHE=on)", pages, warm)
+        else:
+            self.say(
+                "\nLoad, warm: no read cache in this code (the settings have no READ_CACHE "
+                "switch), so there is no warm phase to measure."
+            )
+        if not skip_resilience:
+            self.resilience(pages)
+        self.export()
+        self.load_registry()
+        self.say(f"\nBenchmark finished in {time.perf_counter() - started:.0f} s.")
+
+    def say(self, text=""):
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    # -- what is measured ------------------------------------------------------------------
+
+    def describe_data(self):
+        vendor = connection.vendor
+        name = connection.settings_dict["NAME"]
+        relationships = Relationship.objects.count()
+        synthetic = Relationship.objects.filter(notes=MARKER).count()
+        self.say(
+            f"Database: {vendor} {name}; {Place.objects.count():,} places, "
+            f"{relationships:,} relationships ({synthetic:,} synthetic), "
+            f"{Exchange.objects.count():,} exchanges."
+        )
+        self.say(
+            "Server: gunicorn, 2 sync workers, DEBUG off, 127.0.0.1; load: wrk, 1 thread, "
+            f"{self.connections} connections, {self.duration:.0f} s a page "
+            f"(up to {self.slow_cap:.0f} s for slow pages)."
+        )
+        if not relationships:
+            self.say("Warning: no relationships; run load_registry (and seed_scale) first.")
+
+    def pages(self):
+        hub = (
+            Place.objects.chinese()
+            .annotate(partners=Count("chinese_relationships"))
+            .order_by("-partners", "pk")
+            .first()
+        )
+        if hub is None:
+            raise CommandError("No Chinese place: load the registry first.")
+        last_page = max(1, math.ceil(Relationship.objects.count() / PAGE_SIZE))
+        deep_page = min(500, last_page)
+        self.say(f"City page: {hub.slug} ({hub.partners:,} relationships of its own).")
+        return [
+            Page("home", "/"),
+            Page(f"city ({hub.partners:,} partners)", f"/places/{hub.slug}/"),
+            Page("directory", "/relationships/"),
+            Page(f"directory p.{deep_page}", f"/relationships/?page={deep_page}"),
+            Page("map", "/map/"),
+            Page("search", "/search/?q=" + quote(hub.name_zh)),
+            Page("API relationships", "/api/relationships/"),
+            Page("API exchanges", "/api/exchanges/"),
+            Page("API places ?q=", "/api/places/?q=" + quote(hub.name_en or hub.name_zh)),
+            Page(
+                "CSV (city's relationships)",
+                f"/api/relationships/?format=csv&chinese_place={hub.slug}",
+                public=False,
+            ),
+        ]
+
+    def in_process(self, pages):
+        self.say("\nPages in process (test client, one request each):")
+        rows = []
+        for page in pages:
+            figures = measure.page_figures(page.path)
+            page.figures = figures
+            rows.append(
+                [
+                    page.label,
+                    figures.status,
+                    figures.queries,
+                    kilobytes(figures.size),
+                    f"{figures.ms:.0f}",
+                ]
+            )
+        self.say(measure.table(["page", "status", "queries", "size", "ms"], rows))
+
+    def load_phase(self, pages, read_cache):
+        results = {}
+        with measure.Gunicorn(workers=2, read_cache=read_cache) as server:
+            results["trivial"] = self.load(server, TRIVIAL_PATH, 0)
+            for page in pages:
+                if self.stdout.isatty():
+                    self.stdout.write(f"  {page.label} …\x1b[K", ending="\r")
+                serial = measure.serial_timings(server.base_url + page.path, self.serial_budget)
+                slow_ms = measure.median(serial[2])
+                results[page.path] = self.load(server, page.path, slow_ms, serial)
+            results["trivial after"] = self.load(server, TRIVIAL_PATH, 0)
+        return results
+
+    def load(self, server, path, single_ms, serial=None):
+        # A page slower than a second gets long enough for a few requests per connection.
+        duration = max(self.duration, min(self.slow_cap, 4 * single_ms / 1000))
+        result = measure.run_wrk(server.base_url, path, duration, self.connections)
+        result.serial = serial
+        if not server.wait_idle():
+            self.say(f"  (the server was still busy with {path} three minutes after its run)")
+        return result
+
+    def print_load(self, title, pages, results):
+        trivial = (results["trivial"].rate + results["trivial after"].rate) / 2
+        self.say(
+            f"\n{title}: trivial view {results['trivial'].rate:,.0f} req/s before the pages, "
+            f"{results['trivial after'].rate:,.0f} after (ratios use the mean, {trivial:,.0f})."
+        )
+        rows = []
+        for page in pages:
+            result = results[page.path]
+            status, size, timings = result.serial
+            errors = result.server_errors + result.client_errors + result.connection_errors
+            if result.requests:
+                rate = f"{result.rate:,.1f}"
+                latency = [f"{result.p50_ms:.0f}", f"{result.p99_ms:.0f}"]
+            else:  # not one answer within the run
+                rate, latency = f"< {1 / result.seconds:.2f}", ["-", "-"]
+            rows.append(
+                [
+                    page.label,
+                    status,
+                    f"{measure.median(timings):.0f}",
+                    rate,
+                    *latency,
+                    f"{result.rate / trivial:.3f}" if trivial and result.requests else "-",
+                    result.requests,
+                    errors + result.timeouts,
+                    page.figures.queries,
+                    kilobytes(size),
+                ]
+            )
+        headers = [
+            "page", "status", "1 conn ms", "req/s", "p50 ms", "p99 ms", "×trivial",
+            "requests", "errors", "queries", "size",
+        ]  # fmt: skip
+        self.say(measure.table(headers, rows))
+        self.say(
+            "(1 conn ms: median server time one request at a time; req/s, p50 and p99 at "
+            f"{self.connections} connections; errors: non-2xx answers, broken connections "
+            "and time-outs.)"
+        )
+
+    def resilience(self, pages):
+        duration = 10 if self.quick else 30
+        paths = [page.path for page in pages if page.public]
+        self.say(
+            f"\nResilience: {len(paths)} public pages in turn, 8 connections, {duration} s, "
+            f"one worker killed (SIGKILL) at {duration / 2:.0f} s:"
+        )
+        with measure.Gunicorn(workers=2, read_cache=False) as server:
+            killed = {}
+
+            def kill_one():
+                time.sleep(duration / 2)
+                pids = server.worker_pids()
+                if pids:
+                    os.kill(pids[0], signal.SIGKILL)
+                    killed["pid"] = pids[0]
+
+            killer = threading.Thread(target=kill_one)
+            killer.start()
+            result = measure.run_wrk(server.base_url, "/", duration, 8, paths=paths)
+            killer.join()
+            after = server.worker_pids()
+        self.say(
+            f"  worker {killed.get('pid', '(none found)')} killed; workers afterwards: "
+            f"{len(after)} ({', '.join(map(str, after))})"
+        )
+        self.say(
+            f"  {result.requests:,} responses ({result.rate:,.1f} req/s), "
+            f"5xx: {result.server_errors}, 4xx: {result.client_errors}, "
+            f"connection errors: {result.connection_errors}, time-outs: {result.timeouts}, "
+            f"p50 {result.p50_ms:.0f} ms, p99 {result.p99_ms:.0f} ms"
+        )
+
+    def export(self):
+        timeout = 60 if self.quick else 240
+        url = "/api/relationships/?format=csv"
+        self.say(f"\nFull CSV export ({url}) in a subprocess, at most {timeout} s:")
+        probe = measure.run_probe(["export", url], timeout)
+        if probe.error:
+            peak = probe.data.get("peak_rss_mb")
+            self.say(f"  {probe.error}" + (f"; peak memory so far {peak:.0f} MB" if peak else ""))
+            return
+        data = probe.data
+        rate = data["rows"] / data["seconds"] if data["seconds"] else 0
+        self.say(
+            f"  {data['rows']:,} rows, {data['bytes'] / 1e6:.1f} MB in {data['seconds']:.1f} s: "
+            f"{rate:,.0f} rows/s; peak memory {data['peak_rss_mb']:.0f} MB "
+            f"(+{data['peak_rss_mb'] - data['rss_before_mb']:.0f} MB over the process before "
+            f"the export; status {data['status']})"
+        )
+
+    def load_registry(self):
+        self.say("\nload_registry (the five reports):")
+        probe = measure.run_probe(["load-registry"], 120 if self.quick else 300)
+        if probe.error:
+            self.say(f"  into a fresh database: {probe.error}")
+        else:
+            data = probe.data
+            self.say(
+                f"  into a fresh {connection.vendor} database: first load {data['first']:.2f} s, "
+                f"second (no changes) {data['second']:.2f} s "
+                f"(creating and migrating it took {data['database_setup']:.0f} s)"
+            )
+        started = time.perf_counter()
+        with transaction.atomic():
+            call_command("load_registry", verbosity=0)
+            transaction.set_rollback(True)
+        self.say(f"  on this database (rolled back): {time.perf_counter() - started:.2f} s")
+
+
+def kilobytes(size):
+    return f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size} B"

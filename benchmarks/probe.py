@@ -1,0 +1,97 @@
+"""Measurements that need a process of their own, run by ``benchmark_registry`` as
+``python -m benchmarks.probe ...`` with the benchmark's settings (DEBUG off):
+
+- ``export URL``: one full export through the test client: rows, bytes, seconds and the
+  process's peak resident memory (/proc's VmHWM), before and after;
+- ``load-registry``: ``load_registry`` into a fresh throwaway database on the same engine
+  (created, migrated and destroyed here), first load and idempotent second run.
+
+Each prints one ``BENCH {json}`` line.
+"""
+
+import csv
+import io
+import json
+import resource
+import sys
+import time
+
+import django
+
+RESULT_PREFIX = "BENCH "
+
+
+def peak_rss_mb():
+    """This process's peak resident memory. Read from /proc (VmHWM): ``getrusage``'s
+    ru_maxrss would report the parent's peak when that was higher (Linux carries it over
+    fork and exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def export(url):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.get("/api/relationships/?limit=1")  # imports and connections, not the export
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    response = client.get(url)
+    chunks = response.streaming_content if response.streaming else [response.content]
+    size, text = 0, io.StringIO()
+    for chunk in chunks:
+        size += len(chunk)
+        text.write(chunk.decode("utf-8"))
+    elapsed = time.perf_counter() - started
+    text.seek(0)
+    rows = max(0, sum(1 for _ in csv.reader(text)) - 1)  # less the header
+    return {
+        "status": response.status_code,
+        "rows": rows,
+        "bytes": size,
+        "seconds": elapsed,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def load_registry():
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    started = time.perf_counter()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    created = time.perf_counter() - started
+    try:
+        timings = []
+        for _ in range(2):
+            started = time.perf_counter()
+            call_command("load_registry", verbosity=0)
+            timings.append(time.perf_counter() - started)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return {"first": timings[0], "second": timings[1], "database_setup": created}
+
+
+def main(argv):
+    django.setup()
+    if argv[:1] == ["export"] and len(argv) == 2:
+        result = export(argv[1])
+    elif argv == ["load-registry"]:
+        result = load_registry()
+    else:
+        sys.exit("usage: python -m benchmarks.probe export URL | load-registry")
+    sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -32,6 +32,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from .views import TRIVIAL_PATH
+
 LOOPBACK = "127.0.0.1"
 SETTINGS_MODULE = "benchmarks.settings"
 RESULT_PREFIX = "BENCH "
@@ -222,8 +224,6 @@ class Gunicorn:
         return self
 
     def wait_ready(self, limit=60):
-        from .urls import TRIVIAL_PATH
-
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

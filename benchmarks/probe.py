@@ -17,6 +17,10 @@ import sys
 import time
 
 import django
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
 
 RESULT_PREFIX = "BENCH "
 
@@ -36,8 +40,6 @@ def peak_rss_mb():
 
 
 def export(url):
-    from django.test import Client
-
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.get("/api/relationships/?limit=1")  # imports and connections, not the export
     before = peak_rss_mb()
@@ -62,10 +64,6 @@ def export(url):
 
 
 def load_registry():
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     started = time.perf_counter()

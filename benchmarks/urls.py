@@ -4,8 +4,6 @@ from django.urls import path
 
 from sister_cities.urls import urlpatterns as registry_urlpatterns
 
-from .views import trivial
-
-TRIVIAL_PATH = "/benchmark/trivial/"
+from .views import TRIVIAL_PATH, trivial
 
 urlpatterns = [path(TRIVIAL_PATH.strip("/") + "/", trivial), *registry_urlpatterns]

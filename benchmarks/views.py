@@ -3,6 +3,8 @@ throughput is compared with."""
 
 from django.http import HttpResponse
 
+TRIVIAL_PATH = "/benchmark/trivial/"
+
 
 def trivial(request):
     return HttpResponse(b"ok", content_type="text/plain")

@@ -2,7 +2,7 @@
 imports are checked against the layer order, bottom to top:
 
     utilities → offices → sources → cities → exchanges, awards → the site apps
-    (dashboard, search, loader, benchmarks, operations) → sister_cities (settings, URLs)
+    (dashboard, search, loader, operations) → sister_cities (settings, URLs) → benchmarks
 
 A module may import its own layer's app and the layers below; ``utilities`` imports no
 app. No two project modules import each other in a cycle, and a function-level import
@@ -29,8 +29,10 @@ LAYERS = [
     {"sources"},
     {"cities"},
     {"exchanges", "awards"},
-    {"dashboard", "search", "loader", "benchmarks", "operations"},
+    {"dashboard", "search", "loader", "operations"},
     {"sister_cities"},  # settings and root URLs wire the site apps together
+    # The benchmark serves the whole site with settings and URLs that extend the project's.
+    {"benchmarks"},
 ]
 LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
 # Upward imports not yet removed, each with the reason it is still there. The test fails

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks import measure
 from benchmarks.probe import export
-from benchmarks.urls import TRIVIAL_PATH
+from benchmarks.views import TRIVIAL_PATH
 from cities.models import Relationship
 
 needs_wrk = pytest.mark.skipif(

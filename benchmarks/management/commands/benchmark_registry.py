@@ -39,7 +39,7 @@ from django.db.models import Count
 
 from benchmarks import measure
 from benchmarks.seeding import MARKER
-from benchmarks.urls import TRIVIAL_PATH
+from benchmarks.views import TRIVIAL_PATH
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from utilities.views import FilteredListView

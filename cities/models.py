@@ -437,6 +437,9 @@ class RelationshipStage(RegistryModel):
     agreement, the relationship active, its end. A source may disagree with another about
     a date; each is kept with its citation."""
 
+    # A dated step states its date in a report: it cites the passage (``validate_citations``).
+    citations_required = True
+
     # The path to the Chinese place whose office may change this record.
     office_lookup = "relationship__chinese_place"
 

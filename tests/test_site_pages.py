@@ -21,7 +21,7 @@ def page(client, url, status=200, **headers):
 def test_home_shows_the_national_picture(client):
     body = page(client, "/")
     assert "按类别与阶段" in body and "友好城市" in body and "友好交流城市" in body
-    assert body.count('<svg role="img"') == 2  # by country, by decade
+    assert body.count('<svg role="group"') == 2  # by country, by decade: groups of links
     assert "日本" in body and "1980年代" in body
     assert 'href="/relationships/?country=JP"' in body  # a bar links to the directory
     assert 'href="/relationships/?year_min=1990&amp;year_max=1999"' in body

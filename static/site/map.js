@@ -1,6 +1,6 @@
-/* Draws the registry's maps with the vendored Leaflet: the bundled land outline (no online
-   tiles), a dot per place and a line per relationship. Every map element on the page names
-   its data (a json_script id) and the outline's URL. Partners across the Pacific are drawn
+/* Draws the registry's maps with the vendored Leaflet: the bundled land outline and thin
+   country borders (no online tiles), a dot per place and a line per relationship. Every map
+   element on the page names its data (a json_script id) and the outline's and borders' URLs. Partners across the Pacific are drawn
    east of China (longitude + 360) so the lines take the short way. */
 (function () {
   "use strict";
@@ -32,17 +32,33 @@
       positions[id] = L.latLng(p.lat, shiftedLng(p.lng, centre));
     });
 
-    fetch(outline)
-      .then(function (response) { return response.json(); })
-      .then(function (land) {
+    // Land first, then the thin country borders above it (and below the lines and dots).
+    function getJSON(url) {
+      return fetch(url).then(function (response) { return response.json(); });
+    }
+    Promise.all([getJSON(outline), element.dataset.borders ? getJSON(element.dataset.borders) : null])
+      .then(function (layers) {
+        var land = layers[0], borders = layers[1];
+        var outlines = [];
         [-360, 0, 360].forEach(function (offset) {
-          L.geoJSON(land, {
+          var shift = function (c) { return L.latLng(c[1], c[0] + offset); };
+          outlines.push(L.geoJSON(land, {
             interactive: false,
             style: { stroke: false, fillColor: "#eef1f4", fillOpacity: 1 },
-            coordsToLatLng: function (c) { return L.latLng(c[1], c[0] + offset); },
+            coordsToLatLng: shift,
             attribution: offset === 0 ? "Natural Earth" : undefined,
-          }).addTo(map).bringToBack();
+          }));
+          if (borders) {
+            outlines.push(L.geoJSON(borders, {
+              interactive: false,
+              className: "country-border",
+              style: { color: "#9aa6b2", weight: 0.7, opacity: 1, fill: false },
+              coordsToLatLng: shift,
+            }));
+          }
         });
+        outlines.reverse().forEach(function (layer) { layer.addTo(map).bringToBack(); });
+        element.dataset.outlines = "true";
       });
 
     data.links.forEach(function (link) {

@@ -43,11 +43,14 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
 @contextmanager
-def recorded_page(browser, base_url):
+def recorded_page(browser, base_url, inject_scripts=False):
     """A fresh Chinese-language page (desktop size) on the live server. Every request of
     its context (pop-ups included) is recorded, and on leaving none may have gone to
-    another host."""
+    another host. ``inject_scripts`` lets a test add its own script (axe-core) to pages
+    whose Content-Security-Policy rightly forbids inline scripts; the CSP itself is
+    checked by ``operations/tests/test_browser_csp.py``."""
     context = browser.new_context(
+        bypass_csp=inject_scripts,
         locale="zh-CN",
         extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
         viewport={"width": 1280, "height": 900},

@@ -75,7 +75,7 @@ def test_every_public_page_passes_wcag_21_aa_in_both_languages(browser, live_ser
     axe_source = AXE.read_text(encoding="utf-8")
     failures = []
     for language, html_lang in (("zh-hans", "zh-Hans"), ("en", "en")):
-        with recorded_page(browser, live_server.url) as page:
+        with recorded_page(browser, live_server.url, inject_scripts=True) as page:
             page.axe_source = axe_source
             page.context.add_cookies(
                 [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.base}]
@@ -101,7 +101,7 @@ def test_every_public_page_passes_wcag_21_aa_in_both_languages(browser, live_ser
 def test_the_axe_check_reports_a_violation_it_is_shown(browser, live_server, transactional_db):
     """The harness can fail: an image without a text alternative and a low-contrast
     paragraph, added to the 404 page, are both reported."""
-    with recorded_page(browser, live_server.url) as page:
+    with recorded_page(browser, live_server.url, inject_scripts=True) as page:
         page.axe_source = AXE.read_text(encoding="utf-8")
         page.goto(page.base + "/places/no-such-place/")
         page.evaluate(

@@ -80,8 +80,8 @@ def test_no_page_breaks_the_content_security_policy(site):
 
 def check_every_page(page):
     visit(page, "/", "main")
-    visit(page, "/map/", ".leaflet-overlay-pane path")
-    visit(page, "/places/wuhan/", ".leaflet-overlay-pane path")
+    visit(page, "/map/", "[data-map][data-outlines='true']")
+    visit(page, "/places/wuhan/", "[data-map][data-outlines='true']")
     visit(page, "/relationships/", "main table")
     visit(page, "/api/docs/", ".swagger-ui .opblock")
     visit(page, "/api/redoc/", "[role=menuitem], .menu-content")

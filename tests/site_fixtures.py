@@ -1,9 +1,5 @@
 """Helpers for the public-site tests: extra rows (with ``test-`` slugs, so they never clash
-with the registry) to compare a list page's queries for one row and for a hundred, and a
-query counter."""
-
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+with the registry) to compare a list page's queries for one row and for a hundred."""
 
 from awards.choices import AwardLevel, RecipientKind
 from awards.models import Award, AwardType
@@ -16,13 +12,6 @@ from utilities.search import search_keys
 
 COUNTRIES = ["JP", "FR", "DE", "KR", "US"]
 MARKER = "Zyxtest"  # a name no real place has, so ?q= picks only these rows
-
-
-def count_queries(client, url, **headers):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, **headers)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
 
 
 def chinese_test_place():

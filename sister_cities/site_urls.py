@@ -6,7 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", include("search.urls")),
     path("", include("cities.urls")),
     path("exchanges/", include("exchanges.urls")),
     path("awards/", include("awards.urls")),

@@ -1,4 +1,4 @@
-"""Site-wide public pages: the home page (the national picture) and the search results."""
+"""The home page: the national picture (search results are the ``search`` app's)."""
 
 from django.db.models import F
 from django.views.generic import TemplateView
@@ -6,11 +6,9 @@ from django.views.generic import TemplateView
 from cities import statistics
 from cities.filtersets import with_first_year
 from cities.models import Place, Relationship
-from cities.search import search
 from cities.views import exchange_rows, relationship_rows
 from exchanges.models import Exchange
 from sources.models import SourceReport
-from utilities.filtersets import QUERY_MAX_LENGTH
 
 NEWEST = 8
 
@@ -51,16 +49,4 @@ class HomeView(TemplateView):
             .distinct()
             .count(),
         )
-        return context
-
-
-class SearchView(TemplateView):
-    """One box for places, relationships, exchanges and awards (see ``cities.search``)."""
-
-    template_name = "search.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "")[:QUERY_MAX_LENGTH]
-        context.update(query=query, results=search(query) if query.strip() else None)
         return context

@@ -6,9 +6,11 @@ from django.views.generic import TemplateView
 from cities import statistics
 from cities.filtersets import with_first_year
 from cities.models import Place, Relationship
-from cities.views import exchange_rows, relationship_rows
+from cities.selectors import relationship_rows
 from exchanges.models import Exchange
+from exchanges.selectors import exchange_rows
 from sources.models import SourceReport
+from utilities.partial_dates import partial_date_order
 
 NEWEST = 8
 
@@ -31,10 +33,7 @@ class HomeView(TemplateView):
         for relationship in newest:
             relationship.established = statistics.established(relationship)
         recent_exchanges = exchange_rows(Exchange.objects.all()).order_by(
-            F("start_year").desc(nulls_last=True),
-            F("start_month").desc(nulls_last=True),
-            F("start_day").desc(nulls_last=True),
-            "-pk",
+            *partial_date_order("start", descending=True), "-pk"
         )[:NEWEST]
         context.update(
             kind_stage=statistics.by_kind_and_stage(relationships),

@@ -38,9 +38,6 @@ LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
 # Upward imports not yet removed, each with the reason it is still there. The test fails
 # when one of them disappears, so the list only shrinks.
 KNOWN_UPWARD = {
-    # The place page lists a place's exchanges and awards.
-    ("cities.views", "awards"): "place page not yet split from the exchange/award rows",
-    ("cities.views", "exchanges"): "place page not yet split from the exchange/award rows",
     # A report names its city: its API embeds the place, its filters and pages use places.
     ("sources.api.serializers", "cities"): "report's city embedded with cities' brief",
     ("sources.filtersets", "cities"): "reports filtered with cities' Chinese-place filters",

@@ -5,6 +5,7 @@ records of every app that cite it, so it is composed above those apps
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
 from .filtersets import SourceReportFilterSet
@@ -26,6 +27,13 @@ class SourceReportListView(FilteredListView):
         return SourceReport.objects.select_related("chinese_place").annotate(
             citation_count=Count("citations")
         )
+
+    def order(self, queryset, key, descending):
+        if key == "date":
+            return queryset.order_by(
+                *partial_date_order("published", descending), "-slug" if descending else "slug"
+            )
+        return super().order(queryset, key, descending)
 
     def control_options(self, name, field):
         if name == "chinese_place":

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.site_fixtures import MARKER, add_rows
+from tests.builders import MARKER, add_rows
 from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 to places, pairs of partners and people."""
 
 from django.contrib import admin
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +11,7 @@ from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmi
 from utilities.admin.display import admin_link, changelist_link, label, partial_date_column
 from utilities.admin.filters import chinese_place_filter, year_filter
 from utilities.admin.records import ReferenceDataAdmin
+from utilities.partial_dates import partial_date_order
 
 from .models import Award, AwardType
 from .resources import AwardResource, AwardTypeResource
@@ -98,7 +99,7 @@ class AwardAdmin(RegistryAdmin):
     ]
     resource_classes = [AwardResource]
     # Newest first; undated awards last.
-    ordering = [F("conferred_year").desc(nulls_last=True), "-pk"]
+    ordering = [*partial_date_order("conferred", descending=True), "-pk"]
     conferred_display = partial_date_column("conferred", _("授予日期"))
 
     def get_queryset(self, request):

@@ -3,12 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from cities.views import ChinesePlaceControlsMixin, award_rows
+from cities.views import ChinesePlaceControlsMixin
 from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
 from .filtersets import AwardFilterSet
 from .models import Award
+from .selectors import award_rows
 
 
 class AwardListView(ChinesePlaceControlsMixin, FilteredListView):

@@ -9,9 +9,10 @@ from collections import defaultdict
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
+
+from utilities.languages import is_chinese
 
 from .choices import RelationshipKind, Stage
 from .filtersets import first_stage_year
@@ -90,7 +91,7 @@ def by_country(relationships, top=15):
 
 
 def decade_label(decade):
-    if (get_language() or "zh-hans").lower().startswith("zh"):
+    if is_chinese():
         return _("%(decade)s年代") % {"decade": decade}
     return f"{decade}s"
 
@@ -160,7 +161,7 @@ def map_data(relationships, focus=None):
     """Points and lines for the map script (``json_script``): each place once, with its
     names, coordinates and page; a line per relationship whose two places are located."""
     places, links = {}, []
-    chinese = (get_language() or "zh-hans").lower().startswith("zh")
+    chinese = is_chinese()
 
     def point(place):
         if place.latitude is None or place.longitude is None:

@@ -1,4 +1,6 @@
-"""Public URLs for places, relationships and the map (namespace ``cities``)."""
+"""Public URLs for the place and relationship directories and the map (namespace
+``cities``). A place's and a relationship's page join this namespace in
+``sister_cities.site_urls``: they are composed above exchanges and awards."""
 
 from django.urls import path
 
@@ -8,12 +10,6 @@ app_name = "cities"
 
 urlpatterns = [
     path("places/", views.PlaceListView.as_view(), name="place_list"),
-    path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place"),
     path("relationships/", views.RelationshipListView.as_view(), name="relationship_list"),
-    path(
-        "relationships/<int:pk>/",
-        views.RelationshipDetailView.as_view(),
-        name="relationship",
-    ),
     path("map/", views.MapView.as_view(), name="map"),
 ]

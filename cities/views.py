@@ -1,44 +1,19 @@
-"""Public pages for places and relationships: the directories, a Chinese city's page (its
-partners by kind and stage, timeline, reported vs recorded totals, exchanges, awards), a
-foreign place's page (its Chinese partners and the history with each), a relationship's
-page with every citation, and the map of all relationships."""
+"""Public pages for places and relationships: the two directories and the map of all
+relationships, and the Chinese-place select the other apps' directories share. A place's
+page and a relationship's page list exchanges and awards too, so they are composed above
+those apps (``sister_cities.pages``)."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
-from awards.models import Award
-from exchanges.models import Exchange
 from utilities.views import FilteredListView
 
 from . import statistics
-from .choices import FigureMetric
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
-from .models import Place, Relationship, RelationshipStage
-
-
-def relationship_rows(queryset):
-    """Relationships with everything a list row shows, in a fixed number of queries."""
-    return queryset.select_related(
-        "chinese_place", "foreign_place", "chinese_place__parent"
-    ).prefetch_related("stages", "fields")
-
-
-def exchange_rows(queryset):
-    return queryset.select_related(
-        "chinese_place", "relationship__foreign_place", "relationship__chinese_place"
-    ).prefetch_related("fields", "places", "counts")
-
-
-def award_rows(queryset):
-    return queryset.select_related(
-        "award_type",
-        "chinese_place",
-        "place",
-        "relationship__chinese_place",
-        "relationship__foreign_place",
-    )
+from .models import Place, Relationship
+from .selectors import relationship_rows
 
 
 def chinese_place_groups(field):
@@ -67,26 +42,6 @@ class ChinesePlaceControlsMixin:
         if name == "chinese_place":
             return []
         return super().control_options(name, field)
-
-
-METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
-
-
-def figure_tables(place):
-    """The reported totals the registry can count (beside the recorded numbers) and the
-    other figures the reports state, each in the order of ``FigureMetric``."""
-    comparisons = sorted(
-        place.reported_vs_recorded(),
-        key=lambda c: (METRIC_ORDER.get(c.figure.metric, 99), c.figure.as_of_year or 0),
-    )
-    for comparison in comparisons:
-        # One link per report, though a total may cite two sentences of it.
-        reports = {citation.report_id: citation for citation in comparison.figure.citations.all()}
-        comparison.figure.report_links = list(reports.values())
-    return {
-        "comparisons": [c for c in comparisons if c.recorded is not None],
-        "other_figures": [c.figure for c in comparisons if c.recorded is None],
-    }
 
 
 class PlaceListView(FilteredListView):
@@ -171,138 +126,6 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         for relationship in context["object_list"]:
             relationship.established = statistics.established(relationship)
-        return context
-
-
-class PlaceDetailView(DetailView):
-    """A place's page. A Chinese place shows its own partners and those of the places
-    inside it (Jinzhong shows Pingyao County's); a foreign place shows its Chinese partners
-    and the history with each."""
-
-    model = Place
-    slug_field = "slug"
-    context_object_name = "place"
-
-    def get_queryset(self):
-        return Place.objects.select_related("parent").prefetch_related("aliases", "children")
-
-    def get_template_names(self):
-        if self.object.is_chinese:
-            return ["cities/chinese_place_detail.html"]
-        return ["cities/foreign_place_detail.html"]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        place = self.object
-        scope = Place.objects.within(place).values("pk")
-        if place.is_chinese:
-            relationships = list(
-                relationship_rows(Relationship.objects.filter(chinese_place__in=scope)).order_by(
-                    "foreign_place__country", "foreign_place__name_en"
-                )
-            )
-            exchanges = exchange_rows(Exchange.objects.filter(chinese_place__in=scope))
-            awards = award_rows(
-                Award.objects.filter(
-                    Q(chinese_place__in=scope)
-                    | Q(place=place)
-                    | Q(relationship__chinese_place=place)
-                )
-            )
-            context.update(
-                groups=statistics.grouped_by_kind_and_stage(relationships),
-                timeline=statistics.timeline(relationships),
-                **figure_tables(place),
-                reports=place.source_reports.all(),
-            )
-        else:
-            relationships = list(
-                Relationship.objects.filter(foreign_place__in=scope)
-                .select_related("chinese_place", "foreign_place", "chinese_place__parent")
-                .prefetch_related(
-                    "fields",
-                    Prefetch(
-                        "exchanges",
-                        queryset=exchange_rows(Exchange.objects.all()),
-                    ),
-                    Prefetch("awards", queryset=award_rows(Award.objects.all())),
-                    Prefetch(
-                        "stages",
-                        queryset=RelationshipStage.objects.prefetch_related("citations__report"),
-                    ),
-                )
-                .order_by("chinese_place__name_en")
-            )
-            exchanges = exchange_rows(
-                Exchange.objects.filter(places=place).exclude(relationship__foreign_place=place)
-            )
-            awards = award_rows(Award.objects.filter(place=place))
-        for relationship in relationships:
-            relationship.established = statistics.established(relationship)
-        context.update(
-            relationships=relationships,
-            exchanges=list(
-                exchanges.order_by(
-                    *[
-                        F(name).asc(nulls_last=True)
-                        for name in ("start_year", "start_month", "start_day")
-                    ],
-                    "pk",
-                )
-            ),
-            awards=list(awards.order_by("conferred_year", "pk").distinct()),
-            map_data=statistics.map_data(relationships, focus=place),
-            unlocated=statistics.unlocated(relationships) if place.is_chinese else [],
-            children=sorted(place.children.all(), key=lambda child: child.name_en),
-            ancestors=list(Place.objects.ancestors(place)),
-        )
-        return context
-
-
-class RelationshipDetailView(DetailView):
-    """One relationship: kind, the stage history with dates at the source's precision,
-    level, fields, exchanges, awards and every citation with its quote."""
-
-    model = Relationship
-    context_object_name = "relationship"
-    template_name = "cities/relationship_detail.html"
-
-    def get_queryset(self):
-        return Relationship.objects.select_related(
-            "chinese_place__parent", "foreign_place__parent"
-        ).prefetch_related(
-            "fields",
-            "citations__report",
-            Prefetch(
-                "stages",
-                queryset=RelationshipStage.objects.prefetch_related("citations__report"),
-            ),
-            Prefetch(
-                "exchanges",
-                queryset=exchange_rows(Exchange.objects.all()).prefetch_related(
-                    "citations__report"
-                ),
-            ),
-            Prefetch(
-                "awards",
-                queryset=award_rows(Award.objects.all()).prefetch_related("citations__report"),
-            ),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        relationship = self.object
-        others = relationship_rows(
-            Relationship.objects.filter(
-                chinese_place=relationship.chinese_place_id,
-                foreign_place=relationship.foreign_place_id,
-            ).exclude(pk=relationship.pk)
-        )
-        context.update(
-            established=statistics.established(relationship),
-            other_relationships=list(others),
-            map_data=statistics.map_data([relationship]),
-        )
         return context
 
 

@@ -2,13 +2,13 @@
 and the counts a report gives for them."""
 
 from django.contrib import admin
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cities.admin import CheckboxFieldsMixin, FromRelationshipFormSet, RelationshipAdmin
 from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
 from utilities.admin.display import admin_link, label, partial_date_column
 from utilities.admin.filters import chinese_place_filter, country_filter, year_filter
+from utilities.partial_dates import partial_date_order
 
 from .models import Exchange, ExchangeCount
 from .resources import ExchangeCountResource, ExchangeResource
@@ -61,12 +61,7 @@ class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
     resource_classes = [ExchangeResource]
     importable = True
     # Newest first; undated exchanges last.
-    ordering = [
-        F("start_year").desc(nulls_last=True),
-        F("start_month").desc(nulls_last=True),
-        F("start_day").desc(nulls_last=True),
-        "-pk",
-    ]
+    ordering = [*partial_date_order("start", descending=True), "-pk"]
     start_display = partial_date_column("start", _("开始"))
 
     def get_queryset(self, request):

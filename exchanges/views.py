@@ -3,12 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from cities.views import ChinesePlaceControlsMixin, exchange_rows
+from cities.views import ChinesePlaceControlsMixin
 from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
 from .filtersets import ExchangeFilterSet
 from .models import Exchange
+from .selectors import exchange_rows
 
 
 class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):

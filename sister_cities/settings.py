@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "exchanges",
     "awards",
     "dashboard",
+    "search",
     "benchmarks",
 ]
 

@@ -2,13 +2,31 @@
 
 from django.urls import include, path
 
-from . import views
+from cities.urls import app_name as cities_namespace
+from cities.urls import urlpatterns as cities_urlpatterns
+from sources.urls import app_name as sources_namespace
+from sources.urls import urlpatterns as sources_urlpatterns
+
+from . import pages, views
+
+# A place's and a relationship's page list exchanges and awards: they are composed here,
+# above those apps, and named in the cities namespace like the directories.
+cities_pages = [
+    *cities_urlpatterns,
+    path("places/<slug:slug>/", pages.PlaceDetailView.as_view(), name="place"),
+    path("relationships/<int:pk>/", pages.RelationshipDetailView.as_view(), name="relationship"),
+]
+# A report's page links the records of every app that cite it.
+sources_pages = [
+    *sources_urlpatterns,
+    path("<slug:slug>/", pages.SourceReportDetailView.as_view(), name="sourcereport"),
+]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("", include("cities.urls")),
+    path("search/", include("search.urls")),
+    path("", include((cities_pages, cities_namespace))),
     path("exchanges/", include("exchanges.urls")),
     path("awards/", include("awards.urls")),
-    path("reports/", include("sources.urls")),
+    path("reports/", include((sources_pages, sources_namespace))),
 ]

@@ -1,4 +1,4 @@
-"""Site-wide public pages: the home page (the national picture) and the search results."""
+"""The home page: the national picture (search results are the ``search`` app's)."""
 
 from django.db.models import F
 from django.views.generic import TemplateView
@@ -6,11 +6,11 @@ from django.views.generic import TemplateView
 from cities import statistics
 from cities.filtersets import with_first_year
 from cities.models import Place, Relationship
-from cities.search import search
-from cities.views import exchange_rows, relationship_rows
+from cities.selectors import relationship_rows
 from exchanges.models import Exchange
+from exchanges.selectors import exchange_rows
 from sources.models import SourceReport
-from utilities.filtersets import QUERY_MAX_LENGTH
+from utilities.partial_dates import partial_date_order
 
 NEWEST = 8
 
@@ -33,10 +33,7 @@ class HomeView(TemplateView):
         for relationship in newest:
             relationship.established = statistics.established(relationship)
         recent_exchanges = exchange_rows(Exchange.objects.all()).order_by(
-            F("start_year").desc(nulls_last=True),
-            F("start_month").desc(nulls_last=True),
-            F("start_day").desc(nulls_last=True),
-            "-pk",
+            *partial_date_order("start", descending=True), "-pk"
         )[:NEWEST]
         context.update(
             kind_stage=statistics.by_kind_and_stage(relationships),
@@ -51,16 +48,4 @@ class HomeView(TemplateView):
             .distinct()
             .count(),
         )
-        return context
-
-
-class SearchView(TemplateView):
-    """One box for places, relationships, exchanges and awards (see ``cities.search``)."""
-
-    template_name = "search.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "")[:QUERY_MAX_LENGTH]
-        context.update(query=query, results=search(query) if query.strip() else None)
         return context

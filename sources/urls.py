@@ -1,4 +1,5 @@
-"""Public URLs for the source reports (namespace ``sources``)."""
+"""Public URLs for the source reports (namespace ``sources``). A report's own page joins
+this namespace in ``sister_cities.site_urls``: it links records of every app."""
 
 from django.urls import path
 
@@ -8,5 +9,4 @@ app_name = "sources"
 
 urlpatterns = [
     path("", views.SourceReportListView.as_view(), name="sourcereport_list"),
-    path("<slug:slug>/", views.SourceReportDetailView.as_view(), name="sourcereport"),
 ]

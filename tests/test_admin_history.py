@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from cities.models import CooperationField, Place, Relationship, RelationshipStage
 from offices.models import Office
-from tests.admin_support import change_url, form_data
 from tests.builders import office_user, superuser
+from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,11 @@ list of one row as for a list of many."""
 
 import pytest
 from django.contrib import admin
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import Place, Relationship
 from tests.builders import FACTORIES, office_user, superuser
+from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -176,14 +175,12 @@ class TestQueryCounts:
         one = FACTORIES[model](jinzhong)
         url = changelist(model)
         client.get(url)  # warm caches (content types, sessions)
-        with CaptureQueriesContext(connection) as single:
-            response = client.get(
-                url, {"id__exact": one.pk} if model is not Place else {"q": one.name_zh}
-            )
+        single, response = count_queries(
+            client, url, {"id__exact": one.pk} if model is not Place else {"q": one.name_zh}
+        )
         assert len(response.context["cl"].result_list) >= 1
         for _ in range(5):
             FACTORIES[model](jinzhong)
-        with CaptureQueriesContext(connection) as many:
-            response = client.get(url)
+        many, response = count_queries(client, url)
         assert len(response.context["cl"].result_list) > 5
-        assert len(many) <= len(single) + 1, [q["sql"] for q in many.captured_queries]
+        assert many <= single + 1, response.queries

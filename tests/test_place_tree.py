@@ -16,8 +16,8 @@ from dashboard.views import anniversaries, quiet_partners
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
 from offices.rules import can_change
-from tests.admin_support import change_url
 from tests.builders import office_user
+from utilities.testing.admin import change_url
 
 pytestmark = pytest.mark.django_db
 

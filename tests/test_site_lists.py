@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.site_fixtures import MARKER, add_rows, count_queries
+from tests.builders import MARKER, add_rows
+from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,9 @@ def rows(response):
 )
 def test_a_page_makes_the_same_queries_for_one_row_as_for_a_hundred(client, url):
     add_rows(1)
-    one = count_queries(client, url)
+    one, _response = count_queries(client, url)
     add_rows(99, start=1)
-    hundred = count_queries(client, url)
+    hundred, _response = count_queries(client, url)
     assert one == hundred, f"{url}: {one} queries for 1 row, {hundred} for 100"
 
 

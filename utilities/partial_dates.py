@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .languages import is_chinese
 
 
 class Precision(models.TextChoices):
@@ -95,8 +96,7 @@ class PartialDate:
 
     def format(self, language: str | None = None) -> str:
         """Show the date at its own precision in Chinese or English."""
-        language = (language or get_language() or "zh-hans").lower()
-        if language.startswith("zh"):
+        if is_chinese(language):
             text = f"{self.year}年"
             if self.month is not None:
                 text += f"{self.month}月"

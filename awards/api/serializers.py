@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from awards.models import Award, AwardType
 from cities.api.briefs import PlaceBriefSerializer, RelationshipBriefSerializer
-from cities.api.serializers import citations_field
 from cities.models import Place, Relationship
+from sources.api.fields import citations_field
 from utilities.api.fields import BriefRelatedField, PartialDateField, PrecisionField
 from utilities.api.serializers import RegistrySerializer
 

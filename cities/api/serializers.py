@@ -16,8 +16,7 @@ from cities.models import (
     RelationshipStage,
     ReportedFigure,
 )
-from sources.api.briefs import CitationBriefSerializer
-from sources.models import Citation
+from sources.api.fields import citations_field
 from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
 from utilities.api.serializers import (
     BriefSerializer,
@@ -121,12 +120,6 @@ class CooperationFieldSerializer(RegistrySerializer):
     class Meta:
         model = CooperationField
         fields = ["id", "url", "display", "slug", "name_zh", "name_en"]
-
-
-def citations_field():
-    return BriefRelatedField(
-        CitationBriefSerializer, many=True, queryset=Citation.objects.all(), required=False
-    )
 
 
 class RelationshipSerializer(GeometryMixin, RegistrySerializer):

@@ -4,19 +4,16 @@ alongside, bilingual titles, approximate quantities, and server-rendered SVG bar
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from utilities.languages import is_chinese
 
 register = template.Library()
 
 
-def _chinese_page():
-    return (get_language() or "zh-hans").lower().startswith("zh")
-
-
 def _pair(zh, en):
     """(the name in the page language, the other name or "", the other's lang attribute)."""
-    if _chinese_page() or not en:
+    if is_chinese() or not en:
         return zh, (en if en and en != zh else ""), "en"
     return en, (zh if zh and zh != en else ""), "zh-Hans"
 
@@ -101,13 +98,13 @@ def editor_fields(place):
         label = str(EDITOR_FIELD_LABELS.get(name, name))
         if label not in labels:
             labels.append(label)
-    return ("、" if _chinese_page() else ", ").join(labels)
+    return ("、" if is_chinese() else ", ").join(labels)
 
 
 @register.simple_tag
 def sep():
     """The separator between items of a list: 、 in Chinese, a comma in English."""
-    return "、" if _chinese_page() else ", "
+    return "、" if is_chinese() else ", "
 
 
 @register.simple_tag

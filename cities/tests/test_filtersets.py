@@ -1,20 +1,21 @@
-"""The place and relationship FilterSets on the loaded registry: one test per filter, and
-malformed values as validation errors (the API answers 400, the site shows a message)."""
+"""The place, relationship, stage and reported-figure FilterSets on the loaded registry:
+one test per filter (``FilterSetTests`` checks none is missing), and malformed values as
+validation errors (the API answers 400, the site shows a message)."""
 
 import pytest
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
+from cities.filtersets import (
+    PlaceFilterSet,
+    RelationshipFilterSet,
+    RelationshipStageFilterSet,
+    ReportedFigureFilterSet,
+)
 from cities.models import CooperationField, Place, Relationship
+from utilities.testing.filtersets import FilterSetTests, covers, run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(filterset_class, **params):
-    filterset = filterset_class(QueryDict(urlencode(params, doseq=True)))
-    assert filterset.is_valid(), filterset.errors
-    return filterset.qs
 
 
 def pairs(**params):
@@ -34,177 +35,266 @@ def pk(slug):
     return Place.objects.get(slug=slug).pk
 
 
-# Relationships
+class TestRelationshipFilterSet(FilterSetTests):
+    """Relationships: one test per filter, malformed values, no repeated rows."""
 
+    filterset = RelationshipFilterSet
 
-@pytest.mark.parametrize("query", ["科莫", "Como", "como province", "科莫省"])
-def test_relationship_q_finds_the_foreign_side(query):
-    assert ("jinzhong", "como-province") in pairs(q=query)
+    @pytest.mark.parametrize("query", ["科莫", "Como", "como province", "科莫省"])
+    def test_q_finds_the_foreign_side(self, query):
+        assert ("jinzhong", "como-province") in pairs(q=query)
 
+    @pytest.mark.parametrize("query", ["晋中", "jinzhong", "Jin Zhong", "jìnzhōng"])
+    def test_q_finds_the_chinese_side_in_pinyin_with_or_without_tones(self, query):
+        found = pairs(q=query)
+        assert ("jinzhong", "como-province") in found
+        # Pingyao County's relationships may match too: their notes name Jinzhong.
+        assert {chinese for chinese, _foreign in found} <= {"jinzhong", "pingyao"}
 
-@pytest.mark.parametrize("query", ["晋中", "jinzhong", "Jin Zhong", "jìnzhōng"])
-def test_relationship_q_finds_the_chinese_side_in_pinyin_with_or_without_tones(query):
-    found = pairs(q=query)
-    assert ("jinzhong", "como-province") in found
-    # Pingyao County's relationships may match too: their notes name Jinzhong.
-    assert {chinese for chinese, _foreign in found} <= {"jinzhong", "pingyao"}
+    def test_q_with_two_names_finds_the_pair(self):
+        assert pairs(q="晋中 科莫") == {("jinzhong", "como-province")}
 
+    def test_kind(self):
+        friendly = pairs(kind="friendly")
+        assert ("jinzhong", "bikenfeierde") in friendly
+        assert ("jinzhong", "como-province") not in friendly
+        assert all(r.kind == "friendly" for r in run(RelationshipFilterSet, kind="friendly"))
 
-def test_relationship_q_with_two_names_finds_the_pair():
-    assert pairs(q="晋中 科莫") == {("jinzhong", "como-province")}
+    def test_stage(self):
+        intents = pairs(stage="intent")
+        assert {("pingyao", "kyakhta"), ("jinzhong", "bikenfeierde")} <= intents
+        assert ("jinzhong", "como-province") not in intents
 
+    def test_level(self):
+        assert {("pingyao", "provins"), ("pingyao", "kyakhta")} == pairs(level="county") & {
+            ("pingyao", "provins"),
+            ("pingyao", "kyakhta"),
+        }
+        assert all(chinese == "pingyao" for chinese, _ in pairs(level="county"))
 
-def test_relationship_kind():
-    friendly = pairs(kind="friendly")
-    assert ("jinzhong", "bikenfeierde") in friendly
-    assert ("jinzhong", "como-province") not in friendly
-    assert all(r.kind == "friendly" for r in run(RelationshipFilterSet, kind="friendly"))
+    @pytest.mark.parametrize("code", ["JP", "jp"])
+    def test_country_accepts_either_case(self, code):
+        japanese = pairs(country=code)
+        assert {("zhenjiang", "tsu"), ("zhenjiang", "kurashiki")} <= japanese
+        assert all(
+            r.foreign_place.country == "JP"
+            for r in run(RelationshipFilterSet, country=code).select_related("foreign_place")
+        )
 
+    def test_several_countries(self):
+        both = pairs(country=["JP", "IT"])
+        assert ("zhenjiang", "tsu") in both and ("jinzhong", "como-province") in both
 
-def test_relationship_stage():
-    intents = pairs(stage="intent")
-    assert {("pingyao", "kyakhta"), ("jinzhong", "bikenfeierde")} <= intents
-    assert ("jinzhong", "como-province") not in intents
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self):
+        jinzhong = pairs(chinese_place="jinzhong")
+        assert ("jinzhong", "como-province") in jinzhong
+        assert ("pingyao", "provins") in jinzhong  # Pingyao County is in Jinzhong
+        assert pairs(chinese_place_id=pk("jinzhong")) == jinzhong
+        assert pairs(chinese_place="shanxi") == jinzhong  # the province holds the same
+        assert ("zhenjiang", "tsu") not in jinzhong
 
+    @covers("foreign_place_id")
+    def test_foreign_place(self):
+        assert pairs(foreign_place="como-province") == {("jinzhong", "como-province")}
+        assert pairs(foreign_place_id=pk("como-province")) == {("jinzhong", "como-province")}
 
-def test_relationship_level():
-    assert {("pingyao", "provins"), ("pingyao", "kyakhta")} == pairs(level="county") & {
-        ("pingyao", "provins"),
-        ("pingyao", "kyakhta"),
-    }
-    assert all(chinese == "pingyao" for chinese, _ in pairs(level="county"))
+    @covers("field_id")
+    def test_field(self):
+        tourism = CooperationField.objects.get(slug="tourism")
+        assert ("jinzhong", "como-province") in pairs(field="tourism")
+        assert pairs(field_id=tourism.pk) == pairs(field="tourism")
+        assert ("zhenjiang", "tsu") not in pairs(field="tourism")
 
+    @covers("year_min", "year_max")
+    def test_year_range_uses_the_first_dated_step(self):
+        nineties = pairs(year_min=1990, year_max=1999)
+        assert ("zhenjiang", "kurashiki") in nineties  # 1997年10月
+        assert ("zhenjiang", "tsu") not in nineties  # 1984
+        recent = pairs(year_min=2019)
+        assert {("jinzhong", "como-province"), ("pingyao", "kyakhta")} <= recent
+        assert ("zhenjiang", "tsu") in pairs(year_max=1984)
 
-@pytest.mark.parametrize("code", ["JP", "jp"])
-def test_relationship_country_accepts_either_case(code):
-    japanese = pairs(country=code)
-    assert {("zhenjiang", "tsu"), ("zhenjiang", "kurashiki")} <= japanese
-    assert all(
-        r.foreign_place.country == "JP"
-        for r in run(RelationshipFilterSet, country=code).select_related("foreign_place")
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"kind": "twin"}, "kind"),
+            ({"stage": "x"}, "stage"),
+            ({"level": "galactic"}, "level"),
+            ({"country": "XX"}, "country"),
+            ({"chinese_place": "atlantis"}, "chinese_place"),
+            ({"chinese_place": "como-province"}, "chinese_place"),  # not a Chinese place
+            ({"chinese_place_id": "abc"}, "chinese_place_id"),
+            ({"chinese_place_id": "99999999999999999999999"}, "chinese_place_id"),
+            ({"foreign_place_id": "-1"}, "foreign_place_id"),
+            ({"field": "astrology"}, "field"),
+            ({"year_min": "abc"}, "year_min"),
+            ({"year_max": "1e5"}, "year_max"),
+            ({"year_min": "99999"}, "year_min"),
+            ({"q": "x" * 500}, "q"),
+        ],
     )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        filterset = RelationshipFilterSet(QueryDict(urlencode(params)))
+        assert not filterset.is_valid()
+        assert field in filterset.errors
+        list(filterset.qs)  # the valid part still runs, without a database error
+
+    def test_filters_keep_one_row_per_relationship(self):
+        """Filters through many-to-many fields do not repeat rows."""
+        rows = list(run(RelationshipFilterSet, field=["trade", "tourism", "culture"]))
+        assert len(rows) == len(set(rows))
+        assert Relationship.objects.filter(pk__in=[r.pk for r in rows]).count() == len(rows)
 
 
-def test_relationship_several_countries():
-    both = pairs(country=["JP", "IT"])
-    assert ("zhenjiang", "tsu") in both and ("jinzhong", "como-province") in both
+class TestPlaceFilterSet(FilterSetTests):
+    """Places: one test per filter and malformed values."""
+
+    filterset = PlaceFilterSet
+
+    @pytest.mark.parametrize("query", ["濟南", "济南", "jinan", "Ji Nan", "jǐnán", "JINAN"])
+    def test_q_finds_jinan_in_any_script(self, query):
+        assert "jinan" in place_slugs(q=query)
+
+    def test_q_finds_an_alias(self):
+        assert "mannheim" in place_slugs(q="曼姆")  # the report's variant of 曼海姆
+
+    def test_q_finds_two_character_names(self):
+        assert "jinzhong" in place_slugs(q="晋中")
+
+    def test_side(self):
+        chinese = place_slugs(side="chinese")
+        foreign = place_slugs(side="foreign")
+        assert "jinzhong" in chinese and "jinzhong" not in foreign
+        assert "como-province" in foreign and "como-province" not in chinese
+
+    @covers("level")
+    def test_country_and_level(self):
+        assert place_slugs(country="it") >= {"como-province", "lombardy"}
+        assert "pingyao" in place_slugs(level="county")
+        assert "jinzhong" not in place_slugs(level="county")
+
+    @covers("parent_id")
+    def test_parent(self):
+        assert place_slugs(parent="jinzhong") == {"pingyao"}
+        assert place_slugs(parent_id=pk("jinzhong")) == {"pingyao"}
+
+    def test_kind(self):
+        friendly = place_slugs(kind="friendly")
+        assert {"jinzhong", "bikenfeierde"} <= friendly
+        assert "tsu" not in friendly
+
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"side": "both"}, "side"),
+            ({"country": "ZZ"}, "country"),
+            ({"level": "planet"}, "level"),
+            ({"parent": "nowhere"}, "parent"),
+            ({"parent_id": "1.5"}, "parent_id"),
+            ({"kind": "bad"}, "kind"),
+        ],
+    )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        filterset = PlaceFilterSet(QueryDict(urlencode(params)))
+        assert not filterset.is_valid()
+        assert field in filterset.errors
 
 
-def test_relationship_chinese_place_includes_places_inside_it():
-    jinzhong = pairs(chinese_place="jinzhong")
-    assert ("jinzhong", "como-province") in jinzhong
-    assert ("pingyao", "provins") in jinzhong  # Pingyao County is in Jinzhong
-    assert pairs(chinese_place_id=pk("jinzhong")) == jinzhong
-    assert pairs(chinese_place="shanxi") == jinzhong  # the province holds the same
-    assert ("zhenjiang", "tsu") not in jinzhong
+def stages(**params):
+    return {
+        (row.relationship.chinese_place.slug, row.relationship.foreign_place.slug, row.stage)
+        for row in run(RelationshipStageFilterSet, **params).select_related(
+            "relationship__chinese_place", "relationship__foreign_place"
+        )
+    }
 
 
-def test_relationship_foreign_place():
-    assert pairs(foreign_place="como-province") == {("jinzhong", "como-province")}
-    assert pairs(foreign_place_id=pk("como-province")) == {("jinzhong", "como-province")}
+class TestRelationshipStageFilterSet(FilterSetTests):
+    """Dated stages (API only): by relationship, stage, Chinese place and year."""
+
+    filterset = RelationshipStageFilterSet
+
+    def test_relationship_id(self):
+        como = Relationship.objects.get(foreign_place__slug="como-province")
+        found = run(RelationshipStageFilterSet, relationship_id=como.pk)
+        assert found.count() == como.stages.count() > 0
+        assert set(found.values_list("relationship", flat=True)) == {como.pk}
+
+    def test_stage(self):
+        agreements = stages(stage="agreement")
+        assert ("zhenjiang", "tsu", "agreement") in agreements
+        assert {stage for _chinese, _foreign, stage in agreements} == {"agreement"}
+        assert ("zhenjiang", "tsu", "agreement") not in stages(stage="intent")
+
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self):
+        jinzhong = stages(chinese_place="jinzhong")
+        assert {chinese for chinese, _foreign, _stage in jinzhong} == {"jinzhong", "pingyao"}
+        assert stages(chinese_place_id=pk("jinzhong")) == jinzhong
+        assert stages(chinese_place="shanxi") == jinzhong
+
+    @covers("year_min", "year_max")
+    def test_year_range_on_the_stage_date(self):
+        in_1997 = stages(year_min=1997, year_max=1997)
+        assert ("zhenjiang", "kurashiki", "agreement") in in_1997  # 1997年10月
+        assert ("zhenjiang", "tsu", "agreement") not in in_1997  # 1984
+        assert ("zhenjiang", "tsu", "agreement") in stages(year_max=1984)
+        assert ("zhenjiang", "tsu", "agreement") not in stages(year_min=1985)
+
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"relationship_id": "x"}, "relationship_id"),
+            ({"stage": "x"}, "stage"),
+            ({"chinese_place": "como-province"}, "chinese_place"),
+            ({"year_min": "abc"}, "year_min"),
+        ],
+    )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        filterset = RelationshipStageFilterSet(QueryDict(urlencode(params)))
+        assert not filterset.is_valid()
+        assert field in filterset.errors
 
 
-def test_relationship_field():
-    tourism = CooperationField.objects.get(slug="tourism")
-    assert ("jinzhong", "como-province") in pairs(field="tourism")
-    assert pairs(field_id=tourism.pk) == pairs(field="tourism")
-    assert ("zhenjiang", "tsu") not in pairs(field="tourism")
+def figures(**params):
+    return set(run(ReportedFigureFilterSet, **params).values_list("wording", flat=True))
 
 
-def test_relationship_year_range_uses_the_first_dated_step():
-    nineties = pairs(year_min=1990, year_max=1999)
-    assert ("zhenjiang", "kurashiki") in nineties  # 1997年10月
-    assert ("zhenjiang", "tsu") not in nineties  # 1984
-    recent = pairs(year_min=2019)
-    assert {("jinzhong", "como-province"), ("pingyao", "kyakhta")} <= recent
-    assert ("zhenjiang", "tsu") in pairs(year_max=1984)
+class TestReportedFigureFilterSet(FilterSetTests):
+    """Reported figures (API only): by Chinese place, metric and qualifier."""
 
+    filterset = ReportedFigureFilterSet
 
-@pytest.mark.parametrize(
-    "params, field",
-    [
-        ({"kind": "twin"}, "kind"),
-        ({"stage": "x"}, "stage"),
-        ({"level": "galactic"}, "level"),
-        ({"country": "XX"}, "country"),
-        ({"chinese_place": "atlantis"}, "chinese_place"),
-        ({"chinese_place": "como-province"}, "chinese_place"),  # not a Chinese place
-        ({"chinese_place_id": "abc"}, "chinese_place_id"),
-        ({"chinese_place_id": "99999999999999999999999"}, "chinese_place_id"),
-        ({"foreign_place_id": "-1"}, "foreign_place_id"),
-        ({"field": "astrology"}, "field"),
-        ({"year_min": "abc"}, "year_min"),
-        ({"year_max": "1e5"}, "year_max"),
-        ({"year_min": "99999"}, "year_min"),
-        ({"q": "x" * 500}, "q"),
-    ],
-)
-def test_relationship_malformed_values_are_validation_errors(params, field):
-    filterset = RelationshipFilterSet(QueryDict(urlencode(params)))
-    assert not filterset.is_valid()
-    assert field in filterset.errors
-    list(filterset.qs)  # the valid part still runs, without a database error
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self):
+        jinzhong = figures(chinese_place="jinzhong")
+        assert "已与6个国际城市建立了友好城市关系" in jinzhong
+        assert figures(chinese_place_id=pk("jinzhong")) == jinzhong
+        assert figures(chinese_place="shanxi") == jinzhong
+        assert not jinzhong & figures(chinese_place="zhenjiang")
 
+    def test_metric(self):
+        intents = run(ReportedFigureFilterSet, metric="intents")
+        assert "与美国、德国、俄罗斯等6个国外城市签订了建立友好城市意向书或备忘录" in {
+            row.wording for row in intents
+        }
+        assert {row.metric for row in intents} == {"intents"}
 
-# Places
+    def test_qualifier(self):
+        at_least = run(ReportedFigureFilterSet, qualifier="at_least")
+        assert "每年接待党宾国宾（批）" in {row.wording for row in at_least}
+        assert {row.qualifier for row in at_least} == {"at_least"}
 
-
-@pytest.mark.parametrize("query", ["濟南", "济南", "jinan", "Ji Nan", "jǐnán", "JINAN"])
-def test_place_q_finds_jinan_in_any_script(query):
-    assert "jinan" in place_slugs(q=query)
-
-
-def test_place_q_finds_an_alias():
-    assert "mannheim" in place_slugs(q="曼姆")  # the report's variant of 曼海姆
-
-
-def test_place_q_finds_two_character_names():
-    assert "jinzhong" in place_slugs(q="晋中")
-
-
-def test_place_side():
-    chinese = place_slugs(side="chinese")
-    foreign = place_slugs(side="foreign")
-    assert "jinzhong" in chinese and "jinzhong" not in foreign
-    assert "como-province" in foreign and "como-province" not in chinese
-
-
-def test_place_country_and_level():
-    assert place_slugs(country="it") >= {"como-province", "lombardy"}
-    assert "pingyao" in place_slugs(level="county")
-    assert "jinzhong" not in place_slugs(level="county")
-
-
-def test_place_parent():
-    assert place_slugs(parent="jinzhong") == {"pingyao"}
-    assert place_slugs(parent_id=pk("jinzhong")) == {"pingyao"}
-
-
-def test_place_kind():
-    friendly = place_slugs(kind="friendly")
-    assert {"jinzhong", "bikenfeierde"} <= friendly
-    assert "tsu" not in friendly
-
-
-@pytest.mark.parametrize(
-    "params, field",
-    [
-        ({"side": "both"}, "side"),
-        ({"country": "ZZ"}, "country"),
-        ({"level": "planet"}, "level"),
-        ({"parent": "nowhere"}, "parent"),
-        ({"parent_id": "1.5"}, "parent_id"),
-        ({"kind": "bad"}, "kind"),
-    ],
-)
-def test_place_malformed_values_are_validation_errors(params, field):
-    filterset = PlaceFilterSet(QueryDict(urlencode(params)))
-    assert not filterset.is_valid()
-    assert field in filterset.errors
-
-
-def test_relationship_filters_keep_one_row_per_relationship():
-    """Filters through many-to-many fields do not repeat rows."""
-    rows = list(run(RelationshipFilterSet, field=["trade", "tourism", "culture"]))
-    assert len(rows) == len(set(rows))
-    assert Relationship.objects.filter(pk__in=[r.pk for r in rows]).count() == len(rows)
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"metric": "weight"}, "metric"),
+            ({"qualifier": "maybe"}, "qualifier"),
+            ({"chinese_place_id": "abc"}, "chinese_place_id"),
+        ],
+    )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        filterset = ReportedFigureFilterSet(QueryDict(urlencode(params)))
+        assert not filterset.is_valid()
+        assert field in filterset.errors

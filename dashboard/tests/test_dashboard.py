@@ -5,13 +5,12 @@ is missing, and intents that have not become agreements."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import Place, Relationship
 from dashboard.views import anniversaries, pending_intents, quiet_partners
 from tests.builders import FACTORIES, new_exchange, office_user
+from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -119,13 +118,11 @@ class TestPage:
 
     def test_same_queries_for_few_or_many_rows(self, client, staff, jinzhong):
         client.get(DASHBOARD)
-        with CaptureQueriesContext(connection) as few:
-            client.get(DASHBOARD)
+        few, _response = count_queries(client, DASHBOARD)
         for _ in range(5):
             relationship = FACTORIES[Relationship](jinzhong)
             exchange = new_exchange(jinzhong)
             exchange.relationship = relationship
             exchange.save()
-        with CaptureQueriesContext(connection) as many:
-            client.get(DASHBOARD)
-        assert len(many) == len(few)
+        many, response = count_queries(client, DASHBOARD)
+        assert many == few, response.queries

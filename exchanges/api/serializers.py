@@ -7,9 +7,9 @@ from cities.api.briefs import (
     PlaceBriefSerializer,
     RelationshipBriefSerializer,
 )
-from cities.api.serializers import citations_field
 from cities.models import CooperationField, Place, Relationship
 from exchanges.models import Exchange, ExchangeCount
+from sources.api.fields import citations_field
 from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
 from utilities.api.serializers import RegistrySerializer
 

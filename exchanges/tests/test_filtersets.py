@@ -6,14 +6,13 @@ from django.utils.http import urlencode
 
 from cities.models import CooperationField, Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
+from utilities.testing.filtersets import FilterSetTests, covers, run
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(**params):
-    filterset = ExchangeFilterSet(QueryDict(urlencode(params, doseq=True)))
-    assert filterset.is_valid(), filterset.errors
-    rows = list(filterset.qs)
+    rows = list(run(ExchangeFilterSet, **params))
     assert len(rows) == len({row.pk for row in rows}), "a row is repeated"
     return {row.title_zh for row in rows}
 
@@ -23,75 +22,76 @@ COMO_VISIT = "意大利伦巴第大区科莫省政府代表团访问晋中市"
 PHOTO_FESTIVAL = "平遥国际摄影节"
 
 
-@pytest.mark.parametrize("query", ["中国园", "Chinese Garden", "曼海姆", "Mannheim", "曼姆"])
-def test_q_matches_titles_and_the_partner(query):
-    assert GARDEN in titles(q=query)
+class TestExchangeFilterSet(FilterSetTests):
+    """Exchanges: one test per filter, malformed values."""
 
+    filterset = ExchangeFilterSet
 
-def test_q_in_traditional_characters_matches_a_simplified_title():
-    assert PHOTO_FESTIVAL in titles(q="平遙國際攝影節")
+    @pytest.mark.parametrize("query", ["中国园", "Chinese Garden", "曼海姆", "Mannheim", "曼姆"])
+    def test_q_matches_titles_and_the_partner(self, query):
+        assert GARDEN in titles(q=query)
 
+    def test_q_in_traditional_characters_matches_a_simplified_title(self):
+        assert PHOTO_FESTIVAL in titles(q="平遙國際攝影節")
 
-def test_kind():
-    delegations = titles(kind="delegation")
-    assert COMO_VISIT in delegations and GARDEN not in delegations
+    def test_kind(self):
+        delegations = titles(kind="delegation")
+        assert COMO_VISIT in delegations and GARDEN not in delegations
 
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self):
+        assert COMO_VISIT in titles(chinese_place="jinzhong")
+        assert COMO_VISIT in titles(chinese_place="shanxi")
+        assert GARDEN not in titles(chinese_place="jinzhong")
+        jinzhong = Place.objects.get(slug="jinzhong")
+        assert titles(chinese_place_id=jinzhong.pk) == titles(chinese_place="jinzhong")
 
-def test_chinese_place_includes_places_inside_it():
-    assert COMO_VISIT in titles(chinese_place="jinzhong")
-    assert COMO_VISIT in titles(chinese_place="shanxi")
-    assert GARDEN not in titles(chinese_place="jinzhong")
-    jinzhong = Place.objects.get(slug="jinzhong")
-    assert titles(chinese_place_id=jinzhong.pk) == titles(chinese_place="jinzhong")
+    @covers("relationship_id")
+    def test_relationship_id(self):
+        como = Relationship.objects.get(foreign_place__slug="como-province")
+        assert COMO_VISIT in titles(relationship_id=como.pk)
+        assert GARDEN not in titles(relationship_id=como.pk)
 
+    @covers("place_id")
+    def test_place_covers_relationship_partner_and_other_participants(self):
+        assert COMO_VISIT in titles(place="como-province")  # through the relationship
+        assert PHOTO_FESTIVAL in titles(place="pingyao")  # a participating place
+        pingyao = Place.objects.get(slug="pingyao")
+        assert titles(place_id=pingyao.pk) == titles(place="pingyao")
 
-def test_relationship():
-    como = Relationship.objects.get(foreign_place__slug="como-province")
-    assert COMO_VISIT in titles(relationship_id=como.pk)
-    assert GARDEN not in titles(relationship_id=como.pk)
+    def test_country_covers_partners_places_and_named_countries(self):
+        italian = titles(country="IT")
+        assert COMO_VISIT in italian  # the relationship's partner is in Italy
+        assert "2015“丝路之友”中国-意大利对话会" in italian  # the report names only the country
+        assert GARDEN not in italian
 
+    @covers("field_id")
+    def test_field(self):
+        trade = CooperationField.objects.get(slug="trade")
+        assert COMO_VISIT in titles(field="trade")
+        assert titles(field_id=trade.pk) == titles(field="trade")
+        assert PHOTO_FESTIVAL not in titles(field="trade")
 
-def test_place_covers_relationship_partner_and_other_participants():
-    assert COMO_VISIT in titles(place="como-province")  # through the relationship
-    assert PHOTO_FESTIVAL in titles(place="pingyao")  # a participating place
-    pingyao = Place.objects.get(slug="pingyao")
-    assert titles(place_id=pingyao.pk) == titles(place="pingyao")
+    @covers("year_min", "year_max")
+    def test_year_range_on_start(self):
+        assert GARDEN in titles(year_min=2001, year_max=2001)
+        assert GARDEN not in titles(year_min=2002)
+        assert COMO_VISIT in titles(year_min=2019)
 
-
-def test_country_covers_partners_places_and_named_countries():
-    italian = titles(country="IT")
-    assert COMO_VISIT in italian  # the relationship's partner is in Italy
-    assert "2015“丝路之友”中国-意大利对话会" in italian  # the report names only the country
-    assert GARDEN not in italian
-
-
-def test_field():
-    trade = CooperationField.objects.get(slug="trade")
-    assert COMO_VISIT in titles(field="trade")
-    assert titles(field_id=trade.pk) == titles(field="trade")
-    assert PHOTO_FESTIVAL not in titles(field="trade")
-
-
-def test_year_range_on_start():
-    assert GARDEN in titles(year_min=2001, year_max=2001)
-    assert GARDEN not in titles(year_min=2002)
-    assert COMO_VISIT in titles(year_min=2019)
-
-
-@pytest.mark.parametrize(
-    "params, field",
-    [
-        ({"kind": "party"}, "kind"),
-        ({"country": "XYZ"}, "country"),
-        ({"place": "nowhere"}, "place"),
-        ({"relationship_id": "x"}, "relationship_id"),
-        ({"field_id": "99999999999999999999999"}, "field_id"),
-        ({"year_min": "2019.5"}, "year_min"),
-        ({"year_max": "0"}, "year_max"),
-    ],
-)
-def test_malformed_values_are_validation_errors(params, field):
-    filterset = ExchangeFilterSet(QueryDict(urlencode(params)))
-    assert not filterset.is_valid()
-    assert field in filterset.errors
-    list(filterset.qs)
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"kind": "party"}, "kind"),
+            ({"country": "XYZ"}, "country"),
+            ({"place": "nowhere"}, "place"),
+            ({"relationship_id": "x"}, "relationship_id"),
+            ({"field_id": "99999999999999999999999"}, "field_id"),
+            ({"year_min": "2019.5"}, "year_min"),
+            ({"year_max": "0"}, "year_max"),
+        ],
+    )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        filterset = ExchangeFilterSet(QueryDict(urlencode(params)))
+        assert not filterset.is_valid()
+        assert field in filterset.errors
+        list(filterset.qs)

@@ -9,8 +9,8 @@ from django.urls import reverse
 from awards.models import AwardType
 from cities.models import CooperationField, Place, Relationship
 from offices.models import Office
-from tests.admin_support import admin_url, change_url, delete_url, form_data
 from tests.builders import EDITS, FACTORIES, PASSWORD, office_user, place, superuser
+from utilities.testing.admin import admin_url, change_url, delete_url, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -7,61 +7,69 @@ from django.utils.http import urlencode
 from cities.models import Place
 from sources.filtersets import CitationFilterSet, SourceReportFilterSet
 from sources.models import SourceReport
+from utilities.testing.filtersets import FilterSetTests, covers, run
 
 pytestmark = pytest.mark.django_db
 
 
 def reports(**params):
-    filterset = SourceReportFilterSet(QueryDict(urlencode(params, doseq=True)))
-    assert filterset.is_valid(), filterset.errors
-    return set(filterset.qs.values_list("slug", flat=True))
+    return set(run(SourceReportFilterSet, **params).values_list("slug", flat=True))
 
 
-def test_q_matches_the_city_in_any_script_and_the_title():
-    assert reports(q="濟南") == {"jinan-2019-10-18"}
-    assert reports(q="jinzhong") == {"jinzhong-2019-10-30"}
-    assert "wuhan-2017-09-15" in reports(q="国际友好城市交流工作概述")
+class TestSourceReportFilterSet(FilterSetTests):
+    """Reports: one test per filter; malformed values of both FilterSets."""
+
+    filterset = SourceReportFilterSet
+
+    def test_q_matches_the_city_in_any_script_and_the_title(self):
+        assert reports(q="濟南") == {"jinan-2019-10-18"}
+        assert reports(q="jinzhong") == {"jinzhong-2019-10-30"}
+        assert "wuhan-2017-09-15" in reports(q="国际友好城市交流工作概述")
+
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_the_places_inside_it(self):
+        shenyang = Place.objects.get(slug="shenyang")
+        assert reports(chinese_place="shenyang") == {"shenyang-2022-10-19"}
+        assert reports(chinese_place_id=shenyang.pk) == {"shenyang-2022-10-19"}
+        # Liaoning's filter includes Shenyang's report, as every chinese_place filter does.
+        assert shenyang.parent.slug == "liaoning"
+        assert reports(chinese_place="liaoning") == {"shenyang-2022-10-19"}
+
+    def test_script(self):
+        assert reports(script="traditional") == {"jinan-2019-10-18"}
+
+    @covers("year_min", "year_max")
+    def test_year_range_on_publication(self):
+        assert reports(year_min=2019, year_max=2019) == {"jinan-2019-10-18", "jinzhong-2019-10-30"}
+        assert reports(year_max=2017) == {"wuhan-2017-09-15"}
+
+    @pytest.mark.parametrize(
+        "filterset_class, params, field",
+        [
+            (SourceReportFilterSet, {"chinese_place": "como-province"}, "chinese_place"),
+            (SourceReportFilterSet, {"script": "cursive"}, "script"),
+            (SourceReportFilterSet, {"year_min": "late"}, "year_min"),
+            (CitationFilterSet, {"report": "nope"}, "report"),
+            (CitationFilterSet, {"report_id": "-3"}, "report_id"),
+        ],
+    )
+    def test_malformed_values_are_validation_errors(self, filterset_class, params, field):
+        filterset = filterset_class(QueryDict(urlencode(params)))
+        assert not filterset.is_valid()
+        assert field in filterset.errors
 
 
-def test_chinese_place_includes_the_places_inside_it():
-    shenyang = Place.objects.get(slug="shenyang")
-    assert reports(chinese_place="shenyang") == {"shenyang-2022-10-19"}
-    assert reports(chinese_place_id=shenyang.pk) == {"shenyang-2022-10-19"}
-    # Liaoning's filter includes Shenyang's report, as every chinese_place filter does.
-    assert shenyang.parent.slug == "liaoning"
-    assert reports(chinese_place="liaoning") == {"shenyang-2022-10-19"}
+class TestCitationFilterSet(FilterSetTests):
+    """Citations: by report (slug or id) and ``q`` over the quote."""
 
+    filterset = CitationFilterSet
 
-def test_script():
-    assert reports(script="traditional") == {"jinan-2019-10-18"}
-
-
-def test_year_range_on_publication():
-    assert reports(year_min=2019, year_max=2019) == {"jinan-2019-10-18", "jinzhong-2019-10-30"}
-    assert reports(year_max=2017) == {"wuhan-2017-09-15"}
-
-
-def test_citation_report_and_q():
-    jinzhong = SourceReport.objects.get(slug="jinzhong-2019-10-30")
-    filterset = CitationFilterSet(QueryDict(urlencode({"report": jinzhong.slug, "q": "科莫"})))
-    assert filterset.is_valid()
-    quotes = list(filterset.qs.values_list("quote", flat=True))
-    assert quotes and all("科莫" in quote for quote in quotes)
-    by_id = CitationFilterSet(QueryDict(urlencode({"report_id": jinzhong.pk})))
-    assert by_id.is_valid() and by_id.qs.count() == jinzhong.citations.count()
-
-
-@pytest.mark.parametrize(
-    "filterset_class, params, field",
-    [
-        (SourceReportFilterSet, {"chinese_place": "como-province"}, "chinese_place"),
-        (SourceReportFilterSet, {"script": "cursive"}, "script"),
-        (SourceReportFilterSet, {"year_min": "late"}, "year_min"),
-        (CitationFilterSet, {"report": "nope"}, "report"),
-        (CitationFilterSet, {"report_id": "-3"}, "report_id"),
-    ],
-)
-def test_malformed_values_are_validation_errors(filterset_class, params, field):
-    filterset = filterset_class(QueryDict(urlencode(params)))
-    assert not filterset.is_valid()
-    assert field in filterset.errors
+    @covers("report_id", "q")
+    def test_report_and_q(self):
+        jinzhong = SourceReport.objects.get(slug="jinzhong-2019-10-30")
+        filterset = CitationFilterSet(QueryDict(urlencode({"report": jinzhong.slug, "q": "科莫"})))
+        assert filterset.is_valid()
+        quotes = list(filterset.qs.values_list("quote", flat=True))
+        assert quotes and all("科莫" in quote for quote in quotes)
+        by_id = CitationFilterSet(QueryDict(urlencode({"report_id": jinzhong.pk})))
+        assert by_id.is_valid() and by_id.qs.count() == jinzhong.citations.count()

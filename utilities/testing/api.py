@@ -20,17 +20,10 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-
-def count_queries(client, url, params):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content[:500]
-    return len(queries), response
+from .queries import count_queries
 
 
 def rows_in(response):

@@ -1,5 +1,5 @@
-"""Helpers for the admin tests: admin URLs, and the POST data of an admin form as the page
-renders it (records come from ``tests/builders.py``)."""
+"""Helpers for admin tests, taking records or models as arguments: admin URLs, and the POST
+data of an admin form as the page renders it (records come from ``tests/builders.py``)."""
 
 from django.forms import CheckboxInput
 from django.urls import reverse

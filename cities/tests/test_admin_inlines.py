@@ -7,8 +7,8 @@ import pytest
 from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
-from tests.admin_support import change_url, form_data
 from tests.builders import office_user, superuser
+from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

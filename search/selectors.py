@@ -16,12 +16,11 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from awards.filtersets import AwardFilterSet
 from awards.models import Award
+from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
+from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
 from utilities.search import CJK, KEY_SEPARATOR, query_key
-
-from .filtersets import PlaceFilterSet, RelationshipFilterSet
-from .models import Place, Relationship
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
 CJK_SUFFIXES = ("市", "县", "省", "区", "州")

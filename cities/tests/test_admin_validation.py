@@ -7,8 +7,8 @@ import pytest
 
 from cities.models import Place, Relationship, RelationshipStage
 from sources.models import Citation, SourceReport
-from tests.admin_support import admin_url, change_url, form_data
 from tests.builders import office_user
+from utilities.testing.admin import admin_url, change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

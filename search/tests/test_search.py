@@ -4,7 +4,7 @@ names, exact matches first; and the search page in both languages."""
 
 import pytest
 
-from cities.search import search
+from search.selectors import search
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,43 @@
+"""Admin for places, relationships, their stages and reported figures: the pages
+foreign-affairs staff work in after a signing or a delegation visit. Each concern has its
+module; this one registers them (and is what exchanges.admin and awards.admin extend)."""
+
+from django.contrib import admin
+
+from ..models import (
+    CooperationField,
+    Place,
+    PlaceAlias,
+    Relationship,
+    RelationshipStage,
+    ReportedFigure,
+)
+from .common import CheckboxFieldsMixin
+from .cooperation import CooperationFieldAdmin
+from .figures import ReportedFigureAdmin
+from .places import PlaceAdmin, PlaceAliasAdmin, PlaceAliasInline, SideFilter
+from .relationships import AgreementYearFilter, FromRelationshipFormSet, RelationshipAdmin
+from .stages import RelationshipStageAdmin, RelationshipStageInline, StageInlineFormSet
+
+admin.site.register(Place, PlaceAdmin)
+admin.site.register(PlaceAlias, PlaceAliasAdmin)
+admin.site.register(CooperationField, CooperationFieldAdmin)
+admin.site.register(Relationship, RelationshipAdmin)
+admin.site.register(RelationshipStage, RelationshipStageAdmin)
+admin.site.register(ReportedFigure, ReportedFigureAdmin)
+
+__all__ = [
+    "AgreementYearFilter",
+    "CheckboxFieldsMixin",
+    "CooperationFieldAdmin",
+    "FromRelationshipFormSet",
+    "PlaceAdmin",
+    "PlaceAliasAdmin",
+    "PlaceAliasInline",
+    "RelationshipAdmin",
+    "RelationshipStageAdmin",
+    "RelationshipStageInline",
+    "ReportedFigureAdmin",
+    "SideFilter",
+    "StageInlineFormSet",
+]

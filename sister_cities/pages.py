@@ -1,0 +1,253 @@
+"""The pages that gather records of several apps, composed here above cities, exchanges and
+awards from each app's selectors: a place's page and a relationship's page (its
+relationships with the exchanges and awards filed under them) and a report's page (its
+text with each cited passage linked to the records of every app that cite it). Their URLs
+join the ``cities`` and ``sources`` namespaces (``sister_cities.site_urls``); their
+templates are in ``templates/cities/`` and ``templates/sources/``."""
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from awards.models import Award
+from awards.selectors import award_rows
+from cities import statistics
+from cities.choices import FigureMetric
+from cities.models import Place, Relationship, RelationshipStage
+from cities.selectors import relationship_rows
+from exchanges.models import Exchange
+from exchanges.selectors import exchange_rows
+from sources.models import SourceReport
+from utilities.partial_dates import partial_date_order
+
+METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
+
+
+def figure_tables(place):
+    """The reported totals the registry can count (beside the recorded numbers) and the
+    other figures the reports state, each in the order of ``FigureMetric``."""
+    comparisons = sorted(
+        place.reported_vs_recorded(),
+        key=lambda c: (METRIC_ORDER.get(c.figure.metric, 99), c.figure.as_of_year or 0),
+    )
+    for comparison in comparisons:
+        # One link per report, though a total may cite two sentences of it.
+        reports = {citation.report_id: citation for citation in comparison.figure.citations.all()}
+        comparison.figure.report_links = list(reports.values())
+    return {
+        "comparisons": [c for c in comparisons if c.recorded is not None],
+        "other_figures": [c.figure for c in comparisons if c.recorded is None],
+    }
+
+
+class PlaceDetailView(DetailView):
+    """A place's page. A Chinese place shows its own partners and those of the places
+    inside it (Jinzhong shows Pingyao County's); a foreign place shows its Chinese partners
+    and the history with each."""
+
+    model = Place
+    slug_field = "slug"
+    context_object_name = "place"
+
+    def get_queryset(self):
+        return Place.objects.select_related("parent").prefetch_related("aliases", "children")
+
+    def get_template_names(self):
+        if self.object.is_chinese:
+            return ["cities/chinese_place_detail.html"]
+        return ["cities/foreign_place_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        place = self.object
+        scope = Place.objects.within(place).values("pk")
+        if place.is_chinese:
+            relationships = list(
+                relationship_rows(Relationship.objects.filter(chinese_place__in=scope)).order_by(
+                    "foreign_place__country", "foreign_place__name_en"
+                )
+            )
+            exchanges = exchange_rows(Exchange.objects.filter(chinese_place__in=scope))
+            awards = award_rows(
+                Award.objects.filter(
+                    Q(chinese_place__in=scope)
+                    | Q(place=place)
+                    | Q(relationship__chinese_place=place)
+                )
+            )
+            context.update(
+                groups=statistics.grouped_by_kind_and_stage(relationships),
+                timeline=statistics.timeline(relationships),
+                **figure_tables(place),
+                reports=place.source_reports.all(),
+            )
+        else:
+            relationships = list(
+                Relationship.objects.filter(foreign_place__in=scope)
+                .select_related("chinese_place", "foreign_place", "chinese_place__parent")
+                .prefetch_related(
+                    "fields",
+                    Prefetch(
+                        "exchanges",
+                        queryset=exchange_rows(Exchange.objects.all()),
+                    ),
+                    Prefetch("awards", queryset=award_rows(Award.objects.all())),
+                    Prefetch(
+                        "stages",
+                        queryset=RelationshipStage.objects.prefetch_related("citations__report"),
+                    ),
+                )
+                .order_by("chinese_place__name_en")
+            )
+            exchanges = exchange_rows(
+                Exchange.objects.filter(places=place).exclude(relationship__foreign_place=place)
+            )
+            awards = award_rows(Award.objects.filter(place=place))
+        for relationship in relationships:
+            relationship.established = statistics.established(relationship)
+        context.update(
+            relationships=relationships,
+            exchanges=list(exchanges.order_by(*partial_date_order("start"), "pk")),
+            awards=list(awards.order_by(*partial_date_order("conferred"), "pk").distinct()),
+            map_data=statistics.map_data(relationships, focus=place),
+            unlocated=statistics.unlocated(relationships) if place.is_chinese else [],
+            children=sorted(place.children.all(), key=lambda child: child.name_en),
+            ancestors=list(Place.objects.ancestors(place)),
+        )
+        return context
+
+
+class RelationshipDetailView(DetailView):
+    """One relationship: kind, the stage history with dates at the source's precision,
+    level, fields, exchanges, awards and every citation with its quote."""
+
+    model = Relationship
+    context_object_name = "relationship"
+    template_name = "cities/relationship_detail.html"
+
+    def get_queryset(self):
+        return Relationship.objects.select_related(
+            "chinese_place__parent", "foreign_place__parent"
+        ).prefetch_related(
+            "fields",
+            "citations__report",
+            Prefetch(
+                "stages",
+                queryset=RelationshipStage.objects.prefetch_related("citations__report"),
+            ),
+            Prefetch(
+                "exchanges",
+                queryset=exchange_rows(Exchange.objects.all()).prefetch_related(
+                    "citations__report"
+                ),
+            ),
+            Prefetch(
+                "awards",
+                queryset=award_rows(Award.objects.all()).prefetch_related("citations__report"),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        relationship = self.object
+        others = relationship_rows(
+            Relationship.objects.filter(
+                chinese_place=relationship.chinese_place_id,
+                foreign_place=relationship.foreign_place_id,
+            ).exclude(pk=relationship.pk)
+        )
+        context.update(
+            established=statistics.established(relationship),
+            other_relationships=list(others),
+            map_data=statistics.map_data([relationship]),
+        )
+        return context
+
+
+def citation_records(citation):
+    """Every record that cites the passage, as (kind label, text, url)."""
+    records = []
+    for relationship in citation.relationships.all():
+        records.append((_("友好关系"), str(relationship), relationship.get_absolute_url()))
+    for stage in citation.relationship_stages.all():
+        text = f"{stage.relationship} · {stage}"
+        records.append((_("阶段日期"), text, stage.get_absolute_url()))
+    for exchange in citation.exchanges.all():
+        records.append((_("交流项目"), exchange.display_title(), exchange.get_absolute_url()))
+    for award in citation.awards.all():
+        records.append((_("获奖"), str(award), award.get_absolute_url()))
+    for figure in citation.reported_figures.all():
+        records.append((_("报告数字"), str(figure), figure.get_absolute_url()))
+    for alias in citation.place_aliases.all():
+        text = f"{alias.name} → {alias.place}"
+        records.append((_("别名"), text, alias.get_absolute_url()))
+    return records
+
+
+def highlight(text, citations):
+    """Split the report's text into segments, each knowing which citations cover it, which
+    start there (for the anchor) and which end there (for the reference mark)."""
+    spans = []
+    for number, citation in enumerate(citations, start=1):
+        start = text.find(citation.quote)
+        citation.number = number
+        citation.found = start >= 0
+        if start >= 0:
+            spans.append((start, start + len(citation.quote), citation))
+    bounds = sorted({0, len(text), *(s for s, _e, _c in spans), *(e for _s, e, _c in spans)})
+    segments = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        segments.append(
+            {
+                "text": text[a:b],
+                "covering": [c for s, e, c in spans if s <= a and b <= e],
+                "starts": [c for s, _e, c in spans if s == a],
+                "ends": [c for _s, e, c in spans if e == b],
+            }
+        )
+    return segments
+
+
+class SourceReportDetailView(DetailView):
+    model = SourceReport
+    slug_field = "slug"
+    context_object_name = "report"
+    template_name = "sources/sourcereport_detail.html"
+
+    def get_queryset(self):
+        return SourceReport.objects.select_related("chinese_place__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        related = Relationship.objects.select_related("chinese_place", "foreign_place")
+        citations = list(
+            report.citations.prefetch_related(
+                Prefetch("relationships", queryset=related),
+                Prefetch(
+                    "relationship_stages",
+                    queryset=RelationshipStage.objects.select_related(
+                        "relationship__chinese_place", "relationship__foreign_place"
+                    ),
+                ),
+                "exchanges",
+                Prefetch(
+                    "awards",
+                    queryset=Award.objects.select_related(
+                        "award_type",
+                        "place",
+                        "relationship__chinese_place",
+                        "relationship__foreign_place",
+                    ),
+                ),
+                "reported_figures__chinese_place",
+                "place_aliases__place",
+            )
+        )
+        segments = highlight(report.text, citations)
+        citations.sort(key=lambda citation: (not citation.found, report.text.find(citation.quote)))
+        for number, citation in enumerate(citations, start=1):
+            citation.number = number
+            citation.records = citation_records(citation)
+        context.update(segments=segments, citations=citations)
+        return context

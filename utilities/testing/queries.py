@@ -1,0 +1,15 @@
+"""The one query-count helper of the suite: a list page or endpoint must make the same
+number of queries for one row as for a hundred (query counts are correctness)."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url, data=None, **headers):
+    """``(number of queries, response)`` of a GET that must answer 200. The response keeps
+    the SQL it caused as ``response.queries``, for a failing assertion to show."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data, **headers)
+    assert response.status_code == 200, (url, response.content[:500])
+    response.queries = [query["sql"] for query in captured.captured_queries]
+    return len(captured), response

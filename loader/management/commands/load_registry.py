@@ -5,7 +5,7 @@ verifies everything without writing."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from sources.registry_loader import RegistryLoadError, load
+from loader.registry_loader import RegistryLoadError, load
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from awards.models import Award
 from cities.models import Place, Relationship, ReportedFigure
 from exchanges.models import Exchange
 from sources.models import Citation, SourceReport
-from sources.registry_loader import fixture_files
+from loader.registry_loader import fixture_files
 
 REGISTRY_APPS = ("awards", "exchanges", "cities", "sources")
 

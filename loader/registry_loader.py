@@ -149,10 +149,11 @@ def _field_value(model_field, instance):
     return value
 
 
-def content_of(instance, m2m):
+def content_of(instance, m2m, model=None):
     """``{"fields": {attname: value}, "m2m": {name: [ids]}}`` in JSON values; ``m2m`` holds
-    the ids of every many-to-many field of the model."""
-    model = type(instance)
+    the ids of every many-to-many field of the model. ``instance`` may be a history record
+    of ``model``."""
+    model = model or type(instance)
     return _json(
         {
             "fields": {f.attname: _field_value(f, instance) for f in _content_fields(model)},
@@ -320,6 +321,10 @@ class _Loader:
                 history[getattr(past, model._meta.pk.attname)].append(past)
             for pk, row in candidates.items():
                 past = history.get(pk, [])
+                # Only this row's own history: an id used before (a deleted row's, reused
+                # by an explicit pk) has older records, up to that row's deletion.
+                deletions = [i for i, p in enumerate(past) if p.history_type == "-"]
+                past = past[deletions[-1] + 1 :] if deletions else past
                 if (
                     not past
                     or past[0].history_change_reason != CHANGE_REASON
@@ -362,7 +367,7 @@ class _Loader:
                 m2m[m2m_field.name] = [getattr(r, f"{target}_id") for r in rows]
             except AttributeError:  # not tracked by the history
                 m2m[m2m_field.name] = []
-        return content_of(past, m2m)
+        return content_of(past, m2m, model)
 
     # Resolving fixture pks to database ids ---------------------------------------------
 

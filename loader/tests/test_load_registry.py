@@ -1,6 +1,5 @@
 """load_registry: atomic, idempotent, verifies every quote, and names the bad record."""
 
-import shutil
 from io import StringIO
 
 import pytest
@@ -46,13 +45,6 @@ def empty_registry():
     with connection.constraint_checks_disabled():
         for model in registry_models(include_auto_created=True):
             model._base_manager.all()._raw_delete(model._base_manager.db)
-
-
-@pytest.fixture
-def fixtures_copy(tmp_path, settings):
-    target = tmp_path / "fixtures"
-    shutil.copytree(settings.REGISTRY_FIXTURES_DIR, target)
-    return target
 
 
 def test_loads_everything_into_an_empty_database(db):

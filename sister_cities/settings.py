@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cities",
     "exchanges",
     "awards",
+    "loader",
     "dashboard",
     "search",
     "benchmarks",

@@ -10,14 +10,21 @@ from cities.choices import FigureMetric, Stage
 from cities.models import Place, PlaceAlias, Relationship, RelationshipStage, ReportedFigure
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount
+from loader.keys import fixture_id, fixture_ids
 from sources.models import Citation
 from utilities.quantities import Qualifier
 
 pytestmark = pytest.mark.django_db
 
-REPORT = 4
-# The primary keys of fixtures/jinan.yaml.
-OWN = {"pk__gte": 4000, "pk__lte": 4999}
+
+def report_id():
+    """The Jinan report's database id (its fixture key is sources.sourcereport:4)."""
+    return fixture_id("sources.sourcereport:4")
+
+
+def own(model):
+    """The rows of fixtures/jinan.yaml: fixture keys 4000–4999 (not database ids)."""
+    return {"pk__in": fixture_ids(model, range(4000, 4999 + 1))}
 
 
 @pytest.fixture
@@ -116,7 +123,9 @@ def test_traditional_spellings_are_aliases_citing_where_they_appear():
 
 
 def test_every_quote_is_in_the_report_as_it_stands():
-    quotes = Citation.objects.filter(report_id=REPORT, **OWN).select_related("report")
+    quotes = Citation.objects.filter(report_id=report_id(), **own(Citation)).select_related(
+        "report"
+    )
     assert quotes.count() == 15
     for citation in quotes:
         assert citation.offset >= 0, citation.quote
@@ -124,13 +133,15 @@ def test_every_quote_is_in_the_report_as_it_stands():
 
 
 def test_every_record_of_the_jinan_file_cites_the_jinan_report():
-    assert set(Citation.objects.filter(**OWN).values_list("report_id", flat=True)) == {REPORT}
+    assert set(Citation.objects.filter(**own(Citation)).values_list("report_id", flat=True)) == {
+        report_id()
+    }
     counts = {}
     for model in (Relationship, Exchange, Award, ReportedFigure):
-        records = model.objects.filter(**OWN).prefetch_related("citations")
+        records = model.objects.filter(**own(model)).prefetch_related("citations")
         counts[model.__name__] = len(records)
         for record in records:
-            assert {c.report_id for c in record.citations.all()} == {REPORT}, record
+            assert {c.report_id for c in record.citations.all()} == {report_id()}, record
     assert counts == {"Relationship": 0, "Exchange": 12, "Award": 0, "ReportedFigure": 5}
-    for alias in PlaceAlias.objects.filter(**OWN).select_related("citation"):
-        assert alias.citation.report_id == REPORT, alias
+    for alias in PlaceAlias.objects.filter(**own(PlaceAlias)).select_related("citation"):
+        assert alias.citation.report_id == report_id(), alias

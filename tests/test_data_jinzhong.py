@@ -12,6 +12,7 @@ from awards.models import Award
 from cities.choices import FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
 from cities.models import Place, Relationship, RelationshipStage, ReportedFigure
 from exchanges.models import Exchange
+from loader.keys import fixture_ids, fixture_object
 from sources.models import Citation
 from utilities.quantities import Qualifier
 
@@ -196,12 +197,12 @@ class TestExactChecks:
         assert {c.code for c in summit.countries} == {"MN", "RU"}
 
     def test_delegations_abroad_in_2019(self):
-        trips = Exchange.objects.get(pk=2018)
+        trips = fixture_object("exchanges.exchange:2018")
         assert {c.code for c in trips.countries} == {"FR", "RU", "DE", "JP", "CZ", "QA", "BR", "PE"}
         assert [c.display("zh-hans") for c in trips.counts.all()] == ["7批出访团组", "17人次"]
 
     def test_quote_of_the_como_signing_is_in_the_report(self):
-        citation = Citation.objects.get(pk=2006)
+        citation = fixture_object("sources.citation:2006")
         assert citation.report.slug == REPORT
         assert "正式签署了《建立国际友好城市协议书》" in citation.quote
         assert citation.offset > 0
@@ -210,11 +211,11 @@ class TestExactChecks:
 class TestEveryRecordCitesTheReport:
     def test_cited_records_cite_report_2(self):
         cited = [
-            *Relationship.objects.filter(pk__in=PK_RANGE),
-            *RelationshipStage.objects.filter(pk__in=PK_RANGE),
-            *Exchange.objects.filter(pk__in=PK_RANGE),
-            *Award.objects.filter(pk__in=PK_RANGE),
-            *ReportedFigure.objects.filter(pk__in=PK_RANGE),
+            *Relationship.objects.filter(pk__in=fixture_ids(Relationship, PK_RANGE)),
+            *RelationshipStage.objects.filter(pk__in=fixture_ids(RelationshipStage, PK_RANGE)),
+            *Exchange.objects.filter(pk__in=fixture_ids(Exchange, PK_RANGE)),
+            *Award.objects.filter(pk__in=fixture_ids(Award, PK_RANGE)),
+            *ReportedFigure.objects.filter(pk__in=fixture_ids(ReportedFigure, PK_RANGE)),
         ]
         assert len(cited) == 8 + 3 + 20 + 0 + 7
         for record in cited:
@@ -222,7 +223,7 @@ class TestEveryRecordCitesTheReport:
             assert slugs == {REPORT}, record
 
     def test_citations_belong_to_report_2(self):
-        citations = Citation.objects.filter(pk__in=PK_RANGE)
+        citations = Citation.objects.filter(pk__in=fixture_ids(Citation, PK_RANGE))
         assert citations.exists()
         assert set(citations.values_list("report__slug", flat=True)) == {REPORT}
         for citation in citations:

@@ -10,14 +10,23 @@ from cities.choices import FigureMetric, HoldingLevel, RelationshipKind, Stage
 from cities.models import Place, PlaceAlias, Relationship, RelationshipStage, ReportedFigure
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount
+from loader.keys import fixture_id, fixture_ids
 from sources.models import Citation
 from utilities.quantities import Qualifier
 
 pytestmark = pytest.mark.django_db
 
-REPORT = 5
-# The primary keys of fixtures/shenyang.yaml.
-OWN = {"pk__gte": 5000, "pk__lte": 5999}
+
+def report_id():
+    """The Shenyang report's database id (its fixture key is sources.sourcereport:5)."""
+    return fixture_id("sources.sourcereport:5")
+
+
+def own(model):
+    """The rows of fixtures/shenyang.yaml: fixture keys 5000–5999 (not database ids)."""
+    return {"pk__in": fixture_ids(model, range(5000, 5999 + 1))}
+
+
 AWARD_WINNING_PARTNERS = {"札幌市", "芝加哥市", "大田市", "贝尔法斯特市"}
 
 
@@ -169,15 +178,15 @@ def test_search_finds_the_partners(query, slug):
 
 
 def test_every_record_of_the_shenyang_file_cites_the_shenyang_report():
-    citations = Citation.objects.filter(**OWN).select_related("report")
-    assert set(citations.values_list("report_id", flat=True)) == {REPORT}
+    citations = Citation.objects.filter(**own(Citation)).select_related("report")
+    assert set(citations.values_list("report_id", flat=True)) == {report_id()}
     assert all(citation.offset >= 0 for citation in citations)
     counts = {}
     for model in (Relationship, RelationshipStage, Exchange, Award, ReportedFigure):
-        records = model.objects.filter(**OWN).prefetch_related("citations")
+        records = model.objects.filter(**own(model)).prefetch_related("citations")
         counts[model.__name__] = len(records)
         for record in records:
-            assert {c.report_id for c in record.citations.all()} == {REPORT}, record
+            assert {c.report_id for c in record.citations.all()} == {report_id()}, record
     assert counts == {
         "Relationship": 5,
         "RelationshipStage": 1,
@@ -185,4 +194,8 @@ def test_every_record_of_the_shenyang_file_cites_the_shenyang_report():
         "Award": 6,
         "ReportedFigure": 10,
     }
-    assert not PlaceAlias.objects.filter(**OWN).exclude(citation__report_id=REPORT).exists()
+    assert (
+        not PlaceAlias.objects.filter(**own(PlaceAlias))
+        .exclude(citation__report_id=report_id())
+        .exists()
+    )

@@ -18,6 +18,7 @@ from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship, ReportedFigure
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
+from loader.keys import fixture_id
 from sources.models import Citation, SourceReport
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ class TestEveryRecordCitesTheWuhanReport:
         uncited = []
         for record in wuhan_records():
             model = apps.get_model(record["model"])
-            instance = model.objects.get(pk=record["pk"])
+            instance = model.objects.get(pk=fixture_id(f"{record['model']}:{record['pk']}"))
             if record["model"] == "sources.citation":
                 assert instance.report == report
                 assert instance.quote in report.text

@@ -13,6 +13,7 @@ from awards.models import Award, AwardType
 from cities.choices import FigureMetric, HoldingLevel, RelationshipKind, Stage
 from cities.models import Place, Relationship, RelationshipStage, ReportedFigure
 from exchanges.models import Exchange
+from loader.keys import fixture_ids, fixture_object
 from sources.models import Citation
 from utilities.partial_dates import Precision
 from utilities.quantities import Qualifier
@@ -158,7 +159,7 @@ class TestExactChecks:
         assert garden.citations.count() == 2  # stated twice: one record, two citations
 
     def test_contracts_over_a_hundred_million_euros(self):
-        contracts = Exchange.objects.get(pk=1006)
+        contracts = fixture_object("exchanges.exchange:1006")
         count = contracts.counts.get()
         assert (count.value, count.qualifier) == (100_000_000, Qualifier.OVER)
         assert count.display("zh-hans") == "逾1亿欧元的工程项目"
@@ -169,12 +170,12 @@ class TestExactChecks:
         assert visit.counts.get().display("zh-hans") == "150人"
 
     def test_low_carbon_conference_2018_day(self):
-        conference = Exchange.objects.get(pk=1040)
+        conference = fixture_object("exchanges.exchange:1040")
         assert conference.start.format("zh-hans") == "2018年10月23日"
         assert conference.start.format("en") == "23 October 2018"
 
     def test_2008_conference_guests_keep_their_qualifier(self):
-        conference = Exchange.objects.get(pk=1033)
+        conference = fixture_object("exchanges.exchange:1033")
         assert conference.start.format("zh-hans") == "2008年"
         assert conference.counts.get().display("zh-hans") == "300多名国内外嘉宾"
         assert conference.counts.get().display("en") == "300-odd guests from China and abroad"
@@ -202,11 +203,11 @@ class TestExactChecks:
 class TestEveryRecordCitesTheReport:
     def test_cited_records_cite_report_1(self):
         cited = [
-            *Relationship.objects.filter(pk__in=PK_RANGE),
-            *RelationshipStage.objects.filter(pk__in=PK_RANGE),
-            *Exchange.objects.filter(pk__in=PK_RANGE),
-            *Award.objects.filter(pk__in=PK_RANGE),
-            *ReportedFigure.objects.filter(pk__in=PK_RANGE),
+            *Relationship.objects.filter(pk__in=fixture_ids(Relationship, PK_RANGE)),
+            *RelationshipStage.objects.filter(pk__in=fixture_ids(RelationshipStage, PK_RANGE)),
+            *Exchange.objects.filter(pk__in=fixture_ids(Exchange, PK_RANGE)),
+            *Award.objects.filter(pk__in=fixture_ids(Award, PK_RANGE)),
+            *ReportedFigure.objects.filter(pk__in=fixture_ids(ReportedFigure, PK_RANGE)),
         ]
         assert len(cited) == 5 + 3 + 42 + 2 + 10
         for record in cited:
@@ -214,12 +215,12 @@ class TestEveryRecordCitesTheReport:
             assert slugs == {REPORT}, record
 
     def test_citations_and_aliases_belong_to_report_1(self):
-        citations = Citation.objects.filter(pk__in=PK_RANGE)
+        citations = Citation.objects.filter(pk__in=fixture_ids(Citation, PK_RANGE))
         assert citations.exists()
         assert set(citations.values_list("report__slug", flat=True)) == {REPORT}
         for citation in citations:
             assert citation.offset >= 0, citation.quote
-        for place in Place.objects.filter(pk__in=PK_RANGE):
+        for place in Place.objects.filter(pk__in=fixture_ids(Place, PK_RANGE)):
             for alias in place.aliases.all():
                 assert alias.citation.report.slug == REPORT
 

@@ -1,6 +1,5 @@
 """load_registry: atomic, idempotent, verifies every quote, and names the bad record."""
 
-import shutil
 from io import StringIO
 
 import pytest
@@ -12,10 +11,10 @@ from django.db import connection
 from awards.models import Award
 from cities.models import Place, Relationship, ReportedFigure
 from exchanges.models import Exchange
+from loader.registry_loader import fixture_files
 from sources.models import Citation, SourceReport
-from sources.registry_loader import fixture_files
 
-REGISTRY_APPS = ("awards", "exchanges", "cities", "sources")
+REGISTRY_APPS = ("loader", "awards", "exchanges", "cities", "sources")
 
 
 def run(*args):
@@ -46,13 +45,6 @@ def empty_registry():
     with connection.constraint_checks_disabled():
         for model in registry_models(include_auto_created=True):
             model._base_manager.all()._raw_delete(model._base_manager.db)
-
-
-@pytest.fixture
-def fixtures_copy(tmp_path, settings):
-    target = tmp_path / "fixtures"
-    shutil.copytree(settings.REGISTRY_FIXTURES_DIR, target)
-    return target
 
 
 def test_loads_everything_into_an_empty_database(db):
@@ -113,7 +105,7 @@ def test_a_corrupted_quote_fails_naming_the_record_and_writes_nothing(db, fixtur
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("load_registry", "--fixtures-dir", str(fixtures_copy), stderr=err)
     message = err.getvalue()
-    assert f"{path.name}: sources.citation pk={pk}" in message
+    assert f"{path.name}: sources.citation:{pk}:" in message
     assert "quote" in message
     assert Place.objects.count() == 0
     assert SourceReport.objects.count() == 0
@@ -129,6 +121,6 @@ def test_an_invalid_record_is_listed_with_its_file(db, fixtures_copy):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("load_registry", "--fixtures-dir", str(fixtures_copy), stderr=err)
-    assert "zz-broken.yaml: cities.place pk=990" in err.getvalue()
+    assert "zz-broken.yaml: cities.place:990:" in err.getvalue()
     assert "latitude" in err.getvalue()
     assert not Place.objects.filter(slug="test-broken").exists()

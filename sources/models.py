@@ -172,19 +172,17 @@ def orphaned_quotes_messages(citations):
 PASSAGE_SHOWN = 300
 
 
-def quote_not_found_message(report, quote):
+def quote_not_found_messages(report, quote):
     """The refusal of a quote that is not in its report, with the nearest passage."""
+    messages = [_("引文在报告《%(report)s》中找不到。") % {"report": report.title}]
     passage = nearest_passage(report.text, quote)
-    if passage is None:
-        return _("引文在报告《%(report)s》中找不到，报告中也没有相近的段落。") % {
-            "report": report.title
-        }
-    if len(passage) > PASSAGE_SHOWN:
-        passage = passage[:PASSAGE_SHOWN] + "…"
-    return _(
-        "引文在报告《%(report)s》中找不到。报告中最接近的原文是：“%(passage)s”。"
-        "请对照原文修改引文。"
-    ) % {"report": report.title, "passage": passage}
+    if passage is not None:
+        if len(passage) > PASSAGE_SHOWN:
+            passage = passage[:PASSAGE_SHOWN] + "…"
+        messages.append(
+            _("报告中最接近的原文是：“%(passage)s”。请对照原文修改引文。") % {"passage": passage}
+        )
+    return messages
 
 
 class Citation(RegistryModel):
@@ -250,7 +248,7 @@ class Citation(RegistryModel):
             report = self.report
             span = find_quote(report.text, self.quote)
             if span is None:
-                raise ValidationError({"quote": quote_not_found_message(report, self.quote)})
+                raise ValidationError({"quote": quote_not_found_messages(report, self.quote)})
             self.quote = report.text[span[0] : span[1]]
 
     def save(self, *args, **kwargs):

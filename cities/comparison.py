@@ -49,7 +49,9 @@ class FigureComparison:
         return self.missing == 0
 
     def display_reported(self, language=None):
-        return format_quantity(self.figure.value, self.figure.qualifier, language)
+        return format_quantity(
+            self.figure.value, self.figure.qualifier, language, self.figure.value_max
+        )
 
 
 def recorded_counts(place):

@@ -19,7 +19,13 @@ from utilities.partial_dates import (
     partial_date_fields,
     validate_partial_date,
 )
-from utilities.quantities import Qualifier, format_quantity
+from utilities.quantities import (
+    CountField,
+    Qualifier,
+    format_quantity,
+    validate_value_range,
+    value_range_constraint,
+)
 from utilities.search import query_key, search_keys
 from utilities.trees import TreeQuerySet
 
@@ -538,8 +544,15 @@ class ReportedFigure(CitedModel):
         max_length=200,
         blank=True,
     )
-    value = models.PositiveBigIntegerField(
+    value = CountField(
         verbose_name=_("数值"),
+        help_text=_("报告给出的数字；范围填最小值。"),
+    )
+    value_max = CountField(
+        verbose_name=_("最大值"),
+        null=True,
+        blank=True,
+        help_text=_("报告给出范围（如“1—2个”“3至5次”）时填写最大值；否则留空。"),
     )
     qualifier = models.CharField(
         verbose_name=_("限定"),
@@ -561,7 +574,7 @@ class ReportedFigure(CitedModel):
         ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day"]
         verbose_name = _("报告数字")
         verbose_name_plural = _("报告数字")
-        constraints = [*partial_date_constraints("as_of")]
+        constraints = [*partial_date_constraints("as_of"), value_range_constraint()]
 
     def __str__(self):
         return f"{self.chinese_place} {self.get_metric_display()}: {self.display_value}"
@@ -571,7 +584,7 @@ class ReportedFigure(CitedModel):
 
     @property
     def display_value(self):
-        return format_quantity(self.value, self.qualifier)
+        return format_quantity(self.value, self.qualifier, value_max=self.value_max)
 
     @property
     def as_of(self):
@@ -579,5 +592,6 @@ class ReportedFigure(CitedModel):
 
     def clean(self):
         validate_partial_date(self, "as_of")
+        validate_value_range(self)
         if self.chinese_place_id and not self.chinese_place.is_chinese:
             raise ValidationError({"chinese_place": _("报告数字属于中国城市。")})

@@ -16,7 +16,7 @@ from .resources import ExchangeCountResource, ExchangeResource
 
 class ExchangeCountInline(OfficeInlineMixin, admin.TabularInline):
     model = ExchangeCount
-    fields = ["value", "qualifier", "unit_zh", "unit_en"]
+    fields = ["value", "value_max", "qualifier", "unit_zh", "unit_en"]
     extra = 0
 
 

@@ -13,7 +13,13 @@ from utilities.partial_dates import (
     partial_date_fields,
     validate_partial_date,
 )
-from utilities.quantities import Qualifier, format_quantity
+from utilities.quantities import (
+    CountField,
+    Qualifier,
+    format_quantity,
+    validate_value_range,
+    value_range_constraint,
+)
 from utilities.trees import nests_in
 
 from .choices import ExchangeKind
@@ -149,8 +155,15 @@ class ExchangeCount(models.Model):
         related_name="counts",
         verbose_name=_("交流项目"),
     )
-    value = models.PositiveBigIntegerField(
+    value = CountField(
         verbose_name=_("数值"),
+        help_text=_("报告给出的数字；范围填最小值。"),
+    )
+    value_max = CountField(
+        verbose_name=_("最大值"),
+        null=True,
+        blank=True,
+        help_text=_("报告给出范围（如“1—2个”“3至5次”）时填写最大值；否则留空。"),
     )
     qualifier = models.CharField(
         verbose_name=_("限定"),
@@ -175,6 +188,7 @@ class ExchangeCount(models.Model):
         ordering = ["exchange", "pk"]
         verbose_name = _("数量")
         verbose_name_plural = _("数量")
+        constraints = [value_range_constraint()]
 
     def __str__(self):
         return self.display()
@@ -182,9 +196,12 @@ class ExchangeCount(models.Model):
     def get_absolute_url(self):
         return self.exchange.get_absolute_url()
 
+    def clean(self):
+        validate_value_range(self)
+
     def display(self, language=None):
         language = (language or get_language() or "zh-hans").lower()
-        value = format_quantity(self.value, self.qualifier, language)
+        value = format_quantity(self.value, self.qualifier, language, self.value_max)
         if language.startswith("zh") or not self.unit_en:
             return f"{value}{self.unit_zh}"
         return f"{value} {self.unit_en}"

@@ -11,7 +11,7 @@ from offices.rules import office_of
 from utilities.admin.display import admin_link, admin_links, changelist_link, partial_date_column
 from utilities.admin.filters import chinese_place_filter, year_filter
 
-from .models import Citation, SourceReport
+from .models import Citation, SourceReport, quote_not_found_messages
 from .resources import CitationResource, SourceReportResource
 
 # Characters of report text shown either side of a quote.
@@ -174,7 +174,7 @@ class CitationAdmin(RegistryAdmin):
             return "—"
         start = obj.offset
         if start < 0:
-            return _("报告中找不到这段引文。")
+            return " ".join(str(m) for m in quote_not_found_messages(obj.report, obj.quote))
         text = obj.report.text
         before = text[max(0, start - CONTEXT) : start]
         after = text[start + len(obj.quote) : start + len(obj.quote) + CONTEXT]

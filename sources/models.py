@@ -13,6 +13,8 @@ from utilities.partial_dates import (
     partial_date_fields,
     validate_partial_date,
 )
+from utilities.text import Squeezed, find_quote, nearest_passage, normalise_text
+from utilities.text_fields import NormalisedTextField
 
 from .choices import Script
 
@@ -56,9 +58,9 @@ class SourceReport(RegistryModel):
         verbose_name=_("网址"),
         blank=True,
     )
-    text = models.TextField(
+    text = NormalisedTextField(
         verbose_name=_("全文"),
-        help_text=_("报告原文，逐字保存。"),
+        help_text=_("报告原文，逐字保存（换行统一为 LF，行末空格不保留）。"),
     )
     notes = models.TextField(
         verbose_name=_("说明"),
@@ -85,6 +87,102 @@ class SourceReport(RegistryModel):
 
     def clean(self):
         validate_partial_date(self, "published")
+        self.text = normalise_text(self.text)
+        _moves, lost = self.quotes_after_edit()
+        if lost:
+            raise ValidationError({"text": orphaned_quotes_messages(lost)})
+
+    def save(self, *args, **kwargs):
+        self.text = normalise_text(self.text)
+        update_fields = kwargs.get("update_fields")
+        moves = []
+        if update_fields is None or "text" in update_fields:
+            moves, _lost = self.quotes_after_edit()
+        super().save(*args, **kwargs)
+        # Quotes whose words are still there, spaced or broken differently, follow the text.
+        for citation, quote in moves:
+            citation.quote = quote
+            citation.report = self
+            for attribute in ("_history_user", "_change_reason"):
+                if hasattr(self, attribute):
+                    setattr(citation, attribute, getattr(self, attribute))
+            citation.save()
+
+    def quotes_after_edit(self):
+        """What an edit of the text does to the report's quotes, as ``(moves, lost)``:
+        ``moves`` pairs each quote that is still there, but with other whitespace, with its
+        new exact passage; ``lost`` lists the quotes that the new text no longer contains.
+        Quotes that were already missing before the edit are left as they are."""
+        if self.pk is None:
+            return [], []
+        stored = SourceReport.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+        if stored is None or stored == self.text:
+            return [], []
+        before, after = Squeezed(stored), Squeezed(self.text)
+        citations = list(self.citations.order_by("pk"))
+        taken = {citation.quote for citation in citations}
+        moves, lost = [], []
+        for citation in citations:
+            if citation.quote in self.text or find_quote(stored, citation.quote, before) is None:
+                continue
+            span = find_quote(self.text, citation.quote, after)
+            quote = self.text[span[0] : span[1]] if span else None
+            if quote is None or quote in taken:  # gone, or would repeat another quote
+                lost.append(citation)
+                continue
+            taken.add(quote)
+            moves.append((citation, quote))
+        return moves, lost
+
+
+def citing_records(citation):
+    """Every record that cites the quote, as "kind：name" (whatever models cite)."""
+    records = []
+    for relation in citation._meta.related_objects:
+        if relation.many_to_many:
+            kind = relation.related_model._meta.verbose_name
+            for record in getattr(citation, relation.get_accessor_name()).all():
+                records.append(f"{kind}：{record}")
+    return records
+
+
+def orphaned_quotes_messages(citations):
+    """The refusal of an edit that loses quotes: one line, then each quote with the
+    records that cite it."""
+    messages = [
+        _(
+            "修改后的全文中找不到以下 %(count)s 条引文，因此不能保存。"
+            "请保留这些原文，或先修改或删除这些引文。"
+        )
+        % {"count": len(citations)}
+    ]
+    for citation in citations:
+        records = citing_records(citation)
+        if records:
+            messages.append(
+                _("引文“%(quote)s”，被以下记录引用：%(records)s")
+                % {"quote": citation.quote, "records": "；".join(records)}
+            )
+        else:
+            messages.append(_("引文“%(quote)s”（尚无记录引用）") % {"quote": citation.quote})
+    return messages
+
+
+# Characters of a passage shown in a message.
+PASSAGE_SHOWN = 300
+
+
+def quote_not_found_messages(report, quote):
+    """The refusal of a quote that is not in its report, with the nearest passage."""
+    messages = [_("引文在报告《%(report)s》中找不到。") % {"report": report.title}]
+    passage = nearest_passage(report.text, quote)
+    if passage is not None:
+        if len(passage) > PASSAGE_SHOWN:
+            passage = passage[:PASSAGE_SHOWN] + "…"
+        messages.append(
+            _("报告中最接近的原文是：“%(passage)s”。请对照原文修改引文。") % {"passage": passage}
+        )
+    return messages
 
 
 class Citation(RegistryModel):
@@ -103,9 +201,10 @@ class Citation(RegistryModel):
         related_name="citations",
         verbose_name=_("报告"),
     )
-    quote = models.TextField(
+    quote = NormalisedTextField(
         verbose_name=_("引文"),
-        help_text=_("报告中的原文，须逐字一致。"),
+        strip=True,
+        help_text=_("报告中的原文，须逐字一致（空格和换行可以不同：保存的是报告中的原样）。"),
     )
     note = models.TextField(
         verbose_name=_("说明"),
@@ -144,7 +243,20 @@ class Citation(RegistryModel):
         return self.report.text.find(self.quote)
 
     def clean(self):
+        self.quote = normalise_text(self.quote, strip=True)
+        if self.report_id and self.quote:
+            report = self.report
+            span = find_quote(report.text, self.quote)
+            if span is None:
+                raise ValidationError({"quote": quote_not_found_messages(report, self.quote)})
+            self.quote = report.text[span[0] : span[1]]
+
+    def save(self, *args, **kwargs):
+        # The quote is kept as the report has it: found whatever whitespace lies between
+        # its characters, it is stored as the report's exact passage.
+        self.quote = normalise_text(self.quote, strip=True)
         if self.report_id and self.quote and self.quote not in self.report.text:
-            raise ValidationError(
-                {"quote": _("引文在报告《%(report)s》中找不到。") % {"report": self.report.title}}
-            )
+            span = find_quote(self.report.text, self.quote)
+            if span is not None:
+                self.quote = self.report.text[span[0] : span[1]]
+        super().save(*args, **kwargs)

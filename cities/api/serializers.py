@@ -24,6 +24,7 @@ from utilities.api.serializers import (
     RegistrySerializer,
     absolute_url,
 )
+from utilities.api.strict_fields import CountField as StrictCountField
 
 from .briefs import (
     CooperationFieldBriefSerializer,
@@ -200,6 +201,13 @@ class ReportedFigureSerializer(RegistrySerializer):
     metric_display = serializers.CharField(source="get_metric_display", read_only=True)
     qualifier_display = serializers.CharField(source="get_qualifier_display", read_only=True)
     display_value = serializers.CharField(read_only=True)
+    value = StrictCountField(min_value=0)
+    value_max = StrictCountField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="The upper bound when the report gives a range (1–2); null otherwise.",
+    )
     as_of = PartialDateField("as_of")
     as_of_precision = PrecisionField("as_of")
     citations = citations_field()
@@ -208,7 +216,8 @@ class ReportedFigureSerializer(RegistrySerializer):
         model = ReportedFigure
         fields = [
             "id", "url", "display", "chinese_place", "metric", "metric_display", "wording", "value",
-            "qualifier", "qualifier_display", "display_value", "as_of", "as_of_precision",
+            "value_max", "qualifier", "qualifier_display", "display_value", "as_of",
+            "as_of_precision",
             "editors_note", "citations", "created", "last_updated",
         ]  # fmt: skip
 
@@ -237,8 +246,8 @@ class ComparisonFigureSerializer(BriefSerializer):
     class Meta:
         model = ReportedFigure
         fields = [
-            "id", "url", "display", "metric", "metric_display", "wording", "value", "qualifier",
-            "display_value", "as_of", "as_of_precision", "recorded", "difference", "missing",
+            "id", "url", "display", "metric", "metric_display", "wording", "value", "value_max",
+            "qualifier", "display_value", "as_of", "as_of_precision", "recorded", "difference", "missing",
         ]  # fmt: skip
 
     def get_recorded(self, figure) -> int | None:

@@ -12,6 +12,7 @@ from exchanges.models import Exchange, ExchangeCount
 from sources.api.fields import citations_field
 from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
 from utilities.api.serializers import RegistrySerializer
+from utilities.api.strict_fields import CountField
 
 
 class ExchangeCountSerializer(serializers.ModelSerializer):
@@ -19,10 +20,20 @@ class ExchangeCountSerializer(serializers.ModelSerializer):
 
     display = serializers.CharField(read_only=True)
     qualifier_display = serializers.CharField(source="get_qualifier_display", read_only=True)
+    value = CountField(min_value=0)
+    value_max = CountField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="The upper bound when the report gives a range (1–2); null otherwise.",
+    )
 
     class Meta:
         model = ExchangeCount
-        fields = ["id", "display", "value", "qualifier", "qualifier_display", "unit_zh", "unit_en"]
+        fields = [
+            "id", "display", "value", "value_max", "qualifier", "qualifier_display", "unit_zh",
+            "unit_en",
+        ]  # fmt: skip
 
 
 class ExchangeSerializer(RegistrySerializer):

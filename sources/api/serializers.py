@@ -7,6 +7,7 @@ from cities.models import Place
 from sources.models import Citation, SourceReport
 from utilities.api.fields import BriefRelatedField, PartialDateField, PrecisionField
 from utilities.api.serializers import RegistrySerializer
+from utilities.api.strict_fields import NormalisedTextField
 
 from .briefs import ReportCitationSerializer, SourceReportBriefSerializer
 
@@ -21,6 +22,10 @@ class SourceReportSerializer(RegistrySerializer):
         source="url", required=False, allow_blank=True, max_length=200
     )
     citations = ReportCitationSerializer(many=True, read_only=True)
+    text = NormalisedTextField(
+        help_text="The report's whole text, stored with LF line endings, in Unicode NFC and "
+        "without trailing spaces on its lines.",
+    )
 
     class Meta:
         model = SourceReport
@@ -36,6 +41,11 @@ class CitationSerializer(RegistrySerializer):
     offset = serializers.IntegerField(
         read_only=True,
         help_text="Where the quote starts in its report's text (-1: not found).",
+    )
+    quote = NormalisedTextField(
+        strip=True,
+        help_text="A passage of the report. Whitespace between its characters may differ "
+        "from the report's: the report's exact passage is stored.",
     )
 
     class Meta:

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from import_export import resources
 
+from .errors import ImportRefused
+
 
 class RegistryDiff(resources.Diff):
     """The preview's columns as the export shows them (computed columns included: the
@@ -48,20 +50,55 @@ class RegistryResource(resources.ModelResource):
 
     # The whole import --------------------------------------------------------------
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        self.check_columns(dataset.headers)
         # A file with one bad row writes nothing, whichever path runs the import.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def column_names(self, headers):
+        """The header row with English headers given their Chinese column names."""
+        return [
+            self.english_headers.get(str(header).strip().lower(), str(header).strip())
+            if header is not None
+            else header
+            for header in headers or []
+        ]
+
+    def check_columns(self, headers):
+        """Refuse a file whose header row is not this resource's, naming the columns that
+        are missing and those not recognised, with the expected and the found columns. An
+        exported file's read-only columns are recognised; blank headers are ignored."""
+        found = [name for name in self.column_names(headers) if name not in (None, "")]
+        known = {field.column_name for field in self.fields.values()}
+        required = [
+            self.fields[name].column_name
+            for name in self.get_import_id_fields()
+            if name in self.fields and self.fields[name].attribute != "id"
+        ]
+        missing = [name for name in required if name not in found]
+        unknown = [name for name in found if name not in known]
+        if not missing and not unknown and found:
+            return
+        expected = [field.column_name for field in self.get_import_fields() if not field.readonly]
+        problems = []
+        if missing:
+            problems.append(gettext("缺少：%(names)s") % {"names": "、".join(missing)})
+        if unknown:
+            problems.append(gettext("无法识别：%(names)s") % {"names": "、".join(unknown)})
+        raise ImportRefused(
+            gettext("表格的列不对（%(problems)s）。应有的列：%(expected)s；文件中的列：%(found)s。")
+            % {
+                "problems": "；".join(problems) or gettext("没有列名"),
+                "expected": "、".join(expected),
+                "found": "、".join(str(name) for name in found) or gettext("（无）"),
+            }
+        )
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
         self.file_name = kwargs.get("file_name")
         if dataset.headers:
-            dataset.headers = [
-                self.english_headers.get(str(header).strip().lower(), str(header).strip())
-                if header is not None
-                else header
-                for header in dataset.headers
-            ]
+            dataset.headers = self.column_names(dataset.headers)
         super().before_import(dataset, **kwargs)
 
     # One row ---------------------------------------------------------------------------

@@ -182,7 +182,7 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = False
 # rows is refused before it is read; an upload waits for its confirmation for at most
 # IMPORT_UPLOAD_LIFETIME seconds in IMPORT_UPLOAD_ROOT (shared storage on several machines).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 150)
 IMPORT_UPLOAD_LIFETIME = env_int("IMPORT_UPLOAD_LIFETIME", 60 * 60)
 IMPORT_UPLOAD_ROOT = os.environ.get("IMPORT_UPLOAD_ROOT", "")
 

@@ -146,7 +146,12 @@ class SafeImportMixin(ImportMixin):
         except ImportRefused:
             raise
         except Exception:
-            logger.exception("Import of %r into %s failed", file_name, self.model._meta.label)
+            logger.exception(
+                "[request %s] Import of %r into %s failed",
+                request_id(request),
+                file_name,
+                self.model._meta.label,
+            )
             raise ImportRefused(errors.unexpected(request_id(request))) from None
         self.hide_errors(result, request, file_name)
         return result
@@ -158,7 +163,8 @@ class SafeImportMixin(ImportMixin):
             if not isinstance(exception, BaseException):
                 continue
             logger.error(
-                "Import of %r into %s: row %s failed",
+                "[request %s] Import of %r into %s: row %s failed",
+                request_id(request),
                 file_name,
                 self.model._meta.label,
                 error.number,

@@ -19,6 +19,9 @@ import tablib
 from django.utils import timezone
 from django.utils.translation import gettext
 from import_export.formats.base_formats import CSV, XLSX
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from utilities.formulas import escape_formula, unescape_formula
 
@@ -102,10 +105,6 @@ class RegistryXLSX(XLSX):
             ) from None
 
     def export_data(self, dataset, **kwargs):
-        from openpyxl import Workbook
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Font
-
         book = Workbook()
         sheet = book.active
         table = [list(dataset.headers or [])] + [list(row) for row in dataset]

@@ -14,6 +14,7 @@ from import_export import fields, widgets
 
 from offices.resources import OfficeResource
 from sources.resources import CitedResource
+from utilities.models import validate_citations
 from utilities.resources import (
     ChoiceWidget,
     NamesWidget,
@@ -209,6 +210,21 @@ class RelationshipResource(CitedResource):
             return pending
         stored = {(s.stage, s.date) for s in instance.stages.all()}
         return [(stage, date) for stage, date in pending if (stage, date) not in stored]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A dated stage the row adds cites the row's passage, like every stage
+        (``utilities.models.validate_citations``)."""
+        errors = dict(import_validation_errors or {})
+        pending = getattr(instance, "_pending_citation", None)
+        for stage, _date in self.new_stages(instance):
+            column = next(c for c, s in self.dated_stages.items() if s == stage)
+            if column in errors or {"引文", "引文报告"} & set(errors):
+                continue
+            try:
+                validate_citations(RelationshipStage, [pending] if pending is not None else [])
+            except ValidationError as error:
+                errors.setdefault(column, []).extend(error.messages)
+        super().validate_instance(instance, errors, validate_unique)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if self.new_stages(instance):

@@ -180,6 +180,14 @@ STORAGES = {
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = False
 
+# Admin import (utilities.resources): a file over IMPORT_MAX_BYTES bytes or IMPORT_MAX_ROWS data
+# rows is refused before it is read; an upload waits for its confirmation for at most
+# IMPORT_UPLOAD_LIFETIME seconds in IMPORT_UPLOAD_ROOT (shared storage on several machines).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 150)
+IMPORT_UPLOAD_LIFETIME = env_int("IMPORT_UPLOAD_LIFETIME", 60 * 60)
+IMPORT_UPLOAD_ROOT = os.environ.get("IMPORT_UPLOAD_ROOT", "")
+
 # Shared state: with REDIS_URL the cache (throttling counts, optionally sessions, the page
 # cache) is shared by every worker and machine; without it each process keeps its own.
 REDIS_URL = os.environ.get("REDIS_URL", "")

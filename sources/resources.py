@@ -8,6 +8,7 @@ from import_export import fields
 
 from offices.resources import OfficeResource
 from offices.rules import can_change, refusal
+from utilities.models import validate_citations
 from utilities.resources import PartialDateField
 
 from .models import Citation, SourceReport
@@ -149,6 +150,30 @@ class CitedResource(OfficeResource):
             errors = dict(error.message_dict)
         for key, messages in self.read_extras(instance, row).items():
             errors.setdefault(key, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def citations_after_write(self, instance):
+        """The citations the record will have once its row is written."""
+        citations = list(instance.citations.all()) if instance.pk else []
+        pending = getattr(instance, "_pending_citation", None)
+        if pending is not None and pending not in citations:
+            citations.append(pending)
+        return citations
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The row's checks, and the citation rule of every write path
+        (``utilities.models.validate_citations``) for the row about to be written."""
+        errors = {}
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            errors = dict(error.message_dict)
+        if not {"引文", "引文报告"} & set(errors):
+            try:
+                validate_citations(type(instance), self.citations_after_write(instance))
+            except ValidationError as error:
+                errors.setdefault("引文", []).extend(error.messages)
         if errors:
             raise ValidationError(errors)
 

@@ -219,10 +219,17 @@ class TestConfirmedImport:
 
 class TestExchangeImport:
     def test_an_exchange_row_finds_its_relationship_by_the_partner(self, client, staff):
+        SourceReport.objects.create(
+            slug="test-como-visit",
+            title="科莫省代表团来访消息",
+            chinese_place=Place.objects.get(slug="jinzhong"),
+            text="2026年3月，科莫省职业院校代表团来访晋中。",
+        )
         table = [
-            ["中方地方", "外方地方", "名称", "类型", "开始", "合作领域"],
-            ["晋中市", "科莫省", "测试：科莫省职业院校代表团来访", "代表团互访", "2026-03", "教育"],
-        ]
+            ["中方地方", "外方地方", "名称", "类型", "开始", "合作领域", "引文报告", "引文"],
+            ["晋中市", "科莫省", "测试：科莫省职业院校代表团来访", "代表团互访", "2026-03", "教育",
+             "test-como-visit", "科莫省职业院校代表团来访晋中"],
+        ]  # fmt: skip
         response = client.post(
             reverse("admin:exchanges_exchange_import"),
             {

@@ -12,16 +12,15 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportActionMixin, ImportExportMixin, ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.admin import ExportActionMixin, ExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from .display import admin_url
+from .imports import SafeExportMixin, SafeImportMixin
 from .search import KeySearchMixin
 
 
@@ -44,7 +43,9 @@ class RegistryExportForm(SelectableFieldsExportForm):
         return field.column_name if field else field_name
 
 
-class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
+class RecordAdmin(
+    KeySearchMixin, SafeImportMixin, SafeExportMixin, ExportActionMixin, SimpleHistoryAdmin
+):
     """The admin of a registry record: history with notes and revert, import and export."""
 
     form = RecordAdminForm
@@ -53,7 +54,6 @@ class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryA
         models.TextField: {"widget": admin_widgets.AdminTextareaWidget(attrs={"rows": 3})},
         models.URLField: {"widget": admin_widgets.AdminURLFieldWidget, "assume_scheme": "https"},
     }
-    formats = [CSV, XLSX]
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     import_template_name = "admin/registry_import.html"
     object_history_list_template = "admin/registry_history_list.html"
@@ -101,21 +101,6 @@ class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryA
             obj._change_reason = reason
         super().save_model(request, obj, form, change)
 
-    def process_result(self, result, request):
-        """After the confirmed import: if any row failed (the data changed since the
-        preview), nothing was written; say so and go back to the import page."""
-        if result.has_errors() or result.has_validation_errors():
-            rows = {row.number for row in result.invalid_rows}
-            rows |= {number for number, _errors in result.row_errors()}
-            messages.error(
-                request,
-                gettext("导入没有完成，没有写入任何记录：第 %(rows)s 行有错误。请修改后重新上传。")
-                % {"rows": "、".join(str(number) for number in sorted(rows))},
-            )
-            opts = self.model._meta
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
-        return super().process_result(result, request)
-
     def note_revert(self, request, version_id):
         """Remember which version a revert restores, for the history note."""
         history = self.model.history.filter(history_id=version_id).first()
@@ -135,13 +120,14 @@ class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryA
         return super().response_change(request, obj)
 
 
-class ReferenceDataAdmin(KeySearchMixin, ImportExportMixin, admin.ModelAdmin):
+class ReferenceDataAdmin(
+    KeySearchMixin, SafeImportMixin, SafeExportMixin, ExportMixin, admin.ModelAdmin
+):
     """Reference data (award types, fields of cooperation): superusers change it, every
     staff account reads it. (Add SimpleHistoryAdmin where the model keeps history.)"""
 
     export_form_class = RegistryExportForm
-
-    formats = [CSV, XLSX]
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def has_add_permission(self, request):
         return request.user.is_superuser

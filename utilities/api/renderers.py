@@ -17,6 +17,8 @@ from icalendar import Calendar, Event
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
+from utilities.formulas import escape_formula
+
 
 def _rows(data):
     if isinstance(data, dict) and isinstance(data.get("results"), list):
@@ -56,7 +58,8 @@ def flatten(record, prefix=""):
 
 class CSVRenderer(renderers.BaseRenderer):
     """UTF-8 CSV with a byte-order mark, so that Excel (what briefings are made in) opens
-    Chinese text correctly; Python reads it with ``encoding="utf-8-sig"``."""
+    Chinese text correctly; Python reads it with ``encoding="utf-8-sig"``. A text cell a
+    spreadsheet would run as a formula is written as text (``utilities.formulas``)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -72,7 +75,9 @@ class CSVRenderer(renderers.BaseRenderer):
         buffer.write("\ufeff")
         writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(
+            {name: escape_formula(value) for name, value in row.items()} for row in rows
+        )
         return buffer.getvalue().encode("utf-8")
 
     def _declared_fields(self, renderer_context):

@@ -1,24 +1,15 @@
-"""Shared pieces of the CSV/XLSX import and export (django-import-export).
-
-Spreadsheets use the words staff use: Chinese column headers (English ones are accepted on
-import), places by name in any spelling the search keys know (济南 / 濟南 / Jinan, or the
-slug when a name is ambiguous), choices by label, partial dates as "2019", "2019-10",
-"2019-10-28" or "2019年10月28日". Every row is validated like an admin form (the model's
-``full_clean()``, and the office rule through ``write_refusal``, which
-``offices.resources.OfficeResource`` fills in) and reported with its column; a file with
-one bad row writes nothing. Nothing here knows an app: a place widget is given its model.
-"""
+"""Spreadsheet cells in the words staff use: places by any of their names, choices by
+label, partial dates at the precision a report gives, several related rows by name."""
 
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
-from import_export import fields, resources, widgets
+from import_export import widgets
 
 from utilities.countries import CHINA
-from utilities.partial_dates import PartialDate, read_partial_date, write_partial_date
+from utilities.partial_dates import PartialDate
 from utilities.quantities import Qualifier
 from utilities.search import KEY_SEPARATOR, query_key
 
@@ -144,25 +135,6 @@ class PartialDateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
-class PartialDateField(fields.Field):
-    """The three ``<prefix>_year/_month/_day`` columns as one spreadsheet column."""
-
-    def __init__(self, prefix, column_name, **kwargs):
-        self.prefix = prefix
-        super().__init__(
-            attribute=f"{prefix}_year",
-            column_name=column_name,
-            widget=PartialDateWidget(),
-            **kwargs,
-        )
-
-    def get_value(self, instance):
-        return read_partial_date(instance, self.prefix)
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        write_partial_date(instance, self.prefix, self.clean(row, **kwargs))
-
-
 class NamesWidget(widgets.ManyToManyWidget):
     """Several related rows by name, separated by "、", "，" or ","."""
 
@@ -195,123 +167,3 @@ class NamesWidget(widgets.ManyToManyWidget):
 
 def qualifier_widget():
     return ChoiceWidget(Qualifier)
-
-
-class RegistryDiff(resources.Diff):
-    """The preview's columns as the export shows them (computed columns included: the
-    country, the agreement date, the citation)."""
-
-    def __init__(self, resource, instance, new):
-        super().__init__(resource, instance, new)
-        self.left = self.values(resource, instance)
-
-    def compare_with(self, resource, instance):
-        self.right = self.values(resource, instance)
-
-    @staticmethod
-    def values(resource, instance):
-        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
-
-
-class RegistryResource(resources.ModelResource):
-    """The base of every resource: Chinese headers (English accepted), errors reported by
-    column, the office rule on every row, history with who and which file, and no partial
-    imports."""
-
-    # English headers accepted on import, mapped to the Chinese column names.
-    english_headers = {}
-
-    class Meta:
-        use_transactions = True
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.user = None
-        self.file_name = None
-
-    def get_diff_class(self):
-        return RegistryDiff
-
-    # The whole import --------------------------------------------------------------
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        # A file with one bad row writes nothing, whichever path runs the import.
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
-
-    def before_import(self, dataset, **kwargs):
-        self.user = kwargs.get("user")
-        self.file_name = kwargs.get("file_name")
-        if dataset.headers:
-            dataset.headers = [
-                self.english_headers.get(str(header).strip().lower(), str(header).strip())
-                if header is not None
-                else header
-                for header in dataset.headers
-            ]
-        super().before_import(dataset, **kwargs)
-
-    # One row ---------------------------------------------------------------------------
-    def get_instance(self, instance_loader, row):
-        """A row names its record by id or by the natural key; a key that does not resolve
-        (an unknown place) makes a new record whose field errors say why."""
-        try:
-            return super().get_instance(instance_loader, row)
-        except (ValueError, ValidationError):
-            return None
-
-    def column_of(self, attribute):
-        for field in self.fields.values():
-            if field.attribute == attribute:
-                return field.column_name
-        return attribute
-
-    def by_column(self, errors):
-        return {
-            (self.column_of(key) if key != "__all__" else key): value
-            for key, value in errors.items()
-        }
-
-    def import_instance(self, instance, row, **kwargs):
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            raise ValidationError(self.by_column(error.message_dict)) from None
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        attributes = {field.attribute for field in self.fields.values()}
-        # Fields already in error are not cleaned again (their value is not set).
-        exclude = {key for key in attributes if key and self.column_of(key) in errors}
-        try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
-        except ValidationError as error:
-            for key, messages in self.by_column(error.message_dict).items():
-                errors.setdefault(key, []).extend(messages)
-        if not errors and self.user is not None:
-            refusal = self.write_refusal(instance)
-            if refusal is not None:
-                errors[self.column_of(self.refusal_attribute())] = [refusal]
-        if errors:
-            raise ValidationError(errors)
-
-    def write_refusal(self, instance):
-        """Why the importing user may not write this row, or None (the office rule:
-        ``offices.resources.OfficeResource``)."""
-        return None
-
-    def refusal_attribute(self):
-        """The attribute whose column shows a refusal."""
-        return None
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if self.user is not None:
-            instance._history_user = self.user
-        instance._change_reason = (
-            gettext("批量导入：%(file)s") % {"file": self.file_name}
-            if self.file_name
-            else gettext("批量导入")
-        )
-        super().before_save_instance(instance, row, **kwargs)

@@ -1,0 +1,225 @@
+"""Import and export in the admin that cannot hurt the server (django-import-export's
+views, with the steps that read files and show errors replaced).
+
+- The preview refuses, before any row is read, a file over the size limits
+  (``utilities.resources.limits``), in an unknown encoding or not a workbook
+  (``utilities.resources.formats``), or with the wrong columns (named, expected against
+  found). Then every row is checked in a dry run, and nothing is written.
+- The confirm step names the upload by a signed token bound to the user
+  (``utilities.resources.uploads``), never a file name: a missing, forged, expired or
+  another user's token is refused with a message, and nothing is read or removed. The
+  upload is removed after the import or a cancel; expired uploads are removed on every
+  import.
+- No traceback and no database message ever reaches the page: an exception is logged
+  with the request id, and staff read a sentence in their language with that id.
+- Exports use the formats that write formulas as text.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportMixin
+
+from utilities.resources import errors, limits, uploads
+from utilities.resources.errors import ImportRefused
+from utilities.resources.formats import RegistryCSV, RegistryXLSX
+
+logger = errors.logger
+
+FORMATS = [RegistryCSV, RegistryXLSX]
+
+
+class UploadConfirmForm(forms.Form):
+    """The confirm step: the upload's signed token, nothing else from the client."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=1000)
+
+
+def request_id(request):
+    return getattr(request, "id", "-")
+
+
+class SafeExportMixin:
+    """Exports in the registry's formats; a binary format (XLSX) gets native values, so
+    numbers stay numeric cells."""
+
+    formats = FORMATS
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
+
+class SafeImportMixin(ImportMixin):
+    """django-import-export's import views, safe (see the module's docstring)."""
+
+    formats = FORMATS
+    confirm_form_class = UploadConfirmForm
+
+    # The preview ------------------------------------------------------------------------
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        uploads.remove_expired()
+        context = self.get_import_context_data()
+        import_form = self.create_import_form(request)
+        resource_kwargs = self.get_import_resource_kwargs(request, form=import_form, **kwargs)
+        if request.method == "POST" and import_form.is_valid():
+            resource = self.choose_import_resource_class(import_form, request)(**resource_kwargs)
+            resources = [resource]
+            upload = import_form.cleaned_data["import_file"]
+            format_index = int(import_form.cleaned_data["format"])
+            try:
+                limits.check_size(upload.size)
+                data = b"".join(upload.chunks())
+                result = self.run_import(
+                    request, resource, data, format_index, upload.name, dry_run=True
+                )
+            except ImportRefused as refusal:
+                import_form.add_error("import_file", refusal.message)
+            else:
+                context["result"] = result
+                if not result.has_errors() and not result.has_validation_errors():
+                    token = uploads.keep(
+                        data,
+                        request.user,
+                        self.model,
+                        format_index,
+                        self.get_resource_index(import_form),
+                        upload.name,
+                    )
+                    context["confirm_form"] = UploadConfirmForm(initial={"token": token})
+        else:
+            resources = [
+                cls(**resource_kwargs) for cls in self.get_import_resource_classes(request)
+            ]
+
+        context.update(self.admin_site.each_context(request))
+        context["title"] = gettext("导入")
+        context["form"] = import_form
+        context["opts"] = self.model._meta
+        context["media"] = self.media + import_form.media
+        context["fields_list"] = [
+            (
+                resource.get_display_name(),
+                [field.column_name for field in resource.get_user_visible_fields()],
+            )
+            for resource in resources
+        ]
+        context["import_error_display"] = ("message",)
+        context["limits"] = {"rows": limits.max_rows(), "bytes": limits.max_bytes()}
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def run_import(self, request, resource, data, format_index, file_name, dry_run):
+        """Read ``data`` in its format and import it (a dry run for the preview); every
+        exception is logged and told as a sentence (``ImportRefused``)."""
+        formats = self.get_import_formats()
+        if not 0 <= format_index < len(formats):
+            raise ImportRefused(gettext("请选择文件格式。"))
+        dataset = formats[format_index]().create_dataset(data)
+        limits.check_rows(dataset)
+        try:
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                file_name=file_name,
+                user=request.user,
+                request=request,
+                retain_instance_in_row_result=not dry_run,
+            )
+        except ImportRefused:
+            raise
+        except Exception:
+            logger.exception(
+                "[request %s] Import of %r into %s failed",
+                request_id(request),
+                file_name,
+                self.model._meta.label,
+            )
+            raise ImportRefused(errors.unexpected(request_id(request))) from None
+        self.hide_errors(result, request, file_name)
+        return result
+
+    def hide_errors(self, result, request, file_name):
+        """Log each error with its traceback; leave staff a sentence in its place."""
+        for error in [*result.base_errors, *(e for _n, row in result.row_errors() for e in row)]:
+            exception = error.error
+            if not isinstance(exception, BaseException):
+                continue
+            logger.error(
+                "[request %s] Import of %r into %s: row %s failed",
+                request_id(request),
+                file_name,
+                self.model._meta.label,
+                error.number,
+                exc_info=(type(exception), exception, exception.__traceback__),
+            )
+            error.error = errors.describe(exception, request_id(request))
+            error.__dict__["traceback"] = ""  # the cached property, emptied
+
+    # The confirmation ---------------------------------------------------------------------
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        uploads.remove_expired()
+        form = UploadConfirmForm(request.POST)
+        token = form.cleaned_data["token"] if form.is_valid() else ""
+        try:
+            upload = uploads.find(token, request.user, self.model)
+        except ImportRefused as refusal:
+            messages.error(request, refusal.message)
+            return HttpResponseRedirect(self.import_url())
+        if "cancel" in request.POST:
+            upload.remove()
+            messages.info(request, gettext("已取消导入，上传的文件已删除。"))
+            return HttpResponseRedirect(self.import_url())
+        try:
+            resource_classes = self.get_import_resource_classes(request)
+            resource_class = resource_classes[min(upload.resource_index, len(resource_classes) - 1)]
+            resource = resource_class(**self.get_import_resource_kwargs(request, **kwargs))
+            result = self.run_import(
+                request, resource, upload.read(), upload.format_index, upload.file_name, False
+            )
+        except ImportRefused as refusal:
+            messages.error(request, refusal.message)
+            return HttpResponseRedirect(self.import_url())
+        finally:
+            upload.remove()
+        return self.process_result(result, request)
+
+    def import_url(self):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+        )
+
+    def process_result(self, result, request):
+        """After the confirmed import: if any row failed (the data changed since the
+        preview), nothing was written; say so and go back to the import page."""
+        if result.has_errors() or result.has_validation_errors():
+            rows = {row.number for row in result.invalid_rows}
+            rows |= {number for number, _errors in result.row_errors()}
+            messages.error(
+                request,
+                gettext("导入没有完成，没有写入任何记录：第 %(rows)s 行有错误。请修改后重新上传。")
+                % {"rows": "、".join(str(number) for number in sorted(rows))},
+            )
+            return HttpResponseRedirect(self.import_url())
+        return super().process_result(result, request)

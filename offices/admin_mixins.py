@@ -82,6 +82,8 @@ class OfficeRuleMixin:
         if formfield is not None and hasattr(formfield, "queryset"):
             narrowed = choices(formfield.queryset, request.user, self.model)
             if narrowed is not formfield.queryset:
+                # The form keeps a stored value outside the choices (offices.forms).
+                formfield.office_unnarrowed = formfield.queryset
                 formfield.queryset = narrowed
                 formfield.error_messages["invalid_choice"] = refusal(request.user)
         return formfield

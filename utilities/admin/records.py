@@ -21,6 +21,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import ConcurrencyAdminMixin
 from .display import admin_url
 from .search import KeySearchMixin
 
@@ -44,7 +45,9 @@ class RegistryExportForm(SelectableFieldsExportForm):
         return field.column_name if field else field_name
 
 
-class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
+class RecordAdmin(
+    ConcurrencyAdminMixin, KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryAdmin
+):
     """The admin of a registry record: history with notes and revert, import and export."""
 
     form = RecordAdminForm
@@ -135,7 +138,9 @@ class RecordAdmin(KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryA
         return super().response_change(request, obj)
 
 
-class ReferenceDataAdmin(KeySearchMixin, ImportExportMixin, admin.ModelAdmin):
+class ReferenceDataAdmin(
+    ConcurrencyAdminMixin, KeySearchMixin, ImportExportMixin, admin.ModelAdmin
+):
     """Reference data (award types, fields of cooperation): superusers change it, every
     staff account reads it. (Add SimpleHistoryAdmin where the model keeps history.)"""
 

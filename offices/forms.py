@@ -61,7 +61,11 @@ class OfficeFormMixin:
         if field and field in self._errors:
             return  # the field itself is wrong; say that first
         if not can_change(user, self.instance):
-            self.add_error(field, refusal(user))
+            self.add_error(field, refusal(user, self.instance))
+            if self.instance.pk is not None:
+                # The page is judged on the record as stored (the refused values stay in
+                # the form): the user may still change it, and sees why not like this.
+                self.instance.refresh_from_db()
 
 
 class OfficeRecordForm(OfficeFormMixin, RecordAdminForm):

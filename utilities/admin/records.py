@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .concurrency import ConcurrencyAdminMixin
 from .display import admin_url
+from .recover import RecoverAdminMixin
 from .search import KeySearchMixin
 
 
@@ -46,7 +47,12 @@ class RegistryExportForm(SelectableFieldsExportForm):
 
 
 class RecordAdmin(
-    ConcurrencyAdminMixin, KeySearchMixin, ImportMixin, ExportActionMixin, SimpleHistoryAdmin
+    ConcurrencyAdminMixin,
+    RecoverAdminMixin,
+    KeySearchMixin,
+    ImportMixin,
+    ExportActionMixin,
+    SimpleHistoryAdmin,
 ):
     """The admin of a registry record: history with notes and revert, import and export."""
 
@@ -139,7 +145,7 @@ class RecordAdmin(
 
 
 class ReferenceDataAdmin(
-    ConcurrencyAdminMixin, KeySearchMixin, ImportExportMixin, admin.ModelAdmin
+    ConcurrencyAdminMixin, RecoverAdminMixin, KeySearchMixin, ImportExportMixin, admin.ModelAdmin
 ):
     """Reference data (award types, fields of cooperation): superusers change it, every
     staff account reads it. (Add SimpleHistoryAdmin where the model keeps history.)"""

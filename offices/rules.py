@@ -76,19 +76,35 @@ def _is_shared_place(model):
     )
 
 
-def place_users(place):
-    """The records of office-kept models that use ``place`` as a partner (its foreign
-    side): pairs of (model, queryset), found from the place model's relations."""
+def partner_relations(place_class):
+    """(model, field name) of every office-kept record's reference to a partner place,
+    found from the place model's relations (a relationship's foreign place, an exchange's
+    places, an award's recipient place), never listed by hand."""
     result = []
-    for relation in type(place)._meta.related_objects:
+    for relation in place_class._meta.related_objects:
         model = relation.related_model
         if not is_office_kept(model) or getattr(model, "office_shared", None) is not None:
             continue
-        name = relation.field.name
-        if name == office_field(model):
-            continue  # the record's Chinese side, not a partner
-        result.append((model, model._default_manager.filter(**{name: place})))
+        if relation.field.name != office_field(model):  # not the record's Chinese side
+            result.append((model, relation.field.name))
     return result
+
+
+def place_users(place):
+    """The records that use ``place`` as a partner: pairs of (model, queryset)."""
+    return [
+        (model, model._default_manager.filter(**{name: place}))
+        for model, name in partner_relations(type(place))
+    ]
+
+
+def partners_of(office_place):
+    """The pks of the places the records of ``office_place``'s office use as partners."""
+    ids = set()
+    for model, name in partner_relations(type(office_place)):
+        rows = model._default_manager.filter(office_q(model, office_place))
+        ids.update(rows.exclude(**{name: None}).values_list(name, flat=True))
+    return ids
 
 
 def other_offices_using(place, user):

@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from sources.models import SourceReport
 
 # Timestamps and derived columns are not part of a record's content.
-IGNORED_FIELDS = {"created", "last_updated", "search_text"}
+IGNORED_FIELDS = {"created", "last_updated", "search_text", "version"}
 FIRST_FILE = "common.yaml"
 # Records that must cite at least one report.
 CITED_MODELS = {

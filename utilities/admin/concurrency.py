@@ -10,6 +10,7 @@ current version: saving again, after reading, is a deliberate overwrite.
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..concurrency import BOOKKEEPING, stored_version
 
@@ -88,10 +89,22 @@ class VersionFormMixin(forms.Form):
         return cleaned
 
 
+class QuietContextHelper(HistoricalRecordContextHelper):
+    """The history page's list of changes without the version and update time, which
+    change with every change."""
+
+    def context_for_delta_changes(self, delta):
+        delta.changes = [change for change in delta.changes if change.field not in BOOKKEEPING]
+        return super().context_for_delta_changes(delta)
+
+
 class ConcurrencyAdminMixin:
     """Mixed into the registry's admin bases: every change form checks its version."""
 
     change_form_template = "admin/registry_change_form.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return QuietContextHelper(self.model, historical_record)
 
     def get_fields(self, request, obj=None):
         # Rendered by the template's form_top, not as a row of the fieldsets.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
 from utilities.models import CitedModel, RegistryModel
 from utilities.partial_dates import (
@@ -296,7 +297,7 @@ class PlaceAlias(RegistryModel):
         return result
 
 
-class CooperationField(models.Model):
+class CooperationField(VersionedModel):
     """A field of cooperation (经贸, 文化, 教育, …) that tags relationships and exchanges."""
 
     # Reference data: every office reads it, superusers change it (offices.rules).

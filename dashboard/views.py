@@ -3,7 +3,8 @@
 For the user's office (a Chinese city and the places inside it): partners with no recorded
 exchange in the last N years (reports complain of 交流不够活跃), round anniversaries of
 agreements in the next twelve months, the totals its reports state beside what the
-registry records, and letters of intent that have not become agreements. The page is in
+registry records, letters of intent that have not become agreements, and changes other
+offices made to the foreign places this office's records use (with a link to revert them). The page is in
 the admin (``admin.site.admin_view``), linked from the admin index.
 """
 
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -21,7 +23,8 @@ from cities.anniversaries import ROUND_YEARS, anniversary_of, years_after, years
 from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
-from offices.rules import office_of
+from offices.rules import office_of, partners_of
+from utilities.concurrency import BOOKKEEPING
 from utilities.partial_dates import PartialDate
 
 DEFAULT_QUIET_YEARS = 3
@@ -152,6 +155,65 @@ def pending_intents(place, today=None):
     return rows
 
 
+PARTNER_CHANGE_DAYS = 180
+PARTNER_CHANGE_ROWS = 20
+
+
+@dataclass
+class PartnerChange:
+    place: Place
+    user: object
+    date: datetime.datetime
+    fields: list
+    reason: str
+    revert_url: str | None  # the revert page of the version before the change
+
+
+def partner_changes(place, today=None):
+    """Recent changes to this office's partner places by accounts outside the office
+    (another office, a superuser), newest first: who, when, which fields, and the revert
+    page of the version before the change."""
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - datetime.timedelta(days=PARTNER_CHANGE_DAYS)
+    inside = Place.objects.within(place).values("pk")
+    rows = (
+        Place.history.filter(
+            id__in=partners_of(place),
+            history_type="~",
+            history_date__gte=cutoff,
+            history_user__isnull=False,
+        )
+        .exclude(history_user__office__place__in=inside)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:PARTNER_CHANGE_ROWS]
+    )
+    changes = []
+    for row in rows:
+        previous = row.prev_record
+        fields = []
+        if previous is not None:
+            fields = [
+                str(Place._meta.get_field(change.field).verbose_name)
+                for change in row.diff_against(previous).changes
+                if change.field not in BOOKKEEPING
+            ]
+        changes.append(
+            PartnerChange(
+                place=row.instance,
+                user=row.history_user,
+                date=row.history_date,
+                fields=fields,
+                reason=row.history_change_reason or "",
+                revert_url=reverse(
+                    "admin:cities_place_simple_history", args=[row.id, previous.history_id]
+                )
+                if previous is not None
+                else None,
+            )
+        )
+    return changes
+
+
 # Which relationships a reported metric counts, for the "check the list" link.
 METRIC_FILTERS = {
     FigureMetric.SISTER_CITIES: {"kind__exact": RelationshipKind.SISTER},
@@ -237,6 +299,7 @@ class OfficeDashboardView(TemplateView):
                 "anniversaries": anniversaries(place, today),
                 "intents": pending_intents(place, today),
                 "comparisons": comparisons,
+                "partner_changes": partner_changes(place, today),
             }
         )
         return context

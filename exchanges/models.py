@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from utilities.concurrency import VersionedModel
 from utilities.models import CitedModel
 from utilities.partial_dates import (
     partial_date_constraints,
@@ -142,7 +143,7 @@ class Exchange(CitedModel):
             raise ValidationError(errors)
 
 
-class ExchangeCount(models.Model):
+class ExchangeCount(VersionedModel):
     """A number a report gives for an exchange ("来自22个国家30个友城", "300多名嘉宾"),
     kept with its qualifier and unit."""
 

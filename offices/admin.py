@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.admin.concurrency import ConcurrencyAdminMixin
 from utilities.countries import CHINA
 
 from .models import Office
@@ -15,7 +16,7 @@ from .services import enrol_office_user
 
 
 @admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(ConcurrencyAdminMixin, SimpleHistoryAdmin):
     """Superusers assign accounts to offices; saving puts the account in the office staff
     group."""
 

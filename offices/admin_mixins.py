@@ -11,15 +11,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from utilities.admin.display import admin_url
 from utilities.admin.records import RecordAdmin
+from utilities.admin.recover import recover_url
 from utilities.countries import CHINA
 
 from .forms import OfficeInlineForm, OfficeRecordForm
 from .models import Office
 from .rules import (
     can_change,
+    can_delete,
     choices,
     is_office_kept,
     office_field,
@@ -82,6 +86,8 @@ class OfficeRuleMixin:
         if formfield is not None and hasattr(formfield, "queryset"):
             narrowed = choices(formfield.queryset, request.user, self.model)
             if narrowed is not formfield.queryset:
+                # The form keeps a stored value outside the choices (offices.forms).
+                formfield.office_unnarrowed = formfield.queryset
                 formfield.queryset = narrowed
                 formfield.error_messages["invalid_choice"] = refusal(request.user)
         return formfield
@@ -113,7 +119,7 @@ class RegistryAdmin(OfficeRuleMixin, RecordAdmin):
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj) or not self.may_write_any(request):
             return False
-        return obj is None or can_change(request.user, obj)
+        return obj is None or can_delete(request.user, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return self.office_form(super().get_form(request, obj, change=change, **kwargs), request)
@@ -139,34 +145,58 @@ class RegistryAdmin(OfficeRuleMixin, RecordAdmin):
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms or inline_form.has_changed():
-                if is_office_kept(type(inline_form.instance)):
-                    self.check_office(request, inline_form.instance)
+            if not is_office_kept(type(inline_form.instance)):
+                continue
+            if inline_form in formset.deleted_forms:
+                self.check_delete(request, inline_form.instance)
+            elif inline_form.has_changed():
+                self.check_office(request, inline_form.instance)
         super().save_formset(request, form, formset, change)
 
+    def check_delete(self, request, obj):
+        if not can_delete(request.user, obj):
+            raise PermissionDenied(refusal(request.user, obj))
+
     def delete_model(self, request, obj):
-        self.check_office(request, obj)
+        self.check_delete(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self.check_office(request, obj)
+            self.check_delete(request, obj)
         super().delete_queryset(request, queryset)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A record the user may change but not delete (a partner other offices use):
+        say why on its page rather than a bare refusal."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and can_change(request.user, obj) and not can_delete(request.user, obj):
+            messages.error(request, refusal(request.user, obj))
+            return HttpResponseRedirect(admin_url(obj, "change"))
+        return super().delete_view(request, object_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Say why a record opens read-only, rather than leave staff guessing."""
         if request.method == "GET" and IS_POPUP_VAR not in request.GET:
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and not self.has_change_permission(request, obj):
-                messages.info(request, refusal(request.user))
+                messages.info(request, refusal(request.user, obj))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """The revert page. simple-history only asks for view permission, so a revert
         (a POST) is checked here against the office rule like any change."""
+        if self.get_object(request, unquote(object_id)) is None:
+            # A deleted record: its versions are restored from the recover page.
+            url = recover_url(self.model, unquote(object_id))
+            if url is None:
+                raise PermissionDenied
+            return HttpResponseRedirect(url)
         if request.method == "POST":
-            obj = self.get_object(request, object_id)
-            if obj is None or not self.has_change_permission(request, obj):
+            # Judged on the version as it would be saved (an office may put back a
+            # partner of its own that another office took).
+            version = self.model.history.filter(history_id=version_id).first()
+            if version is None or not self.has_change_permission(request, version.instance):
                 raise PermissionDenied
             self.note_revert(request, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)

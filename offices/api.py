@@ -12,7 +12,7 @@ from rest_framework import permissions
 
 from utilities.api.views import ReadOnlyRegistryViewSet, RegistryViewSet
 
-from .rules import can_change, refusal
+from .rules import can_change, can_delete, refusal
 
 
 class OfficePermission(permissions.DjangoModelPermissions):
@@ -27,9 +27,10 @@ class OfficePermission(permissions.DjangoModelPermissions):
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
             return True
-        if can_change(request.user, obj):
+        allowed = can_delete if request.method == "DELETE" else can_change
+        if allowed(request.user, obj):
             return True
-        self.message = refusal(request.user)
+        self.message = refusal(request.user, obj)
         return False
 
 

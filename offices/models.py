@@ -10,10 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
 
 
-class Office(models.Model):
+class Office(VersionedModel):
     """A staff account's foreign-affairs office: the Chinese city whose records (and those
     of the places inside it) the account may change."""
 

@@ -10,7 +10,7 @@ class OfficeResource(RegistryResource):
     """The resource of an office-kept record."""
 
     def write_refusal(self, instance):
-        return None if can_change(self.user, instance) else refusal(self.user)
+        return None if can_change(self.user, instance) else refusal(self.user, instance)
 
     def refusal_attribute(self):
         return office_field(self._meta.model) or "id"

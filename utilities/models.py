@@ -6,11 +6,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import VersionedModel
 from .partial_dates import read_partial_date
 
 
-class RegistryModel(models.Model):
-    """Creation and update times, and one URL convention: ``<app>:<model>`` with the pk."""
+class RegistryModel(VersionedModel):
+    """Creation and update times, a version for optimistic concurrency
+    (``utilities.concurrency``), and one URL convention: ``<app>:<model>`` with the pk."""
 
     created = models.DateTimeField(
         verbose_name=_("创建时间"),

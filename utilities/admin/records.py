@@ -19,8 +19,10 @@ from import_export.admin import ExportActionMixin, ExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import ConcurrencyAdminMixin
 from .display import admin_url
 from .imports import SafeExportMixin, SafeImportMixin
+from .recover import RecoverAdminMixin
 from .search import KeySearchMixin
 
 
@@ -44,7 +46,13 @@ class RegistryExportForm(SelectableFieldsExportForm):
 
 
 class RecordAdmin(
-    KeySearchMixin, SafeImportMixin, SafeExportMixin, ExportActionMixin, SimpleHistoryAdmin
+    ConcurrencyAdminMixin,
+    RecoverAdminMixin,
+    KeySearchMixin,
+    SafeImportMixin,
+    SafeExportMixin,
+    ExportActionMixin,
+    SimpleHistoryAdmin,
 ):
     """The admin of a registry record: history with notes and revert, import and export."""
 
@@ -121,7 +129,13 @@ class RecordAdmin(
 
 
 class ReferenceDataAdmin(
-    KeySearchMixin, SafeImportMixin, SafeExportMixin, ExportMixin, admin.ModelAdmin
+    ConcurrencyAdminMixin,
+    RecoverAdminMixin,
+    KeySearchMixin,
+    SafeImportMixin,
+    SafeExportMixin,
+    ExportMixin,
+    admin.ModelAdmin,
 ):
     """Reference data (award types, fields of cooperation): superusers change it, every
     staff account reads it. (Add SimpleHistoryAdmin where the model keeps history.)"""

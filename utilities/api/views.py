@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, renderers, status, viewsets
 
+from ..concurrency import StaleRecord
 from . import schema  # noqa: F401 - registers the schema extensions
+from .conditional import ConditionalMixin, PreconditionFailed
 from .renderers import CSVRenderer
 from .serializers import stamp_history
 
@@ -97,7 +99,7 @@ class ExportMixin:
         )
 
 
-class RegistryViewSet(ExportMixin, viewsets.ModelViewSet):
+class RegistryViewSet(ConditionalMixin, ExportMixin, viewsets.ModelViewSet):
     """Read by anyone; written by staff (``offices.api.OfficeViewSet`` adds the office
     rule)."""
 
@@ -136,6 +138,8 @@ class DatabaseRules:
             raise Conflict(
                 _("仍有其他记录引用此记录，不能删除：%(names)s。") % {"names": "、".join(names)}
             ) from None
+        if isinstance(error, StaleRecord):
+            raise PreconditionFailed() from None
         if isinstance(error, IntegrityError):
             raise Conflict(_("保存违反了数据库约束（可能与刚保存的记录重复）。")) from None
         return False

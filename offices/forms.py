@@ -7,6 +7,7 @@ The admin builds its form classes per request itself (``modelform_factory``); it
 
 from django import forms
 
+from utilities.admin.citations import CitedFormMixin
 from utilities.admin.records import RecordAdminForm
 
 from .rules import can_change, office_field, refusal
@@ -34,5 +35,5 @@ class OfficeRecordForm(OfficeFormMixin, RecordAdminForm):
     """An office record's admin form: the office check and the history note."""
 
 
-class OfficeInlineForm(OfficeFormMixin, forms.ModelForm):
+class OfficeInlineForm(OfficeFormMixin, CitedFormMixin, forms.ModelForm):
     """An inline row's form: each row checked like a record of its own."""

@@ -21,12 +21,14 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .citations import CitedFormMixin
 from .display import admin_url
 from .search import KeySearchMixin
 
 
-class RecordAdminForm(forms.ModelForm):
-    """Every record's admin form carries an optional note for the history."""
+class RecordAdminForm(CitedFormMixin, forms.ModelForm):
+    """Every record's admin form carries an optional note for the history (and meets the
+    citation rule, ``CitedFormMixin``)."""
 
     change_reason = forms.CharField(
         label=_("修改说明"),

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from utilities.models import CitedModel, RegistryModel
+from utilities.models import CitedModel, RegistryModel, validate_reported_dates
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
@@ -183,6 +183,9 @@ class Award(CitedModel):
 
     history = HistoricalRecords(m2m_fields=[citations])
 
+    # Not after the cited report or today (``validate_reported_dates``).
+    reported_dates = ("conferred",)
+
     class Meta:
         ordering = ["conferred_year", "conferred_month", "conferred_day", "pk"]
         verbose_name = _("获奖")
@@ -226,6 +229,10 @@ class Award(CitedModel):
             errors = dict(error.message_dict)
         else:
             errors = {}
+        try:
+            validate_reported_dates(self)
+        except ValidationError as error:
+            errors.update(error.message_dict)
         values = {
             "place": self.place_id,
             "relationship": self.relationship_id,

@@ -1,13 +1,38 @@
-"""Anniversary arithmetic shared by the API's anniversary feed (``cities.api.anniversaries``)
-and the office dashboard (``dashboard.views``): the rounds cities celebrate and the date of
-a round anniversary at the precision of the signing date."""
+"""Round anniversaries: the one computation behind the API's anniversary feed
+(``cities.api.anniversaries``) and the office dashboard (``dashboard.views``).
+
+An anniversary counts from when the relationship began (``Relationship.began``: its
+agreement, else its letter of intent, memorandum or "active" step); rounds are 5, 10, 15,
+20, 25, 30, 40 and 50 years. Relationships that have ended, or are still only at the
+letter-of-intent stage, are skipped. The window is the next twelve months: from today
+(included) to the same day a year later (excluded).
+
+The anniversary keeps the beginning's precision, because the registry never invents a day
+a source does not give:
+
+- a full date ("2019-10-28") gives an exact anniversary ("2029-10-28"); a beginning on
+  29 February is marked on 28 February in common years;
+- a month ("1997-10") gives an anniversary month ("2027-10"), and a year ("1984") an
+  anniversary year ("2034"). Such an anniversary is *inexact*: it is listed while any day of
+  its month or year lies in the window (so a year-only anniversary of this year stays listed
+  until 31 December), and in the calendar it is a single all-day event on the first day of
+  that month or year whose title says the day is not known.
+"""
 
 import datetime
+from dataclasses import dataclass
 
-from utilities.partial_dates import PartialDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utilities.partial_dates import PartialDate, Precision
+
+from .choices import Stage
 
 # The anniversaries cities celebrate.
 ROUND_YEARS = (5, 10, 15, 20, 25, 30, 40, 50)
+# Relationships with no anniversary to celebrate: not yet twinned, or no longer.
+NOT_CELEBRATED = (Stage.INTENT, Stage.ENDED)
 
 
 def years_before(day, years):
@@ -21,11 +46,117 @@ def years_after(day, years):
     return years_before(day, -years)
 
 
-def anniversary_of(signed, years):
-    day = signed.day
-    if day is not None and signed.month == 2 and day == 29:
+def anniversary_of(began, years):
+    day = began.day
+    if day is not None and began.month == 2 and day == 29:
         try:
-            datetime.date(signed.year + years, 2, 29)
+            datetime.date(began.year + years, 2, 29)
         except ValueError:
             day = 28
-    return PartialDate(signed.year + years, signed.month, day)
+    return PartialDate(began.year + years, began.month, day)
+
+
+def window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Today and the same day a year later (exclusive): the next twelve months."""
+    try:
+        until = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        until = datetime.date(today.year + 1, 3, 1)
+    return today, until
+
+
+@dataclass(frozen=True)
+class Anniversary:
+    relationship: object
+    years: int
+    began: PartialDate
+    date: PartialDate  # the anniversary, at the precision of the beginning
+
+    @property
+    def id(self):
+        return f"{self.relationship.pk}-{self.years}"
+
+    @property
+    def exact(self):
+        return self.began.precision == Precision.DAY
+
+    @property
+    def starts(self):
+        return self.date.earliest()
+
+    @property
+    def ends(self):
+        return self.date.latest()
+
+    @property
+    def display(self):
+        return _("%(relationship)s 结好%(years)s周年") % {
+            "relationship": self.relationship,
+            "years": self.years,
+        }
+
+    @property
+    def summary(self):
+        """The calendar title: an inexact anniversary says so."""
+        if self.exact:
+            return self.display
+        return _("%(title)s（%(date)s，具体日期不详）") % {
+            "title": self.display,
+            "date": self.date.format(),
+        }
+
+    @property
+    def from_agreement(self):
+        """Whether the relationship began with its agreement (else with a letter of
+        intent, a memorandum or an "active" step)."""
+        return self.began == getattr(self.relationship, "agreement_date", None)
+
+    @property
+    def description(self):
+        values = {"date": self.began.format()}
+        precision = self.began.precision
+        if not self.from_agreement:
+            if precision == Precision.MONTH:
+                return (
+                    _("关系始于%(date)s。来源只给出月份，周年的具体日期不详；日历中标在该月1日。")
+                    % values
+                )
+            if precision == Precision.YEAR:
+                return (
+                    _(
+                        "关系始于%(date)s。来源只给出年份，周年的具体日期不详；日历中标在该年1月1日。"
+                    )
+                    % values
+                )
+            return _("关系始于%(date)s。") % values
+        if precision == Precision.MONTH:
+            return (
+                _("协议签署于%(date)s。来源只给出月份，周年的具体日期不详；日历中标在该月1日。")
+                % values
+            )
+        if precision == Precision.YEAR:
+            return (
+                _("协议签署于%(date)s。来源只给出年份，周年的具体日期不详；日历中标在该年1月1日。")
+                % values
+            )
+        return _("协议签署于%(date)s。") % values
+
+
+def upcoming_anniversaries(relationships, today=None):
+    """The round anniversaries of these relationships that fall in the next twelve months,
+    soonest first. Give a queryset ``with_began()`` (or relationships with their stages
+    prefetched): each is read through ``Relationship.began``."""
+    start, until = window(today or timezone.localdate())
+    found = []
+    for relationship in relationships:
+        if relationship.stage in NOT_CELEBRATED:
+            continue
+        began = relationship.began
+        if began is None:
+            continue
+        for years in ROUND_YEARS:
+            date = anniversary_of(began, years)
+            if date.latest() >= start and date.earliest() < until:
+                found.append(Anniversary(relationship, years, began, date))
+    found.sort(key=lambda item: (item.starts, item.relationship.pk, item.years))
+    return found

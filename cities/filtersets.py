@@ -7,7 +7,7 @@ Pingyao County's). ``q`` matches the stored search keys of the places involved, 
 "ji nan" and "Jinan" find the same rows.
 """
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -25,7 +25,14 @@ from utilities.quantities import Qualifier
 from utilities.search import query_key
 
 from .choices import FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
-from .models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
+from .models import (
+    CooperationField,
+    Place,
+    Relationship,
+    RelationshipStage,
+    ReportedFigure,
+    began_part,
+)
 
 SIDE_CHOICES = [("chinese", _("中方")), ("foreign", _("外方"))]
 
@@ -126,16 +133,14 @@ class PlaceFilterSet(filters.FilterSet):
 
 
 def first_stage_year():
-    """The year of a relationship's earliest dated step (its agreement, or the letter of
-    intent when nothing later is dated)."""
-    return Subquery(
-        RelationshipStage.objects.filter(relationship=OuterRef("pk"), date_year__isnull=False)
-        .order_by("date_year")
-        .values("date_year")[:1]
-    )
+    """The year the relationship began (``Relationship.began``: its agreement, else its
+    earliest letter of intent, memorandum or "active" step), as a subquery."""
+    return began_part("year")
 
 
 def with_first_year(queryset):
+    """``first_year``: the year the relationship began, for the year filters and the
+    directory's year column (the same definition as the pages' "始于")."""
     if "first_year" in queryset.query.annotations:
         return queryset
     return queryset.alias(first_year=first_stage_year())
@@ -178,6 +183,7 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
         queryset=CooperationField.objects.all(),
         to_field_name="slug",
     )
+    # The year the relationship began (``Relationship.began``), as its page shows it.
     year_min = YearFilter(
         label=_("起始年份（从）"),
         method="filter_year_min",

@@ -5,7 +5,7 @@ totals reports state."""
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +14,11 @@ from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
-from utilities.models import CitedModel, RegistryModel
+from utilities.models import CitedModel, RegistryModel, validate_reported_dates
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
+    read_partial_date,
     validate_partial_date,
 )
 from utilities.quantities import (
@@ -37,6 +38,106 @@ from .comparison import compare
 EDITOR_ADDABLE_FIELDS = {
     "name_en", "name_local", "country", "level", "parent", "latitude", "longitude", "wikidata_id",
 }  # fmt: skip
+
+# The People's Republic's first sister-city agreement, Tianjin–Kobe: no step of a
+# relationship of a Chinese place is older.
+FIRST_AGREEMENT_YEAR = 1973
+
+# The steps that can date when a relationship began (an end never does).
+BEGINNING_STAGES = (Stage.AGREEMENT, Stage.INTENT, Stage.ACTIVE)
+
+EARLIER = _("日期早于前一阶段（%(stage)s，%(date)s）。")
+LATER = _("日期晚于后一阶段（%(stage)s，%(date)s）。")
+TOO_EARLY = _(
+    "友好关系的阶段不会早于%(year)s年：中华人民共和国第一对友好城市（天津—神户）缔结于%(year)s年。"
+)
+STEP_AHEAD_OF_CURRENT = _(
+    "友好关系的当前阶段是“%(current)s”，不能有“%(step)s”这一步：请先更改友好关系的当前阶段。"
+)
+CURRENT_BEHIND_STEP = _(
+    "当前阶段“%(current)s”早于已登记的“%(step)s”这一步：请先修改或删除那一条阶段日期。"
+)
+
+
+# --- The stage rules: one function each, called by every write path -----------------------
+
+
+def stage_order_error(stage, date, other_stage, other_date):
+    """The stage order: a dated step is not before an earlier stage's date, nor after a
+    later stage's. Returns the message for ``date`` (of ``stage``) against ``other_date``
+    (of ``other_stage``), or None. RelationshipStage.clean() compares with the stored
+    steps; the admin's stage formset and the import compare rows not yet saved."""
+    rank, other_rank = STAGE_ORDER[Stage(stage)], STAGE_ORDER[Stage(other_stage)]
+    if other_rank < rank and date.latest() < other_date.earliest():
+        message = EARLIER
+    elif other_rank > rank and other_date.latest() < date.earliest():
+        message = LATER
+    else:
+        return None
+    return str(message % {"stage": Stage(other_stage).label, "date": other_date})
+
+
+def current_stage_error(current, step):
+    """The current stage agrees with the dated steps: it may be ahead of them (a report
+    need not date every step: an agreement may be known only as "active"), never behind
+    (an "intent" relationship with an "ended" step). Returns (field, message) for the
+    relationship's ``stage`` and for the step's ``stage``, or None."""
+    if not current or not step or STAGE_ORDER[Stage(step)] <= STAGE_ORDER[Stage(current)]:
+        return None
+    values = {"current": Stage(current).label, "step": Stage(step).label}
+    return str(CURRENT_BEHIND_STEP % values), str(STEP_AHEAD_OF_CURRENT % values)
+
+
+def stage_date_errors(date):
+    """Plausible dates of a step: none before 1973. (Nothing after today or the cited
+    report unless planned: ``utilities.models.validate_reported_dates``.)"""
+    if date is not None and date.year < FIRST_AGREEMENT_YEAR:
+        return {"date_year": str(TOO_EARLY % {"year": FIRST_AGREEMENT_YEAR})}
+    return {}
+
+
+# --- When a relationship began: one definition ----------------------------------------------
+
+
+def began_sort_key(step):
+    """Which step dates the beginning: a dated agreement (the earliest, if several), else
+    the earliest dated letter of intent, memorandum or "active". Mirrors ``began_steps``."""
+    return (0 if step.stage == Stage.AGREEMENT else 1, step.date.sort_key(), step.pk or 0)
+
+
+def began_steps(relationship=None):
+    """The steps that can date a relationship's beginning, the one that does first: the
+    definition of "began" (``Relationship.began``) in SQL, for annotations and filters."""
+    return RelationshipStage.objects.filter(
+        relationship=OuterRef("pk") if relationship is None else relationship,
+        stage__in=BEGINNING_STAGES,
+        date_year__isnull=False,
+        planned=False,
+    ).order_by(
+        Case(When(stage=Stage.AGREEMENT, then=Value(0)), default=Value(1)),
+        "date_year",
+        F("date_month").asc(nulls_first=True),
+        F("date_day").asc(nulls_first=True),
+        "pk",
+    )
+
+
+def began_part(part):
+    """``year``, ``month`` or ``day`` of when the relationship began, as a subquery."""
+    return Subquery(began_steps().values(f"date_{part}")[:1])
+
+
+class RelationshipQuerySet(models.QuerySet):
+    def with_began(self):
+        """Annotate ``began_year``, ``began_month`` and ``began_day`` (the pages, filters,
+        API, anniversaries and dashboard read ``Relationship.began``, which uses them)."""
+        if "began_year" in self.query.annotations:
+            return self
+        return self.annotate(
+            began_year=began_part("year"),
+            began_month=began_part("month"),
+            began_day=began_part("day"),
+        )
 
 
 class PlaceQuerySet(TreeQuerySet):
@@ -396,6 +497,13 @@ class Relationship(CitedModel):
 
     history = HistoricalRecords(m2m_fields=[fields, citations])
 
+    objects = RelationshipQuerySet.as_manager()
+
+    # Set by a form that submits the stage rows with the relationship (the admin's stage
+    # inline): each submitted row is then checked against the current stage instead of
+    # the stored rows, which the same form may be changing or deleting.
+    stage_rows_in_form = False
+
     class Meta:
         ordering = ["chinese_place", "foreign_place", "kind"]
         verbose_name = _("友好关系")
@@ -422,8 +530,29 @@ class Relationship(CitedModel):
             errors["chinese_place"] = _("中方地方须在中国。")
         if self.foreign_place_id and self.foreign_place.is_chinese:
             errors["foreign_place"] = _("外方地方须在中国以外。")
+        if self.pk and self.stage and not self.stage_rows_in_form:
+            for step in self.stages.all():
+                error = current_stage_error(self.stage, step.stage)
+                if error:
+                    errors["stage"] = error[0]
+                    break
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def began(self):
+        """When the relationship began: the date of its agreement (the earliest, if
+        several), else of its earliest letter of intent, memorandum or "active" step;
+        planned steps do not count. None when no such step is dated. Reads the
+        ``with_began()`` annotation when present, else the (prefetched) stages."""
+        if "began_year" in self.__dict__:
+            return read_partial_date(self, "began")
+        steps = [
+            step
+            for step in self.stages.all()
+            if step.stage in BEGINNING_STAGES and step.date and not step.planned
+        ]
+        return min(steps, key=began_sort_key).date if steps else None
 
     def stage_date(self, stage):
         """The earliest recorded date of a stage (uses prefetched ``stages``)."""
@@ -446,6 +575,8 @@ class RelationshipStage(RegistryModel):
 
     # A dated step states its date in a report: it cites the passage (``validate_citations``).
     citations_required = True
+    # Not after the cited report or today unless planned (``validate_reported_dates``).
+    reported_dates = ("date",)
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "relationship__chinese_place"
@@ -462,6 +593,11 @@ class RelationshipStage(RegistryModel):
         choices=Stage.choices,
     )
     date_year, date_month, date_day = partial_date_fields(_("日期（年）"))
+    planned = models.BooleanField(
+        verbose_name=_("计划中"),
+        default=False,
+        help_text=_("报告所说的计划（尚未发生）：只有计划中的一步可晚于报告日期。"),
+    )
     document = models.CharField(
         verbose_name=_("文件"),
         max_length=200,
@@ -496,30 +632,38 @@ class RelationshipStage(RegistryModel):
 
     def clean(self):
         validate_partial_date(self, "date")
+        errors = {}
+        relationship = self.relationship_or_none()
+        if relationship is not None and self.stage:
+            error = current_stage_error(relationship.stage, self.stage)
+            if error:
+                errors["stage"] = error[1]
         date = self.date
-        if not (date and self.relationship_id and self.stage):
-            return
-        rank = STAGE_ORDER[Stage(self.stage)]
-        others = self.relationship.stages.exclude(pk=self.pk).exclude(date_year=None)
-        for other in others:
-            other_rank = STAGE_ORDER[Stage(other.stage)]
-            other_date = other.date
-            if other_date is None:
-                continue
-            if other_rank < rank and date.latest() < other_date.earliest():
-                raise ValidationError(
-                    {
-                        "date_year": _("日期早于前一阶段（%(stage)s，%(date)s）。")
-                        % {"stage": other.get_stage_display(), "date": other_date}
-                    }
+        errors.update(stage_date_errors(date))
+        try:
+            validate_reported_dates(self)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if date and self.relationship_id and self.stage and "date_year" not in errors:
+            others = self.relationship.stages.exclude(pk=self.pk).exclude(date_year=None)
+            for other in others:
+                other_date = other.date
+                message = other_date and stage_order_error(
+                    self.stage, date, other.stage, other_date
                 )
-            if other_rank > rank and other_date.latest() < date.earliest():
-                raise ValidationError(
-                    {
-                        "date_year": _("日期晚于后一阶段（%(stage)s，%(date)s）。")
-                        % {"stage": other.get_stage_display(), "date": other_date}
-                    }
-                )
+                if message:
+                    errors["date_year"] = message
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+    def relationship_or_none(self):
+        """The relationship, saved or not (an inline row under a relationship being added
+        holds the unsaved one)."""
+        try:
+            return self.relationship
+        except Relationship.DoesNotExist:
+            return None
 
 
 class ReportedFigure(CitedModel):
@@ -571,6 +715,9 @@ class ReportedFigure(CitedModel):
 
     history = HistoricalRecords(m2m_fields=[citations])
 
+    # Not after the cited report or today (``validate_reported_dates``).
+    reported_dates = ("as_of",)
+
     class Meta:
         ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day"]
         verbose_name = _("报告数字")
@@ -594,5 +741,6 @@ class ReportedFigure(CitedModel):
     def clean(self):
         validate_partial_date(self, "as_of")
         validate_value_range(self)
+        validate_reported_dates(self)
         if self.chinese_place_id and not self.chinese_place.is_chinese:
             raise ValidationError({"chinese_place": _("报告数字属于中国城市。")})

@@ -8,7 +8,6 @@ duplicates.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export import fields, widgets
 
@@ -25,31 +24,22 @@ from utilities.resources import (
 )
 
 from .choices import (
-    STAGE_ORDER,
     FigureMetric,
     HoldingLevel,
     PlaceLevel,
     RelationshipKind,
     Stage,
 )
-from .models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
-
-EARLIER = _("日期早于前一阶段（%(stage)s，%(date)s）。")
-LATER = _("日期晚于后一阶段（%(stage)s，%(date)s）。")
-
-
-def stage_order_error(stage, date, other_stage, other_date):
-    """The message RelationshipStage.clean() gives when ``date`` (of ``stage``) is out of
-    order with ``other_date`` (of ``other_stage``), or None. Shared by the admin's stage
-    formset and the import, which compare rows not yet saved."""
-    rank, other_rank = STAGE_ORDER[Stage(stage)], STAGE_ORDER[Stage(other_stage)]
-    if other_rank < rank and date.latest() < other_date.earliest():
-        message = EARLIER
-    elif other_rank > rank and other_date.latest() < date.earliest():
-        message = LATER
-    else:
-        return None
-    return str(message % {"stage": Stage(other_stage).label, "date": other_date})
+from .models import (  # noqa: F401 (EARLIER, LATER: the admin's stage formset reads them here)
+    EARLIER,
+    LATER,
+    CooperationField,
+    Place,
+    Relationship,
+    RelationshipStage,
+    ReportedFigure,
+    stage_order_error,
+)
 
 
 class PlaceResource(OfficeResource):

@@ -22,13 +22,8 @@ STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.ENDED]
 
 
 def established(relationship):
-    """When the relationship began as far as the sources say: the agreement, otherwise the
-    earliest dated step (uses the prefetched ``stages``)."""
-    agreement = relationship.agreement_date
-    if agreement:
-        return agreement
-    dates = [stage.date for stage in relationship.stages.all() if stage.date]
-    return min(dates) if dates else None
+    """When the relationship began as far as the sources say (``Relationship.began``)."""
+    return relationship.began
 
 
 def directory_url(**filters):
@@ -97,7 +92,7 @@ def decade_label(decade):
 
 
 def by_decade(relationships):
-    """Chart rows: relationships per decade of their first dated step; undated ones last."""
+    """Chart rows: relationships per decade in which they began; undated ones last."""
     years = (
         relationships.order_by()
         .annotate(first_year=first_stage_year())

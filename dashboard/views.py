@@ -8,7 +8,6 @@ offices made to the foreign places this office's records use (with a link to rev
 the admin (``admin.site.admin_view``), linked from the admin index.
 """
 
-import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from cities.anniversaries import ROUND_YEARS, anniversary_of, years_after, years_before
+from cities.anniversaries import upcoming_anniversaries, years_before
 from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
@@ -108,31 +107,11 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
     return rows
 
 
-@dataclass
-class Anniversary:
-    relationship: Relationship
-    signed: PartialDate
-    years: int
-    date: PartialDate  # the anniversary, at the precision of the signing date
-
-
 def anniversaries(place, today=None):
-    """Round anniversaries (5, 10, … 50 years) of agreements that fall in the next twelve
-    months. A signing known only to the month or the year is listed when that month or
-    year overlaps the window (shown at its own precision)."""
-    today = today or timezone.localdate()
-    end = years_after(today, 1) - datetime.timedelta(days=1)
-    rows = []
-    for relationship in office_relationships(place).exclude(stage=Stage.ENDED):
-        signed = relationship.agreement_date
-        if signed is None:
-            continue
-        for years in ROUND_YEARS:
-            date = anniversary_of(signed, years)
-            if date.latest() >= today and date.earliest() <= end:
-                rows.append(Anniversary(relationship, signed, years, date))
-    rows.sort(key=lambda row: (row.date.earliest(), -row.years))
-    return rows
+    """Round anniversaries (5, 10, … 50 years) in the next twelve months of the office's
+    relationships: the one computation the API's feed also uses
+    (``cities.anniversaries.upcoming_anniversaries``)."""
+    return upcoming_anniversaries(office_relationships(place).with_began(), today)
 
 
 @dataclass

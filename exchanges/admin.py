@@ -51,6 +51,7 @@ class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
                 "fields": [
                     ("start_year", "start_month", "start_day"),
                     ("end_year", "end_month", "end_day"),
+                    "planned",
                 ]
             },
         ),
@@ -118,7 +119,10 @@ class ExchangeInline(OfficeInlineMixin, admin.TabularInline):
     model = Exchange
     fk_name = "relationship"
     formset = FromRelationshipFormSet
-    fields = ["title_zh", "kind", "start_year", "start_month", "start_day", "citations", "details"]
+    fields = [
+        "title_zh", "kind", "start_year", "start_month", "start_day", "planned", "citations",
+        "details",
+    ]  # fmt: skip
     readonly_fields = ["details"]
     autocomplete_fields = ["citations"]
     extra = 0

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
-from utilities.models import CitedModel
+from utilities.models import CitedModel, validate_reported_dates
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
@@ -89,6 +89,11 @@ class Exchange(CitedModel):
     )
     start_year, start_month, start_day = partial_date_fields(_("开始（年）"))
     end_year, end_month, end_day = partial_date_fields(_("结束（年）"))
+    planned = models.BooleanField(
+        verbose_name=_("计划中"),
+        default=False,
+        help_text=_("报告所说的计划（尚未开始）：只有计划中的项目可在报告日期之后开始。"),
+    )
     citations = models.ManyToManyField(
         to="sources.Citation",
         related_name="exchanges",
@@ -97,6 +102,10 @@ class Exchange(CitedModel):
     )
 
     history = HistoricalRecords(m2m_fields=[places, fields, citations])
+
+    # The start may not lie after the cited report or today unless the exchange is
+    # planned (``validate_reported_dates``); the end may (a programme's term, 2021—2025).
+    reported_dates = ("start",)
 
     class Meta:
         ordering = ["start_year", "start_month", "start_day", "pk"]
@@ -128,6 +137,10 @@ class Exchange(CitedModel):
                 validate_partial_date(self, prefix)
             except ValidationError as error:
                 errors.update(error.message_dict)
+        try:
+            validate_reported_dates(self)
+        except ValidationError as error:
+            errors.update(error.message_dict)
         start, end = self.start, self.end
         if start and end and end.latest() < start.earliest():
             errors["end_year"] = _("结束早于开始。")

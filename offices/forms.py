@@ -13,6 +13,7 @@ saving NULL."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from utilities.admin.citations import CitedFormMixin
 from utilities.admin.records import RecordAdminForm
 
 from .rules import can_change, office_field, refusal
@@ -72,5 +73,5 @@ class OfficeRecordForm(OfficeFormMixin, RecordAdminForm):
     """An office record's admin form: the office check and the history note."""
 
 
-class OfficeInlineForm(OfficeFormMixin, forms.ModelForm):
+class OfficeInlineForm(OfficeFormMixin, CitedFormMixin, forms.ModelForm):
     """An inline row's form: each row checked like a record of its own."""

@@ -82,15 +82,35 @@ def new_report(city):
     )
 
 
+def cite(city):
+    """A passage of a new report of the city: every relationship, stage, exchange, award
+    and figure cites one (``utilities.models.validate_citations``)."""
+    return Citation.objects.create(report=new_report(city), quote=REPORT_TEXT[:12])
+
+
+def cited(record, city):
+    record.citations.set([cite(city)])
+    return record
+
+
 def new_relationship(city):
-    return Relationship.objects.create(
-        chinese_place=city, foreign_place=new_foreign_place(), kind=RelationshipKind.SISTER
+    return cited(
+        Relationship.objects.create(
+            chinese_place=city, foreign_place=new_foreign_place(), kind=RelationshipKind.SISTER
+        ),
+        city,
     )
 
 
 def new_exchange(city):
-    return Exchange.objects.create(
-        title_zh=unique("测试交流"), kind=ExchangeKind.EVENT, chinese_place=city, start_year=2020
+    return cited(
+        Exchange.objects.create(
+            title_zh=unique("测试交流"),
+            kind=ExchangeKind.EVENT,
+            chinese_place=city,
+            start_year=2020,
+        ),
+        city,
     )
 
 
@@ -106,11 +126,17 @@ FACTORIES = {
     ),
     PlaceAlias: lambda city: PlaceAlias.objects.create(place=city, name=unique("测试别名")),
     Relationship: new_relationship,
-    RelationshipStage: lambda city: RelationshipStage.objects.create(
-        relationship=new_relationship(city), stage=Stage.INTENT, date_year=2020
+    RelationshipStage: lambda city: cited(
+        RelationshipStage.objects.create(
+            relationship=new_relationship(city), stage=Stage.INTENT, date_year=2020
+        ),
+        city,
     ),
-    ReportedFigure: lambda city: ReportedFigure.objects.create(
-        chinese_place=city, metric=FigureMetric.OTHER, value=3, wording="测试数字"
+    ReportedFigure: lambda city: cited(
+        ReportedFigure.objects.create(
+            chinese_place=city, metric=FigureMetric.OTHER, value=3, wording="测试数字"
+        ),
+        city,
     ),
     SourceReport: new_report,
     Citation: lambda city: Citation.objects.create(report=new_report(city), quote=REPORT_TEXT[:12]),
@@ -118,12 +144,15 @@ FACTORIES = {
     ExchangeCount: lambda city: ExchangeCount.objects.create(
         exchange=new_exchange(city), value=3, unit_zh="名嘉宾"
     ),
-    Award: lambda city: Award.objects.create(
-        award_type=AwardType.objects.order_by("pk").first(),
-        chinese_place=city,
-        recipient_kind=RecipientKind.PLACE,
-        place=new_foreign_place(),
-        conferred_year=2020,
+    Award: lambda city: cited(
+        Award.objects.create(
+            award_type=AwardType.objects.order_by("pk").first(),
+            chinese_place=city,
+            recipient_kind=RecipientKind.PLACE,
+            place=new_foreign_place(),
+            conferred_year=2020,
+        ),
+        city,
     ),
 }
 EDITS = {

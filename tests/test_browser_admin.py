@@ -92,6 +92,7 @@ def test_an_office_records_a_new_agreement_and_reverts_an_edit(page):
     page.fill("#id_stages-0-date_month", "5")
     page.fill("#id_stages-0-date_day", "18")
     page.fill("#id_stages-0-document", "《建立国际友好城市协议书》")
+    choose(page, "stages-0-citations", QUOTE[:8])  # the stage cites its passage too
     with page.expect_navigation():
         page.click("input[name=_save]")
 

@@ -16,7 +16,7 @@ from dashboard.views import anniversaries, quiet_partners
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
 from offices.rules import can_change
-from tests.builders import office_user
+from tests.builders import cite, office_user
 from utilities.testing.admin import change_url
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,7 @@ def tree():
         kind=RelationshipKind.SISTER,
         stage=Stage.AGREEMENT,
     )
+    relationship.citations.set([cite(nodes["city"])])
     RelationshipStage.objects.create(
         relationship=relationship, stage=Stage.AGREEMENT, date_year=2016, date_month=6, date_day=1
     )

@@ -1,9 +1,11 @@
-"""The abstract base model every registry record inherits, and the rule that a cited
-record cites at least one passage."""
+"""The abstract base model every registry record inherits, the rule that a cited record
+cites at least one passage, and the rule that a record states nothing later than its
+report (or today) unless it is marked planned."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import VersionedModel
@@ -34,15 +36,64 @@ class RegistryModel(VersionedModel):
 
 
 CITATION_REQUIRED = _("请至少引用一段报告原文：登记册中的每一项事实都须注明出处。")
+AFTER_TODAY = _("日期不能晚于今天。")
+AFTER_TODAY_PLANNED = _("日期晚于今天：尚未发生的事请勾选“计划中”。")
+AFTER_REPORT = _("日期晚于所引报告的发布日期（%(date)s）：请引用说明此事的较新报告。")
+AFTER_REPORT_PLANNED = _(
+    "日期晚于所引报告的发布日期（%(date)s）：报告所说的计划请勾选“计划中”，"
+    "已发生的事请引用较新的报告。"
+)
 
 
 def validate_citations(model, citations):
     """Every fact cites its report: a record of a model that declares
     ``citations_required`` must be saved with at least one citation. Citations are a
     many-to-many relation, unseen by ``Model.clean()``, so every write path (admin form,
-    API serializer, import, loader) calls this with the citations it is about to set."""
-    if getattr(model, "citations_required", False) and not list(citations or []):
+    API serializer, import, loader) calls this with the citations it is about to set.
+
+    Given the record itself rather than its model, it also checks the record's dates
+    against the reports it cites (``validate_reported_dates``)."""
+    citations = list(citations or [])
+    if getattr(model, "citations_required", False) and not citations:
         raise ValidationError({"citations": CITATION_REQUIRED})
+    if isinstance(model, models.Model):
+        validate_reported_dates(model, citations)
+
+
+def validate_reported_dates(instance, citations=None, today=None):
+    """Nothing a record states happened after today, nor after the date of the latest
+    report it cites, unless the record is marked ``planned`` (where its model has such a
+    field: a report announces what a city plans). The dates checked are the partial dates
+    the model lists in ``reported_dates`` (prefixes such as ``"date"``); errors are keyed
+    to their ``<prefix>_year`` field. ``Model.clean()`` calls it without citations (it
+    cannot see them); ``validate_citations`` calls it with them."""
+    prefixes = getattr(instance, "reported_dates", ())
+    if not prefixes or getattr(instance, "planned", False):
+        return
+    can_plan = any(field.name == "planned" for field in instance._meta.fields)
+    limits = [(today or timezone.localdate(), AFTER_TODAY_PLANNED if can_plan else AFTER_TODAY)]
+    citations = list(citations or [])
+    if any(not isinstance(citation, models.Model) for citation in citations):
+        # Primary keys (a fixture's many-to-many data): fetch the citations they name.
+        model = instance._meta.get_field("citations").related_model
+        citations = model.objects.filter(pk__in=[getattr(c, "pk", c) for c in citations])
+    published = [citation.report.published for citation in citations]
+    published = [date for date in published if date is not None]
+    if published:
+        latest = max(published, key=lambda date: date.latest())
+        message = AFTER_REPORT_PLANNED if can_plan else AFTER_REPORT
+        limits.append((latest.latest(), message % {"date": latest}))
+    errors = {}
+    for prefix in prefixes:
+        date = read_partial_date(instance, prefix)
+        if date is None:
+            continue
+        for limit, message in limits:
+            if date.earliest() > limit:
+                errors[f"{prefix}_year"] = message
+                break
+    if errors:
+        raise ValidationError(errors)
 
 
 class CitedModel(RegistryModel):
@@ -51,6 +102,9 @@ class CitedModel(RegistryModel):
 
     # Rows must cite at least one passage (``validate_citations``).
     citations_required = True
+    # The partial dates (prefixes) that may not lie after the cited report or today
+    # (``validate_reported_dates``).
+    reported_dates = ()
 
     editors_note = models.TextField(
         verbose_name=_("编者补充"),

@@ -34,13 +34,15 @@ class TestAwardAPI(APITests):
     isolate = {"chinese_place": "test-home"}
 
     def make_record(self, world, index):
-        return Award.objects.create(
+        record = Award.objects.create(
             award_type=world.award_type,
             chinese_place=world.home,
             recipient_kind="pair",
             relationship=world.relationship,
             conferred_year=2013,
         )
+        record.citations.set([world.citation])
+        return record
 
     def create_data(self, world):
         return {

@@ -139,6 +139,8 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     intent_date_precision = serializers.SerializerMethodField()
     agreement_date = serializers.SerializerMethodField()
     agreement_date_precision = serializers.SerializerMethodField()
+    began = serializers.SerializerMethodField()
+    began_precision = serializers.SerializerMethodField()
     stages = RelationshipStageBriefSerializer(many=True, read_only=True)
     citations = citations_field()
 
@@ -148,8 +150,8 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             "id", "url", "display", "chinese_place", "foreign_place", "kind", "kind_display",
             "wording", "stage", "stage_display", "level", "level_display", "fields",
             "intent_date", "intent_date_precision", "agreement_date",
-            "agreement_date_precision", "stages", "signatories", "notes", "editors_note",
-            "citations", "created", "last_updated",
+            "agreement_date_precision", "began", "began_precision", "stages", "signatories",
+            "notes", "editors_note", "citations", "created", "last_updated",
         ]  # fmt: skip
 
     @extend_schema_field(PARTIAL_DATE)
@@ -172,6 +174,18 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
         value = relationship.agreement_date
         return str(value.precision) if value else None
 
+    @extend_schema_field(PARTIAL_DATE)
+    def get_began(self, relationship):
+        """When the relationship began: its agreement, else its earliest letter of intent,
+        memorandum or "active" step (the date the pages, filters and anniversaries use)."""
+        value = relationship.began
+        return value.isoformat() if value else None
+
+    @extend_schema_field(PRECISION)
+    def get_began_precision(self, relationship):
+        value = relationship.began
+        return str(value.precision) if value else None
+
     def get_geometry(self, relationship):
         start, end = point(relationship.chinese_place), point(relationship.foreign_place)
         if start is None or end is None:
@@ -192,7 +206,7 @@ class RelationshipStageSerializer(RegistrySerializer):
         model = RelationshipStage
         fields = [
             "id", "url", "display", "relationship", "stage", "stage_display", "date",
-            "date_precision", "document", "citations", "created", "last_updated",
+            "date_precision", "planned", "document", "citations", "created", "last_updated",
         ]  # fmt: skip
 
 
@@ -278,7 +292,8 @@ class ComparisonSerializer(BriefSerializer):
 
 
 class AnniversarySerializer(serializers.Serializer):
-    """A round anniversary of an agreement in the next twelve months."""
+    """A round anniversary, in the next twelve months, of when a relationship began
+    (``agreement_date`` is that beginning: its agreement, else its letter of intent)."""
 
     id = serializers.CharField(read_only=True, help_text="relationship id - years")
     url = serializers.SerializerMethodField()
@@ -306,11 +321,13 @@ class AnniversarySerializer(serializers.Serializer):
 
     @extend_schema_field(PARTIAL_DATE)
     def get_agreement_date(self, anniversary):
-        return anniversary.agreement.isoformat()
+        """When the relationship began (``began``): its agreement, else its letter of
+        intent or memorandum."""
+        return anniversary.began.isoformat()
 
     @extend_schema_field(PRECISION)
     def get_agreement_date_precision(self, anniversary):
-        return str(anniversary.agreement.precision)
+        return str(anniversary.began.precision)
 
     @extend_schema_field(PARTIAL_DATE)
     def get_date(self, anniversary):

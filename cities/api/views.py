@@ -120,8 +120,9 @@ class ComparisonViewSet(ReadOnlyOfficeViewSet):
 
 
 class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Round anniversaries (5, 10, 15, 20, 25, 30, 40, 50 years) of agreements in the next
-    twelve months, soonest first; the same filters as relationships (``chinese_place=wuhan``
+    """Round anniversaries (5, 10, 15, 20, 25, 30, 40, 50 years) in the next twelve months
+    of when relationships began (their agreement, else their letter of intent or
+    memorandum), soonest first; the same filters as relationships (``chinese_place=wuhan``
     gives one city's, its counties' and districts' included). ``format=ics`` is an iCalendar
     feed to subscribe to.
 
@@ -129,10 +130,12 @@ class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericVie
     month or the year, ``exact`` is false, ``date`` is that month or year, and the calendar
     event is an all-day event on its first day whose title says the day is not known."""
 
-    queryset = Relationship.objects.select_related(
-        "chinese_place", "foreign_place"
-    ).prefetch_related(
-        Prefetch("stages", queryset=RelationshipStage.objects.filter(stage=Stage.AGREEMENT))
+    queryset = (
+        Relationship.objects.with_began()
+        .select_related("chinese_place", "foreign_place")
+        .prefetch_related(
+            Prefetch("stages", queryset=RelationshipStage.objects.filter(stage=Stage.AGREEMENT))
+        )
     )
     serializer_class = serializers.AnniversarySerializer
     filterset_class = RelationshipFilterSet

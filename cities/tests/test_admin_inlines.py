@@ -7,6 +7,7 @@ import pytest
 from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
+from sources.models import Citation, SourceReport
 from tests.builders import office_user, superuser
 from utilities.testing.admin import change_url, form_data
 
@@ -27,6 +28,21 @@ def como():
     )
 
 
+@pytest.fixture
+def news(como):
+    """A 2026 report of the office that states the new rows (every one cites a passage)."""
+    text = "2026年4月，科莫省职业院校师生来访。科莫省与晋中市获授测试友谊奖。"
+    report = SourceReport.objects.create(
+        slug="test-jinzhong-2026",
+        title="晋中市外事工作简报（测试）",
+        chinese_place=como.chinese_place,
+        published_year=2026,
+        published_month=5,
+        text=text,
+    )
+    return Citation.objects.create(report=report, quote=text[:17])
+
+
 def add_row(data, prefix, **values):
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
@@ -36,7 +52,7 @@ def add_row(data, prefix, **values):
     return data
 
 
-def test_an_exchange_added_on_the_relationship_page(client, staff, como):
+def test_an_exchange_added_on_the_relationship_page(client, staff, como, news):
     data = add_row(
         form_data(client.get(change_url(como))),
         "exchanges",
@@ -44,6 +60,7 @@ def test_an_exchange_added_on_the_relationship_page(client, staff, como):
         kind="delegation",
         start_year="2026",
         start_month="4",
+        citations=[str(news.pk)],
     )
     response = client.post(change_url(como), data)
     assert response.status_code == 302
@@ -54,7 +71,7 @@ def test_an_exchange_added_on_the_relationship_page(client, staff, como):
     assert exchange.history.first().history_user == staff
 
 
-def test_an_award_to_the_pair_added_on_the_relationship_page(client, staff, como):
+def test_an_award_to_the_pair_added_on_the_relationship_page(client, staff, como, news):
     from awards.models import AwardType
 
     award_type = AwardType.objects.order_by("pk").first()
@@ -63,6 +80,7 @@ def test_an_award_to_the_pair_added_on_the_relationship_page(client, staff, como
         "awards",
         award_type=str(award_type.pk),
         conferred_year="2026",
+        citations=[str(news.pk)],
     )
     response = client.post(change_url(como), data)
     assert response.status_code == 302

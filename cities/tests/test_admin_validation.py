@@ -25,12 +25,20 @@ def jinzhong():
     return Place.objects.get(slug="jinzhong")
 
 
+def later_citation():
+    """A passage of a report published after the dates these tests enter (every
+    relationship and stage cites one; none states what happened after its report)."""
+    return Citation.objects.filter(report__slug="shenyang-2022-10-19").order_by("pk").first()
+
+
 def add_relationship(client, chinese, foreign, kind="sister", stages=(), language=None):
+    citation = later_citation().pk
     data = {
         "chinese_place": chinese.pk,
         "foreign_place": foreign.pk,
         "kind": kind,
         "stage": "active",
+        "citations": [citation],
         "stages-TOTAL_FORMS": str(len(stages)),
         "stages-INITIAL_FORMS": "0",
     }
@@ -40,6 +48,7 @@ def add_relationship(client, chinese, foreign, kind="sister", stages=(), languag
                 f"stages-{index}-stage": stage,
                 f"stages-{index}-date_year": str(year),
                 f"stages-{index}-date_month": str(month or ""),
+                f"stages-{index}-citations": [citation],
             }
         )
     headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
@@ -172,8 +181,11 @@ class TestCorrectingSeveralStagesAtOnce:
         relationship = Relationship.objects.create(
             chinese_place=jinzhong, foreign_place=partner, kind="sister"
         )
+        relationship.citations.set([later_citation()])
         relationship.stages.create(stage="intent", date_year=2019, date_month=2)
         relationship.stages.create(stage="agreement", date_year=2019, date_month=10)
+        for stage in relationship.stages.all():
+            stage.citations.set([later_citation()])
         return relationship
 
     def stage_data(self, client, relationship, **dates):

@@ -79,9 +79,11 @@ class TestRelationshipAPI(APITests):
     formats = ("json", "csv", "geojson")
 
     def make_record(self, world, index):
-        return Relationship.objects.create(
+        record = Relationship.objects.create(
             chinese_place=world.county, foreign_place=partner(world, index), kind="friendly"
         )
+        record.citations.set([world.citation])
+        return record
 
     def create_data(self, world):
         return {
@@ -112,9 +114,11 @@ class TestRelationshipStageAPI(APITests):
         relationship, _ = Relationship.objects.get_or_create(
             chinese_place=world.county, foreign_place=world.partner_c, kind="sister"
         )
-        return RelationshipStage.objects.create(
+        record = RelationshipStage.objects.create(
             relationship=relationship, stage="intent", date_year=2000, date_month=1 + index % 12
         )
+        record.citations.set([world.citation])
+        return record
 
     def create_data(self, world):
         return {
@@ -135,13 +139,15 @@ class TestReportedFigureAPI(APITests):
     isolate = {"chinese_place": "test-home"}
 
     def make_record(self, world, index):
-        return ReportedFigure.objects.create(
+        record = ReportedFigure.objects.create(
             chinese_place=world.home,
             metric="sister_cities",
             value=20 + index,
             qualifier="odd",
             as_of_year=2019,
         )
+        record.citations.set([world.citation])
+        return record
 
     def create_data(self, world):
         return {

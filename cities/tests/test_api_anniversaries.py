@@ -21,6 +21,11 @@ class Pair:
     agreement_date: PartialDate | None
     stage: str = "active"
 
+    @property
+    def began(self):
+        # When it began (``Relationship.began``): here, its agreement.
+        return self.agreement_date
+
     def __str__(self):
         return f"pair {self.pk}"
 

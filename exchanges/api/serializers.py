@@ -67,6 +67,6 @@ class ExchangeSerializer(RegistrySerializer):
         fields = [
             "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",
             "chinese_place", "relationship", "places", "countries", "fields", "description",
-            "start", "start_precision", "end", "end_precision", "counts", "editors_note",
-            "citations", "created", "last_updated",
+            "start", "start_precision", "end", "end_precision", "planned", "counts",
+            "editors_note", "citations", "created", "last_updated",
         ]  # fmt: skip

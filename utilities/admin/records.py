@@ -19,6 +19,7 @@ from import_export.admin import ExportActionMixin, ExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .citations import CitedFormMixin
 from .concurrency import ConcurrencyAdminMixin
 from .display import admin_url
 from .imports import SafeExportMixin, SafeImportMixin
@@ -26,8 +27,9 @@ from .recover import RecoverAdminMixin
 from .search import KeySearchMixin
 
 
-class RecordAdminForm(forms.ModelForm):
-    """Every record's admin form carries an optional note for the history."""
+class RecordAdminForm(CitedFormMixin, forms.ModelForm):
+    """Every record's admin form carries an optional note for the history (and meets the
+    citation rule, ``CitedFormMixin``)."""
 
     change_reason = forms.CharField(
         label=_("修改说明"),

@@ -16,6 +16,8 @@ from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from utilities.models import validate_citations
+
 from .fields import PartialDateField
 
 
@@ -108,6 +110,7 @@ class RegistrySerializer(BriefSerializer):
         candidate = self._candidate(attrs)
         try:
             candidate.full_clean(validate_constraints=True)
+            self._validate_citations(candidate, attrs)
         except DjangoValidationError as error:
             raise serializers.ValidationError(self._api_errors(error)) from None
         request, view = self.context.get("request"), self.context.get("view")
@@ -116,6 +119,19 @@ class RegistrySerializer(BriefSerializer):
             # rule: offices.api.OfficePermission), like the stored one did.
             view.check_object_permissions(request, candidate)
         return attrs
+
+    def _validate_citations(self, candidate, attrs):
+        """The citation rule (``utilities.models.validate_citations``) with the citations
+        the record will have: those sent, else (a partial update) those it has."""
+        if "citations" not in self._many_to_many_names():
+            return
+        if "citations" in attrs:
+            citations = attrs["citations"]
+        elif self.instance is not None:
+            citations = self.instance.citations.all()
+        else:
+            citations = []
+        validate_citations(candidate, citations)
 
     def create(self, validated_data):
         many = {

@@ -8,6 +8,7 @@ offices made to the foreign places this office's records use (with a link to rev
 the admin (``admin.site.admin_view``), linked from the admin index.
 """
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from cities.models import Place, ReportedFigure
-from tests.admin_support import change_url, form_data
 from tests.builders import office_user
+from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from cities.admin import RelationshipStageInline
 from cities.forms import RelationshipStageFormSet
 from cities.models import Relationship, RelationshipStage
-from tests.admin_support import admin_url, change_url, form_data
 from tests.builders import staff_user
+from utilities.testing.admin import admin_url, change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils import translation
 
 from exchanges.models import ExchangeCount
 from exchanges.resources import ExchangeCountResource
-from tests.admin_support import change_url, form_data
 from tests.builders import office_user
+from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ programme's term). The same refusal, keyed to the start, on the API and the admi
 import pytest
 
 from exchanges.models import Exchange
-from tests.admin_support import admin_url
 from tests.builders import staff_user
+from utilities.testing.admin import admin_url
 
 pytestmark = pytest.mark.django_db
 

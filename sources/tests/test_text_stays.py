@@ -16,8 +16,8 @@ from django.utils import translation
 
 from cities.models import Place, Relationship
 from sources.models import Citation, SourceReport
-from tests.admin_support import admin_url, change_url, form_data
 from tests.builders import office_user
+from utilities.testing.admin import admin_url, change_url, form_data
 from utilities.text import normalise_text
 
 pytestmark = pytest.mark.django_db

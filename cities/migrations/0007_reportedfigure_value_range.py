@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cities', '0005_reportedfigure_chinese_place'),
-        ('sources', '0003_normalised_report_text_and_quotes'),
+        ('cities', '0006_version_for_optimistic_concurrency'),
+        ('sources', '0004_normalised_report_text_and_quotes'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cities', '0005_reportedfigure_chinese_place'),
+        ('cities', '0007_reportedfigure_value_range'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchanges', '0001_initial'),
+        ('exchanges', '0002_version_for_optimistic_concurrency'),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ def normalise_stored_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sources", "0002_sourcereport_chinese_place"),
+        ("sources", "0003_version_for_optimistic_concurrency"),
     ]
 
     operations = [

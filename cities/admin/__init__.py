@@ -17,7 +17,7 @@ from .cooperation import CooperationFieldAdmin
 from .figures import ReportedFigureAdmin
 from .places import PlaceAdmin, PlaceAliasAdmin, PlaceAliasInline, SideFilter
 from .relationships import AgreementYearFilter, FromRelationshipFormSet, RelationshipAdmin
-from .stages import RelationshipStageAdmin, RelationshipStageInline, StageInlineFormSet
+from .stages import RelationshipStageAdmin, RelationshipStageInline
 
 admin.site.register(Place, PlaceAdmin)
 admin.site.register(PlaceAlias, PlaceAliasAdmin)
@@ -39,5 +39,4 @@ __all__ = [
     "RelationshipStageInline",
     "ReportedFigureAdmin",
     "SideFilter",
-    "StageInlineFormSet",
 ]

@@ -111,6 +111,8 @@ def test_worker_pids_finds_the_children_of_a_process():
         child.wait()
 
 
+# On leaving, the server waits until the database is idle (PostgreSQL: pg_stat_activity).
+@pytest.mark.django_db
 def test_gunicorn_serves_the_trivial_view_and_replaces_a_killed_worker():
     with measure.Gunicorn(workers=2, read_cache=False) as server:
         status, size, _ = measure.fetch(server.base_url + TRIVIAL_PATH)

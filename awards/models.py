@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from utilities.languages import chinese_unless_english, is_chinese
 from utilities.models import CitedModel, RegistryModel, validate_reported_dates
 from utilities.partial_dates import (
     partial_date_constraints,
@@ -74,10 +74,7 @@ class AwardType(RegistryModel):
         return self.display_name()
 
     def display_name(self, language=None):
-        language = (language or get_language() or "zh-hans").lower()
-        if language.startswith("zh") or not self.name_en:
-            return self.name_zh
-        return self.name_en
+        return chinese_unless_english(self.name_zh, self.name_en, language)
 
     def get_absolute_url(self):
         """The awards of this type, in the directory."""
@@ -203,7 +200,6 @@ class Award(CitedModel):
         return f"{self.award_type} – {self.recipient_display()}"
 
     def recipient_display(self, language=None):
-        language = (language or get_language() or "zh-hans").lower()
         if self.recipient_kind == RecipientKind.PLACE and self.place_id:
             return self.place.display_name(language)
         if self.recipient_kind == RecipientKind.PAIR and self.relationship_id:
@@ -211,7 +207,7 @@ class Award(CitedModel):
         if self.recipient_kind == RecipientKind.INDIVIDUAL:
             return self.person_name
         if self.person_count is not None:
-            if language.startswith("zh"):
+            if is_chinese(language):
                 countries = f"{self.country_count}个国家的" if self.country_count else ""
                 return f"{countries}{self.person_count}人"
             countries = f" from {self.country_count} countries" if self.country_count else ""

@@ -7,13 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
+from utilities.languages import chinese_unless_english
 from utilities.models import CitedModel, RegistryModel, validate_reported_dates
 from utilities.partial_dates import (
     partial_date_constraints,
@@ -295,10 +295,7 @@ class Place(RegistryModel):
 
     def display_name(self, language=None):
         """The name in the page language: 大分市 in Chinese, Ōita in English."""
-        language = (language or get_language() or "zh-hans").lower()
-        if language.startswith("zh") or not self.name_en:
-            return self.name_zh
-        return self.name_en
+        return chinese_unless_english(self.name_zh, self.name_en, language)
 
     def reported_vs_recorded(self):
         """Each total the reports state for this city beside what the registry records for
@@ -427,8 +424,7 @@ class CooperationField(VersionedModel):
         verbose_name_plural = _("合作领域")
 
     def __str__(self):
-        language = (get_language() or "zh-hans").lower()
-        return self.name_zh if language.startswith("zh") else self.name_en
+        return chinese_unless_english(self.name_zh, self.name_en)
 
 
 class Relationship(CitedModel):

@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
+from utilities.languages import chinese_unless_english, is_chinese
 from utilities.models import CitedModel, validate_reported_dates
 from utilities.partial_dates import (
     partial_date_constraints,
@@ -117,10 +117,7 @@ class Exchange(CitedModel):
         return self.display_title()
 
     def display_title(self, language=None):
-        language = (language or get_language() or "zh-hans").lower()
-        if language.startswith("zh") or not self.title_en:
-            return self.title_zh
-        return self.title_en
+        return chinese_unless_english(self.title_zh, self.title_en, language)
 
     @property
     def start(self):
@@ -214,8 +211,7 @@ class ExchangeCount(VersionedModel):
         validate_value_range(self)
 
     def display(self, language=None):
-        language = (language or get_language() or "zh-hans").lower()
         value = format_quantity(self.value, self.qualifier, language, self.value_max)
-        if language.startswith("zh") or not self.unit_en:
+        if is_chinese(language) or not self.unit_en:
             return f"{value}{self.unit_zh}"
         return f"{value} {self.unit_en}"

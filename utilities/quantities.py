@@ -13,8 +13,9 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .languages import is_chinese
 
 
 class Qualifier(models.TextChoices):
@@ -178,9 +179,8 @@ def format_quantity(value, qualifier=Qualifier.EXACT, language=None, value_max=N
     dropped: "20多" / "20-odd", "1—2" / "1–2"."""
     if value is None:
         return ""
-    language = (language or get_language() or "zh-hans").lower()
     qualifier = Qualifier(qualifier)
-    if language.startswith("zh"):
+    if is_chinese(language):
         number, unit = _zh_range(value, value_max)
         if qualifier == Qualifier.ODD:
             return f"{number}多{unit}"  # 370多亿, not 370亿多

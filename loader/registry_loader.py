@@ -472,7 +472,7 @@ class _Loader:
             return
         label = item.model._meta.label_lower
         try:
-            validate_citations(item.model, m2m.get("citations"))
+            validate_citations(instance, m2m.get("citations"))
         except ValidationError as error:
             self.errors.append(f"{where}: {_messages(error)}")
         if item.model is SourceReport:

@@ -171,7 +171,7 @@ class CitedResource(OfficeResource):
             errors = dict(error.message_dict)
         if not {"引文", "引文报告"} & set(errors):
             try:
-                validate_citations(type(instance), self.citations_after_write(instance))
+                validate_citations(instance, self.citations_after_write(instance))
             except ValidationError as error:
                 errors.setdefault("引文", []).extend(error.messages)
         if errors:

@@ -18,7 +18,7 @@ from ..resources import RelationshipStageResource
 class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):
     model = RelationshipStage
     formset = RelationshipStageFormSet
-    fields = ["stage", "date_year", "date_month", "date_day", "document", "citations"]
+    fields = ["stage", "date_year", "date_month", "date_day", "planned", "document", "citations"]
     autocomplete_fields = ["citations"]
     verbose_name = _("阶段日期")
     verbose_name_plural = _("阶段日期（意向、签约、存续、终止，按报告给出的精度填写）")

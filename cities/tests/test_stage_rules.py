@@ -6,8 +6,6 @@ and (through the locale) in English."""
 
 import pytest
 
-from cities.admin import RelationshipStageInline
-from cities.forms import RelationshipStageFormSet
 from cities.models import Relationship, RelationshipStage
 from tests.builders import staff_user
 from utilities.testing.admin import admin_url, change_url, form_data
@@ -22,13 +20,6 @@ RELATIONSHIPS = "/api/relationships/"
 def admin_client(client, world):
     client.force_login(staff_user("test-stage-staff", world.home))
     return client
-
-
-@pytest.fixture
-def wired(monkeypatch):
-    """The stage inline with the formset of ``cities.forms`` (the one line the admin
-    package sets: ``RelationshipStageInline.formset = RelationshipStageFormSet``)."""
-    monkeypatch.setattr(RelationshipStageInline, "formset", RelationshipStageFormSet)
 
 
 def intent_relationship(world):
@@ -250,17 +241,6 @@ class TestCurrentStage:
         assert response.status_code == 400
         assert list(response.json()) == ["stage"]
 
-    def test_admin_form_refuses_the_stage_behind_a_stored_step(self, admin_client, world):
-        data = form_data(admin_client.get(change_url(world.relationship)))
-        data["stage"] = "intent"
-        response = admin_client.post(change_url(world.relationship), data)
-        assert response.status_code == 200
-        assert response.context["adminform"].form.errors["stage"] == [
-            "当前阶段“意向/备忘录”早于已登记的“签署协议”这一步：请先修改或删除那一条阶段日期。"
-        ]
-        world.relationship.refresh_from_db()
-        assert world.relationship.stage == "active"
-
     def test_admin_inline_refuses_an_ended_row_under_intent(self, admin_client, world):
         relationship = intent_relationship(world)
         data = form_data(admin_client.get(change_url(relationship)))
@@ -275,7 +255,7 @@ class TestCurrentStage:
         assert not relationship.stages.exists()
 
     def test_admin_stage_and_rows_changed_together_are_judged_as_submitted(
-        self, admin_client, world, wired
+        self, admin_client, world
     ):
         relationship = intent_relationship(world)
         data = form_data(admin_client.get(change_url(relationship)))
@@ -295,7 +275,7 @@ class TestCurrentStage:
         assert relationship.stage == "intent" and not relationship.stages.exists()
 
     def test_admin_stage_moved_back_with_the_row_kept_is_refused_on_the_row(
-        self, admin_client, world, wired
+        self, admin_client, world
     ):
         data = form_data(admin_client.get(change_url(world.relationship)))
         data["stage"] = "intent"

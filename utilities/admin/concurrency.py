@@ -7,6 +7,8 @@ refused with the user's own input kept on the page, and a list of the changes si
 current version: saving again, after reading, is a deliberate overwrite.
 """
 
+import dataclasses
+
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +96,11 @@ class QuietContextHelper(HistoricalRecordContextHelper):
     change with every change."""
 
     def context_for_delta_changes(self, delta):
-        delta.changes = [change for change in delta.changes if change.field not in BOOKKEEPING]
+        delta = dataclasses.replace(
+            delta,
+            changes=[change for change in delta.changes if change.field not in BOOKKEEPING],
+            changed_fields=[name for name in delta.changed_fields if name not in BOOKKEEPING],
+        )
         return super().context_for_delta_changes(delta)
 
 

@@ -16,6 +16,7 @@ from sources.resources import CitedResource
 from utilities.models import validate_citations
 from utilities.resources import (
     ChoiceWidget,
+    CountWidget,
     NamesWidget,
     PartialDateField,
     PartialDateWidget,
@@ -30,9 +31,7 @@ from .choices import (
     RelationshipKind,
     Stage,
 )
-from .models import (  # noqa: F401 (EARLIER, LATER: the admin's stage formset reads them here)
-    EARLIER,
-    LATER,
+from .models import (
     CooperationField,
     Place,
     Relationship,
@@ -276,7 +275,10 @@ class ReportedFigureResource(CitedResource):
         attribute="metric", column_name="统计项", widget=ChoiceWidget(FigureMetric)
     )
     wording = fields.Field(attribute="wording", column_name="报告用语")
-    value = fields.Field(attribute="value", column_name="数值", widget=widgets.IntegerWidget())
+    value = fields.Field(attribute="value", column_name="数值", widget=CountWidget())
+    value_max = fields.Field(
+        attribute="value_max", column_name="最大值", widget=CountWidget(required=False)
+    )
     qualifier = fields.Field(
         attribute="qualifier", column_name="限定", widget=qualifier_widget(), default="exact"
     )
@@ -286,7 +288,7 @@ class ReportedFigureResource(CitedResource):
     class Meta(CitedResource.Meta):
         model = ReportedFigure
         fields = [
-            "id", "chinese_place", "metric", "wording", "value", "qualifier", "display", "as_of",
+            "id", "chinese_place", "metric", "wording", "value", "value_max", "qualifier", "display", "as_of",
             "citation_report", "citation_quote",
         ]  # fmt: skip
 

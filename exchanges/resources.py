@@ -14,6 +14,7 @@ from offices.resources import OfficeResource
 from sources.resources import CitedResource
 from utilities.resources import (
     ChoiceWidget,
+    CountWidget,
     NamesWidget,
     PartialDateField,
     PlaceWidget,
@@ -133,7 +134,10 @@ class ExchangeResource(CitedResource):
 class ExchangeCountResource(OfficeResource):
     id = fields.Field(attribute="id", column_name="ID", readonly=True)
     exchange = fields.Field(column_name="交流项目", readonly=True)
-    value = fields.Field(attribute="value", column_name="数值")
+    value = fields.Field(attribute="value", column_name="数值", widget=CountWidget())
+    value_max = fields.Field(
+        attribute="value_max", column_name="最大值", widget=CountWidget(required=False)
+    )
     qualifier = fields.Field(attribute="qualifier", column_name="限定", widget=qualifier_widget())
     unit_zh = fields.Field(attribute="unit_zh", column_name="单位")
     unit_en = fields.Field(attribute="unit_en", column_name="英文单位")
@@ -141,7 +145,16 @@ class ExchangeCountResource(OfficeResource):
 
     class Meta(OfficeResource.Meta):
         model = ExchangeCount
-        fields = ["id", "exchange", "value", "qualifier", "unit_zh", "unit_en", "display"]
+        fields = [
+            "id",
+            "exchange",
+            "value",
+            "value_max",
+            "qualifier",
+            "unit_zh",
+            "unit_en",
+            "display",
+        ]
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).select_related("exchange")

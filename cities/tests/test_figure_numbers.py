@@ -5,10 +5,12 @@ shown "1—2" / "1–2" on the city's page and in the API."""
 import re
 
 import pytest
+import tablib
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from cities.models import Place, ReportedFigure
+from cities.resources import ReportedFigureResource
 from tests.builders import office_user
 from utilities.testing.admin import change_url, form_data
 
@@ -136,3 +138,35 @@ def test_the_database_refuses_a_maximum_below_the_value(world):
         ReportedFigure.objects.create(
             chinese_place=world.home, metric="sister_cities", value=5, value_max=4
         )
+
+
+class TestImport:
+    """The figures' spreadsheet import reads the value with the admin's and the API's
+    parser: "1—2" and "1.5" are refused (not run together or truncated), and a range is
+    imported with its upper bound."""
+
+    def rows(self, figure, value, value_max=""):
+        return tablib.Dataset(
+            [figure.pk, value, value_max],
+            headers=["ID", "数值", "最大值"],
+        )
+
+    @pytest.mark.parametrize("typed", ["1—2", "1.5", "约20"])
+    def test_anything_but_a_whole_number_is_refused(self, figure, typed):
+        user = office_user("test-figure-import", "jinzhong")
+        result = ReportedFigureResource().import_data(
+            self.rows(figure, typed), dry_run=True, user=user
+        )
+        [invalid] = result.invalid_rows
+        assert REFUSAL_ZH in " ".join(invalid.error_dict["数值"])
+        figure.refresh_from_db()
+        assert figure.value == 1
+
+    def test_a_range_is_imported(self, figure):
+        user = office_user("test-figure-import", "jinzhong")
+        result = ReportedFigureResource().import_data(
+            self.rows(figure, "1", "2"), dry_run=False, user=user
+        )
+        assert not result.has_errors() and not result.has_validation_errors()
+        figure.refresh_from_db()
+        assert (figure.value, figure.value_max) == (1, 2)

@@ -22,6 +22,7 @@ from .fields import PartialDateField
 from .widgets import (
     CHINESE_DATE,
     ChoiceWidget,
+    CountWidget,
     NamesWidget,
     PartialDateWidget,
     PlaceWidget,
@@ -31,6 +32,7 @@ from .widgets import (
 __all__ = [
     "CHINESE_DATE",
     "ChoiceWidget",
+    "CountWidget",
     "NamesWidget",
     "PartialDateField",
     "PartialDateWidget",

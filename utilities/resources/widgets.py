@@ -10,7 +10,7 @@ from import_export import widgets
 
 from utilities.countries import CHINA
 from utilities.partial_dates import PartialDate
-from utilities.quantities import Qualifier
+from utilities.quantities import COUNT_INVALID, Qualifier, parse_count
 from utilities.search import KEY_SEPARATOR, query_key
 
 CHINESE_DATE = re.compile(r"^(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?$")
@@ -103,6 +103,26 @@ class ChoiceWidget(widgets.Widget):
             return str(self.choices(value).label)
         except ValueError:
             return value
+
+
+class CountWidget(widgets.IntegerWidget):
+    """A count cell: a whole number, read by the same parser as the admin and the API
+    (``utilities.quantities.parse_count``), so "1—2" or "12.5" is refused with the one
+    message that says how to record a range, never truncated or run together."""
+
+    def __init__(self, required=True, **kwargs):
+        self.required = required
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            if self.required:
+                raise ValueError(gettext("必须填写。"))
+            return None
+        try:
+            return parse_count(value)
+        except ValueError:
+            raise ValueError(str(COUNT_INVALID)) from None
 
 
 class PartialDateWidget(widgets.Widget):

@@ -70,3 +70,10 @@ def recorded_page(browser, base_url, inject_scripts=False):
     context.close()
     assert page.requests, "the browser made requests"
     assert not outside, f"requests left localhost: {outside}"
+
+
+def choose(page, field, text):
+    """Pick an option in an autocomplete (select2) field by typing part of its name."""
+    page.click(f"#id_{field} + .select2-container .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", text)
+    page.click(f".select2-results__option:has-text('{text}')")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from cities.models import Place, Relationship
 from sources.models import SourceReport
-from tests.conftest import recorded_page
+from tests.conftest import choose, recorded_page
 
 pytestmark = [pytest.mark.browser]
 
@@ -47,13 +47,6 @@ def page(browser, live_server, office):
     """A fresh Chinese-language page; no request may leave localhost."""
     with recorded_page(browser, live_server.url) as page:
         yield page
-
-
-def choose(page, field, text):
-    """Pick an option in an autocomplete (select2) field by typing part of its name."""
-    page.click(f"#id_{field} + .select2-container .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", text)
-    page.click(f".select2-results__option:has-text('{text}')")
 
 
 def test_an_office_records_a_new_agreement_and_reverts_an_edit(page):

@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 
 from cities.models import Place, Relationship, RelationshipStage
 from sources.models import Citation, SourceReport
-from tests.conftest import recorded_page
+from tests.conftest import choose, recorded_page
 
 pytestmark = [pytest.mark.browser]
 
@@ -51,13 +51,6 @@ def office(live_registry):
 def page(browser, live_server, office):
     with recorded_page(browser, live_server.url) as page:
         yield page
-
-
-def choose(page, field, text):
-    """Pick an option in an autocomplete (select2) field by typing part of its name."""
-    page.click(f"#id_{field} + .select2-container .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", text)
-    page.click(f".select2-results__option:has-text('{text}')")
 
 
 def save(page, selector="input[name=_save]"):

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from cities.filtersets import ChinesePlaceFilterSet
 from cities.models import Place
 from utilities.filtersets import (
+    ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
     SearchFilter,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from utilities.filtersets import (
+    ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
     SearchFilter,
@@ -19,7 +20,6 @@ from utilities.filtersets import (
     place_key_q,
     query_terms,
     text_q,
-    within_q,
 )
 from utilities.quantities import Qualifier
 from utilities.search import query_key
@@ -37,38 +37,9 @@ from .models import (
 SIDE_CHOICES = [("chinese", _("中方")), ("foreign", _("外方"))]
 
 
-def chinese_places(request=None):
-    """Choices for a Chinese-place filter (django-filter passes the request)."""
-    return Place.objects.chinese()
-
-
 def foreign_places(request=None):
     """Choices for a foreign-place filter."""
     return Place.objects.foreign()
-
-
-class ChinesePlaceFilterSet(filters.FilterSet):
-    """The paired filters for a record's Chinese side, by id or slug; a city includes the
-    places inside it (Jinzhong includes Pingyao County)."""
-
-    chinese_place_path = "chinese_place"
-
-    chinese_place_id = IdFilter(
-        label=_("中方地方（ID，含下辖地方）"),
-        queryset=chinese_places,
-        method="filter_chinese_place",
-    )
-    chinese_place = filters.ModelMultipleChoiceFilter(
-        label=_("中方省市（含下辖地方）"),
-        queryset=chinese_places,
-        to_field_name="slug",
-        method="filter_chinese_place",
-    )
-
-    def filter_chinese_place(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(within_q(self.chinese_place_path, value))
 
 
 class PlaceFilterSet(filters.FilterSet):

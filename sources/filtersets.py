@@ -1,10 +1,21 @@
-"""FilterSets for source reports and citations, shared by the public pages and the REST API."""
+"""FilterSets for source reports and citations, shared by the public pages and the REST API.
+
+A report's place filter is the registry's one Chinese-place tree filter
+(``utilities.filtersets.ChinesePlaceFilterSet``), which reads the place model from
+``SourceReport.chinese_place``: this app, below ``cities``, imports nothing of it.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from cities.filtersets import ChinesePlaceFilterSet
-from utilities.filtersets import IdFilter, SearchFilter, YearFilter, place_key_q, text_q
+from utilities.filtersets import (
+    ChinesePlaceFilterSet,
+    IdFilter,
+    SearchFilter,
+    YearFilter,
+    place_key_q,
+    text_q,
+)
 from utilities.search import query_key
 
 from .choices import Script

@@ -35,17 +35,6 @@ LAYERS = [
     {"benchmarks"},
 ]
 LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
-# Upward imports not yet removed, each with the reason it is still there. The test fails
-# when one of them disappears, so the list only shrinks.
-KNOWN_UPWARD = {
-    # A report is about one Chinese place (SourceReport.chinese_place → cities.Place) while
-    # every cities record cites sources.Citation: the two apps refer to each other at the
-    # model level, so one side must reach up. The report's place is embedded and filtered
-    # with the one place brief and the one Chinese-place filter (a province includes its
-    # cities), rather than copies of them kept below cities that could drift apart.
-    ("sources.api.serializers", "cities"): "a report embeds its place with cities' one brief",
-    ("sources.filtersets", "cities"): "a report's place filter is cities' one tree filter",
-}
 SKIPPED_DIRS = {".venv", "migrations", "node_modules", "static", "templates", "fixtures"}
 
 
@@ -139,20 +128,9 @@ def test_a_module_imports_only_its_layer_and_below(name):
         app = app_of(target)
         if app not in LAYER_OF or app == own:
             continue
-        if (name, app) in KNOWN_UPWARD:
-            continue
         if own == "utilities" or LAYER_OF[app] >= LAYER_OF[own]:
             wrong.append(f"line {line}: {target}")
     assert not wrong, f"{name} imports an app at its own layer or above: {wrong}"
-
-
-def test_known_upward_imports_still_exist():
-    """An entry of KNOWN_UPWARD that no longer occurs must be removed from the list."""
-    present = {
-        (name, app_of(target)) for name in MODULES for target, *_rest in IMPORTS.get(name, [])
-    }
-    stale = set(KNOWN_UPWARD) - present
-    assert not stale, f"remove from KNOWN_UPWARD: {sorted(stale)}"
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if not is_test_module(n)))

@@ -2,6 +2,15 @@
 the same classes): the ``q`` search filter, year-range filters on partial-date columns,
 country filters and "this Chinese place and the places inside it" filters.
 
+The tree filters (:class:`TreeNodeFilter`, :class:`TreeNodeIdFilter`, and
+:class:`ChinesePlaceFilterSet` built on them) are the one meaning of "a province includes
+its cities, and everything inside them" for every app. They read the tree's model from the
+FilterSet's own model (``Model._meta.get_field(name).related_model``) when they are used,
+and ask that model's manager for the choices (``chinese()``) and the subtree
+(``within()``), as NetBox's ``TreeNodeMultipleChoiceFilter`` does for regions. So
+``sources``, which sits below ``cities`` (cities records cite its reports), filters its
+reports by place with the same class as every app above it, without importing ``cities``.
+
 Every filter validates its value through a form field, so a malformed value (``year_min=abc``,
 an unknown slug or country code) is a form error: the API answers 400 and the HTML page
 shows the message, never a 500.
@@ -139,3 +148,66 @@ def within_q(path, places):
     # The places' own manager knows their tree (``TreeQuerySet.within``: any depth).
     inside = type(places[0])._default_manager.within(*places)
     return Q(**{f"{path}__in": inside.values("pk")})
+
+
+def related_model(model, path):
+    """The model a ``__`` path of relations leads to from ``model``
+    (``RelationshipStage``, ``"relationship__chinese_place"`` → ``Place``)."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+class TreeNodeFilterMixin:
+    """Rows whose node at ``field_name`` is one of the chosen nodes or lies inside one.
+
+    The choices are the related model's records, narrowed by ``nodes``, the name of a
+    method of its manager (``"chinese"``); the related model is read from the FilterSet's
+    model when the filter is used, so the FilterSet need not import it."""
+
+    def __init__(self, *args, nodes="all", **kwargs):
+        self.nodes = nodes
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self, request):
+        manager = related_model(self.model, self.field_name)._default_manager
+        return getattr(manager, self.nodes)()
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(within_q(self.field_name, value))
+
+
+class TreeNodeFilter(TreeNodeFilterMixin, filters.ModelMultipleChoiceFilter):
+    """``<fk>``: one or more nodes by slug, each including the nodes inside it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class TreeNodeIdFilter(TreeNodeFilterMixin, IdFilter):
+    """``<fk>_id``: one or more nodes by primary key, each including the nodes inside it."""
+
+
+class ChinesePlaceFilterSet(filters.FilterSet):
+    """The paired filters for a record's Chinese side, by id or slug; a place includes the
+    places inside it (Jinzhong includes Pingyao County). ``chinese_place_path`` is the path
+    from the FilterSet's model to its Chinese place."""
+
+    chinese_place_path = "chinese_place"
+
+    chinese_place_id = TreeNodeIdFilter(
+        label=_("中方地方（ID，含下辖地方）"),
+        nodes="chinese",
+    )
+    chinese_place = TreeNodeFilter(
+        label=_("中方省市（含下辖地方）"),
+        nodes="chinese",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chinese_place_id", "chinese_place"):
+            self.filters[name].field_name = self.chinese_place_path

@@ -1,9 +1,14 @@
-"""Serializers for source reports (with their citations) and citations."""
+"""Serializers for source reports (with their citations) and citations.
+
+A report's Chinese place is a place of ``cities``, the app above this one (every record
+there cites a report's passage): its field names no serializer, so it is embedded with the
+one place brief, ``cities.api.briefs.PlaceBriefSerializer``, which ``BriefRelatedField``
+finds from ``SourceReport.chinese_place`` when the API runs, as the model itself names
+``"cities.Place"`` without importing it.
+"""
 
 from rest_framework import serializers
 
-from cities.api.briefs import PlaceBriefSerializer
-from cities.models import Place
 from sources.models import Citation, SourceReport
 from utilities.api.fields import BriefRelatedField, PartialDateField, PrecisionField
 from utilities.api.serializers import RegistrySerializer
@@ -13,7 +18,7 @@ from .briefs import ReportCitationSerializer, SourceReportBriefSerializer
 
 
 class SourceReportSerializer(RegistrySerializer):
-    chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    chinese_place = BriefRelatedField()
     published = PartialDateField("published")
     published_precision = PrecisionField("published")
     script_display = serializers.CharField(source="get_script_display", read_only=True)

@@ -4,13 +4,20 @@
   as one string at the source's precision ("1984", "1997-10", "2019-10-28");
   :class:`PrecisionField` states that precision ("year", "month", "day") next to it.
 - :class:`BriefRelatedField` embeds a related record in its brief form (id, url, display,
-  names, country) when reading and takes the record's id when writing.
+  names, country) when reading and takes the record's id when writing. Given no brief
+  serializer, it takes the related model's from the model field it serializes
+  (:func:`brief_serializer_for`), so an app can embed a record of an app above it without
+  importing that app (a report names its Chinese place; every place record cites reports).
 - :class:`CountryField` reads ``{"code": "JP", "name": "日本"}`` and takes an ISO code.
 
 How each looks in the OpenAPI schema (different for requests and responses) is set in
 :mod:`utilities.api.schema`.
 """
 
+from functools import cache
+from importlib import import_module
+
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField as BaseCountryField
 from rest_framework import serializers
@@ -97,13 +104,49 @@ class PrecisionField(serializers.Field):
         return str(value.precision) if value else None
 
 
+@cache
+def brief_serializer_for(model):
+    """The one brief serializer of ``model``: ``<Model>BriefSerializer`` in the ``api.briefs``
+    module of the app that owns the model (NetBox finds a model's serializer by name the same
+    way, ``utilities.api.get_serializer_for_model``). The app is found from the model at run
+    time, as Django finds ``to="cities.Place"``, so the caller imports nothing of it."""
+    name = f"{model.__name__}BriefSerializer"
+    module = f"{model._meta.app_config.name}.api.briefs"
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        raise ImproperlyConfigured(
+            f"{model.__name__} has no brief serializer {module}.{name}"
+        ) from None
+
+
 class BriefRelatedField(serializers.PrimaryKeyRelatedField):
     """A related record: its brief form when reading, its id (or ``{"id": …}``) when
-    writing."""
+    writing.
 
-    def __init__(self, serializer, **kwargs):
-        self.brief_serializer = serializer
+    ``serializer`` is the brief form; without it, the brief serializer of the model the
+    field's source points to (:func:`brief_serializer_for`). Without ``queryset`` a
+    writable field accepts every record of that model."""
+
+    def __init__(self, serializer=None, **kwargs):
+        self._brief_serializer = serializer
         super().__init__(**kwargs)
+
+    def related_model(self):
+        """The model of the foreign key (or many-to-many field) this field serializes."""
+        field = self.parent if isinstance(self.parent, serializers.ManyRelatedField) else self
+        return field.parent.Meta.model._meta.get_field(field.source).related_model
+
+    @property
+    def brief_serializer(self):
+        if self._brief_serializer is None:
+            self._brief_serializer = brief_serializer_for(self.related_model())
+        return self._brief_serializer
+
+    def get_queryset(self):
+        if self.queryset is None and not self.read_only:
+            return self.related_model()._default_manager.all()
+        return super().get_queryset()
 
     def use_pk_only_optimization(self):
         return False

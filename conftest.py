@@ -4,7 +4,10 @@ The whole registry (every fixture built from the five reports) is loaded into th
 database once per session, so tests ask their questions of the real data. Tests that run on
 a live server (transactional: the database is emptied after each) load it themselves with
 ``live_registry``. Small stand-alone records for invariant tests use ``test-`` slugs.
+Browser tests, wherever they live, share one headless Chromium (``browser``).
 """
+
+import os
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +17,7 @@ from cities.choices import PlaceLevel
 from cities.models import Place
 from sources.models import Citation, SourceReport
 from tests.builders import build_world, staff_user, token_client
+from utilities.testing.browser import launch_chromium
 
 WUHAN_TEXT = (
     "1979年武汉与日本大分市以钢铁为媒(武钢与大分制铁所技术合作)联姻,两市缔结正式友城关系。"
@@ -25,6 +29,25 @@ WUHAN_TEXT = (
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_registry", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the session's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the tests' own database
+    # calls are synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from awards.models import Award
 from cities.models import Relationship
 from exchanges.models import Exchange
 from sources.models import SourceReport
-from tests.conftest import recorded_page
+from utilities.testing.browser import recorded_page
 
 pytestmark = [pytest.mark.browser]
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from cities.models import Place, Relationship
 from sources.models import SourceReport
-from tests.conftest import choose, recorded_page
+from utilities.testing.browser import choose, recorded_page
 
 pytestmark = [pytest.mark.browser]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import recorded_page
+from utilities.testing.browser import recorded_page
 
 ATLAS = Path(settings.BASE_DIR) / "static" / "vendor" / "world-atlas"
 

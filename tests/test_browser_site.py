@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import recorded_page
+from utilities.testing.browser import recorded_page
 
 pytestmark = [pytest.mark.browser]
 

@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 
 from cities.models import Place, Relationship, RelationshipStage
 from sources.models import Citation, SourceReport
-from tests.conftest import choose, recorded_page
+from utilities.testing.browser import choose, recorded_page
 
 pytestmark = [pytest.mark.browser]
 

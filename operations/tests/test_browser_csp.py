@@ -3,11 +3,12 @@ Content-Security-Policy: no `securitypolicyviolation` event, no CSP console erro
 pages still work (the map draws, Swagger UI and Redoc render, the admin's language switch
 submits)."""
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
+
+from utilities.testing.browser import launch_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,17 +20,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 def in_chromium(check, base_url):
     """Runs ``check(page)`` in a Chromium of its own, in a thread of its own: Playwright's
     sync API cannot start where another browser fixture keeps its event loop running."""
@@ -38,7 +28,7 @@ def in_chromium(check, base_url):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = launch_chromium(playwright)
             context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             context.add_init_script(LISTEN)
             page = context.new_page()
@@ -60,7 +50,6 @@ def in_chromium(check, base_url):
 
 @pytest.fixture
 def site(live_server, django_user_model):
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run `make test`, which installs it"
     call_command("load_registry", verbosity=0)
     django_user_model.objects.create_superuser("csp-admin", "c@example.org", "Pw-csp-admin-1")
     return live_server.url

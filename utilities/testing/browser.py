@@ -1,10 +1,15 @@
-"""Fixtures for the cross-app tests: one headless Chromium for every browser test."""
+"""Browser-test helpers: Debian's Chromium driven by Playwright (which must never download
+a browser), a recorded page that fails when a request leaves the local server, and the
+select2 "choose" of the admin's autocomplete fields.
+
+The session's one browser is the ``browser`` fixture of the root ``conftest.py``; a test
+that needs a browser of its own (another thread, another event loop) launches it with
+:func:`launch_chromium`.
+"""
 
 import os
 from contextlib import contextmanager
 from urllib.parse import urlsplit
-
-import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying outside hosts.
@@ -16,30 +21,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (which must never download a browser).
-    A missing Chromium fails the browser tests: `make test` installs it."""
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run `make test`, which installs it"
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the tests' own database
-    # calls are synchronous and safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium; a missing one fails the browser tests (`make test` installs it)."""
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run `make test`, which installs it"
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
 @contextmanager

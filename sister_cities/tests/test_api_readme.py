@@ -11,7 +11,7 @@ from django.core.cache import cache
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def readme_requests():

@@ -1,36 +1,15 @@
-"""Every invariant of the schema rejects bad input with a clear, field-keyed message in
+"""Every invariant of places, relationships and stages rejects bad input with a clear, field-keyed message in
 Chinese (the default) and English, and saves nothing; where the database can hold the rule
 it refuses the row even when ``clean()`` is skipped."""
 
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from awards.choices import AwardLevel, RecipientKind
-from awards.models import Award, AwardType
 from cities.choices import PlaceLevel, RelationshipKind, Stage
 from cities.models import Place, Relationship, RelationshipStage
-from exchanges.choices import ExchangeKind
-from exchanges.models import Exchange
-from sources.models import Citation
-
-
-def messages(error, field):
-    return " ".join(error.message_dict[field])
-
-
-def full_clean_error(instance):
-    with pytest.raises(ValidationError) as caught:
-        instance.full_clean()
-    return caught.value
-
-
-def assert_refused_by_database(save):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        save()
+from utilities.testing.validation import assert_refused_by_database, full_clean_error, messages
 
 
 @pytest.fixture
@@ -38,11 +17,6 @@ def sister(wuhan, oita):
     return Relationship.objects.create(
         chinese_place=wuhan, foreign_place=oita, kind=RelationshipKind.SISTER
     )
-
-
-@pytest.fixture
-def award_type(db):
-    return AwardType.objects.create(name_zh="测试奖（test-award）", level=AwardLevel.NATIONAL)
 
 
 class TestRelationshipJoinsOneChineseAndOneForeignPlace:
@@ -155,18 +129,6 @@ class TestPartialDatePrecision:
         assert "date_month" in full_clean_error(stage).message_dict
         assert_refused_by_database(stage.save)
 
-    def test_exchange_end_before_start_is_refused(self, wuhan):
-        exchange = Exchange(
-            title_zh="测试",
-            kind=ExchangeKind.EVENT,
-            chinese_place=wuhan,
-            start_year=2015,
-            start_month=9,
-            end_year=2015,
-            end_month=6,
-        )
-        assert "结束早于开始" in messages(full_clean_error(exchange), "end_year")
-
 
 class TestCoordinates:
     @pytest.mark.parametrize(
@@ -203,68 +165,6 @@ class TestPlaceParent:
     def test_unknown_editor_field_is_refused(self, oita):
         oita.editor_added_fields = ["name_en", "population"]
         assert "editor_added_fields" in full_clean_error(oita).message_dict
-
-
-class TestAwardHasExactlyOneKindOfRecipient:
-    def test_place_award_with_a_person_too_is_refused(self, award_type, wuhan, oita):
-        award = Award(
-            award_type=award_type,
-            chinese_place=wuhan,
-            recipient_kind=RecipientKind.PLACE,
-            place=oita,
-            person_name="格里希",
-        )
-        error = full_clean_error(award)
-        assert "获奖者只能是一种" in messages(error, "person_name")
-        assert_refused_by_database(award.save)
-        assert not Award.objects.filter(chinese_place=wuhan).exists()
-
-    def test_missing_recipient_is_refused(self, award_type, wuhan):
-        award = Award(award_type=award_type, chinese_place=wuhan, recipient_kind=RecipientKind.PAIR)
-        with translation.override("en"):
-            assert "Give the recipient" in messages(full_clean_error(award), "relationship")
-        assert_refused_by_database(award.save)
-
-    def test_group_with_only_a_count_is_accepted(self, award_type, wuhan):
-        award = Award(
-            award_type=award_type,
-            chinese_place=wuhan,
-            recipient_kind=RecipientKind.GROUP,
-            person_count=154,
-            country_count=19,
-        )
-        award.full_clean()
-        award.save()
-        assert award.recipient_display("zh-hans") == "19个国家的154人"
-        assert award.recipient_display("en") == "154 people from 19 countries"
-
-    def test_country_count_on_a_place_award_is_refused(self, award_type, wuhan, oita):
-        award = Award(
-            award_type=award_type,
-            chinese_place=wuhan,
-            recipient_kind=RecipientKind.PLACE,
-            place=oita,
-            country_count=3,
-        )
-        assert "country_count" in full_clean_error(award).message_dict
-        assert_refused_by_database(award.save)
-
-
-class TestCitation:
-    def test_quote_not_in_report_is_refused(self, wuhan_report):
-        citation = Citation(report=wuhan_report, quote="1980年武汉与日本大分市")
-        error = full_clean_error(citation)
-        assert "引文在报告" in messages(error, "quote")
-        assert not Citation.objects.filter(report=wuhan_report).exists()
-
-    def test_verbatim_quote_is_accepted(self, wuhan_report):
-        citation = Citation(report=wuhan_report, quote="瑞典博伦厄市自2008年至今")
-        citation.full_clean()
-        citation.save()
-        assert citation.offset > 0
-
-    def test_empty_quote_is_refused_by_database(self, wuhan_report):
-        assert_refused_by_database(lambda: Citation.objects.create(report=wuhan_report, quote=""))
 
 
 class TestSearchKeys:

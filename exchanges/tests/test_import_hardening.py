@@ -6,7 +6,6 @@ GB18030 file from Excel on Chinese Windows imports; a database refusal shows no 
 and no database text, and is logged with the request id; rows without a citation are
 refused like on every other write path."""
 
-import csv
 import io
 import os
 import tempfile
@@ -22,12 +21,12 @@ from django.urls import reverse
 from cities.models import Place
 from exchanges.models import Exchange
 from sources.models import SourceReport
+from utilities.testing.admin import CSV_FORMAT, XLSX_FORMAT, as_csv
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = "admin:exchanges_exchange_import"
 CONFIRM = "admin:exchanges_exchange_process_import"
-CSV_FORMAT, XLSX_FORMAT = "0", "1"
 TITLE = "测试：科莫省职业院校代表团来访"
 HEADERS = ["中方地方", "外方地方", "名称", "类型", "开始", "合作领域", "引文报告", "引文"]
 # What a response must never show: a traceback, a server path, the database's own words.
@@ -67,12 +66,6 @@ def report(db):
 
 def row(title=TITLE, quote="科莫省职业院校代表团来访晋中"):
     return ["晋中市", "科莫省", title, "代表团互访", "2026-03", "教育", "test-como-visit", quote]
-
-
-def as_csv(table, encoding="utf-8"):
-    out = io.StringIO()
-    csv.writer(out).writerows(table)
-    return out.getvalue().encode(encoding)
 
 
 def upload(client, content, name="exchanges.csv", fmt=CSV_FORMAT, **headers):

@@ -1,8 +1,8 @@
 """The public directory's list pages: filters in the URL, sorting, pagination, clear
 messages for malformed values (never a 500), both languages, and the same number of
-database queries for one row as for a hundred."""
-
-import re
+database queries for one row as for a hundred: what every directory page shares (the list
+view of ``utilities.views``), tried on all of them or on the relationships. What one
+directory shows is tested in its app (``cities/tests/test_site_lists.py``…)."""
 
 import pytest
 
@@ -46,39 +46,6 @@ def test_a_page_makes_the_same_queries_for_one_row_as_for_a_hundred(client, url)
     add_rows(99, start=1)
     hundred, _response = count_queries(client, url)
     assert one == hundred, f"{url}: {one} queries for 1 row, {hundred} for 100"
-
-
-def test_relationship_directory_filters_by_country_and_kind(client):
-    response = client.get("/relationships/?country=JP&kind=sister")
-    body = text(response)
-    assert response.status_code == 200
-    assert "津市" in body and "仓敷市" in body  # Zhenjiang's Japanese sister cities
-    assert "科莫省" not in body  # Italy
-    assert "日本" in body
-    # The form shows the filter state from the URL.
-    assert re.search(r'<option value="JP" selected>', body)
-    assert re.search(r'<option value="sister" selected>', body)
-
-
-def test_relationship_directory_chinese_place_includes_counties(client):
-    body = text(client.get("/relationships/?chinese_place=jinzhong"))
-    assert "科莫省" in body and "普罗万市" in body  # Provins is Pingyao County's partner
-    assert "津市" not in body
-
-
-def test_relationship_directory_year_range_and_field(client):
-    body = text(client.get("/relationships/?year_min=1990&year_max=1999"))
-    assert "仓敷市" in body and "1997年10月" in body  # shown at the source's precision
-    assert "津市" not in body
-    assert "科莫省" in text(client.get("/relationships/?field=tourism"))
-
-
-def test_relationship_directory_in_english(client):
-    body = text(client.get("/relationships/?country=JP", **EN))
-    assert "Relationships" in body
-    assert "Kurashiki" in body and "October 1997" in body
-    assert "Japan" in body
-    assert "Sister city" in body
 
 
 @pytest.mark.parametrize(
@@ -145,35 +112,3 @@ def test_every_list_page_in_both_languages(client, url):
     english = text(client.get(url, **EN))
     assert 'lang="zh-Hans"' in chinese and "筛选" in chinese
     assert 'lang="en"' in english and "Filter" in english and "筛选" not in english
-
-
-def test_place_directory(client):
-    body = text(client.get("/places/?side=foreign&country=IT"))
-    assert "科莫省" in body and "伦巴第大区" in body
-    assert "晋中市" not in body
-    body = text(client.get("/places/?q=濟南", **EN))
-    assert "Jinan" in body
-
-
-def test_exchange_directory(client):
-    body = text(client.get("/exchanges/?chinese_place=zhenjiang&kind=project"))
-    assert "中国园" in body and "2001年" in body
-    english = text(client.get("/exchanges/?q=Mannheim", **EN))
-    assert "The Chinese Garden in Mannheim" in english and "2001" in english
-
-
-def test_award_directory(client):
-    body = text(client.get("/awards/?country=US"))
-    assert "中美友好城市文化交流奖" in body and "2013年" in body
-    assert "芝加哥市" in body
-    english = text(client.get("/awards/?place=mannheim", **EN))
-    assert "Mannheim" in english and "2016" in english
-
-
-def test_report_directory(client):
-    body = text(client.get("/reports/"))
-    for title in ("武汉市国际友好城市交流工作概述", "晋中市外事办发布全市对外交往交流情况"):
-        assert title in body
-    wuhan = text(client.get("/reports/?chinese_place=wuhan"))
-    assert "/reports/wuhan-2017-09-15/" in wuhan
-    assert "/reports/jinzhong-2019-10-30/" not in wuhan

@@ -1,8 +1,22 @@
-"""Helpers for admin tests, taking records or models as arguments: admin URLs, and the POST
-data of an admin form as the page renders it (records come from ``tests/builders.py``)."""
+"""Helpers for admin tests, taking records or models as arguments: admin URLs, the POST
+data of an admin form as the page renders it (records come from ``tests/builders.py``), and
+a table as the CSV file staff would upload to an import."""
+
+import csv
+import io
 
 from django.forms import CheckboxInput
 from django.urls import reverse
+
+# The import and export forms' format choices, in the order of RegistryAdmin.formats.
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+
+
+def as_csv(table, encoding="utf-8"):
+    """A list of rows as the bytes of a CSV file."""
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    return out.getvalue().encode(encoding)
 
 
 def admin_url(obj_or_model, action, *args):

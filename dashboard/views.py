@@ -224,7 +224,7 @@ class OfficeDashboardView(TemplateView):
     """The dashboard of one office: the user's own, or (for any staff account, since
     everyone may view everything) the one chosen with ``?place=``."""
 
-    template_name = "admin/dashboard.html"
+    template_name = "dashboard/dashboard.html"
 
     def chosen_place(self):
         value = self.request.GET.get("place", "")

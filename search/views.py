@@ -10,7 +10,7 @@ from .selectors import search
 class SearchView(TemplateView):
     """The results of ``search.selectors.search`` for ``?q=``, grouped by kind."""
 
-    template_name = "search.html"
+    template_name = "search/search.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -46,7 +46,7 @@ def country(code_or_country):
     return format_html('<span class="country">{}</span>', name)
 
 
-@register.inclusion_tag("includes/bar_chart.html")
+@register.inclusion_tag("cities/includes/bar_chart.html")
 def bar_chart(rows, title, chart_id="chart"):
     """A horizontal bar chart drawn as SVG on the server. ``rows``: dicts with ``label``,
     ``value`` and optionally ``url`` (each bar links to the matching directory page)."""

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from utilities.languages import is_chinese
+from utilities.languages import is_chinese, page_and_other
 
 from .choices import RelationshipKind, Stage
 from .filtersets import first_stage_year
@@ -156,17 +156,15 @@ def map_data(relationships, focus=None):
     """Points and lines for the map script (``json_script``): each place once, with its
     names, coordinates and page; a line per relationship whose two places are located."""
     places, links = {}, []
-    chinese = is_chinese()
 
     def point(place):
         if place.latitude is None or place.longitude is None:
             return None
         if place.pk not in places:
-            primary = place.name_zh if chinese or not place.name_en else place.name_en
-            other = place.name_en if chinese else place.name_zh
+            primary, other = page_and_other(place.name_zh, place.name_en)
             places[place.pk] = {
                 "name": primary,
-                "alt": other if other != primary else "",
+                "alt": other,
                 "lat": float(place.latitude),
                 "lng": float(place.longitude),
                 "url": place.get_absolute_url(),

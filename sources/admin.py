@@ -10,6 +10,7 @@ from offices.admin_mixins import EditableFilter, RegistryAdmin
 from offices.rules import office_of
 from utilities.admin.display import admin_link, admin_links, changelist_link, partial_date_column
 from utilities.admin.filters import chinese_place_filter, year_filter
+from utilities.partial_dates import partial_date_order
 
 from .models import Citation, SourceReport, quote_not_found_messages
 from .resources import CitationResource, SourceReportResource
@@ -149,7 +150,7 @@ class CitationAdmin(RegistryAdmin):
         if place is not None and "report" not in initial:
             latest = (
                 SourceReport.objects.filter(chinese_place=place)
-                .order_by("-published_year", "-published_month", "-published_day", "-pk")
+                .order_by(*partial_date_order("published", descending=True), "-pk")
                 .first()
             )
             if latest is not None:

@@ -6,16 +6,15 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from utilities.languages import is_chinese
+from utilities.languages import is_chinese, page_and_other
 
 register = template.Library()
 
 
 def _pair(zh, en):
     """(the name in the page language, the other name or "", the other's lang attribute)."""
-    if is_chinese() or not en:
-        return zh, (en if en and en != zh else ""), "en"
-    return en, (zh if zh and zh != en else ""), "zh-Hans"
+    primary, other = page_and_other(zh, en)
+    return primary, other, "en" if is_chinese() or not en else "zh-Hans"
 
 
 @register.simple_tag

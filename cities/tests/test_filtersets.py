@@ -3,8 +3,6 @@ one test per filter (``FilterSetTests`` checks none is missing), and malformed v
 validation errors (the API answers 400, the site shows a message)."""
 
 import pytest
-from django.http import QueryDict
-from django.utils.http import urlencode
 
 from cities.filtersets import (
     PlaceFilterSet,
@@ -13,7 +11,7 @@ from cities.filtersets import (
     ReportedFigureFilterSet,
 )
 from cities.models import CooperationField, Place, Relationship
-from utilities.testing.filtersets import FilterSetTests, covers, run
+from utilities.testing.filtersets import FilterSetTests, covers, refused, run
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +133,7 @@ class TestRelationshipFilterSet(FilterSetTests):
         ],
     )
     def test_malformed_values_are_validation_errors(self, params, field):
-        filterset = RelationshipFilterSet(QueryDict(urlencode(params)))
-        assert not filterset.is_valid()
-        assert field in filterset.errors
-        list(filterset.qs)  # the valid part still runs, without a database error
+        assert field in refused(RelationshipFilterSet, **params)
 
     def test_filters_keep_one_row_per_relationship(self):
         """Filters through many-to-many fields do not repeat rows."""
@@ -196,9 +191,7 @@ class TestPlaceFilterSet(FilterSetTests):
         ],
     )
     def test_malformed_values_are_validation_errors(self, params, field):
-        filterset = PlaceFilterSet(QueryDict(urlencode(params)))
-        assert not filterset.is_valid()
-        assert field in filterset.errors
+        assert field in refused(PlaceFilterSet, **params)
 
 
 def stages(**params):
@@ -252,9 +245,7 @@ class TestRelationshipStageFilterSet(FilterSetTests):
         ],
     )
     def test_malformed_values_are_validation_errors(self, params, field):
-        filterset = RelationshipStageFilterSet(QueryDict(urlencode(params)))
-        assert not filterset.is_valid()
-        assert field in filterset.errors
+        assert field in refused(RelationshipStageFilterSet, **params)
 
 
 def figures(**params):
@@ -295,6 +286,4 @@ class TestReportedFigureFilterSet(FilterSetTests):
         ],
     )
     def test_malformed_values_are_validation_errors(self, params, field):
-        filterset = ReportedFigureFilterSet(QueryDict(urlencode(params)))
-        assert not filterset.is_valid()
-        assert field in filterset.errors
+        assert field in refused(ReportedFigureFilterSet, **params)

@@ -1,7 +1,9 @@
 """FilterSet test helpers (after NetBox's ``utilities/testing/filtersets.py``).
 
 ``run(filterset_class, **params)`` builds a FilterSet from query parameters as a request
-would, asserts that they validate, and returns its queryset.
+would, asserts that they validate, and returns its queryset; ``refused(filterset_class,
+**params)`` asserts that they do not, that the valid rest still runs, and returns the
+errors.
 
 ``FilterSetTests`` is the mixin of every FilterSet's test class: set ``filterset`` and write
 one test per filter. Its ``test_missing_filters`` fails when the FilterSet declares a filter
@@ -21,6 +23,15 @@ def run(filterset_class, **params):
     filterset = filterset_class(QueryDict(urlencode(params, doseq=True)))
     assert filterset.is_valid(), filterset.errors
     return filterset.qs
+
+
+def refused(filterset_class, **params):
+    """The form errors of ``params``, which must not validate; the queryset of what is
+    valid still runs (a malformed value is a form error, never a database error)."""
+    filterset = filterset_class(QueryDict(urlencode(params, doseq=True)))
+    assert not filterset.is_valid()
+    list(filterset.qs)
+    return filterset.errors
 
 
 def covers(*filter_names):

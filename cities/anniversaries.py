@@ -1,5 +1,5 @@
 """Round anniversaries: the one computation behind the API's anniversary feed
-(``cities.api.anniversaries``) and the office dashboard (``dashboard.views``).
+(``cities.api.views.AnniversaryViewSet``) and the office dashboard (``dashboard.views``).
 
 An anniversary counts from when the relationship began (``Relationship.began``: its
 agreement, else its letter of intent, memorandum or "active" step); rounds are 5, 10, 15,

@@ -1,13 +1,27 @@
 """Settings for the registry, all in one place and read from the environment.
 
-Environment variables (typed defaults in brackets; the README's tables list them all):
-    DEBUG [true for development]            SECRET_KEY [required when DEBUG is off]
-    DATABASE_URL [sqlite:///<project>/db.sqlite3]
-    ALLOWED_HOSTS [localhost,127.0.0.1,[::1] ; comma-separated]
-    CONN_MAX_AGE [0 seconds]                API_ANON_RATE [600/minute]
-Production (``make serve``): the ``SECURE_*``, ``SESSION_*`` and ``CSRF_*`` variables are
-named after the Django settings they set; ``REDIS_URL`` selects a shared cache;
-``DATABASE_REPLICA_URLS`` adds read-only replicas (``operations.routers``).
+Every environment variable read below, with its typed default in brackets (the README's
+tables describe each; ``sister_cities/tests/test_settings.py`` checks this list is whole):
+
+Site and database:
+    DEBUG [true]                       SECRET_KEY [required when DEBUG is off]
+    ALLOWED_HOSTS [localhost,127.0.0.1,[::1],testserver; comma-separated]
+    DATABASE_URL [sqlite:///<project>/db.sqlite3]      CONN_MAX_AGE [0 seconds]
+    DATABASE_REPLICA_URLS [none; read-only replicas, ``operations.routers``]
+    READ_YOUR_WRITES_SECONDS [15]      STATIC_ROOT [<project>/staticfiles]
+    LOG_LEVEL [INFO]
+Cache and sessions:
+    REDIS_URL [none: local memory]     CACHE_KEY_PREFIX [sister-cities]
+    SESSION_ENGINE [django.contrib.sessions.backends.db]  SESSION_COOKIE_AGE [28800 s]
+HTTPS and proxies (``make serve``), named after the Django settings they set:
+    SECURE_HSTS_SECONDS [0]  SECURE_HSTS_INCLUDE_SUBDOMAINS [false]  SECURE_HSTS_PRELOAD
+    [false]  SECURE_SSL_REDIRECT [false]  SESSION_COOKIE_SECURE [false]
+    CSRF_COOKIE_SECURE [false]  CSRF_TRUSTED_ORIGINS [none]
+    SECURE_PROXY_SSL_HEADER [none; e.g. HTTP_X_FORWARDED_PROTO,https]  NUM_PROXIES [0]
+Sign-in lockout, API and import limits:
+    AXES_FAILURE_LIMIT [5]  AXES_COOLOFF_MINUTES [30]  API_ANON_RATE [600/minute]
+    IMPORT_MAX_BYTES [2 MiB]  IMPORT_MAX_ROWS [150]  IMPORT_UPLOAD_LIFETIME [3600 seconds]
+    IMPORT_UPLOAD_ROOT [<temporary directory>/sister-cities-imports]
 """
 
 import os

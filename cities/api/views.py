@@ -1,6 +1,7 @@
 """API viewsets for places, relationships, their stages, reported figures and fields of
 cooperation, plus two computed views: reported vs recorded per Chinese city, and the
-upcoming round anniversaries of agreements (JSON, CSV or an iCalendar feed)."""
+upcoming round anniversaries of when relationships began (JSON, CSV or an iCalendar
+feed)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.response import Response
 
+from cities.anniversaries import upcoming_anniversaries
 from cities.choices import Stage
 from cities.filtersets import (
     PlaceFilterSet,
@@ -22,7 +24,6 @@ from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRende
 from utilities.api.views import TIMESTAMPS, ExportMixin
 
 from . import serializers
-from .anniversaries import upcoming_anniversaries
 from .comparisons import comparison_places
 
 
@@ -121,12 +122,13 @@ class ComparisonViewSet(ReadOnlyOfficeViewSet):
 
 class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Round anniversaries (5, 10, 15, 20, 25, 30, 40, 50 years) in the next twelve months
-    of when relationships began (their agreement, else their letter of intent or
-    memorandum), soonest first; the same filters as relationships (``chinese_place=wuhan``
+    of when relationships began (their dated agreement, else their earliest letter of
+    intent, memorandum or "active" step; relationships still at the intent stage or ended
+    have none), soonest first; the same filters as relationships (``chinese_place=wuhan``
     gives one city's, its counties' and districts' included). ``format=ics`` is an iCalendar
     feed to subscribe to.
 
-    The anniversary keeps the agreement date's precision: when a source gives only the
+    The anniversary keeps the precision of the beginning: when a source gives only the
     month or the year, ``exact`` is false, ``date`` is that month or year, and the calendar
     event is an all-day event on its first day whose title says the day is not known."""
 

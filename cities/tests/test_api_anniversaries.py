@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from cities.api.anniversaries import ROUND_YEARS, upcoming_anniversaries, window
+from cities.anniversaries import ROUND_YEARS, upcoming_anniversaries, window
 from utilities.partial_dates import PartialDate
 
 TODAY = datetime.date(2026, 11, 22)

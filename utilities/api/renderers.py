@@ -147,7 +147,7 @@ class ICalendarRenderer(renderers.BaseRenderer):
             event.add("dtstamp", stamp)
             # One all-day event on ``starts``; DTEND is exclusive, so the day after. (An
             # anniversary known only to the month or year is not spread over all of it:
-            # its title says so, see cities.api.anniversaries.)
+            # its title says so, see cities.anniversaries.)
             start = datetime.date.fromisoformat(record["starts"])
             event.add("dtstart", start)
             event.add("dtend", start + datetime.timedelta(days=1))

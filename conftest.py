@@ -14,9 +14,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from cities.choices import PlaceLevel
-from cities.models import Place
 from sources.models import Citation, SourceReport
-from tests.builders import build_world, staff_user, token_client
+from tests.builders import build_world, new_place, staff_user, token_client
 from utilities.testing.browser import launch_chromium
 
 WUHAN_TEXT = (
@@ -65,48 +64,26 @@ def chinese_by_default():
 
 @pytest.fixture
 def hubei(db):
-    return Place.objects.create(
-        slug="test-hubei",
-        name_zh="湖北省",
-        name_en="Hubei",
-        level=PlaceLevel.PROVINCE,
-        country="CN",
-    )
+    return new_place("test-hubei", "湖北省", PlaceLevel.PROVINCE, "CN", name_en="Hubei")
 
 
 @pytest.fixture
 def wuhan(hubei):
-    return Place.objects.create(
-        slug="test-wuhan",
-        name_zh="武汉市",
-        name_en="Wuhan",
-        level=PlaceLevel.PREFECTURE_CITY,
-        country="CN",
-        parent=hubei,
+    return new_place(
+        "test-wuhan", "武汉市", PlaceLevel.PREFECTURE_CITY, "CN", parent=hubei, name_en="Wuhan"
     )
 
 
 @pytest.fixture
 def oita(db):
-    return Place.objects.create(
-        slug="test-oita",
-        name_zh="大分市",
-        name_en="Oita",
-        name_local="大分市 (Ōita)",
-        level=PlaceLevel.CITY,
-        country="JP",
+    return new_place(
+        "test-oita", "大分市", PlaceLevel.CITY, "JP", name_en="Oita", name_local="大分市 (Ōita)"
     )
 
 
 @pytest.fixture
 def borlange(db):
-    return Place.objects.create(
-        slug="test-borlange",
-        name_zh="博朗厄市",
-        name_en="Borlänge",
-        level=PlaceLevel.CITY,
-        country="SE",
-    )
+    return new_place("test-borlange", "博朗厄市", PlaceLevel.CITY, "SE", name_en="Borlänge")
 
 
 @pytest.fixture

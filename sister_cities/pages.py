@@ -3,7 +3,8 @@ awards from each app's selectors: a place's page and a relationship's page (its
 relationships with the exchanges and awards filed under them) and a report's page (its
 text with each cited passage linked to the records of every app that cite it). Their URLs
 join the ``cities`` and ``sources`` namespaces (``sister_cities.site_urls``); their
-templates are in ``templates/cities/`` and ``templates/sources/``."""
+templates are the project's, in ``templates/pages/`` (each app's own pages are in
+``<app>/templates/<app>/``)."""
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +55,8 @@ class PlaceDetailView(DetailView):
 
     def get_template_names(self):
         if self.object.is_chinese:
-            return ["cities/chinese_place_detail.html"]
-        return ["cities/foreign_place_detail.html"]
+            return ["pages/chinese_place_detail.html"]
+        return ["pages/foreign_place_detail.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,7 +124,7 @@ class RelationshipDetailView(DetailView):
 
     model = Relationship
     context_object_name = "relationship"
-    template_name = "cities/relationship_detail.html"
+    template_name = "pages/relationship_detail.html"
 
     def get_queryset(self):
         return Relationship.objects.select_related(
@@ -212,7 +213,7 @@ class SourceReportDetailView(DetailView):
     model = SourceReport
     slug_field = "slug"
     context_object_name = "report"
-    template_name = "sources/sourcereport_detail.html"
+    template_name = "pages/report_detail.html"
 
     def get_queryset(self):
         return SourceReport.objects.select_related("chinese_place__parent")

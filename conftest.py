@@ -15,7 +15,7 @@ from django.utils import translation
 
 from cities.choices import PlaceLevel
 from sources.models import Citation, SourceReport
-from tests.builders import build_world, new_place, staff_user, token_client
+from tests.builders import build_world, new_place, office_user, staff_user, token_client
 from utilities.testing.browser import launch_chromium
 
 WUHAN_TEXT = (
@@ -102,6 +102,15 @@ def wuhan_report(wuhan):
 @pytest.fixture
 def oita_citation(wuhan_report):
     return Citation.objects.create(report=wuhan_report, quote="1979年武汉与日本大分市以钢铁为媒")
+
+
+@pytest.fixture
+def staff(client):
+    """A Jinzhong office account (made with the command staff use), signed in on the test
+    client: the loaded registry's Jinzhong records are its office's."""
+    user = office_user("test-jinzhong-clerk", "jinzhong")
+    client.force_login(user)
+    return user
 
 
 # The API test mixin's world (utilities.testing.api) and its clients -----------------------

@@ -20,13 +20,6 @@ def como():
     )
 
 
-@pytest.fixture
-def staff(client):
-    user = office_user("test-history-staff", "jinzhong")
-    client.force_login(user)
-    return user
-
-
 def history_url(obj):
     return reverse("admin:cities_relationship_history", args=[obj.pk])
 

@@ -14,7 +14,6 @@ from cities.models import Place, Relationship
 from cities.resources import RelationshipResource
 from exchanges.models import Exchange
 from sources.models import Citation, SourceReport
-from tests.builders import office_user
 from utilities.testing.admin import CSV_FORMAT, XLSX_FORMAT, as_csv
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +51,6 @@ def news(partners):
         chinese_place=Place.objects.get(slug="jinzhong"),
         text=NEWS,
     )
-
-
-@pytest.fixture
-def staff(client):
-    user = office_user("test-import-staff", "jinzhong")
-    client.force_login(user)
-    return user
 
 
 def rows(*extra):

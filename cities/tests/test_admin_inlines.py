@@ -8,17 +8,10 @@ from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from sources.models import Citation, SourceReport
-from tests.builders import office_user, superuser
+from tests.builders import superuser
 from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = office_user("test-inline-staff", "jinzhong")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

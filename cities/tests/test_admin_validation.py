@@ -7,17 +7,9 @@ import pytest
 
 from cities.models import Place, Relationship, RelationshipStage
 from sources.models import Citation, SourceReport
-from tests.builders import office_user
 from utilities.testing.admin import admin_url, change_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = office_user("test-validation-staff", "jinzhong")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

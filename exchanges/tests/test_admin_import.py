@@ -8,17 +8,9 @@ from django.urls import reverse
 from cities.models import Place
 from exchanges.models import Exchange
 from sources.models import SourceReport
-from tests.builders import office_user
 from utilities.testing.admin import CSV_FORMAT, as_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = office_user("test-import-staff", "jinzhong")
-    client.force_login(user)
-    return user
 
 
 class TestExchangeImport:

@@ -24,6 +24,13 @@ def admin_url(obj_or_model, action, *args):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=args)
 
 
+def listed(client, model, **params):
+    """The admin's change list of ``model`` for the query ``params`` (it must answer 200)."""
+    response = client.get(admin_url(model, "changelist"), params)
+    assert response.status_code == 200
+    return response
+
+
 def change_url(obj):
     return admin_url(obj, "change", obj.pk)
 

@@ -3,8 +3,9 @@ and the awards to the pair (new rows take the relationship's Chinese side); alia
 place's page; counts on an exchange's page."""
 
 import pytest
+from django.test import Client
 
-from awards.models import Award
+from awards.models import Award, AwardType
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from sources.models import Citation, SourceReport
@@ -65,8 +66,6 @@ def test_an_exchange_added_on_the_relationship_page(client, staff, como, news):
 
 
 def test_an_award_to_the_pair_added_on_the_relationship_page(client, staff, como, news):
-    from awards.models import AwardType
-
     award_type = AwardType.objects.order_by("pk").first()
     data = add_row(
         form_data(client.get(change_url(como))),
@@ -91,8 +90,6 @@ def test_an_alias_added_on_a_place_page(client, staff):
 
 
 def test_an_alias_cannot_be_added_to_another_offices_city(client, staff):
-    from django.test import Client
-
     zhenjiang = Place.objects.get(slug="zhenjiang")
     boss = Client()
     boss.force_login(superuser())

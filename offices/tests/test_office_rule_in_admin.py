@@ -4,11 +4,14 @@ it (Pingyao County); Zhenjiang's records are read-only to it. Enforced by the se
 crafted POST is refused), not only hidden in the page."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from awards.models import AwardType
 from cities.models import CooperationField, Place, Relationship
 from offices.models import Office
+from offices.services import ensure_office_staff_group
 from tests.builders import EDITS, FACTORIES, PASSWORD, office_user, place, superuser
 from utilities.testing.admin import admin_url, change_url, delete_url, form_data
 
@@ -31,8 +34,6 @@ def jinzhong_staff(client):
 @pytest.fixture
 def admin_client_data(client):
     """The form data a superuser's page holds for a record (to replay as someone else)."""
-    from django.test import Client
-
     boss = Client()
     boss.force_login(superuser())
 
@@ -248,10 +249,6 @@ class TestReferenceDataAndAccounts:
         assert client.get(admin_url(Office, "changelist")).status_code == 403
 
     def test_a_staff_account_without_office_only_views(self, client, inside):
-        from django.contrib.auth import get_user_model
-
-        from offices.services import ensure_office_staff_group
-
         user = get_user_model().objects.create_user(
             "test-no-office", password=PASSWORD, is_staff=True
         )

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
-from cities.models import Relationship, RelationshipStage
+from cities.models import Place, Relationship, RelationshipStage
 from tests.builders import build_world
 from utilities.testing.api import days_from_today
 
@@ -169,8 +169,6 @@ def agreement(world, foreign, date_parts, kind="sister", stage="active", chinese
 
 
 def foreign(slug, country="DE"):
-    from cities.models import Place
-
     return Place.objects.create(slug=slug, name_zh=slug, level="city", country=country)
 
 

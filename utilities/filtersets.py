@@ -4,12 +4,13 @@ country filters and "this Chinese place and the places inside it" filters.
 
 The tree filters (:class:`TreeNodeFilter`, :class:`TreeNodeIdFilter`, and
 :class:`ChinesePlaceFilterSet` built on them) are the one meaning of "a province includes
-its cities, and everything inside them" for every app. They read the tree's model from the
+its cities, and everything inside them" for every app, as NetBox's one
+``TreeNodeMultipleChoiceFilter`` is for its regions. They read the tree's model from the
 FilterSet's own model (``Model._meta.get_field(name).related_model``) when they are used,
 and ask that model's manager for the choices (``chinese()``) and the subtree
-(``within()``), as NetBox's ``TreeNodeMultipleChoiceFilter`` does for regions. So
-``sources``, which sits below ``cities`` (cities records cite its reports), filters its
-reports by place with the same class as every app above it, without importing ``cities``.
+(``within()``). So ``sources``, which sits below ``cities`` (cities records cite its
+reports), filters its reports by place with the same class as every app above it, without
+importing ``cities``; a copy of the filter kept below ``cities`` could drift from it.
 
 Every filter validates its value through a form field, so a malformed value (``year_min=abc``,
 an unknown slug or country code) is a form error: the API answers 400 and the HTML page

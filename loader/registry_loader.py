@@ -37,7 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
 
@@ -202,6 +202,20 @@ def _messages(error):
     return str(error).strip().splitlines()[0]
 
 
+def written_rows(written):
+    return [instance for instance, _created in written]
+
+
+def _constraint_error(instance):
+    """The model's own words for the constraint the database refused, if it can say."""
+    try:
+        instance.validate_unique()
+        instance.validate_constraints()
+    except ValidationError as error:
+        return error
+    return None
+
+
 @dataclass
 class _Item:
     """One fixture record as read."""
@@ -233,6 +247,7 @@ class _Loader:
         self.keys = set()  # every key the fixtures define
         self.failed = set()  # keys that could not be loaded (their problem is reported)
         self.report_texts = {}  # report key -> (slug, text from reports/<slug>.txt)
+        self.history = defaultdict(list)  # model -> [(row written, created?)]
 
     # Reading ---------------------------------------------------------------------------
 
@@ -443,6 +458,7 @@ class _Loader:
             self.progress(None, done, len(items))
         if self.errors:
             raise RegistryLoadError(self.errors)
+        self.write_history()
         FixtureRecord.objects.bulk_create(self.new_records, batch_size=500)
         FixtureRecord.objects.bulk_update(
             [r for r in self.changed_records if r.pk],
@@ -472,7 +488,7 @@ class _Loader:
             return
         label = item.model._meta.label_lower
         try:
-            validate_citations(instance, m2m.get("citations"))
+            validate_citations(instance, self.citations(m2m.get("citations")))
         except ValidationError as error:
             self.errors.append(f"{where}: {_messages(error)}")
         if item.model is SourceReport:
@@ -554,6 +570,19 @@ class _Loader:
         else:
             self.result.conflicts.append(self.who(item.model, row.pk, change))
 
+    def citations(self, ids):
+        """The citations as rows in hand (their reports cached), so that checking a
+        record's dates against its reports asks the database nothing; else the ids."""
+        known = self.rows[Citation]
+        if not ids or any(pk not in known for pk in ids):
+            return ids
+        reports = self.rows[SourceReport]
+        rows = [known[pk] for pk in ids]
+        for row in rows:
+            if not Citation.report.is_cached(row) and row.report_id in reports:
+                Citation.report.field.set_cached_value(row, reports[row.report_id])
+        return rows
+
     def check_quote(self, where, fields):
         """Every quote is a verbatim passage of its report as the fixtures hold it
         (``reports/<slug>.txt``), whether or not this run writes the citation."""
@@ -590,22 +619,36 @@ class _Loader:
         else:
             instance.pk = None
             instance._state.adding = True
+        created = instance._state.adding
         try:
             with transaction.atomic():
-                instance.full_clean()
+                # Unique and check constraints are the database's: it refuses a row that
+                # breaks one (below), so they are not asked for twice (a query each).
+                instance.full_clean(validate_unique=False, validate_constraints=False)
                 instance._change_reason = CHANGE_REASON
-                created = instance._state.adding
-                instance.save()
-                for m2m_field in item.model._meta.many_to_many:
-                    ids = m2m.get(m2m_field.name, [])
-                    if not created:
-                        getattr(instance, m2m_field.name).set(ids)
-                    elif ids:  # a new row has no relations to compare with
-                        getattr(instance, m2m_field.name).add(*ids)
+                # The history of the whole run is written at its end, in bulk (``history``).
+                instance.skip_history_when_saving = True
+                try:
+                    version = instance.version
+                    instance.save()
+                    for m2m_field in item.model._meta.many_to_many:
+                        ids = m2m.get(m2m_field.name, [])
+                        if not created:
+                            getattr(instance, m2m_field.name).set(ids)
+                        elif ids:  # a new row has no relations to compare with
+                            getattr(instance, m2m_field.name).add(*ids)
+                finally:
+                    del instance.skip_history_when_saving
+        except IntegrityError as error:
+            self.failed.add(item.key)
+            self.errors.append(f"{where}: {_messages(_constraint_error(instance) or error)}")
+            return
         except (ValidationError, DatabaseError, ValueError, ObjectDoesNotExist) as error:
             self.failed.add(item.key)
             self.errors.append(f"{where}: {_messages(error)}")
             return
+        if created or instance.version != version:
+            self.history[item.model].append((instance, created))
         written = content_of(instance, m2m)
         self.ids[item.key] = instance.pk
         self.keys_by_id[(item.model, instance.pk)] = item.key
@@ -625,6 +668,43 @@ class _Loader:
         record.fixture_digest = digest
         record.content = written
         record.loaded_at = self.now
+
+    def write_history(self):
+        """One history row for every row the run wrote, with its links, in a few bulk
+        inserts per model (one row at a time, django-simple-history took most of a first
+        load's time)."""
+        for model, written in self.history.items():
+            manager = model.history
+            rows = []
+            for created in (True, False):
+                objs = [instance for instance, was_created in written if was_created is created]
+                if objs:
+                    rows += manager.bulk_history_create(
+                        objs,
+                        batch_size=500,
+                        update=not created,
+                        default_change_reason=CHANGE_REASON,
+                        default_date=self.now,
+                    )
+            tracked = getattr(manager.model, "_history_m2m_fields", [])
+            for m2m_field in tracked:
+                history_model = getattr(manager.model, m2m_field.name).model
+                through = m2m_field.remote_field.through
+                source = m2m_field.m2m_field_name()
+                names = [f.attname for f in through._meta.concrete_fields]
+                links = defaultdict(list)
+                for values in through._base_manager.filter(
+                    **{f"{source}_id__in": [row.pk for row in written_rows(written)]}
+                ).values(*names):
+                    links[values[f"{source}_id"]].append(values)
+                history_model.objects.bulk_create(
+                    [
+                        history_model(history=row, **values)
+                        for row in rows
+                        for values in links[getattr(row, model._meta.pk.attname)]
+                    ],
+                    batch_size=500,
+                )
 
     def who(self, model, object_id, change):
         """Who last changed the row, and when: its latest history record (the deletion

@@ -40,6 +40,7 @@ from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
+from django.utils.translation import gettext as _
 
 from sources.models import Citation, SourceReport
 from utilities.models import validate_citations
@@ -198,7 +199,7 @@ def _messages(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     if isinstance(error, ObjectDoesNotExist):
-        return f"refers to a record that does not exist ({error})"
+        return _("引用的记录不存在（%(error)s）") % {"error": error}
     return str(error).strip().splitlines()[0]
 
 
@@ -258,7 +259,10 @@ class _Loader:
                 with open(path, encoding="utf-8") as stream:
                     raws = yaml.load(stream, Loader=YAML_LOADER) or []
             except Exception as error:  # a broken file: report it with its name, keep going
-                self.errors.append(f"{path.name}: cannot be read: {_messages(error)}")
+                self.errors.append(
+                    _("%(file)s：无法读取：%(error)s")
+                    % {"file": path.name, "error": _messages(error)}
+                )
                 continue
             for raw in raws:
                 where = f"{path.name}: {raw.get('model')} pk={raw.get('pk')}"
@@ -266,10 +270,16 @@ class _Loader:
                     model = apps.get_model(raw["model"])
                     key = fixture_key(model._meta.label_lower, raw["pk"])
                 except (KeyError, LookupError, ValueError, TypeError) as error:
-                    self.errors.append(f"{where}: not a fixture record ({error})")
+                    self.errors.append(
+                        _("%(where)s：不是数据文件记录（%(error)s）")
+                        % {"where": where, "error": error}
+                    )
                     continue
                 if key in seen:
-                    self.errors.append(f"{where}: key {key} is also defined in {seen[key]}")
+                    self.errors.append(
+                        _("%(where)s：键 %(key)s 在 %(file)s 中也有定义")
+                        % {"where": where, "key": key, "file": seen[key]}
+                    )
                     continue
                 seen[key] = path.name
                 item = _Item(path, raw, model, key)
@@ -277,7 +287,10 @@ class _Loader:
                     try:
                         item.text = report_text(self.directory, raw["fields"]["slug"])
                     except (OSError, KeyError) as error:
-                        self.errors.append(f"{where}: no report text: {error}")
+                        self.errors.append(
+                            _("%(where)s：没有报告全文：%(error)s")
+                            % {"where": where, "error": error}
+                        )
                         continue
                 items.append(item)
         return items
@@ -439,9 +452,13 @@ class _Loader:
         keys = self.keys = {item.key for item in items}
         for flag, given in (("--take-fixture", take_fixture), ("--keep-current", keep_current)):
             for key in sorted(given - keys):
-                self.errors.append(f"{flag} {key}: no fixture record has this key")
+                self.errors.append(
+                    _("%(flag)s %(key)s：没有数据文件记录使用这个键") % {"flag": flag, "key": key}
+                )
         for key in sorted(take_fixture & keep_current):
-            self.errors.append(f"{key}: both --take-fixture and --keep-current")
+            self.errors.append(
+                _("%(key)s：不能同时用 --take-fixture 和 --keep-current") % {"key": key}
+            )
         if self.errors:
             raise RegistryLoadError(self.errors)
         self.read_database(items)
@@ -477,10 +494,10 @@ class _Loader:
             if key in self.failed:
                 return  # its own problem is reported; this record cannot be checked without it
             if key in self.keys:
-                problem = "which is defined only later (records come in dependency order)"
+                problem = _("%(where)s：引用了 %(key)s，但它在后面才定义（记录须按依赖顺序排列）")
             else:
-                problem = "which no fixture record defines"
-            self.errors.append(f"{where}: refers to {key}, {problem}")
+                problem = _("%(where)s：引用了 %(key)s，但没有数据文件记录定义它")
+            self.errors.append(problem % {"where": where, "key": key})
             return
         except Exception as error:  # the deserializer's conversion errors name the field
             self.failed.add(item.key)
@@ -588,7 +605,10 @@ class _Loader:
         (``reports/<slug>.txt``), whether or not this run writes the citation."""
         report = self.report_texts.get(fixture_key("sources.sourcereport", fields.get("report")))
         if report is not None and fields.get("quote") and fields["quote"] not in report[1]:
-            self.errors.append(f"{where}: quote: not found in reports/{report[0]}.txt")
+            self.errors.append(
+                _("%(where)s：quote：在 reports/%(slug)s.txt 中找不到")
+                % {"where": where, "slug": report[0]}
+            )
             return False
         return True
 
@@ -606,8 +626,11 @@ class _Loader:
         where = f"{item.path.name}: {item.key}"
         if missing:
             self.errors.append(
-                f"{where}: refers to {', '.join(missing)}, which staff deleted "
-                f"(restore it with --take-fixture, or change the fixture)"
+                _(
+                    "%(where)s：引用了 %(keys)s，但工作人员已删除它"
+                    "（用 --take-fixture 恢复，或修改数据文件）"
+                )
+                % {"where": where, "keys": ", ".join(missing)}
             )
             return
         if row is not None:
@@ -717,10 +740,10 @@ class _Loader:
         )
         if latest is not None:
             user = latest.history_user
-            change.changed_by = user.get_username() if user else "(no user)"
+            change.changed_by = user.get_username() if user else _("（未记录用户）")
             change.changed_at = latest.history_date
         else:
-            change.changed_by = "(no history)"
+            change.changed_by = _("（无修改历史）")
         change.fields = [
             (name, self.display(model, name, fixture), self.display(model, name, current))
             for name, fixture, current in change.fields

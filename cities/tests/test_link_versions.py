@@ -204,3 +204,26 @@ class TestAPI:
         assert api.delete(url, HTTP_IF_MATCH=tag).status_code == 412
         assert Relationship.objects.filter(pk=relationship.pk).exists()
         assert api.delete(url, HTTP_IF_MATCH=api.get(url)["ETag"]).status_code == 204
+
+
+class TestRevert:
+    def test_reverting_a_link_only_change_puts_the_links_back(self, relationship, jinzhong):
+        client = logged_in("test-links-revert")
+        before = sorted(relationship.citations.values_list("pk", flat=True))
+        earlier = fresh(relationship).history.first()
+        data = unchanged_post(client.get(change_url(relationship)))
+        data["citations"] = [*data["citations"], str(cite(jinzhong).pk)]
+        assert client.post(change_url(relationship), data).status_code == 302
+        version, _updated, rows = state(relationship)
+
+        url = reverse(
+            "admin:cities_relationship_simple_history", args=[relationship.pk, earlier.history_id]
+        )
+        page = client.get(url)
+        shown = page.context["adminform"].form.initial["citations"]
+        assert sorted(citation.pk for citation in shown) == before
+        assert client.post(url, unchanged_post(page)).status_code == 302
+        assert sorted(fresh(relationship).citations.values_list("pk", flat=True)) == before
+        assert state(relationship)[0] == version + 1
+        assert state(relationship)[2] == rows + 1
+        assert cited_ids(fresh(relationship).history.first()) == before

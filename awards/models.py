@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english, is_chinese
 from utilities.models import CitedModel, RegistryModel, validate_reported_dates
 from utilities.partial_dates import (
@@ -178,7 +179,7 @@ class Award(CitedModel):
         blank=True,
     )
 
-    history = HistoricalRecords(m2m_fields=[citations])
+    history = RegistryHistory(m2m_fields=[citations])
 
     # Not after the cited report or today (``validate_reported_dates``).
     reported_dates = ("conferred",)

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
+from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english
 from utilities.models import CitedModel, RegistryModel, validate_reported_dates
 from utilities.partial_dates import (
@@ -491,7 +492,7 @@ class Relationship(CitedModel):
         blank=True,
     )
 
-    history = HistoricalRecords(m2m_fields=[fields, citations])
+    history = RegistryHistory(m2m_fields=[fields, citations])
 
     objects = RelationshipQuerySet.as_manager()
 
@@ -607,7 +608,7 @@ class RelationshipStage(RegistryModel):
         blank=True,
     )
 
-    history = HistoricalRecords(m2m_fields=[citations])
+    history = RegistryHistory(m2m_fields=[citations])
 
     class Meta:
         ordering = ["relationship", "date_year", "date_month", "date_day", "pk"]
@@ -709,7 +710,7 @@ class ReportedFigure(CitedModel):
         blank=True,
     )
 
-    history = HistoricalRecords(m2m_fields=[citations])
+    history = RegistryHistory(m2m_fields=[citations])
 
     # Not after the cited report or today (``validate_reported_dates``).
     reported_dates = ("as_of",)

@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
+from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english, is_chinese
 from utilities.models import CitedModel, validate_reported_dates
 from utilities.partial_dates import (
@@ -101,7 +102,7 @@ class Exchange(CitedModel):
         blank=True,
     )
 
-    history = HistoricalRecords(m2m_fields=[places, fields, citations])
+    history = RegistryHistory(m2m_fields=[places, fields, citations])
 
     # The start may not lie after the cited report or today unless the exchange is
     # planned (``validate_reported_dates``); the end may (a programme's term, 2021—2025).

@@ -5,9 +5,23 @@ import json
 import unicodedata
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 VALUE_WIDTH = 36
-HEADER = ("FILE", "KEY", "FIELD", "FIXTURE VALUE", "CURRENT VALUE", "CHANGED BY", "AT")
+
+
+def columns():
+    """The header of the change tables."""
+    return (
+        pgettext("load_registry table", "文件"),
+        pgettext("load_registry table", "键"),
+        pgettext("load_registry table", "字段"),
+        pgettext("load_registry table", "数据文件中的值"),
+        pgettext("load_registry table", "当前的值"),
+        pgettext("load_registry table", "修改人"),
+        pgettext("load_registry table", "修改时间"),
+    )
 
 
 def width(text):
@@ -44,7 +58,7 @@ def change_rows(changes):
     """One row per differing field of every change (a deletion is one row)."""
     rows = []
     for change in changes:
-        fields = change.fields or [("(whole record)", None, None)]
+        fields = change.fields or [(_("（整条记录）"), None, None)]
         for name, fixture, current in fields:
             rows.append(
                 (
@@ -53,8 +67,8 @@ def change_rows(changes):
                     name.removesuffix("_id") if name.endswith("_id") else name,
                     show_value(fixture)
                     if not (change.deleted and not change.fields)
-                    else "(unchanged)",
-                    "(deleted)" if change.deleted else show_value(current),
+                    else _("（未变）"),
+                    _("（已删除）") if change.deleted else show_value(current),
                     change.changed_by or "—",
                     show_time(change.changed_at),
                 )
@@ -62,8 +76,9 @@ def change_rows(changes):
     return rows
 
 
-def table(rows, header=HEADER, indent="  "):
+def table(rows, header=None, indent="  "):
     """Lines of ``rows`` with every column padded to its widest cell."""
+    header = header or columns()
     rows = [header, *rows]
     widths = [max(width(str(row[column])) for row in rows) for column in range(len(header))]
     lines = []

@@ -37,9 +37,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
+from django.utils.translation import gettext as _
 
 from sources.models import Citation, SourceReport
 from utilities.models import validate_citations
@@ -198,8 +199,22 @@ def _messages(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     if isinstance(error, ObjectDoesNotExist):
-        return f"refers to a record that does not exist ({error})"
+        return _("引用的记录不存在（%(error)s）") % {"error": error}
     return str(error).strip().splitlines()[0]
+
+
+def written_rows(written):
+    return [instance for instance, _created in written]
+
+
+def _constraint_error(instance):
+    """The model's own words for the constraint the database refused, if it can say."""
+    try:
+        instance.validate_unique()
+        instance.validate_constraints()
+    except ValidationError as error:
+        return error
+    return None
 
 
 @dataclass
@@ -233,6 +248,7 @@ class _Loader:
         self.keys = set()  # every key the fixtures define
         self.failed = set()  # keys that could not be loaded (their problem is reported)
         self.report_texts = {}  # report key -> (slug, text from reports/<slug>.txt)
+        self.history = defaultdict(list)  # model -> [(row written, created?)]
 
     # Reading ---------------------------------------------------------------------------
 
@@ -243,7 +259,10 @@ class _Loader:
                 with open(path, encoding="utf-8") as stream:
                     raws = yaml.load(stream, Loader=YAML_LOADER) or []
             except Exception as error:  # a broken file: report it with its name, keep going
-                self.errors.append(f"{path.name}: cannot be read: {_messages(error)}")
+                self.errors.append(
+                    _("%(file)s：无法读取：%(error)s")
+                    % {"file": path.name, "error": _messages(error)}
+                )
                 continue
             for raw in raws:
                 where = f"{path.name}: {raw.get('model')} pk={raw.get('pk')}"
@@ -251,10 +270,16 @@ class _Loader:
                     model = apps.get_model(raw["model"])
                     key = fixture_key(model._meta.label_lower, raw["pk"])
                 except (KeyError, LookupError, ValueError, TypeError) as error:
-                    self.errors.append(f"{where}: not a fixture record ({error})")
+                    self.errors.append(
+                        _("%(where)s：不是数据文件记录（%(error)s）")
+                        % {"where": where, "error": error}
+                    )
                     continue
                 if key in seen:
-                    self.errors.append(f"{where}: key {key} is also defined in {seen[key]}")
+                    self.errors.append(
+                        _("%(where)s：键 %(key)s 在 %(file)s 中也有定义")
+                        % {"where": where, "key": key, "file": seen[key]}
+                    )
                     continue
                 seen[key] = path.name
                 item = _Item(path, raw, model, key)
@@ -262,7 +287,10 @@ class _Loader:
                     try:
                         item.text = report_text(self.directory, raw["fields"]["slug"])
                     except (OSError, KeyError) as error:
-                        self.errors.append(f"{where}: no report text: {error}")
+                        self.errors.append(
+                            _("%(where)s：没有报告全文：%(error)s")
+                            % {"where": where, "error": error}
+                        )
                         continue
                 items.append(item)
         return items
@@ -424,9 +452,13 @@ class _Loader:
         keys = self.keys = {item.key for item in items}
         for flag, given in (("--take-fixture", take_fixture), ("--keep-current", keep_current)):
             for key in sorted(given - keys):
-                self.errors.append(f"{flag} {key}: no fixture record has this key")
+                self.errors.append(
+                    _("%(flag)s %(key)s：没有数据文件记录使用这个键") % {"flag": flag, "key": key}
+                )
         for key in sorted(take_fixture & keep_current):
-            self.errors.append(f"{key}: both --take-fixture and --keep-current")
+            self.errors.append(
+                _("%(key)s：不能同时用 --take-fixture 和 --keep-current") % {"key": key}
+            )
         if self.errors:
             raise RegistryLoadError(self.errors)
         self.read_database(items)
@@ -443,6 +475,7 @@ class _Loader:
             self.progress(None, done, len(items))
         if self.errors:
             raise RegistryLoadError(self.errors)
+        self.write_history()
         FixtureRecord.objects.bulk_create(self.new_records, batch_size=500)
         FixtureRecord.objects.bulk_update(
             [r for r in self.changed_records if r.pk],
@@ -461,10 +494,10 @@ class _Loader:
             if key in self.failed:
                 return  # its own problem is reported; this record cannot be checked without it
             if key in self.keys:
-                problem = "which is defined only later (records come in dependency order)"
+                problem = _("%(where)s：引用了 %(key)s，但它在后面才定义（记录须按依赖顺序排列）")
             else:
-                problem = "which no fixture record defines"
-            self.errors.append(f"{where}: refers to {key}, {problem}")
+                problem = _("%(where)s：引用了 %(key)s，但没有数据文件记录定义它")
+            self.errors.append(problem % {"where": where, "key": key})
             return
         except Exception as error:  # the deserializer's conversion errors name the field
             self.failed.add(item.key)
@@ -472,7 +505,7 @@ class _Loader:
             return
         label = item.model._meta.label_lower
         try:
-            validate_citations(instance, m2m.get("citations"))
+            validate_citations(instance, self.citations(m2m.get("citations")))
         except ValidationError as error:
             self.errors.append(f"{where}: {_messages(error)}")
         if item.model is SourceReport:
@@ -554,12 +587,28 @@ class _Loader:
         else:
             self.result.conflicts.append(self.who(item.model, row.pk, change))
 
+    def citations(self, ids):
+        """The citations as rows in hand (their reports cached), so that checking a
+        record's dates against its reports asks the database nothing; else the ids."""
+        known = self.rows[Citation]
+        if not ids or any(pk not in known for pk in ids):
+            return ids
+        reports = self.rows[SourceReport]
+        rows = [known[pk] for pk in ids]
+        for row in rows:
+            if not Citation.report.is_cached(row) and row.report_id in reports:
+                Citation.report.field.set_cached_value(row, reports[row.report_id])
+        return rows
+
     def check_quote(self, where, fields):
         """Every quote is a verbatim passage of its report as the fixtures hold it
         (``reports/<slug>.txt``), whether or not this run writes the citation."""
         report = self.report_texts.get(fixture_key("sources.sourcereport", fields.get("report")))
         if report is not None and fields.get("quote") and fields["quote"] not in report[1]:
-            self.errors.append(f"{where}: quote: not found in reports/{report[0]}.txt")
+            self.errors.append(
+                _("%(where)s：quote：在 reports/%(slug)s.txt 中找不到")
+                % {"where": where, "slug": report[0]}
+            )
             return False
         return True
 
@@ -577,8 +626,11 @@ class _Loader:
         where = f"{item.path.name}: {item.key}"
         if missing:
             self.errors.append(
-                f"{where}: refers to {', '.join(missing)}, which staff deleted "
-                f"(restore it with --take-fixture, or change the fixture)"
+                _(
+                    "%(where)s：引用了 %(keys)s，但工作人员已删除它"
+                    "（用 --take-fixture 恢复，或修改数据文件）"
+                )
+                % {"where": where, "keys": ", ".join(missing)}
             )
             return
         if row is not None:
@@ -590,22 +642,36 @@ class _Loader:
         else:
             instance.pk = None
             instance._state.adding = True
+        created = instance._state.adding
         try:
             with transaction.atomic():
-                instance.full_clean()
+                # Unique and check constraints are the database's: it refuses a row that
+                # breaks one (below), so they are not asked for twice (a query each).
+                instance.full_clean(validate_unique=False, validate_constraints=False)
                 instance._change_reason = CHANGE_REASON
-                created = instance._state.adding
-                instance.save()
-                for m2m_field in item.model._meta.many_to_many:
-                    ids = m2m.get(m2m_field.name, [])
-                    if not created:
-                        getattr(instance, m2m_field.name).set(ids)
-                    elif ids:  # a new row has no relations to compare with
-                        getattr(instance, m2m_field.name).add(*ids)
+                # The history of the whole run is written at its end, in bulk (``history``).
+                instance.skip_history_when_saving = True
+                try:
+                    version = instance.version
+                    instance.save()
+                    for m2m_field in item.model._meta.many_to_many:
+                        ids = m2m.get(m2m_field.name, [])
+                        if not created:
+                            getattr(instance, m2m_field.name).set(ids)
+                        elif ids:  # a new row has no relations to compare with
+                            getattr(instance, m2m_field.name).add(*ids)
+                finally:
+                    del instance.skip_history_when_saving
+        except IntegrityError as error:
+            self.failed.add(item.key)
+            self.errors.append(f"{where}: {_messages(_constraint_error(instance) or error)}")
+            return
         except (ValidationError, DatabaseError, ValueError, ObjectDoesNotExist) as error:
             self.failed.add(item.key)
             self.errors.append(f"{where}: {_messages(error)}")
             return
+        if created or instance.version != version:
+            self.history[item.model].append((instance, created))
         written = content_of(instance, m2m)
         self.ids[item.key] = instance.pk
         self.keys_by_id[(item.model, instance.pk)] = item.key
@@ -626,6 +692,43 @@ class _Loader:
         record.content = written
         record.loaded_at = self.now
 
+    def write_history(self):
+        """One history row for every row the run wrote, with its links, in a few bulk
+        inserts per model (one row at a time, django-simple-history took most of a first
+        load's time)."""
+        for model, written in self.history.items():
+            manager = model.history
+            rows = []
+            for created in (True, False):
+                objs = [instance for instance, was_created in written if was_created is created]
+                if objs:
+                    rows += manager.bulk_history_create(
+                        objs,
+                        batch_size=500,
+                        update=not created,
+                        default_change_reason=CHANGE_REASON,
+                        default_date=self.now,
+                    )
+            tracked = getattr(manager.model, "_history_m2m_fields", [])
+            for m2m_field in tracked:
+                history_model = getattr(manager.model, m2m_field.name).model
+                through = m2m_field.remote_field.through
+                source = m2m_field.m2m_field_name()
+                names = [f.attname for f in through._meta.concrete_fields]
+                links = defaultdict(list)
+                for values in through._base_manager.filter(
+                    **{f"{source}_id__in": [row.pk for row in written_rows(written)]}
+                ).values(*names):
+                    links[values[f"{source}_id"]].append(values)
+                history_model.objects.bulk_create(
+                    [
+                        history_model(history=row, **values)
+                        for row in rows
+                        for values in links[getattr(row, model._meta.pk.attname)]
+                    ],
+                    batch_size=500,
+                )
+
     def who(self, model, object_id, change):
         """Who last changed the row, and when: its latest history record (the deletion
         record for a deleted row)."""
@@ -637,10 +740,10 @@ class _Loader:
         )
         if latest is not None:
             user = latest.history_user
-            change.changed_by = user.get_username() if user else "(no user)"
+            change.changed_by = user.get_username() if user else _("（未记录用户）")
             change.changed_at = latest.history_date
         else:
-            change.changed_by = "(no history)"
+            change.changed_by = _("（无修改历史）")
         change.fields = [
             (name, self.display(model, name, fixture), self.display(model, name, current))
             for name, fixture, current in change.fields

@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from utilities.admin.concurrency import ConcurrencyAdminMixin
+from utilities.admin.concurrency import ConcurrencyAdminMixin, ConcurrencyInlineMixin
 from utilities.countries import CHINA
 
 from .models import Office
@@ -35,7 +35,7 @@ class OfficeAdmin(ConcurrencyAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OfficeInline(admin.StackedInline):
+class OfficeInline(ConcurrencyInlineMixin, admin.StackedInline):
     model = Office
     can_delete = True
     autocomplete_fields = ["place"]

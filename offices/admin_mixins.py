@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from utilities.admin.concurrency import ConcurrencyInlineMixin
 from utilities.admin.display import admin_url
 from utilities.admin.records import RecordAdmin
 from utilities.admin.recover import recover_url
@@ -202,7 +203,7 @@ class RegistryAdmin(OfficeRuleMixin, RecordAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class OfficeInlineMixin(OfficeRuleMixin):
+class OfficeInlineMixin(ConcurrencyInlineMixin, OfficeRuleMixin):
     """An inline under a record: editable only when the parent record is in the user's
     office; each inline row is checked like a record of its own."""
 

@@ -14,9 +14,22 @@ writes its row on ``post_save``, which is not sent).
 A plain field and a conditional UPDATE rather than django-concurrency: the same few lines
 work on SQLite and PostgreSQL (no triggers), the number travels in forms, ETags and
 history rows as it is, and the no-op rule needs the loaded values anyway.
+
+**Links are changes too.** Adding, removing or clearing many-to-many links (citations,
+fields of cooperation, participating places) raises the version and ``last_updated`` of
+the record they belong to, with the same conditional UPDATE, when the set of links really
+changes (adding a link already there, or setting the same set, changes nothing). A save
+and the link changes that follow it in the same transaction (an admin form, an API write,
+an import row, the loader) are **one change**: the version rises once, and
+``utilities.history`` writes one history row holding the final links. The change stays
+open on the instance until the transaction commits; outside a transaction every write is
+its own change.
 """
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Fields a no-op comparison ignores: they follow a change, they are not one.
@@ -80,6 +93,44 @@ class VersionedModel(models.Model):
         finally:
             self._version_check = None
         self._remember_loaded()
+        self._open_change()
+
+    def links_changed(self):
+        """Raise the version for a change to this record's many-to-many links, unless this
+        change already raised it (the save before it in the same transaction). Called
+        before the links are written; raises :class:`StaleRecord` over a newer version."""
+        if self.pk is None or self._state.adding or getattr(self, "_change_open", False):
+            return
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            expected = stored_version(self)
+        values = {"version": expected + 1}
+        if any(field.name == "last_updated" for field in self._meta.concrete_fields):
+            values["last_updated"] = timezone.now()
+        updated = type(self)._base_manager.filter(pk=self.pk, version=expected).update(**values)
+        if not updated:
+            raise StaleRecord(self, expected)
+        loaded = getattr(self, "_loaded_values", None)
+        for name, value in values.items():
+            setattr(self, name, value)
+            if loaded is not None:
+                loaded[name] = value
+        self._expected_version = values["version"]
+        self._open_change()
+
+    def _open_change(self):
+        """Links set after this write, until the transaction commits, belong to it."""
+        connection = transaction.get_connection(self._state.db or "default")
+        if not connection.in_atomic_block:
+            self._close_change()
+            return
+        if not getattr(self, "_change_open", False):
+            self._change_open = True
+            transaction.on_commit(self._close_change, using=self._state.db)
+
+    def _close_change(self):
+        self._change_open = False
+        self.__dict__.pop("_open_history", None)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -131,3 +182,56 @@ class VersionedModel(models.Model):
             self.version = expected
             raise StaleRecord(self, expected)
         return updated
+
+
+def _linked_ids(field, target, sources=None, targets=None):
+    """Ids on the other side of ``field``'s links: the sources linked to ``target`` (or
+    the targets linked to the source ``target`` when ``sources`` is None and ``targets`` is
+    given), as the through table has them now."""
+    through = field.remote_field.through._base_manager
+    source_name, target_name = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if targets is not None:  # forward: which of ``targets`` are linked to the source
+        rows = through.filter(**{f"{source_name}_id": target})
+        if targets != "all":
+            rows = rows.filter(**{f"{target_name}_id__in": targets})
+        return set(rows.values_list(f"{target_name}_id", flat=True))
+    rows = through.filter(**{f"{target_name}_id": target})
+    if sources != "all":
+        rows = rows.filter(**{f"{source_name}_id__in": sources})
+    return set(rows.values_list(f"{source_name}_id", flat=True))
+
+
+def links_field(through, model):
+    return next(f for f in model._meta.many_to_many if f.remote_field.through is through)
+
+
+@receiver(m2m_changed, dispatch_uid="utilities.concurrency.links_changing")
+def links_changing(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Before links are written: the records whose set of links really changes raise their
+    version (``VersionedModel.links_changed``). They are kept on ``instance`` as
+    ``_links_owners`` for the history (``utilities.history``), written after."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    owners = []
+    if not reverse and isinstance(instance, VersionedModel):
+        field = links_field(sender, type(instance))
+        if action == "pre_add":
+            changes = bool(pk_set)  # Django has already dropped the links that exist
+        else:
+            targets = "all" if action == "pre_clear" else pk_set
+            changes = bool(targets) and bool(_linked_ids(field, instance.pk, targets=targets))
+        owners = [instance] if changes else []
+    elif reverse and issubclass(model, VersionedModel):
+        field = links_field(sender, model)
+        if action == "pre_add":
+            ids = set(pk_set or ())
+        else:
+            ids = _linked_ids(
+                field, instance.pk, sources="all" if action == "pre_clear" else pk_set
+            )
+        owners = list(model._base_manager.filter(pk__in=ids)) if ids else []
+    else:
+        return
+    for owner in owners:
+        owner.links_changed()
+    instance._links_owners = owners

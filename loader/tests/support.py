@@ -11,7 +11,9 @@ from django.db import connection
 
 def run(*args, **options):
     """``(stdout, stderr, failure)``: the command's output, and its CommandError if it
-    failed (``manage.py`` then exits with status 1)."""
+    failed (``manage.py`` then exits with status 1). In English unless ``language`` says
+    otherwise (the command's own default is the site's, Chinese)."""
+    options.setdefault("language", "en")
     out, err = StringIO(), StringIO()
     try:
         call_command("load_registry", *args, stdout=out, stderr=err, **options)

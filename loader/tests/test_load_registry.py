@@ -19,7 +19,7 @@ REGISTRY_APPS = ("loader", "awards", "exchanges", "cities", "sources")
 
 def run(*args):
     out, err = StringIO(), StringIO()
-    call_command("load_registry", *args, stdout=out, stderr=err)
+    call_command("load_registry", *args, stdout=out, stderr=err, language="en")
     return out.getvalue(), err.getvalue()
 
 
@@ -103,7 +103,9 @@ def test_a_corrupted_quote_fails_naming_the_record_and_writes_nothing(db, fixtur
     empty_registry()
     err = StringIO()
     with pytest.raises(CommandError, match="nothing was written"):
-        call_command("load_registry", "--fixtures-dir", str(fixtures_copy), stderr=err)
+        call_command(
+            "load_registry", "--fixtures-dir", str(fixtures_copy), stderr=err, language="en"
+        )
     message = err.getvalue()
     assert f"{path.name}: sources.citation:{pk}:" in message
     assert "quote" in message
@@ -120,7 +122,9 @@ def test_an_invalid_record_is_listed_with_its_file(db, fixtures_copy):
     )
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("load_registry", "--fixtures-dir", str(fixtures_copy), stderr=err)
+        call_command(
+            "load_registry", "--fixtures-dir", str(fixtures_copy), stderr=err, language="en"
+        )
     assert "zz-broken.yaml: cities.place:990:" in err.getvalue()
     assert "latitude" in err.getvalue()
     assert not Place.objects.filter(slug="test-broken").exists()

@@ -27,6 +27,19 @@ from .recover import RecoverAdminMixin
 from .search import KeySearchMixin
 
 
+def show_links_of(obj, version):
+    """``obj`` (a history version's record) made to show that version's many-to-many links
+    (django-simple-history's revert form shows the links stored now): the links the history
+    row holds, among the targets that still exist, as if prefetched."""
+    if version is None:
+        return
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    for field in getattr(version, "_history_m2m_fields", []):
+        target = field.m2m_reverse_field_name()
+        ids = [getattr(link, f"{target}_id") for link in getattr(version, field.name).all()]
+        cache[field.name] = field.related_model._base_manager.filter(pk__in=ids)
+
+
 class RecordAdminForm(CitedFormMixin, forms.ModelForm):
     """Every record's admin form carries an optional note for the history (and meets the
     citation rule, ``CitedFormMixin``)."""
@@ -109,7 +122,21 @@ class RecordAdmin(
             reason = reason or gettext("还原为 %(date)s 的版本") % {"date": revert}
         if reason:
             obj._change_reason = reason
+        # Links shown from a history version (``show_links_of``) are set from the form,
+        # against the links stored now.
+        obj.__dict__.pop("_prefetched_objects_cache", None)
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The revert form shows (and so puts back) the version's links too (``get_form``).
+        request.registry_history_version = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        version_id = getattr(request, "registry_history_version", None)
+        if version_id is not None and obj is not None:
+            show_links_of(obj, self.model.history.filter(history_id=version_id).first())
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def note_revert(self, request, version_id):
         """Remember which version a revert restores, for the history note."""

@@ -184,21 +184,18 @@ class VersionedModel(models.Model):
         return updated
 
 
-def _linked_ids(field, target, sources=None, targets=None):
-    """Ids on the other side of ``field``'s links: the sources linked to ``target`` (or
-    the targets linked to the source ``target`` when ``sources`` is None and ``targets`` is
-    given), as the through table has them now."""
-    through = field.remote_field.through._base_manager
-    source_name, target_name = field.m2m_field_name(), field.m2m_reverse_field_name()
-    if targets is not None:  # forward: which of ``targets`` are linked to the source
-        rows = through.filter(**{f"{source_name}_id": target})
-        if targets != "all":
-            rows = rows.filter(**{f"{target_name}_id__in": targets})
-        return set(rows.values_list(f"{target_name}_id", flat=True))
-    rows = through.filter(**{f"{target_name}_id": target})
-    if sources != "all":
-        rows = rows.filter(**{f"{source_name}_id__in": sources})
-    return set(rows.values_list(f"{source_name}_id", flat=True))
+def _linked(field, *, source=None, target=None, among="all"):
+    """Which of ``among`` (ids, or "all") are linked through ``field`` now: the targets
+    linked to ``source``, or the sources linked to ``target``."""
+    rows = field.remote_field.through._base_manager.all()
+    source_id, target_id = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    if source is not None:
+        rows, other = rows.filter(**{source_id: source}), target_id
+    else:
+        rows, other = rows.filter(**{target_id: target}), source_id
+    if among != "all":
+        rows = rows.filter(**{f"{other}__in": among})
+    return set(rows.values_list(other, flat=True))
 
 
 def links_field(through, model):
@@ -218,17 +215,16 @@ def links_changing(sender, instance, action, reverse, model, pk_set, **kwargs):
         if action == "pre_add":
             changes = bool(pk_set)  # Django has already dropped the links that exist
         else:
-            targets = "all" if action == "pre_clear" else pk_set
-            changes = bool(targets) and bool(_linked_ids(field, instance.pk, targets=targets))
+            among = "all" if action == "pre_clear" else pk_set
+            changes = bool(among) and bool(_linked(field, source=instance.pk, among=among))
         owners = [instance] if changes else []
     elif reverse and issubclass(model, VersionedModel):
         field = links_field(sender, model)
         if action == "pre_add":
             ids = set(pk_set or ())
         else:
-            ids = _linked_ids(
-                field, instance.pk, sources="all" if action == "pre_clear" else pk_set
-            )
+            among = "all" if action == "pre_clear" else pk_set
+            ids = _linked(field, target=instance.pk, among=among)
         owners = list(model._base_manager.filter(pk__in=ids)) if ids else []
     else:
         return

@@ -143,7 +143,7 @@ class TestAdmin:
             reverse("admin:cities_relationship_history", args=[relationship.pk])
         ).content.decode()
         assert "test-links-li" in page
-        assert "引文" in page  # the changed field is listed
+        assert "<strong>引文:</strong>" in page  # the change is listed with its field
 
     def test_fields_and_links_changed_together_raise_the_version_once(self, relationship, jinzhong):
         client = logged_in("test-links-zhou")

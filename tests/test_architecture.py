@@ -12,7 +12,11 @@ the registry to test it), but not in a cycle with the code they test.
 
 ``offices`` sits below ``sources``: reports and citations are kept by an office (their
 admin, import and API use the office rule), and the rule reads each model's own
-declaration, so ``offices`` needs nothing from the apps above it.
+declaration, so ``offices`` needs nothing from the apps above it. ``sources`` sits below
+``cities`` with no exception: a report's Chinese place is reached through the model field
+(``SourceReport.chinese_place``), embedded with the place's one brief serializer found by
+name (``utilities.api.fields.brief_serializer_for``) and filtered with the one tree filter
+(``utilities.filtersets.ChinesePlaceFilterSet``), never by importing ``cities``.
 """
 
 import ast

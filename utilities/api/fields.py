@@ -113,11 +113,15 @@ def brief_serializer_for(model):
     name = f"{model.__name__}BriefSerializer"
     module = f"{model._meta.app_config.name}.api.briefs"
     try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        raise ImproperlyConfigured(
-            f"{model.__name__} has no brief serializer {module}.{name}"
-        ) from None
+        briefs = import_module(module)
+    except ModuleNotFoundError as error:
+        if not module.startswith(error.name or "\0"):
+            raise  # the module exists but fails to import: show that error
+        briefs = None
+    serializer = getattr(briefs, name, None)
+    if serializer is None:
+        raise ImproperlyConfigured(f"{model.__name__} has no brief serializer {module}.{name}")
+    return serializer
 
 
 class BriefRelatedField(serializers.PrimaryKeyRelatedField):

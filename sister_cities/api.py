@@ -3,11 +3,7 @@ root lists them all, with the schema and the documentation), the OpenAPI 3 schem
 UI and Redoc served from local assets (drf-spectacular-sidecar), and a token endpoint."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, routers, views
 
 from awards.api.urls import router as awards_router
@@ -15,6 +11,7 @@ from cities.api.urls import router as cities_router
 from exchanges.api.urls import router as exchanges_router
 from operations.views import ObtainAuthToken
 from sources.api.urls import router as sources_router
+from utilities.api.schema_view import SchemaView
 
 app_name = "api"
 
@@ -62,7 +59,7 @@ for app_router in (cities_router, exchanges_router, awards_router, sources_route
     router.registry.extend(app_router.registry)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI's start-up script and Redoc's are files, never inline (the pages'
     # Content-Security-Policy); both pages are templates/drf_spectacular/.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

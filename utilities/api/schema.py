@@ -26,7 +26,6 @@ from drf_spectacular.plumbing import (
     is_serializer,
 )
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.permissions import SAFE_METHODS
 
 from utilities.filtersets import (
     QUERY_MAX_LENGTH,
@@ -111,10 +110,12 @@ class RegistryAutoSchema(AutoSchema):
         return responses
 
     def get_auth(self):
-        """Reads that anyone may make say so (``{}``, no credentials, first): a generated
-        client then sends no token, and a token is still accepted."""
+        """Operations anyone may call (every read, and the token endpoint) say so (``{}``,
+        no credentials, first): a generated client then sends no token, and a token is
+        still accepted. The view's own permissions decide, asked about an anonymous
+        request."""
         auths = [auth for auth in super().get_auth() if auth != {}]
-        if self.method in SAFE_METHODS and self._anonymous_allowed():
+        if self._anonymous_allowed():
             auths.insert(0, {})
         return auths
 

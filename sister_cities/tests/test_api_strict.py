@@ -10,6 +10,7 @@ from django.db import DatabaseError
 from rest_framework.test import APIClient
 
 from cities.models import Relationship
+from sister_cities.api import router
 from tests.builders import build_world, staff_user, token_client
 from utilities.api.views import COMMON_QUERY_PARAMETERS
 
@@ -275,3 +276,22 @@ def _database_down(*args, **kwargs):
 @pytest.mark.django_db
 def test_schema_errors_are_json_not_yaml(client):
     error(client.get("/api/schema/", {"format": "nonsense"}), 404, "not_found")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["kind", "format", "q", "limit"])
+def test_an_empty_parameter_is_refused(client, name):
+    """``?kind=`` filters nothing and ``?format=`` picks no format: leave them out."""
+    body = error(client.get("/api/relationships/", {name: ""}), 400, "invalid")
+    assert name in body["errors"]
+
+
+@pytest.mark.django_db
+def test_every_ordering_field_sorts(client):
+    """Each name an endpoint offers for ``ordering`` sorts, both ways (reported figures'
+    ``place`` once named a column that does not exist: a 500)."""
+    for prefix, viewset, _basename in router.registry:
+        for name in getattr(viewset, "ordering_fields", None) or {}:
+            for term in (name, f"-{name}"):
+                response = client.get(f"/api/{prefix}/", {"ordering": term, "limit": 5})
+                assert response.status_code == 200, (prefix, term, response.content[:200])

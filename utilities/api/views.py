@@ -151,6 +151,15 @@ class StrictRequestMixin:
                 "names": ", ".join(sorted(allowed))
             }
             raise RequestError({name: [message] for name in unknown}, "unknown_parameter")
+        # ``?kind=`` means nothing (a form's untouched field): leave the parameter out.
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if not any(value.strip() for value in values)
+        )
+        if empty:
+            message = _("参数值为空：不需要时请省略该参数。")
+            raise RequestError({name: [message] for name in empty}, "invalid")
 
 
 class ExportMixin(StrictRequestMixin):

@@ -19,7 +19,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from cities.models import Place, Relationship
+from cities.models import CooperationField, Place, Relationship
 from sources.models import Citation
 from tests.builders import PASSWORD, office_user
 
@@ -148,6 +148,7 @@ def test_a_generated_client_reads_and_writes_the_registry(
         .first()
     )
     citation = Citation.objects.filter(report__chinese_place=wuhan).order_by("pk").first()
+    field = CooperationField.objects.order_by("pk").first()
     created = api["api.relationships.relationships_create"].sync(
         client=office,
         body=models.RelationshipRequest(
@@ -156,11 +157,12 @@ def test_a_generated_client_reads_and_writes_the_registry(
             kind=models.RelationshipKindEnum("friendly"),
             wording="友好交流城市",
             citations=[citation.pk],
-            fields=[],
+            fields=[field.pk],
         ),
     )
     assert isinstance(created, models.Relationship), created
     assert created.level is None
+    assert [item.id for item in created.fields] == [field.pk]
     assert Relationship.objects.filter(pk=created.id, foreign_place=partner).exists()
 
     # Update it: a JSON body, so an empty list is sent as one.
@@ -170,6 +172,12 @@ def test_a_generated_client_reads_and_writes_the_registry(
     )
     assert updated.notes == "经客户端更新。"
     assert Relationship.objects.get(pk=created.id).notes == "经客户端更新。"
+    # A multipart body could not say "no fields"; JSON can.
+    cleared = update.sync(
+        created.id, client=office, body=models.PatchedRelationshipRequest(fields=[])
+    )
+    assert cleared.fields == []
+    assert not Relationship.objects.get(pk=created.id).fields.exists()
 
     # Delete it; it is gone.
     deleted = api["api.relationships.relationships_destroy"].sync_detailed(

@@ -295,3 +295,11 @@ def test_every_ordering_field_sorts(client):
             for term in (name, f"-{name}"):
                 response = client.get(f"/api/{prefix}/", {"ordering": term, "limit": 5})
                 assert response.status_code == 200, (prefix, term, response.content[:200])
+
+
+@pytest.mark.django_db
+def test_the_browsable_apis_filter_form_may_send_empty_fields(client):
+    """A person using the browsable API's filter form sends its untouched fields empty."""
+    response = client.get("/api/relationships/", {"q": "", "year_min": "", "format": "api"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")

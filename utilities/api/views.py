@@ -151,7 +151,10 @@ class StrictRequestMixin:
                 "names": ", ".join(sorted(allowed))
             }
             raise RequestError({name: [message] for name in unknown}, "unknown_parameter")
-        # ``?kind=`` means nothing (a form's untouched field): leave the parameter out.
+        # ``?kind=`` means nothing: leave the parameter out. (The browsable API's filter
+        # form sends its untouched fields empty; a person there is not refused.)
+        if getattr(getattr(request, "accepted_renderer", None), "format", None) == "api":
+            return
         empty = sorted(
             name
             for name, values in request.query_params.lists()

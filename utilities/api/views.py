@@ -4,8 +4,10 @@ A viewset here is short: a queryset with explicit ``select_related``/``prefetch_
 (list endpoints make the same number of queries for 1 row as for 100), a serializer, the
 app's FilterSet and a map of ordering names. The bases add what every endpoint shares:
 open reading and office-ruled writing, CSV (and optionally GeoJSON / iCalendar) exports
-that are not paginated, JSON errors whatever format was asked for, a 409 instead of a
-500 when a delete or save would break the database's rules, and history stamps on deletes.
+that are not paginated, JSON errors whatever format was asked for, strict query
+parameters (unknown ones and unknown ordering names are a 400), a 405 for a method an
+endpoint does not have, a 409 instead of a 500 when a delete or save would break the
+database's rules, and history stamps on deletes.
 """
 
 from django.db import IntegrityError, transaction
@@ -114,9 +116,14 @@ class RegistryOrderingFilter(filters.OrderingFilter):
 
 class StrictRequestMixin:
     """What every API view refuses before doing anything: a method it does not have (405,
-    even for an anonymous client, rather than the 401 the permission check would give) and
-    a query parameter it does not know (400 naming the valid ones, rather than silently
-    returning everything)."""
+    even for an anonymous client, rather than the 401 the permission check would give), a
+    query parameter it does not know (400 naming the valid ones, rather than silently
+    returning everything) and a parameter with an empty value (400).
+
+    The valid parameters of a list are its FilterSet's filters, ``limit``/``offset``,
+    ``ordering`` (when it has ordering names) and :data:`COMMON_QUERY_PARAMETERS`; of a
+    record, only the common ones; of another action (a viewset's ``@action``), the common
+    ones and paging."""
 
     def initial(self, request, *args, **kwargs):
         method = request.method.lower()

@@ -3,6 +3,7 @@ root lists them all, with the schema and the documentation), the OpenAPI 3 schem
 UI and Redoc served from local assets (drf-spectacular-sidecar), and a token endpoint."""
 
 from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, routers, views
 
@@ -54,6 +55,16 @@ class NotFoundView(views.APIView):
         raise exceptions.NotFound()
 
 
+# The token endpoint as a client sees it (its class docstring is about django-axes).
+token_view = extend_schema_view(
+    post=extend_schema(
+        description=(
+            "A staff account's API token, for `Authorization: Token <key>`, from its user "
+            "name and password. Repeated failures lock the account out for a while (429)."
+        ),
+    )
+)(ObtainAuthToken).as_view()
+
 router = RegistryRouter()
 for app_router in (cities_router, exchanges_router, awards_router, sources_router):
     router.registry.extend(app_router.registry)
@@ -64,7 +75,7 @@ urlpatterns = [
     # Content-Security-Policy); both pages are templates/drf_spectacular/.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("auth/token/", ObtainAuthToken.as_view(), name="token"),  # with login lockout
+    path("auth/token/", token_view, name="token"),  # with login lockout
     *router.urls,
     re_path(r"^", NotFoundView.as_view()),
 ]

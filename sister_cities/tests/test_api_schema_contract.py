@@ -95,6 +95,9 @@ def test_writes_take_one_body_type_json(schema):
     assert bodies > 20
     token = schema["paths"]["/api/auth/token/"]["post"]["requestBody"]["content"]
     assert list(token) == ["application/json"]
+    # Described for a client, not by the view's notes on its lockout library.
+    description = schema["paths"]["/api/auth/token/"]["post"]["description"]
+    assert "Authorization: Token" in description and "axes" not in description
 
 
 def test_exports_have_their_own_media_types(schema):

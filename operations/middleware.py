@@ -6,6 +6,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
@@ -73,11 +74,19 @@ class ApiErrorMiddleware:
             code, message = self.MESSAGES.get(
                 status, ("server_error", lambda: _("服务器出错了，请稍后再试。"))
             )
+            if status >= 500 and isinstance(getattr(request, "api_exception", None), DatabaseError):
+                # As operations.views.server_error answers with DEBUG off.
+                status, code = 503, "database_unavailable"
+                message = lambda: _("数据库暂时无法访问，请稍后再试。")  # noqa: E731
             if status < 500 and status not in self.MESSAGES:
                 code, message = "error", lambda: response.reason_phrase
             with translation.override(translation.get_language_from_request(request)):
                 response = error_response(request, status, message(), code)
         return response
+
+    def process_exception(self, request, exception):
+        # Noted, not handled: Django still logs it and answers (technical page with DEBUG).
+        request.api_exception = exception
 
 
 class ReplicaRoutingMiddleware:

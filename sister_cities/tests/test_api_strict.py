@@ -264,9 +264,11 @@ def test_server_errors_are_json_with_debug_on_or_off(world, client, settings, mo
         body = error(client.get("/api/relationships/"), 500, "server_error")
         assert "boom" not in json.dumps(body)
     monkeypatch.setattr("cities.api.views.RelationshipViewSet.list", _database_down)
-    settings.DEBUG = False
-    body = error(client.get("/api/relationships/", HTTP_ACCEPT_LANGUAGE="en"), 503)
-    assert body["code"] == "database_unavailable"
+    for debug in (False, True):
+        settings.DEBUG = debug
+        body = error(client.get("/api/relationships/", HTTP_ACCEPT_LANGUAGE="en"), 503)
+        assert body["code"] == "database_unavailable"
+        assert body["detail"] == "The database cannot be reached right now. Please try again later."
 
 
 def _database_down(*args, **kwargs):

@@ -74,7 +74,8 @@ class AwardFilterSet(ChinesePlaceFilterSet):
     def search(self, queryset, name, value):
         key = query_key(value)
         if not key:
-            return queryset
+            # Only punctuation or emoji: nothing is named like that.
+            return queryset.none()
         condition = place_key_q(
             key,
             "place",

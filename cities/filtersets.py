@@ -78,7 +78,8 @@ class PlaceFilterSet(filters.FilterSet):
     def search(self, queryset, name, value):
         key = query_key(value)
         if not key:
-            return queryset
+            # Only punctuation or emoji: nothing is named like that.
+            return queryset.none()
         return queryset.filter(place_key_q(key, ""))
 
     def filter_side(self, queryset, name, value):
@@ -174,7 +175,8 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
     def search(self, queryset, name, value):
         key = query_key(value)
         if not key:
-            return queryset
+            # Only punctuation or emoji: nothing is named like that.
+            return queryset.none()
         condition = place_key_q(key, "chinese_place", "foreign_place") | text_q(
             value, "wording", "notes"
         )

@@ -79,7 +79,8 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
     def search(self, queryset, name, value):
         key = query_key(value)
         if not key:
-            return queryset
+            # Only punctuation or emoji: nothing is named like that.
+            return queryset.none()
         condition = place_key_q(
             key, "chinese_place", "relationship__foreign_place", "places"
         ) | text_q(value, "title_zh", "title_en", "description")

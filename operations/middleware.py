@@ -1,10 +1,17 @@
-"""Request ids for the logs and read-your-writes routing for the database replicas."""
+"""Request ids for the logs, JSON errors under /api/ and read-your-writes routing for the
+database replicas."""
 
 import re
 import time
 import uuid
 
 from django.conf import settings
+from django.db import DatabaseError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from rest_framework.response import Response
+
+from utilities.api.errors import error_response
 
 from . import context
 
@@ -32,6 +39,54 @@ class RequestIdMiddleware:
             return response
         finally:
             context.request_id.reset(token)
+
+
+API_PREFIX = "/api/"
+
+
+class ApiErrorMiddleware:
+    """Under /api/, an error Django answered itself (a bad Host header, a query string of
+    more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` parameters read outside a view, a 500 page
+    with DEBUG on) becomes the API's one JSON error shape (``utilities.api.errors``), so a
+    client never has to read HTML. The API's own responses (DRF's, the browsable API
+    included) pass untouched."""
+
+    MESSAGES = {
+        400: ("bad_request", lambda: _("请求有误。")),
+        403: ("permission_denied", lambda: _("您没有执行该操作的权限。")),
+        404: ("not_found", lambda: _("未找到该记录或地址。")),
+        405: ("method_not_allowed", lambda: _("不允许此请求方法。")),
+        413: ("request_too_large", lambda: _("请求体过大。")),
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith(API_PREFIX)
+            and not isinstance(response, Response)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            code, message = self.MESSAGES.get(
+                status, ("server_error", lambda: _("服务器出错了，请稍后再试。"))
+            )
+            if status >= 500 and isinstance(getattr(request, "api_exception", None), DatabaseError):
+                # As operations.views.server_error answers with DEBUG off.
+                status, code = 503, "database_unavailable"
+                message = lambda: _("数据库暂时无法访问，请稍后再试。")  # noqa: E731
+            if status < 500 and status not in self.MESSAGES:
+                code, message = "error", lambda: response.reason_phrase
+            with translation.override(translation.get_language_from_request(request)):
+                response = error_response(request, status, message(), code)
+        return response
+
+    def process_exception(self, request, exception):
+        # Noted, not handled: Django still logs it and answers (technical page with DEBUG).
+        request.api_exception = exception
 
 
 class ReplicaRoutingMiddleware:

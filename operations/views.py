@@ -14,6 +14,9 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from rest_framework.authtoken import views as authtoken_views
+from rest_framework.settings import api_settings
+
+from utilities.api.errors import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +90,8 @@ def server_error(request, template_name="500.html"):
     request_id = getattr(request, "id", "")
     if request.path.startswith("/api/"):
         detail = _("数据库暂时无法访问，请稍后再试。") if down else _("服务器出错了，请稍后再试。")
-        return JsonResponse({"detail": detail, "request_id": request_id}, status=status)
+        code = "database_unavailable" if down else "server_error"
+        return error_response(request, status, detail, code)
     html = loader.get_template(template_name).render({"request_id": request_id})
     return HttpResponse(html, status=status)
 
@@ -101,7 +105,7 @@ def lockout(request, response=None, credentials=None):
     }
     retry = {"Retry-After": str(minutes * 60)}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429, headers=retry)
+        return error_response(request, 429, message, "locked_out", headers=retry)
     context = {**admin.site.each_context(request), "message": message}
     html = loader.render_to_string("operations/lockout.html", context, request)
     return HttpResponse(html, status=429, headers=retry)
@@ -110,7 +114,10 @@ def lockout(request, response=None, credentials=None):
 class ObtainAuthToken(authtoken_views.ObtainAuthToken):
     """``/api/auth/token/`` under django-axes: the credentials are checked against Django's
     own request (not DRF's wrapper of it), so that a lockout flags the request that
-    ``AxesMiddleware`` turns into the 429 answer."""
+    ``AxesMiddleware`` turns into the 429 answer. It reads bodies as every API view does
+    (JSON with size and depth limits first)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "request": self.request._request}

@@ -3,11 +3,8 @@ root lists them all, with the schema and the documentation), the OpenAPI 3 schem
 UI and Redoc served from local assets (drf-spectacular-sidecar), and a token endpoint."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, routers, views
 
 from awards.api.urls import router as awards_router
@@ -15,6 +12,7 @@ from cities.api.urls import router as cities_router
 from exchanges.api.urls import router as exchanges_router
 from operations.views import ObtainAuthToken
 from sources.api.urls import router as sources_router
+from utilities.api.schema_view import SchemaView
 
 app_name = "api"
 
@@ -57,17 +55,27 @@ class NotFoundView(views.APIView):
         raise exceptions.NotFound()
 
 
+# The token endpoint as a client sees it (its class docstring is about django-axes).
+token_view = extend_schema_view(
+    post=extend_schema(
+        description=(
+            "A staff account's API token, for `Authorization: Token <key>`, from its user "
+            "name and password. Repeated failures lock the account out for a while (429)."
+        ),
+    )
+)(ObtainAuthToken).as_view()
+
 router = RegistryRouter()
 for app_router in (cities_router, exchanges_router, awards_router, sources_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI's start-up script and Redoc's are files, never inline (the pages'
     # Content-Security-Policy); both pages are templates/drf_spectacular/.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("auth/token/", ObtainAuthToken.as_view(), name="token"),  # with login lockout
+    path("auth/token/", token_view, name="token"),  # with login lockout
     *router.urls,
     re_path(r"^", NotFoundView.as_view()),
 ]

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request (and its response) carries its id.
     "operations.middleware.RequestIdMiddleware",
+    # Next, so that any error Django itself gives under /api/ is the API's JSON error.
+    "operations.middleware.ApiErrorMiddleware",
     # Before anything reads the database: pins the request to the primary when it must.
     "operations.middleware.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -322,6 +324,14 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "utilities.api.pagination.RegistryPagination",
+    # Bodies are JSON (the schema says so); form posts still work for the browsable API.
+    "DEFAULT_PARSER_CLASSES": [
+        "utilities.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Every error in one JSON shape (README, "Generated clients and errors").
+    "EXCEPTION_HANDLER": "utilities.api.errors.exception_handler",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "utilities.api.schema.RegistryAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["utilities.api.throttling.AnonymousRateThrottle"],
@@ -352,6 +362,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Requests and responses differ (a related record is an id in, a brief object out).
     "COMPONENT_SPLIT_REQUEST": True,
+    # One request body type: a generated client sends JSON (forms cannot say "no fields").
+    "PARSER_WHITELIST": ["utilities.api.parsers.LimitedJSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "PlaceLevelEnum": "cities.choices.PlaceLevel",
         "HoldingLevelEnum": "cities.choices.HoldingLevel",

@@ -49,7 +49,8 @@ class SourceReportFilterSet(ChinesePlaceFilterSet):
     def search(self, queryset, name, value):
         key = query_key(value)
         if not key:
-            return queryset
+            # Only punctuation or emoji: nothing is named like that.
+            return queryset.none()
         return queryset.filter(
             place_key_q(key, "chinese_place") | text_q(value, "title", "publisher", "slug")
         )

@@ -79,7 +79,12 @@ class IdMultipleChoiceField(ModelMultipleChoiceField):
             value = [value]
         for pk in value:
             text = str(pk).strip()
-            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+            # The length first: int() of more than 4,300 digits raises, it does not compare.
+            if (
+                not (text.isascii() and text.isdigit())
+                or len(text) > 19
+                or not 1 <= int(text) <= MAX_ID
+            ):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -4,9 +4,11 @@ cooperation, the reported-vs-recorded comparison and the anniversaries feed."""
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cities.choices import HoldingLevel
 from cities.comparison import RECORDED
 from cities.models import (
     EDITOR_ADDABLE_FIELDS,
@@ -17,7 +19,13 @@ from cities.models import (
     ReportedFigure,
 )
 from sources.api.fields import citations_field
-from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
+from utilities.api.fields import (
+    BlankAsNullChoiceField,
+    BriefRelatedField,
+    CountryField,
+    PartialDateField,
+    PrecisionField,
+)
 from utilities.api.serializers import (
     BriefSerializer,
     RecordURLField,
@@ -128,6 +136,7 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     foreign_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    level = BlankAsNullChoiceField(choices=HoldingLevel.choices, label=_("中方层级"))
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     fields = BriefRelatedField(
         CooperationFieldBriefSerializer,
@@ -153,6 +162,14 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             "agreement_date_precision", "began", "began_precision", "stages", "signatories",
             "notes", "editors_note", "citations", "created", "last_updated",
         ]  # fmt: skip
+        # Dates and stages are the relationship's dated stages, written there.
+        read_only_hints = dict.fromkeys(
+            [
+                "intent_date", "intent_date_precision", "agreement_date",
+                "agreement_date_precision", "began", "began_precision", "stages",
+            ],
+            "/api/relationship-stages/",
+        )  # fmt: skip
 
     @extend_schema_field(PARTIAL_DATE)
     def get_intent_date(self, relationship):

@@ -72,7 +72,7 @@ def test_every_filter_is_described(schema):
 def test_responses_are_described(schema):
     places = schema["paths"]["/api/places/"]
     listing = places["get"]["responses"]
-    assert set(listing) == {"200", "400", "404", "429"}
+    assert set(listing) == {"200", "400", "401", "404", "429"}  # 401: a wrong token
     assert set(listing["200"]["content"]) == {
         "application/json",
         "text/csv",

@@ -199,3 +199,22 @@ class CountryField(BaseCountryField):
             self.fail("invalid_choice", input=data)
         data = data.strip()
         return super().to_internal_value(data.upper() if len(data) == 2 else data)
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice the model keeps as ``""`` when it is not known: ``null`` in the API, both
+    ways (the schema says ``nullable``; there is no ``""`` choice to send or receive)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs["allow_blank"] = False
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)

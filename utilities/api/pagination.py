@@ -1,11 +1,58 @@
 """Pagination of API lists: ``limit`` / ``offset``, 50 rows by default, at most 500.
 
+A ``limit`` that is not a whole number from 1 to 500, or an ``offset`` that is not one from
+0 up, is a 400 (DRF would silently use the default, and a client would page through the
+wrong rows).
+
 Kept apart from the viewsets because settings name it (``DEFAULT_PAGINATION_CLASS``) and
 DRF imports it while its own modules load.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
+
+from .exceptions import RequestError
+
+# Far beyond any table here, and small enough that OFFSET + LIMIT fits a 64-bit integer.
+MAX_OFFSET = 2**62
+
+
+def _whole(text, low, high):
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 class RegistryPagination(pagination.LimitOffsetPagination):
     max_limit = 500
+
+    def get_limit(self, request):
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return self.default_limit
+        value = _whole(raw, 1, self.max_limit)
+        if value is None:
+            message = _("limit 应为 1 到 %(max)d 之间的整数。") % {"max": self.max_limit}
+            raise RequestError({self.limit_query_param: [message]}, "invalid")
+        return value
+
+    def get_offset(self, request):
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None:
+            return 0
+        value = _whole(raw, 0, MAX_OFFSET)
+        if value is None:
+            message = _("offset 应为不小于 0 的整数。")
+            raise RequestError({self.offset_query_param: [message]}, "invalid")
+        return value
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_limit}
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
+        return parameters

@@ -2,14 +2,18 @@
 
 - Export formats have their own response schemas: CSV and iCalendar are text, GeoJSON is a
   FeatureCollection (or Feature) whose properties are the JSON record.
-- Error responses are documented: 400 (field-level messages for bodies and filters), 401,
-  403, 404, 409 and 429, so a client (and the schemathesis run in the suite) can rely on
-  every status the API gives.
+- Error responses are documented, all in the one shape of :mod:`utilities.api.errors`,
+  so a client (and the schemathesis run in the suite) can rely on every status the API
+  gives. Reads are marked as open to anonymous clients; writes take one body type, JSON.
+- The document is the same in every language (:class:`utilities.api.schema_view.SchemaView`).
 - The registry's own fields differ between requests and responses: a related record is
   an id in a request and its brief form in a response; a country is a code in a request
   and ``{"code", "name"}`` in a response; a partial date is "YYYY[-MM[-DD]]".
 """
 
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -35,17 +39,24 @@ from .fields import PARTIAL_DATE_PATTERN
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "An error: `detail` says what went wrong.",
-    "properties": {"detail": {"type": "string"}},
-    "required": ["detail"],
-}
-VALIDATION_ERROR_SCHEMA = {
-    "type": "object",
     "description": (
-        "Field-level messages: each key is a field (or query parameter) name, or "
-        "`non_field_errors`, with a list of messages; a malformed body gives `detail`."
+        "Every error, 4xx and 5xx: `detail` says what went wrong (in the request's "
+        "language), `code` is stable for programs, `errors` (validation errors only) maps "
+        "each body field or query parameter (`non_field_errors` for the record as a whole) "
+        "to its messages, `request_id` is the `X-Request-ID` of the server's log line. A "
+        "validation error also repeats each field's messages at the top level, as earlier "
+        "versions of the API gave them."
     ),
-    "additionalProperties": {},
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string", "example": "invalid"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "request_id": {"type": "string"},
+    },
+    "required": ["detail", "code", "request_id"],
 }
 GEOMETRY_SCHEMA = {
     "type": "object",
@@ -65,39 +76,66 @@ TEXT_FORMATS = {
     "text/calendar": "iCalendar (RFC 5545) with one all-day event per record. Not paginated.",
 }
 ERRORS = {
-    "400": ("ValidationError", VALIDATION_ERROR_SCHEMA, "Bad request body or filter value."),
-    "401": ("Error", ERROR_SCHEMA, "Authentication needed (token or session)."),
-    "403": ("Error", ERROR_SCHEMA, "Not allowed (not staff, no permission, or another office)."),
-    "404": ("Error", ERROR_SCHEMA, "No such record, or an unknown format."),
-    "409": ("Error", ERROR_SCHEMA, "Other records still refer to this one, or a duplicate."),
-    "429": ("Error", ERROR_SCHEMA, "Too many anonymous requests; see Retry-After."),
+    "400": "Bad request: an unknown query parameter or ordering field, a bad filter value or body.",
+    "401": "Authentication needed (token or session), or a token that is wrong.",
+    "403": "Not allowed (not staff, no permission, or another office).",
+    "404": "No such record, or an unknown format.",
+    "409": "Other records still refer to this one, or a duplicate.",
+    "412": "If-Match names an older version of the record.",
+    "413": "The request body is too large.",
+    "415": "The request body is not JSON.",
+    "429": "Too many requests; see Retry-After.",
 }
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class RegistryAutoSchema(AutoSchema):
     def _error_response(self, code):
-        name, schema, description = ERRORS[code]
         component = ResolvedComponent(
-            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+            name="Error", type=ResolvedComponent.SCHEMA, schema=ERROR_SCHEMA, object="Error"
         )
         self.registry.register_on_missing(component)
         return {
-            "description": description,
+            "description": ERRORS[code],
             "content": {"application/json": {"schema": component.ref}},
         }
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["404", "429"]
-        if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["400", "401", "403", "409"]
-        elif self.method == "DELETE":
-            codes += ["401", "403", "409"]
-        elif self._get_filter_parameters():
-            codes.append("400")
+        codes = ["400", "401", "404", "429"]
+        if self.method in WRITES:
+            codes += ["403", "409", "412", "413", "415"]
         for code in sorted(codes):
             responses.setdefault(code, self._error_response(code))
         return responses
+
+    def get_auth(self):
+        """Operations anyone may call (every read, and the token endpoint) say so (``{}``,
+        no credentials, first): a generated client then sends no token, and a token is
+        still accepted. The view's own permissions decide, asked about an anonymous
+        request."""
+        auths = [auth for auth in super().get_auth() if auth != {}]
+        if self._anonymous_allowed():
+            auths.insert(0, {})
+        return auths
+
+    def _anonymous_allowed(self):
+        probe = SimpleNamespace(method=self.method, user=AnonymousUser(), auth=None)
+        try:
+            return all(
+                permission.has_permission(probe, self.view)
+                for permission in self.view.get_permissions()
+            )
+        except Exception:  # noqa: BLE001 - a permission that needs a real request
+            return False
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        hints = getattr(getattr(field.parent, "Meta", None), "read_only_hints", {})
+        if field.read_only and field.field_name in hints and "$ref" not in schema:
+            note = f"Read-only: written through `{hints[field.field_name]}`."
+            schema["description"] = f"{schema.get('description', '')} {note}".strip()
+        return schema
 
     def _get_response_for_code(
         self, serializer, status_code, media_types=None, direction="response"

@@ -9,15 +9,20 @@ saved, and records the acting user and a change reason in the history.
 """
 
 import copy
+import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+from rest_framework.utils.encoders import JSONEncoder
 
 from utilities.models import validate_citations
 
+from .exceptions import RequestError
 from .fields import PartialDateField
 
 
@@ -69,7 +74,41 @@ def stamp_history(instance, request):
 
 
 class RegistrySerializer(BriefSerializer):
-    """The full, writable form of a record."""
+    """The full, writable form of a record.
+
+    A body that sets a read-only field (one the API computes, or one written elsewhere:
+    ``Meta.read_only_hints`` names where) is refused with 400 rather than silently
+    ignored; sending it back unchanged, as read, is fine."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            self._refuse_read_only(data)
+        return super().to_internal_value(data)
+
+    def _refuse_read_only(self, data):
+        hints = getattr(self.Meta, "read_only_hints", {})
+        errors = {}
+        for name, value in data.items():
+            field = self.fields.get(name)
+            if field is None or not field.read_only or not self._would_change(field, value):
+                continue
+            if name in hints:
+                message = _("只读字段：请通过 %(where)s 写入。") % {"where": hints[name]}
+            else:
+                message = _("只读字段，由系统生成，不能写入。")
+            errors[name] = [message]
+        if errors:
+            raise RequestError(errors, "read_only_field")
+
+    def _would_change(self, field, value):
+        if self.instance is None:
+            return value not in (None, "", [], {})
+        try:
+            current = field.to_representation(field.get_attribute(self.instance))
+            current = json.loads(json.dumps(current, cls=JSONEncoder))
+        except Exception:  # noqa: BLE001 - a value that cannot be compared is a change
+            return True
+        return _reduced(current) != _reduced(value)
 
     def _many_to_many_names(self):
         return {field.name for field in self.Meta.model._meta.many_to_many}
@@ -149,3 +188,16 @@ class RegistrySerializer(BriefSerializer):
     def update(self, instance, validated_data):
         stamp_history(instance, self.context["request"])
         return super().update(instance, validated_data)
+
+
+def _reduced(value):
+    """A value as a client may send it back: embedded records by id (as writes take them),
+    countries by code."""
+    if isinstance(value, dict):
+        for key in ("id", "code"):
+            if key in value:
+                return value[key]
+        return {key: _reduced(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_reduced(item) for item in value]
+    return value

@@ -4,8 +4,10 @@ A viewset here is short: a queryset with explicit ``select_related``/``prefetch_
 (list endpoints make the same number of queries for 1 row as for 100), a serializer, the
 app's FilterSet and a map of ordering names. The bases add what every endpoint shares:
 open reading and office-ruled writing, CSV (and optionally GeoJSON / iCalendar) exports
-that are not paginated, JSON errors whatever format was asked for, a 409 instead of a
-500 when a delete or save would break the database's rules, and history stamps on deletes.
+that are not paginated, JSON errors whatever format was asked for, strict query
+parameters (unknown ones and unknown ordering names are a 400), a 405 for a method an
+endpoint does not have, a 409 instead of a 500 when a delete or save would break the
+database's rules, and history stamps on deletes.
 """
 
 from django.db import IntegrityError, transaction
@@ -17,8 +19,28 @@ from rest_framework import exceptions, filters, renderers, status, viewsets
 from ..concurrency import StaleRecord
 from . import schema  # noqa: F401 - registers the schema extensions
 from .conditional import ConditionalMixin, PreconditionFailed
+from .exceptions import RequestError
 from .renderers import CSVRenderer
 from .serializers import stamp_history
+
+# Query parameters every endpoint takes besides its FilterSet's filters, ``limit``/``offset``
+# and ``ordering``: the export format, field selection and incremental sync. Any other
+# parameter is refused (400 naming the valid ones); add new general parameters here.
+COMMON_QUERY_PARAMETERS = frozenset(
+    {
+        "format",
+        "brief",
+        "fields",
+        "since",
+        "cursor",
+        "last_updated__gte",
+        "last_updated__lte",
+        "created__gte",
+        "created__lte",
+    }
+)
+# Actions on one record (or creating one): they take no filters, ordering or paging.
+RECORD_ACTIONS = {"retrieve", "create", "update", "partial_update", "destroy"}
 
 # Ordering names every registry record has.
 TIMESTAMPS = {"id": ["pk"], "created": ["created"], "last_updated": ["last_updated"]}
@@ -32,8 +54,9 @@ class Conflict(exceptions.APIException):
 
 class RegistryOrderingFilter(filters.OrderingFilter):
     """``ordering=name_zh,-start``: public names mapped to model columns by the view's
-    ``ordering_fields`` dict (a partial date sorts by its year, month and day). Unknown
-    names are ignored, as DRF does; the primary key breaks ties so pages are stable."""
+    ``ordering_fields`` dict (a partial date sorts by its year, month and day). An unknown
+    name is a 400 that lists the valid ones; the primary key breaks ties so pages are
+    stable."""
 
     def get_valid_fields(self, queryset, view, context=None):
         return [(name, name) for name in getattr(view, "ordering_fields", {})]
@@ -43,11 +66,26 @@ class RegistryOrderingFilter(filters.OrderingFilter):
         param = request.query_params.get(self.ordering_param)
         columns = []
         if param:
+            unknown = []
             for term in param.split(","):
                 term = term.strip()
+                if not term:
+                    continue
                 descending = term.startswith("-")
-                for column in mapping.get(term.lstrip("-"), []):
+                if term.removeprefix("-") not in mapping:
+                    unknown.append(term)
+                for column in mapping.get(term.removeprefix("-"), []):
                     columns.append(f"-{column}" if descending else column)
+            if unknown:
+                raise RequestError(
+                    {
+                        self.ordering_param: [
+                            _("未知的排序字段：%(unknown)s。可用：%(names)s。")
+                            % {"unknown": ", ".join(unknown), "names": ", ".join(mapping)}
+                        ]
+                    },
+                    "unknown_ordering",
+                )
         if not columns:
             return None
         return [*columns, "pk"]
@@ -76,7 +114,65 @@ class RegistryOrderingFilter(filters.OrderingFilter):
         ]
 
 
-class ExportMixin:
+class StrictRequestMixin:
+    """What every API view refuses before doing anything: a method it does not have (405,
+    even for an anonymous client, rather than the 401 the permission check would give), a
+    query parameter it does not know (400 naming the valid ones, rather than silently
+    returning everything) and a parameter with an empty value (400).
+
+    The valid parameters of a list are its FilterSet's filters, ``limit``/``offset``,
+    ``ordering`` (when it has ordering names) and :data:`COMMON_QUERY_PARAMETERS`; of a
+    record, only the common ones; of another action (a viewset's ``@action``), the common
+    ones and paging."""
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        if request.method != "OPTIONS":
+            self.refuse_unknown_parameters(request)
+
+    def allowed_query_parameters(self):
+        allowed = set(COMMON_QUERY_PARAMETERS)
+        if getattr(self, "action", None) in RECORD_ACTIONS:
+            return allowed
+        paginator = getattr(self, "paginator", None)
+        for name in ("limit_query_param", "offset_query_param", "page_query_param"):
+            if getattr(paginator, name, None):
+                allowed.add(getattr(paginator, name))
+        if getattr(self, "action", None) == "list":
+            filterset = getattr(self, "filterset_class", None)
+            if filterset is not None:
+                allowed |= set(filterset.base_filters)
+            for backend in self.filter_backends:
+                if issubclass(backend, filters.OrderingFilter) and self.ordering_fields:
+                    allowed.add(backend.ordering_param)
+        return allowed
+
+    def refuse_unknown_parameters(self, request):
+        allowed = self.allowed_query_parameters()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = _("未知的查询参数。可用参数：%(names)s。") % {
+                "names": ", ".join(sorted(allowed))
+            }
+            raise RequestError({name: [message] for name in unknown}, "unknown_parameter")
+        # ``?kind=`` means nothing: leave the parameter out. (The browsable API's filter
+        # form sends its untouched fields empty; a person there is not refused.)
+        if getattr(getattr(request, "accepted_renderer", None), "format", None) == "api":
+            return
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if not any(value.strip() for value in values)
+        )
+        if empty:
+            message = _("参数值为空：不需要时请省略该参数。")
+            raise RequestError({name: [message] for name in empty}, "invalid")
+
+
+class ExportMixin(StrictRequestMixin):
     """Exports are whole lists; errors are JSON whichever format the client asked for."""
 
     def paginate_queryset(self, queryset):

@@ -14,6 +14,7 @@ from cities.models import Place
 from utilities.filtersets import (
     CountryFilter,
     IdFilter,
+    RegistryFilterSet,
     SearchFilter,
     YearFilter,
     place_key_q,
@@ -108,7 +109,7 @@ class AwardFilterSet(ChinesePlaceFilterSet):
         )
 
 
-class AwardTypeFilterSet(filters.FilterSet):
+class AwardTypeFilterSet(RegistryFilterSet):
     """Award types (REST API): ``q`` over the names and the conferring body, and level."""
 
     q = SearchFilter()

@@ -14,6 +14,7 @@ from django_filters import rest_framework as filters
 from utilities.filtersets import (
     CountryFilter,
     IdFilter,
+    RegistryFilterSet,
     SearchFilter,
     YearFilter,
     place_key_q,
@@ -47,7 +48,7 @@ def foreign_places(request=None):
     return Place.objects.foreign()
 
 
-class ChinesePlaceFilterSet(filters.FilterSet):
+class ChinesePlaceFilterSet(RegistryFilterSet):
     """The paired filters for a record's Chinese side, by id or slug; a city includes the
     places inside it (Jinzhong includes Pingyao County)."""
 
@@ -71,7 +72,7 @@ class ChinesePlaceFilterSet(filters.FilterSet):
         return queryset.filter(within_q(self.chinese_place_path, value))
 
 
-class PlaceFilterSet(filters.FilterSet):
+class PlaceFilterSet(RegistryFilterSet):
     q = SearchFilter()
     side = filters.ChoiceFilter(
         label=_("中方/外方"),

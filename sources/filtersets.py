@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from cities.filtersets import ChinesePlaceFilterSet
-from utilities.filtersets import IdFilter, SearchFilter, YearFilter, place_key_q, text_q
+from utilities.filtersets import (
+    IdFilter,
+    RegistryFilterSet,
+    SearchFilter,
+    YearFilter,
+    place_key_q,
+    text_q,
+)
 from utilities.search import query_key
 
 from .choices import Script
@@ -44,7 +51,7 @@ class SourceReportFilterSet(ChinesePlaceFilterSet):
         )
 
 
-class CitationFilterSet(filters.FilterSet):
+class CitationFilterSet(RegistryFilterSet):
     q = SearchFilter()
     report_id = IdFilter(
         label=_("报告（ID）"),

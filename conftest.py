@@ -7,6 +7,7 @@ a live server (transactional: the database is emptied after each) load it themse
 """
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -31,6 +32,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def live_registry(transactional_db):
     """The registry loaded for a live-server (transactional) test."""
     call_command("load_registry", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counts (the API's anonymous limit, the token endpoint's attempts) live in
+    the cache: each test starts without those of the tests before it."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

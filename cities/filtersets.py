@@ -277,3 +277,11 @@ class ReportedFigureFilterSet(ChinesePlaceFilterSet):
     class Meta:
         model = ReportedFigure
         fields = ["chinese_place_id", "chinese_place", "metric", "qualifier"]
+
+
+class CooperationFieldFilterSet(RegistryFilterSet):
+    """Fields of cooperation: reference data, filtered only by when they changed."""
+
+    class Meta:
+        model = CooperationField
+        fields = []

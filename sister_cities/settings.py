@@ -5,6 +5,8 @@ Environment variables (typed defaults in brackets; the README's tables list them
     DATABASE_URL [sqlite:///<project>/db.sqlite3]
     ALLOWED_HOSTS [localhost,127.0.0.1,[::1] ; comma-separated]
     CONN_MAX_AGE [0 seconds]                API_ANON_RATE [600/minute]
+    API_CACHE_MAX_AGE [60 seconds]          API_TOKEN_TTL_DAYS [30]
+    API_TOKEN_RATE [10/minute]
 Production (``make serve``): the ``SECURE_*``, ``SESSION_*`` and ``CSRF_*`` variables are
 named after the Django settings they set; ``REDIS_URL`` selects a shared cache;
 ``DATABASE_REPLICA_URLS`` adds read-only replicas (``operations.routers``).
@@ -89,6 +91,9 @@ MIDDLEWARE = [
     "operations.middleware.RequestIdMiddleware",
     # Before anything reads the database: pins the request to the primary when it must.
     "operations.middleware.ReplicaRoutingMiddleware",
+    # API answers are compressed (gzip) when the client accepts it; pages with forms and
+    # CSRF tokens are not (BREACH), and static files come pre-compressed from whitenoise.
+    "operations.middleware.APIGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -297,7 +302,7 @@ COUNTRIES_FIRST = ["CN"]
 REST_FRAMEWORK = {
     # Token first: an anonymous write then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "utilities.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -312,8 +317,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "utilities.api.schema.RegistryAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["utilities.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # 0 (no proxy): the client is REMOTE_ADDR and a forged X-Forwarded-For is ignored
+    # (DRF would read the whole header when this is None).
+    "NUM_PROXIES": NUM_PROXIES,
 }
+# Tokens expire this many days after they are issued (0: never); /api/auth/token/ issues a
+# fresh one. The token endpoint takes API_TOKEN_RATE attempts per address and per user name.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "10/minute")
+# How long a shared cache or a browser may keep an anonymous API read (Cache-Control:
+# public, max-age); reads with a token or a session are never stored (private, no-store).
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sister Cities Registry API",

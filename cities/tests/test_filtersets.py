@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 
 from cities.filtersets import (
+    CooperationFieldFilterSet,
     PlaceFilterSet,
     RelationshipFilterSet,
     RelationshipStageFilterSet,
@@ -298,3 +299,10 @@ class TestReportedFigureFilterSet(FilterSetTests):
         filterset = ReportedFigureFilterSet(QueryDict(urlencode(params)))
         assert not filterset.is_valid()
         assert field in filterset.errors
+
+
+class TestCooperationFieldFilterSet(FilterSetTests):
+    """Fields of cooperation: only the time filters every FilterSet has
+    (``FilterSetTests.test_timestamps``)."""
+
+    filterset = CooperationFieldFilterSet

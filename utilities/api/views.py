@@ -5,7 +5,7 @@ A viewset here is short: a queryset with explicit ``select_related``/``prefetch_
 app's FilterSet and a map of ordering names. The bases add what every endpoint shares:
 open reading and office-ruled writing, CSV (and optionally GeoJSON / iCalendar) exports
 that are not paginated, JSON errors whatever format was asked for, a 409 instead of a
-500 when a delete or save would break the database's rules, and history stamps on deletes.
+500 when a delete or save would break the database's rules, and history stamps on deletes, and each record's history (``utilities.api.history``).
 """
 
 from django.db import IntegrityError, transaction
@@ -16,8 +16,10 @@ from rest_framework import exceptions, filters, renderers, status, viewsets
 
 from ..concurrency import StaleRecord
 from . import schema  # noqa: F401 - registers the schema extensions
-from .conditional import ConditionalMixin, PreconditionFailed
+from .conditional import CachingMixin, ConditionalMixin, PreconditionFailed
+from .history import HistoryMixin
 from .renderers import CSVRenderer
+from .selection import FieldSelectionMixin
 from .serializers import stamp_history
 
 # Ordering names every registry record has.
@@ -99,13 +101,21 @@ class ExportMixin:
         )
 
 
-class RegistryViewSet(ConditionalMixin, ExportMixin, viewsets.ModelViewSet):
+class RegistryViewSet(
+    FieldSelectionMixin,
+    HistoryMixin,
+    CachingMixin,
+    ConditionalMixin,
+    ExportMixin,
+    viewsets.ModelViewSet,
+):
     """Read by anyone; written by staff (``offices.api.OfficeViewSet`` adds the office
-    rule)."""
+    rule); each record's history at ``<id>/history/``."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     filter_backends = [DjangoFilterBackend, RegistryOrderingFilter]
     ordering_fields = TIMESTAMPS
+    detail_etag_is_version = True
 
     def perform_create(self, serializer):
         with DatabaseRules():
@@ -145,7 +155,9 @@ class DatabaseRules:
         return False
 
 
-class ReadOnlyRegistryViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyRegistryViewSet(
+    FieldSelectionMixin, CachingMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
+):
     """Computed, read-only views of the registry (comparisons, anniversaries)."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]

@@ -101,6 +101,9 @@ def token(db):
 )
 def test_api_conforms_to_its_schema(case, token):
     headers = {} if case.method in ("GET", "HEAD") else {"Authorization": f"Token {token}"}
+    # The in-process WSGI transport does not undo gzip as an HTTP client does (reads are
+    # gzipped: sister_cities/tests/test_api_caching.py).
+    headers["Accept-Encoding"] = "identity"
     if "id" in (case.path_parameters or {}):
         aim_at_a_record(case)
     case.call_and_validate(headers=headers, checks=CHECKS)

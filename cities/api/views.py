@@ -102,7 +102,7 @@ class ReportedFigureViewSet(OfficeViewSet):
     serializer_class = serializers.ReportedFigureSerializer
     filterset_class = ReportedFigureFilterSet
     ordering_fields = {
-        "place": ["place__name_zh"],
+        "place": ["chinese_place__name_zh"],
         "metric": ["metric"],
         "value": ["value"],
         "as_of": ["as_of_year", "as_of_month", "as_of_day"],

@@ -5,6 +5,7 @@ or a ``brief`` that is not a yes or no is a 400 that lists what is allowed.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -29,15 +30,55 @@ FIELDS = OpenApiParameter(
 )
 
 
+SELECTION_SCHEMA = {
+    "type": "object",
+    "description": "A record in its brief form (`brief=true`) or with only the fields asked "
+    "for (`fields=`).",
+    "additionalProperties": {},
+}
+
+
 class ReadSchema(RegistryAutoSchema):
     """Documents the 400 of a read whose ``brief``, ``fields`` or other query value is
-    malformed (lists with filters have it already; details and feeds too)."""
+    malformed (lists with filters have it already; details and feeds too), and that a read
+    answers either the full record (first: a generated client parses it as such) or, with
+    ``brief`` or ``fields``, a selection of it."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if self.method == "GET":
             responses.setdefault("400", self._error_response("400"))
         return responses
+
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        content = response.get("content", {}).get("application/json")
+        if (
+            status_code != "200"
+            or self.method != "GET"
+            or content is None
+            or getattr(self.view, "action", None) not in {"list", "retrieve"}
+            or not isinstance(self.view, FieldSelectionMixin)
+        ):
+            return response
+        selection = self._component("Selection", SELECTION_SCHEMA)
+        paginator = self._get_paginator()
+        if self.view.action == "list" and paginator is not None:
+            array = {"type": "array", "items": selection}
+            selection = self._component(
+                "PaginatedSelectionList", paginator.get_paginated_response_schema(array)
+            )
+        content["schema"] = {"anyOf": [content["schema"], selection]}
+        return response
+
+    def _component(self, name, schema):
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
 
 
 def minimal_brief(model):

@@ -5,7 +5,9 @@ A viewset here is short: a queryset with explicit ``select_related``/``prefetch_
 app's FilterSet and a map of ordering names. The bases add what every endpoint shares:
 open reading and office-ruled writing, CSV (and optionally GeoJSON / iCalendar) exports
 that are not paginated, JSON errors whatever format was asked for, a 409 instead of a
-500 when a delete or save would break the database's rules, and history stamps on deletes, and each record's history (``utilities.api.history``).
+500 when a delete or save would break the database's rules, history stamps on deletes;
+and for reads each record's history (``history``), ``ETag``/``304``/``Cache-Control``
+(``conditional``), ``?brief=`` and ``?fields=`` (``selection``).
 """
 
 from django.db import IntegrityError, transaction

@@ -182,9 +182,13 @@ class TimestampField(forms.Field):
                 moment = datetime.datetime.combine(day, datetime.time.max)
             else:
                 moment = datetime.datetime.combine(day, datetime.time.min)
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, timezone.get_current_timezone())
-        return moment
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, timezone.get_current_timezone())
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):  # before year 1 or after 9999 in UTC
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class TimestampFilter(filters.Filter):

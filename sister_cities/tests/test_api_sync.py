@@ -111,6 +111,11 @@ def test_a_mirror_pages_by_cursor_and_resumes_from_it(superuser, anonymous, worl
     assert pk not in {row["id"] for row in rows}
 
 
+def test_the_feed_is_read_only(anonymous, superuser):
+    assert anonymous.post("/api/changes/", {}, format="json").status_code == 405
+    assert superuser.delete("/api/changes/").status_code == 405
+
+
 def test_the_feed_reads_limit_as_lists_do(anonymous, world):
     """A malformed limit is the default (100), a larger one the maximum (500)."""
     for limit, rows in (("0", 100), ("x" * 5000, 100), ("501", 500), ("7", 7)):

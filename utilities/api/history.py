@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, renderers, serializers, views
+from rest_framework import exceptions, mixins, permissions, renderers, serializers, views
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -211,6 +211,8 @@ class ChangesView(views.APIView):
 
     sources = ()  # (type, model, detail URL name): ``change_sources(router.registry)``
     schema = ReadSchema()
+    # Read-only and open: any other method is a 405, not a request to authenticate.
+    permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         summary="Changes feed",

@@ -98,7 +98,15 @@ class FilterSetTests:
             second.pk,
         }
         assert found(created__gte="2020-01-01T10:00:01+08:00") == set()
-        for garbage in ("yesterday", "2020-13-01", "2020-01-01T25:00", "1" * 5000):
+        # Any offset ISO 8601 allows (PostgreSQL itself takes up to ±15:59).
+        assert found(last_updated__lte="2020-01-01T08:00:00-17:00") == {first.pk}
+        for garbage in (
+            "yesterday",
+            "2020-13-01",
+            "2020-01-01T25:00",
+            "0001-01-01T00:00:00+05:00",  # before year 1 in UTC
+            "1" * 5000,
+        ):
             filterset = self.filterset(QueryDict(urlencode({"last_updated__gte": garbage})))
             assert not filterset.is_valid(), garbage[:20]
             assert "last_updated__gte" in filterset.errors

@@ -10,6 +10,7 @@ Browser tests, wherever they live, share one headless Chromium (``browser``).
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -53,6 +54,13 @@ def browser():
 def live_registry(transactional_db):
     """The registry loaded for a live-server (transactional) test."""
     call_command("load_registry", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counts (the API's anonymous limit, the token endpoint's attempts) live in
+    the cache: each test starts without those of the tests before it."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

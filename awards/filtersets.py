@@ -14,6 +14,7 @@ from utilities.filtersets import (
     ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
+    RegistryFilterSet,
     SearchFilter,
     YearFilter,
     place_key_q,
@@ -109,7 +110,7 @@ class AwardFilterSet(ChinesePlaceFilterSet):
         )
 
 
-class AwardTypeFilterSet(filters.FilterSet):
+class AwardTypeFilterSet(RegistryFilterSet):
     """Award types (REST API): ``q`` over the names and the conferring body, and level."""
 
     q = SearchFilter()

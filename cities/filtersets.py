@@ -15,6 +15,7 @@ from utilities.filtersets import (
     ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
+    RegistryFilterSet,
     SearchFilter,
     YearFilter,
     place_key_q,
@@ -42,7 +43,7 @@ def foreign_places(request=None):
     return Place.objects.foreign()
 
 
-class PlaceFilterSet(filters.FilterSet):
+class PlaceFilterSet(RegistryFilterSet):
     q = SearchFilter()
     side = filters.ChoiceFilter(
         label=_("中方/外方"),
@@ -249,3 +250,11 @@ class ReportedFigureFilterSet(ChinesePlaceFilterSet):
     class Meta:
         model = ReportedFigure
         fields = ["chinese_place_id", "chinese_place", "metric", "qualifier"]
+
+
+class CooperationFieldFilterSet(RegistryFilterSet):
+    """Fields of cooperation: reference data, filtered only by when they changed."""
+
+    class Meta:
+        model = CooperationField
+        fields = []

@@ -15,7 +15,13 @@ from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
 from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english
-from utilities.models import CitedModel, RegistryModel, validate_reported_dates
+from utilities.models import (
+    CaseInsensitiveSlug,
+    CitedModel,
+    RegistryModel,
+    unique_slug_constraint,
+    validate_reported_dates,
+)
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
@@ -159,7 +165,7 @@ class PlaceQuerySet(TreeQuerySet):
         return self.filter(search_text__contains=key)
 
 
-class Place(RegistryModel):
+class Place(CaseInsensitiveSlug, RegistryModel):
     """An administrative unit that takes part in a partnership: a province, a prefecture
     city, a county, a district or a development zone in China; a city, a département, a
     province, a ward or an authority abroad. Places nest (平遥县 is in 晋中市)."""
@@ -255,6 +261,7 @@ class Place(RegistryModel):
         verbose_name = _("地方")
         verbose_name_plural = _("地方")
         constraints = [
+            unique_slug_constraint(),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="%(app_label)s_%(class)s_latitude_in_range",
@@ -396,7 +403,7 @@ class PlaceAlias(RegistryModel):
         return result
 
 
-class CooperationField(VersionedModel):
+class CooperationField(CaseInsensitiveSlug, VersionedModel):
     """A field of cooperation (经贸, 文化, 教育, …) that tags relationships and exchanges."""
 
     # Reference data: every office reads it, superusers change it (offices.rules).
@@ -416,6 +423,15 @@ class CooperationField(VersionedModel):
         verbose_name=_("英文名"),
         max_length=100,
     )
+    # As on every registry record, so that an API client can fetch what changed.
+    created = models.DateTimeField(
+        verbose_name=_("创建时间"),
+        auto_now_add=True,
+    )
+    last_updated = models.DateTimeField(
+        verbose_name=_("更新时间"),
+        auto_now=True,
+    )
 
     history = HistoricalRecords()
 
@@ -423,6 +439,7 @@ class CooperationField(VersionedModel):
         ordering = ["pk"]
         verbose_name = _("合作领域")
         verbose_name_plural = _("合作领域")
+        constraints = [unique_slug_constraint()]
 
     def __str__(self):
         return chinese_unless_english(self.name_zh, self.name_en)

@@ -1,5 +1,5 @@
-"""Request ids for the logs, JSON errors under /api/ and read-your-writes routing for the
-database replicas."""
+"""Request ids for the logs, JSON errors under /api/, read-your-writes routing for the
+database replicas, and gzip for API answers."""
 
 import re
 import time
@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
@@ -125,3 +126,15 @@ class ReplicaRoutingMiddleware:
         finally:
             context.use_primary.reset(primary_token)
             context.wrote.reset(wrote_token)
+
+
+class APIGZipMiddleware(GZipMiddleware):
+    """Django's gzip, for reads under ``/api/`` only. Pages carry CSRF tokens and the token
+    endpoint returns a key (BREACH); API reads carry no secret.
+    A strong ``ETag`` becomes weak (``W/"3"``) when compressed; ``If-Match`` and
+    ``If-None-Match`` compare tags weakly, so a client may send either form back."""
+
+    def process_response(self, request, response):
+        if request.method not in {"GET", "HEAD"} or not request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

@@ -13,9 +13,18 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from rest_framework import exceptions
 from rest_framework.authtoken import views as authtoken_views
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from utilities.api.authentication import (
+    TokenRateThrottle,
+    TokenUserRateThrottle,
+    token_expired,
+    token_expires,
+)
 from utilities.api.errors import error_response
 
 logger = logging.getLogger(__name__)
@@ -115,9 +124,30 @@ class ObtainAuthToken(authtoken_views.ObtainAuthToken):
     """``/api/auth/token/`` under django-axes: the credentials are checked against Django's
     own request (not DRF's wrapper of it), so that a lockout flags the request that
     ``AxesMiddleware`` turns into the 429 answer. It reads bodies as every API view does
-    (JSON with size and depth limits first)."""
+    (JSON with size and depth limits first), is throttled per address and per user name
+    (``utilities.api.authentication``), and replaces an expired token by a fresh one."""
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    throttle_classes = [TokenRateThrottle, TokenUserRateThrottle]
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "request": self.request._request}
+
+    def post(self, request, *args, **kwargs):
+        """The account's token, a fresh one when the old one has expired, with when it
+        expires (``null``: never)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        expires = token_expires(token)
+        return Response(
+            {"token": token.key, "expires": expires.isoformat() if expires else None},
+            headers={"Cache-Control": "no-store"},
+        )
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=_("登录尝试过于频繁，请稍后再试。"))

@@ -12,6 +12,7 @@ from cities.api.urls import router as cities_router
 from exchanges.api.urls import router as exchanges_router
 from operations.views import ObtainAuthToken
 from sources.api.urls import router as sources_router
+from utilities.api.history import ChangesView, change_sources
 from utilities.api.schema_view import SchemaView
 
 app_name = "api"
@@ -24,14 +25,16 @@ class RegistryRootView(routers.APIRootView):
     `Authorization: Token <key>`, or a session) and follows the office rules.
     Lists take `limit`/`offset` (at most 500), `ordering`, `q` and the directory's filters;
     add `format=csv` (every list), `format=geojson` (places, relationships) or
-    `format=ics` (anniversaries) for an export. `schema`, `docs` and `redoc` describe it all.
+    `format=ics` (anniversaries) for an export. `changes` lists every record created,
+    updated or deleted since a time (a record's versions: `<type>/<id>/history/`).
+    `schema`, `docs` and `redoc` describe it all.
     """
 
 
 class RegistryRouter(routers.DefaultRouter):
     APIRootView = RegistryRootView
     # Listed on the root page after the endpoints: name -> URL name in this namespace.
-    extra_links = {"schema": "schema", "docs": "docs", "redoc": "redoc"}
+    extra_links = {"changes": "changes", "schema": "schema", "docs": "docs", "redoc": "redoc"}
 
     def get_api_root_view(self, api_urls=None):
         api_root_dict = {
@@ -76,6 +79,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("auth/token/", token_view, name="token"),  # with login lockout
+    # Every record created, updated or deleted, for a mirror's incremental sync.
+    path("changes/", ChangesView.as_view(sources=change_sources(router.registry)), name="changes"),
     *router.urls,
     re_path(r"^", NotFoundView.as_view()),
 ]

@@ -20,6 +20,7 @@ HTTPS and proxies (``make serve``), named after the Django settings they set:
     SECURE_PROXY_SSL_HEADER [none; e.g. HTTP_X_FORWARDED_PROTO,https]  NUM_PROXIES [0]
 Sign-in lockout, API and import limits:
     AXES_FAILURE_LIMIT [5]  AXES_COOLOFF_MINUTES [30]  API_ANON_RATE [600/minute]
+    API_CACHE_MAX_AGE [60 seconds]  API_TOKEN_TTL_DAYS [30]  API_TOKEN_RATE [10/minute]
     IMPORT_MAX_BYTES [2 MiB]  IMPORT_MAX_ROWS [150]  IMPORT_UPLOAD_LIFETIME [3600 seconds]
     IMPORT_UPLOAD_ROOT [<temporary directory>/sister-cities-imports]
 """
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     "operations.middleware.ApiErrorMiddleware",
     # Before anything reads the database: pins the request to the primary when it must.
     "operations.middleware.ReplicaRoutingMiddleware",
+    # API answers are compressed (gzip) when the client accepts it; pages with forms and
+    # CSRF tokens are not (BREACH), and static files come pre-compressed from whitenoise.
+    "operations.middleware.APIGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -313,7 +317,7 @@ COUNTRIES_FIRST = ["CN"]
 REST_FRAMEWORK = {
     # Token first: an anonymous write then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "utilities.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -336,8 +340,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "utilities.api.schema.RegistryAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["utilities.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # 0 (no proxy): the client is REMOTE_ADDR and a forged X-Forwarded-For is ignored
+    # (DRF would read the whole header when this is None).
+    "NUM_PROXIES": NUM_PROXIES,
 }
+# Tokens expire this many days after they are issued (0: never); /api/auth/token/ issues a
+# fresh one. The token endpoint takes API_TOKEN_RATE attempts per address and per user name.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "10/minute")
+# How long a shared cache or a browser may keep an anonymous API read (Cache-Control:
+# public, max-age); reads with a token or a session are never stored (private, no-store).
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sister Cities Registry API",

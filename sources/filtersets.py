@@ -11,6 +11,7 @@ from django_filters import rest_framework as filters
 from utilities.filtersets import (
     ChinesePlaceFilterSet,
     IdFilter,
+    RegistryFilterSet,
     SearchFilter,
     YearFilter,
     place_key_q,
@@ -56,7 +57,7 @@ class SourceReportFilterSet(ChinesePlaceFilterSet):
         )
 
 
-class CitationFilterSet(filters.FilterSet):
+class CitationFilterSet(RegistryFilterSet):
     q = SearchFilter()
     report_id = IdFilter(
         label=_("报告（ID）"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from utilities.models import RegistryModel
+from utilities.models import CaseInsensitiveSlug, RegistryModel, unique_slug_constraint
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
@@ -19,7 +19,7 @@ from utilities.text_fields import NormalisedTextField
 from .choices import Script
 
 
-class SourceReport(RegistryModel):
+class SourceReport(CaseInsensitiveSlug, RegistryModel):
     """A report as it was received: the whole text, byte for byte, so that every quote
     can be checked against it."""
 
@@ -73,7 +73,7 @@ class SourceReport(RegistryModel):
         ordering = ["published_year", "published_month", "published_day", "slug"]
         verbose_name = _("来源报告")
         verbose_name_plural = _("来源报告")
-        constraints = [*partial_date_constraints("published")]
+        constraints = [unique_slug_constraint(), *partial_date_constraints("published")]
 
     def __str__(self):
         return self.title

@@ -1,6 +1,8 @@
 """Building blocks shared by every app's FilterSets (the HTML directory and the REST API use
 the same classes): the ``q`` search filter, year-range filters on partial-date columns,
-country filters and "this Chinese place and the places inside it" filters.
+country filters, "this Chinese place and the places inside it" filters, and the base
+:class:`RegistryFilterSet` whose ``created`` / ``last_updated`` range filters every FilterSet
+inherits (an API client's incremental sync: ``?last_updated__gte=2026-12-01T08:00:00Z``).
 
 The tree filters (:class:`TreeNodeFilter`, :class:`TreeNodeIdFilter`, and
 :class:`ChinesePlaceFilterSet` built on them) are the one meaning of "a province includes
@@ -17,8 +19,13 @@ an unknown slug or country code) is a form error: the API answers 400 and the HT
 shows the message, never a 500.
 """
 
+import datetime
+import re
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters import rest_framework as filters
@@ -156,6 +163,79 @@ def within_q(path, places):
     return Q(**{f"{path}__in": inside.values("pk")})
 
 
+class TimestampField(forms.Field):
+    """An ISO 8601 time (``2026-12-01T08:00:00Z``, ``2026-12-01T16:00:00+08:00``) or date
+    (``2026-12-01``: midnight of that day, or with ``end_of_day`` its last instant). A time
+    without an offset is in the registry's time zone (``TIME_ZONE``). The ``+`` of an offset
+    left unencoded in a query string arrives as a space and is read as ``+``."""
+
+    default_error_messages = {
+        "invalid": _("请输入 ISO 8601 格式的日期或时间，例如 2026-12-01 或 2026-12-01T08:00:00Z。"),
+    }
+
+    def __init__(self, *args, end_of_day=False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        if len(text) > 40:  # the longest ISO 8601 time is 32 characters
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text)
+        try:
+            # A date first: ``parse_datetime`` would read one as midnight.
+            day = parse_date(text) if len(text) == 10 else None
+            moment = None if day else parse_datetime(text)
+        except ValueError:
+            moment = day = None
+        if moment is None and day is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if day is not None:
+            if self.end_of_day:
+                moment = datetime.datetime.combine(day, datetime.time.max)
+            else:
+                moment = datetime.datetime.combine(day, datetime.time.min)
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, timezone.get_current_timezone())
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):  # before year 1 or after 9999 in UTC
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class TimestampFilter(filters.Filter):
+    """``<column>__gte`` / ``<column>__lte`` on a timestamp column (``created``,
+    ``last_updated``); a date given to ``__lte`` includes that whole day."""
+
+    field_class = TimestampField
+
+    def __init__(self, *args, **kwargs):
+        if kwargs.get("lookup_expr") == "lte":
+            kwargs.setdefault("end_of_day", True)
+        super().__init__(*args, **kwargs)
+
+
+class RegistryFilterSet(filters.FilterSet):
+    """The base of every registry FilterSet: records created or last changed in a time range
+    (an API client fetches only what changed since its last sync)."""
+
+    created__gte = TimestampFilter(
+        field_name="created", lookup_expr="gte", label=_("创建时间不早于")
+    )
+    created__lte = TimestampFilter(
+        field_name="created", lookup_expr="lte", label=_("创建时间不晚于")
+    )
+    last_updated__gte = TimestampFilter(
+        field_name="last_updated", lookup_expr="gte", label=_("更新时间不早于")
+    )
+    last_updated__lte = TimestampFilter(
+        field_name="last_updated", lookup_expr="lte", label=_("更新时间不晚于")
+    )
+
+
 def related_model(model, path):
     """The model a ``__`` path of relations leads to from ``model``
     (``RelationshipStage``, ``"relationship__chinese_place"`` → ``Place``)."""
@@ -197,7 +277,7 @@ class TreeNodeIdFilter(TreeNodeFilterMixin, IdFilter):
     """``<fk>_id``: one or more nodes by primary key, each including the nodes inside it."""
 
 
-class ChinesePlaceFilterSet(filters.FilterSet):
+class ChinesePlaceFilterSet(RegistryFilterSet):
     """The paired filters for a record's Chinese side, by id or slug; a place includes the
     places inside it (Jinzhong includes Pingyao County). ``chinese_place_path`` is the path
     from the FilterSet's model to its Chinese place."""

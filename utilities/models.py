@@ -2,8 +2,9 @@
 cites at least one passage, and the rule that a record states nothing later than its
 report (or today) unless it is marked planned."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,38 @@ class RegistryModel(VersionedModel):
 
     def partial_date(self, prefix):
         return read_partial_date(self, prefix)
+
+
+SLUG_TAKEN = _("标识已被使用（标识不区分大小写：OITA 与 oita 相同）。")
+
+
+def unique_slug_constraint():
+    """A slug is unique whatever its case (``OITA`` cannot sit beside ``oita``)."""
+    return models.UniqueConstraint(
+        Lower("slug"),
+        name="%(app_label)s_%(class)s_unique_slug_any_case",
+        violation_error_message=SLUG_TAKEN,
+        violation_error_code="slug_taken",
+    )
+
+
+class CaseInsensitiveSlug:
+    """For a model with :func:`unique_slug_constraint`: its violation is reported on the
+    ``slug`` field (the admin, the API and import show it beside the slug)."""
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [item for item in general if getattr(item, "code", None) == "slug_taken"]
+            rest = [item for item in general if item not in taken]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            if taken:
+                errors.setdefault("slug", []).extend(taken)
+            raise ValidationError(errors) from None
 
 
 CITATION_REQUIRED = _("请至少引用一段报告原文：登记册中的每一项事实都须注明出处。")

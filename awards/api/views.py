@@ -7,6 +7,7 @@ from sources.api.briefs import brief_citations
 from utilities.api.views import TIMESTAMPS
 
 from . import serializers
+from .briefs import AwardTypeBriefSerializer
 
 
 class AwardTypeViewSet(OfficeViewSet):
@@ -16,6 +17,7 @@ class AwardTypeViewSet(OfficeViewSet):
 
     queryset = AwardType.objects.select_related("predecessor")
     serializer_class = serializers.AwardTypeSerializer
+    brief_serializer_class = AwardTypeBriefSerializer
     filterset_class = AwardTypeFilterSet
     ordering_fields = {"name_zh": ["name_zh"], "level": ["level", "name_zh"], **TIMESTAMPS}
 

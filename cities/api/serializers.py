@@ -128,7 +128,7 @@ class PlaceSerializer(GeometryMixin, RegistrySerializer):
 class CooperationFieldSerializer(RegistrySerializer):
     class Meta:
         model = CooperationField
-        fields = ["id", "url", "display", "slug", "name_zh", "name_en"]
+        fields = ["id", "url", "display", "slug", "name_zh", "name_en", "created", "last_updated"]
 
 
 class RelationshipSerializer(GeometryMixin, RegistrySerializer):

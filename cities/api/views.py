@@ -4,14 +4,15 @@ upcoming round anniversaries of when relationships began (JSON, CSV or an iCalen
 feed)."""
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, renderers, viewsets
-from rest_framework.response import Response
 
 from cities.anniversaries import upcoming_anniversaries
 from cities.choices import Stage
 from cities.filtersets import (
+    CooperationFieldFilterSet,
     PlaceFilterSet,
     RelationshipFilterSet,
     RelationshipStageFilterSet,
@@ -20,10 +21,17 @@ from cities.filtersets import (
 from cities.models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
+from utilities.api.conditional import CachingMixin
 from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRenderer
 from utilities.api.views import TIMESTAMPS, ExportMixin
 
 from . import serializers
+from .briefs import (
+    CooperationFieldBriefSerializer,
+    PlaceBriefSerializer,
+    RelationshipBriefSerializer,
+    RelationshipStageBriefSerializer,
+)
 from .comparisons import comparison_places
 
 
@@ -34,6 +42,7 @@ class PlaceViewSet(OfficeViewSet):
 
     queryset = Place.objects.select_related("parent").prefetch_related("aliases")
     serializer_class = serializers.PlaceSerializer
+    brief_serializer_class = PlaceBriefSerializer
     filterset_class = PlaceFilterSet
     renderer_classes = [*OfficeViewSet.renderer_classes, GeoJSONRenderer]
     ordering_fields = {
@@ -54,6 +63,7 @@ class RelationshipViewSet(OfficeViewSet):
         "chinese_place", "foreign_place"
     ).prefetch_related("fields", "stages", brief_citations())
     serializer_class = serializers.RelationshipSerializer
+    brief_serializer_class = RelationshipBriefSerializer
     filterset_class = RelationshipFilterSet
     renderer_classes = [*OfficeViewSet.renderer_classes, GeoJSONRenderer]
     ordering_fields = {
@@ -74,6 +84,7 @@ class RelationshipStageViewSet(OfficeViewSet):
         "relationship__chinese_place", "relationship__foreign_place"
     ).prefetch_related(brief_citations())
     serializer_class = serializers.RelationshipStageSerializer
+    brief_serializer_class = RelationshipStageBriefSerializer
     filterset_class = RelationshipStageFilterSet
     ordering_fields = {
         "date": ["date_year", "date_month", "date_day"],
@@ -106,7 +117,9 @@ class CooperationFieldViewSet(OfficeViewSet):
 
     queryset = CooperationField.objects.all()
     serializer_class = serializers.CooperationFieldSerializer
-    ordering_fields = {"id": ["pk"], "name_zh": ["name_zh"], "name_en": ["name_en"]}
+    filterset_class = CooperationFieldFilterSet
+    brief_serializer_class = CooperationFieldBriefSerializer
+    ordering_fields = {"name_zh": ["name_zh"], "name_en": ["name_en"], **TIMESTAMPS}
 
 
 class ComparisonViewSet(ReadOnlyOfficeViewSet):
@@ -116,11 +129,12 @@ class ComparisonViewSet(ReadOnlyOfficeViewSet):
 
     queryset = comparison_places().prefetch_related("reported_figures")
     serializer_class = serializers.ComparisonSerializer
+    brief_serializer_class = PlaceBriefSerializer
     filterset_class = PlaceFilterSet
     ordering_fields = {"name_zh": ["name_zh"], "name_en": ["name_en"], "id": ["pk"]}
 
 
-class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class AnniversaryViewSet(CachingMixin, ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Round anniversaries (5, 10, 15, 20, 25, 30, 40, 50 years) in the next twelve months
     of when relationships began (their dated agreement, else their earliest letter of
     intent, memorandum or "active" step; relationships still at the intent stage or ended
@@ -158,10 +172,9 @@ class AnniversaryViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericVie
         places = [str(place) for place in Place.objects.filter(slug__in=slugs[:10])]
         return f"{'、'.join(places)} · {title}" if places else str(title)
 
-    def list(self, request, *args, **kwargs):
-        relationships = self.filter_queryset(self.get_queryset())
-        anniversaries = upcoming_anniversaries(relationships)
-        page = self.paginate_queryset(anniversaries)
-        if page is not None:
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        return Response(self.get_serializer(anniversaries, many=True).data)
+    def filter_queryset(self, queryset):
+        return upcoming_anniversaries(super().filter_queryset(queryset))
+
+    def cache_variant(self):
+        """The list changes with the day as well as with the registry."""
+        return timezone.localdate().isoformat()

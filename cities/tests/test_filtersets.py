@@ -5,6 +5,7 @@ validation errors (the API answers 400, the site shows a message)."""
 import pytest
 
 from cities.filtersets import (
+    CooperationFieldFilterSet,
     PlaceFilterSet,
     RelationshipFilterSet,
     RelationshipStageFilterSet,
@@ -287,3 +288,10 @@ class TestReportedFigureFilterSet(FilterSetTests):
     )
     def test_malformed_values_are_validation_errors(self, params, field):
         assert field in refused(ReportedFigureFilterSet, **params)
+
+
+class TestCooperationFieldFilterSet(FilterSetTests):
+    """Fields of cooperation: only the time filters every FilterSet has
+    (``FilterSetTests.test_timestamps``)."""
+
+    filterset = CooperationFieldFilterSet

@@ -8,6 +8,7 @@ from sources.models import Citation, SourceReport
 from utilities.api.views import TIMESTAMPS
 
 from . import serializers
+from .briefs import CitationBriefSerializer, SourceReportBriefSerializer
 
 
 class SourceReportViewSet(OfficeViewSet):
@@ -18,6 +19,7 @@ class SourceReportViewSet(OfficeViewSet):
         Prefetch("citations", queryset=Citation.objects.order_by("pk"))
     )
     serializer_class = serializers.SourceReportSerializer
+    brief_serializer_class = SourceReportBriefSerializer
     filterset_class = SourceReportFilterSet
     ordering_fields = {
         "published": ["published_year", "published_month", "published_day"],
@@ -35,5 +37,6 @@ class CitationViewSet(OfficeViewSet):
     # whole page, not joined onto every row.
     queryset = Citation.objects.prefetch_related("report")
     serializer_class = serializers.CitationSerializer
+    brief_serializer_class = CitationBriefSerializer
     filterset_class = CitationFilterSet
     ordering_fields = {"report": ["report__slug"], **TIMESTAMPS}

@@ -7,7 +7,9 @@ open reading and office-ruled writing, CSV (and optionally GeoJSON / iCalendar) 
 that are not paginated, JSON errors whatever format was asked for, strict query
 parameters (unknown ones and unknown ordering names are a 400), a 405 for a method an
 endpoint does not have, a 409 instead of a 500 when a delete or save would break the
-database's rules, and history stamps on deletes.
+database's rules, history stamps on deletes; and for reads each record's history
+(``history``), ``ETag``/``304``/``Cache-Control`` (``conditional``), ``?brief=`` and
+``?fields=`` (``selection``).
 """
 
 from django.db import IntegrityError, transaction
@@ -18,9 +20,11 @@ from rest_framework import exceptions, filters, renderers, status, viewsets
 
 from ..concurrency import StaleRecord
 from . import schema  # noqa: F401 - registers the schema extensions
-from .conditional import ConditionalMixin, PreconditionFailed
+from .conditional import CachingMixin, ConditionalMixin, PreconditionFailed
 from .exceptions import RequestError
+from .history import HistoryMixin
 from .renderers import CSVRenderer
+from .selection import FieldSelectionMixin
 from .serializers import stamp_history
 
 # Query parameters every endpoint takes besides its FilterSet's filters, ``limit``/``offset``
@@ -195,13 +199,21 @@ class ExportMixin(StrictRequestMixin):
         )
 
 
-class RegistryViewSet(ConditionalMixin, ExportMixin, viewsets.ModelViewSet):
+class RegistryViewSet(
+    FieldSelectionMixin,
+    HistoryMixin,
+    CachingMixin,
+    ConditionalMixin,
+    ExportMixin,
+    viewsets.ModelViewSet,
+):
     """Read by anyone; written by staff (``offices.api.OfficeViewSet`` adds the office
-    rule)."""
+    rule); each record's history at ``<id>/history/``."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     filter_backends = [DjangoFilterBackend, RegistryOrderingFilter]
     ordering_fields = TIMESTAMPS
+    detail_etag_is_version = True
 
     def perform_create(self, serializer):
         with DatabaseRules():
@@ -241,7 +253,9 @@ class DatabaseRules:
         return False
 
 
-class ReadOnlyRegistryViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyRegistryViewSet(
+    FieldSelectionMixin, CachingMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
+):
     """Computed, read-only views of the registry (comparisons, anniversaries)."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]

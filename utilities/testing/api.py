@@ -10,7 +10,8 @@ database):
 - create, update and delete for anonymous clients (401), staff of another office (403),
   staff of the record's own office (allowed, or 403 for reference data that only
   superusers change) and superusers; every write recorded in the history with its user;
-- the same number of queries for a list of 1 row as for 100, in every format.
+- the same number of queries for a list of 1 row as for 100, in every format and in brief
+  mode (``?brief=true``, where ``brief_mode``).
 
 Test data is built afresh in each test by the ``world`` fixture (``tests/builders.py``),
 with ``test-`` slugs so it never clashes with the loaded registry.
@@ -63,6 +64,8 @@ class ReadTests:
     isolate = None
     formats = ("json", "csv")
     has_detail = True
+    # The endpoint answers ``?brief=true`` and ``?fields=``.
+    brief_mode = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -72,6 +75,8 @@ class ReadTests:
             cls.test_detail = cls.test_detail_unknown = None
         if cls.brief_embedding is None:
             cls.test_brief_form = None
+        if not cls.brief_mode:
+            cls.test_brief_mode = cls.test_fields = None
 
     def make_record(self, world, index):
         raise NotImplementedError
@@ -145,6 +150,38 @@ class ReadTests:
         assert full.json()["id"] == brief["id"]
         assert full.json()["display"] == brief["display"]
 
+    def test_brief_mode(self, anonymous, record):
+        """``?brief=true``: the same rows, each in its brief form (``brief_fields``)."""
+        query = {**(self.isolate or {}), "limit": 500}
+        full = anonymous.get(self.list_url, query).json()["results"]
+        response = anonymous.get(self.list_url, {**query, "brief": "true"})
+        assert response.status_code == 200
+        brief = response.json()["results"]
+        assert [row["id"] for row in brief] == [row["id"] for row in full]
+        for row in brief:
+            assert list(row)[:3] == ["id", "url", "display"]
+            if self.brief_fields:
+                assert sorted(row) == sorted(self.brief_fields)
+        assert set(brief[0]) != set(full[0])
+        if self.has_detail:
+            detail = anonymous.get(self.detail_url(record), {"brief": "1"}).json()
+            assert detail == next(row for row in brief if row["id"] == detail["id"])
+        assert anonymous.get(self.list_url, {"brief": "maybe"}).status_code == 400
+
+    def test_fields(self, anonymous, record):
+        """``?fields=id,display``: only those; an unknown name is a 400 naming the valid."""
+        query = {**(self.isolate or {}), "limit": 500}
+        response = anonymous.get(self.list_url, {**query, "fields": "display,id"})
+        assert response.status_code == 200
+        assert all(sorted(row) == ["display", "id"] for row in response.json()["results"])
+        if self.has_detail:
+            detail = anonymous.get(self.detail_url(record), {"fields": "url"}).json()
+            assert detail == {"url": f"http://testserver{self.detail_url(record)}"}
+        refused = anonymous.get(self.list_url, {"fields": "id,nonsense"})
+        assert refused.status_code == 400
+        message = refused.json()["fields"][0]
+        assert "nonsense" in message and "display" in message
+
     def test_list_queries_do_not_grow_with_rows(self, anonymous, world):
         """1 row and 100 rows cost the same number of queries, in every format."""
         if self.isolate is None:
@@ -155,7 +192,13 @@ class ReadTests:
             for size in (1, 100):
                 counts[size], response = count_queries(anonymous, self.list_url, {"limit": size})
                 assert len(rows_in(response)) == size
+                if self.brief_mode:
+                    query = {"limit": size, "brief": "true"}
+                    counts[size, "brief"], response = count_queries(anonymous, self.list_url, query)
+                    assert len(rows_in(response)) == size
             assert counts[1] == counts[100], counts
+            if self.brief_mode:
+                assert counts[1, "brief"] == counts[100, "brief"], counts
             return
         self.make_record(world, 0)
         one = self._count_formats(anonymous, rows=1)
@@ -170,6 +213,11 @@ class ReadTests:
             query = {**self.isolate, "format": format, "limit": 500}
             counts[format], response = count_queries(client, self.list_url, query)
             assert len(rows_in(response)) == rows, (format, rows)
+        if self.brief_mode:
+            cache.clear()
+            query = {**self.isolate, "brief": "true", "limit": 500}
+            counts["brief"], response = count_queries(client, self.list_url, query)
+            assert len(rows_in(response)) == rows, ("brief", rows)
         return counts
 
 

@@ -107,6 +107,7 @@
     } else {
       map.setView([30, centre], 2);
     }
+    element.dataset.zoom = String(map.getZoom());
     element.dataset.ready = "true";
     element.dataset.markers = String(markers.length);
     element.dataset.lines = String(data.links.length);

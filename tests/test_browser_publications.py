@@ -61,6 +61,9 @@ def test_brief_reads_in_both_languages_and_links_its_pdf(browser, live_server, l
         assert page.get_by_role("heading", level=1).inner_text().startswith("Zhenjiang")
         assert "Kurashiki" in page.locator("#brief-partners").inner_text()
         assert "Latest exchanges" in page.locator("#brief-exchanges").inner_text()
+        page.set_viewport_size({"width": 390, "height": 844})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the brief scrolls sideways on a phone: {width}px"
 
 
 def test_printed_pages_drop_the_controls_and_print_black_on_white(

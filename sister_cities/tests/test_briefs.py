@@ -3,11 +3,11 @@ languages: partners by kind and stage, anniversaries of the next twelve months (
 computation), the latest exchanges and reported vs recorded; a province's page gathering
 its cities' and counties' partners; constant queries."""
 
-import datetime
 import io
 import re
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cities.anniversaries import upcoming_anniversaries
@@ -45,7 +45,7 @@ def test_brief_lists_the_anniversaries_the_one_computation_finds(client):
     relationships = Relationship.objects.filter(chinese_place__slug="zhenjiang").prefetch_related(
         "stages"
     )
-    expected = upcoming_anniversaries(relationships, datetime.date.today())
+    expected = upcoming_anniversaries(relationships, timezone.localdate())
     body = section(page(client, "/places/zhenjiang/brief/"), "brief-anniversaries")
     if not expected:
         assert "没有逢五逢十的结好周年" in body

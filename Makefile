@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test setup test-setup browser messages lint check benchmark wrk clean
+.PHONY: run serve test setup test-setup browser pdf-libs messages lint check benchmark wrk clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -27,7 +27,7 @@ serve: setup
 test: test-setup
 	$(BIN)/python -m pytest
 
-setup: $(VENV)/.installed messages
+setup: $(VENV)/.installed messages pdf-libs
 
 test-setup: $(VENV)/.installed-test messages browser wrk
 
@@ -49,6 +49,10 @@ messages: $(VENV)/.installed
 # Browser tests drive Debian's Chromium (Playwright must never download a browser).
 browser:
 	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory apt-packages PACKAGES="chromium fonts-wqy-microhei"
+
+# A place's brief as PDF (WeasyPrint) needs Pango from Debian and a Chinese font to embed.
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi -e wqy -e 'noto sans cjk'; } || $(MAKE) --no-print-directory apt-packages PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei"
 
 apt-packages:
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES) >/dev/null; \

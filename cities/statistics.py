@@ -152,9 +152,10 @@ def grouped_by_kind_and_stage(relationships):
     return result
 
 
-def map_data(relationships, focus=None):
+def map_data(relationships, focus=None, fit_country=None):
     """Points and lines for the map script (``json_script``): each place once, with its
-    names, coordinates and page; a line per relationship whose two places are located."""
+    names, coordinates and page; a line per relationship whose two places are located.
+    With ``fit_country`` the map opens zoomed to that country's places (``fit``)."""
     places, links = {}, []
 
     def point(place):
@@ -170,6 +171,7 @@ def map_data(relationships, focus=None):
                 "url": place.get_absolute_url(),
                 "chinese": place.is_chinese,
                 "focus": focus is not None and place.pk == focus.pk,
+                "fit": fit_country is not None and place.country == fit_country,
             }
         return place.pk
 
@@ -193,3 +195,46 @@ def map_data(relationships, focus=None):
 def unlocated(relationships):
     """Foreign partners without coordinates (listed under the map instead)."""
     return [r for r in relationships if r.foreign_place.latitude is None]
+
+
+def by_chinese_province(relationships):
+    """The relationships (``chinese_place`` selected) grouped by the Chinese province their
+    Chinese side lies in, then by that Chinese place, in tree order:
+    [{"province", "count", "places": [{"place", "path", "relationships"}, …]}, …].
+    ``path`` is the place's parents below the province (晋中市 for Pingyao County). Two
+    queries, whatever the number of relationships: the places' tree paths, then the
+    places on those paths."""
+    relationships = list(relationships)
+    held_by = defaultdict(list)
+    for relationship in relationships:
+        held_by[relationship.chinese_place_id].append(relationship)
+    if not held_by:
+        return []
+    model = type(relationships[0].chinese_place)
+    paths = {
+        place.pk: [int(pk) for pk in place.tree_path]
+        for place in model.objects.with_tree_fields().filter(pk__in=list(held_by))
+    }
+    on_paths = model.objects.in_bulk({pk for path in paths.values() for pk in path})
+    provinces = {}
+    for pk, path in paths.items():
+        province = on_paths[path[0]]
+        group = provinces.setdefault(province.pk, {"province": province, "count": 0, "places": []})
+        rows = held_by[pk]
+        group["count"] += len(rows)
+        group["places"].append(
+            {
+                "place": on_paths[pk],
+                "path": [on_paths[parent] for parent in path[1:-1]],
+                "names": [on_paths[node].name_en for node in path],
+                "relationships": rows,
+                "sister": sum(1 for r in rows if r.kind == RelationshipKind.SISTER),
+                "friendly": sum(1 for r in rows if r.kind == RelationshipKind.FRIENDLY),
+            }
+        )
+    result = sorted(
+        provinces.values(), key=lambda group: (-group["count"], group["province"].name_en)
+    )
+    for group in result:
+        group["places"].sort(key=lambda item: item["names"])
+    return result

@@ -12,4 +12,5 @@ urlpatterns = [
     path("places/", views.PlaceListView.as_view(), name="place_list"),
     path("relationships/", views.RelationshipListView.as_view(), name="relationship_list"),
     path("map/", views.MapView.as_view(), name="map"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
 ]

@@ -1,13 +1,18 @@
-"""Public pages for places and relationships: the two directories and the map of all
-relationships, and the Chinese-place select the other apps' directories share. A place's
+"""Public pages for places and relationships: the two directories, a partner country's page
+and the map of all relationships, and the Chinese-place select the other apps' directories share. A place's
 page and a relationship's page list exchanges and awards too, so they are composed above
 those apps (``sister_cities.pages``)."""
 
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from django_countries import countries
+from django_countries.fields import Country
 
+from utilities.countries import CHINA
 from utilities.views import FilteredListView
 
 from . import statistics
@@ -141,5 +146,57 @@ class MapView(TemplateView):
             map_data=statistics.map_data(relationships),
             relationship_count=len(relationships),
             unlocated_count=len(statistics.unlocated(relationships)),
+        )
+        return context
+
+
+# Part of China, never a partner country (DOMAIN.md): no country page of their own.
+NOT_PARTNER_COUNTRIES = {CHINA, "TW", "HK", "MO"}
+
+
+class CountryDetailView(TemplateView):
+    """A partner country's page (``/countries/jp/``): its places with Chinese partners,
+    grouped by Chinese province and the Chinese place that holds each relationship, with
+    counts; the map zoomed to the country; the timeline of the relationships' dated steps."""
+
+    template_name = "cities/country_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        code = self.kwargs["code"]
+        if code != code.lower():  # one address per country: /countries/jp/
+            return redirect("cities:country", code.lower(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        code = self.kwargs["code"].upper()
+        if code not in countries or code in NOT_PARTNER_COUNTRIES:
+            raise Http404(code)
+        places = list(Place.objects.filter(country=code).order_by("name_en", "name_zh"))
+        if not places:
+            raise Http404(code)
+        relationships = list(
+            relationship_rows(Relationship.objects.filter(foreign_place__country=code)).order_by(
+                "foreign_place__name_en", "chinese_place__name_en", "kind"
+            )
+        )
+        partner_counts = {}
+        for relationship in relationships:
+            relationship.established = statistics.established(relationship)
+            partner_counts[relationship.foreign_place_id] = (
+                partner_counts.get(relationship.foreign_place_id, 0) + 1
+            )
+        for place in places:
+            place.partner_count = partner_counts.get(place.pk, 0)
+        context.update(
+            country=Country(code),
+            places=[place for place in places if place.partner_count],
+            relationships=relationships,
+            provinces=statistics.by_chinese_province(relationships),
+            chinese_place_count=len({r.chinese_place_id for r in relationships}),
+            timeline=statistics.timeline(relationships),
+            map_data=statistics.map_data(relationships, fit_country=code),
+            unlocated=statistics.unlocated(relationships),
+            directory_url=statistics.directory_url(country=code),
         )
         return context

@@ -78,6 +78,12 @@ class PlaceDetailView(DetailView):
             )
             context.update(
                 groups=statistics.grouped_by_kind_and_stage(relationships),
+                # A province or city gathers the partners of the places inside it.
+                holders=[
+                    item
+                    for group in statistics.by_chinese_province(relationships)
+                    for item in group["places"]
+                ],
                 timeline=statistics.timeline(relationships),
                 **figure_tables(place),
                 reports=place.source_reports.all(),

@@ -7,7 +7,7 @@ from cities.urls import urlpatterns as cities_urlpatterns
 from sources.urls import app_name as sources_namespace
 from sources.urls import urlpatterns as sources_urlpatterns
 
-from . import pages, views
+from . import briefs, pages, views
 
 # A place's and a relationship's page list exchanges and awards: they are composed here,
 # above those apps, and named in the cities namespace like the directories.
@@ -15,6 +15,11 @@ cities_pages = [
     *cities_urlpatterns,
     path("places/<slug:slug>/", pages.PlaceDetailView.as_view(), name="place"),
     path("relationships/<int:pk>/", pages.RelationshipDetailView.as_view(), name="relationship"),
+    # A Chinese place's one-page brief, as a page and as a PDF.
+    path("places/<slug:slug>/brief/", briefs.PlaceBriefView.as_view(), name="place_brief"),
+    path(
+        "places/<slug:slug>/brief.pdf", briefs.PlaceBriefPdfView.as_view(), name="place_brief_pdf"
+    ),
 ]
 # A report's page links the records of every app that cite it.
 sources_pages = [

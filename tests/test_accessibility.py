@@ -47,6 +47,9 @@ def public_pages():
         ("report", SourceReport.objects.get(slug="wuhan-2017-09-15").get_absolute_url(), 200),
         ("search", reverse("search") + "?q=oita", 200),
         ("map", reverse("cities:map"), 200),
+        ("country", reverse("cities:country", args=["jp"]), 200),
+        ("province", reverse("cities:place", args=["liaoning"]), 200),
+        ("brief", reverse("cities:place_brief", args=["zhenjiang"]), 200),
         ("404", "/places/no-such-place/", 404),
     ]
 

@@ -71,6 +71,8 @@ def check_every_page(page):
     visit(page, "/", "main")
     visit(page, "/map/", "[data-map][data-outlines='true']")
     visit(page, "/places/wuhan/", "[data-map][data-outlines='true']")
+    visit(page, "/countries/jp/", "[data-map][data-outlines='true']")
+    visit(page, "/places/wuhan/brief/", "#brief-partners")
     visit(page, "/relationships/", "main table")
     visit(page, "/api/docs/", ".swagger-ui .opblock")
     visit(page, "/api/redoc/", "[role=menuitem], .menu-content")

@@ -93,13 +93,21 @@
       markers.push(positions[id]);
     });
 
-    if (markers.length > 1) {
+    // A country's page opens on the country (its places carry "fit"), not the whole world.
+    var fitted = ids.filter(function (id) { return data.places[id].fit; })
+      .map(function (id) { return positions[id]; });
+    if (fitted.length > 1) {
+      map.fitBounds(L.latLngBounds(fitted).pad(0.3), { maxZoom: 6 });
+    } else if (fitted.length === 1) {
+      map.setView(fitted[0], 5);
+    } else if (markers.length > 1) {
       map.fitBounds(L.latLngBounds(markers).pad(0.15));
     } else if (markers.length === 1) {
       map.setView(markers[0], 4);
     } else {
       map.setView([30, centre], 2);
     }
+    element.dataset.zoom = String(map.getZoom());
     element.dataset.ready = "true";
     element.dataset.markers = String(markers.length);
     element.dataset.lines = String(data.links.length);

@@ -29,7 +29,7 @@ test: test-setup
 
 setup: $(VENV)/.installed messages pdf-libs
 
-test-setup: $(VENV)/.installed-test messages browser wrk
+test-setup: $(VENV)/.installed-test messages browser pdf-libs wrk
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

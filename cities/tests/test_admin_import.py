@@ -188,6 +188,42 @@ class TestConfirmedImport:
         assert result.has_validation_errors()
         assert snapshot() == before
 
+    @pytest.mark.parametrize("notes", ["据新消息补充", ""], ids=["fields-and-links", "links-only"])
+    def test_an_imported_row_is_one_change_with_its_links(
+        self, client, staff, news, partners, notes
+    ):
+        """A row that updates a relationship and sets its links (a new citation, fewer
+        fields of cooperation) raises its version once and writes one history row, which
+        holds the final links."""
+        self.confirm(client, upload(client, rows()))
+        one = Relationship.objects.get(foreign_place=partners[0])
+        version, histories = one.version, one.history.count()
+        quote = "同日，晋中市与测试二市签署友好交流协议"
+        table = [
+            [*HEADERS, "说明"],
+            ["晋中市", "测试一市", "友好城市", "存续", "市级", "2026-05-18", "文化" if notes else "文化、教育",
+             "test-jinzhong-news", quote, notes],
+        ]  # fmt: skip
+        preview = upload(client, table, name="update.csv")
+        [row] = preview.context["result"].valid_rows()
+        assert row.import_type == "update"
+        assert Relationship.objects.get(pk=one.pk).version == version  # the preview wrote nothing
+        assert self.confirm(client, preview).status_code == 302
+
+        one = Relationship.objects.get(pk=one.pk)
+        assert one.version == version + 1
+        assert one.history.count() == histories + 1
+        assert one.notes == notes
+        assert quote in [citation.quote for citation in one.citations.all()]
+        latest = one.history.first()
+        assert latest.version == one.version
+        assert latest.history_user == staff
+        assert "update.csv" in latest.history_change_reason
+        assert sorted(link.citation.quote for link in latest.citations.all()) == sorted(
+            citation.quote for citation in one.citations.all()
+        )
+        assert latest.fields.count() == one.fields.count() == (1 if notes else 2)
+
     def test_reimporting_the_same_file_changes_nothing(self, client, staff, news, partners):
         self.confirm(client, upload(client, rows()))
         before = snapshot()

@@ -8,12 +8,15 @@ import io
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from cities.models import Place, Relationship
 from cities.resources import RelationshipResource
 from exchanges.models import Exchange
+from offices.tests.admin_forms import unchanged_post
 from sources.models import Citation, SourceReport
+from tests.builders import office_user
 from utilities.testing.admin import CSV_FORMAT, XLSX_FORMAT, as_csv
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +226,37 @@ class TestConfirmedImport:
             citation.quote for citation in one.citations.all()
         )
         assert latest.fields.count() == one.fields.count() == (1 if notes else 2)
+
+    def test_a_record_changed_after_the_preview_is_not_overwritten(
+        self, client, staff, news, partners
+    ):
+        """The confirmation writes what the preview showed: a record someone changed in
+        between is not overwritten, nothing is written, and the page says who changed it."""
+        self.confirm(client, upload(client, rows()))
+        one = Relationship.objects.get(foreign_place=partners[0])
+        table = [[*HEADERS, "说明"], [*rows()[1], "导入的说明"]]
+        preview = upload(client, table, name="notes.csv")
+        assert [row.import_type for row in preview.context["result"].valid_rows()] == ["update"]
+
+        other = Client()
+        other.force_login(office_user("test-import-other", "jinzhong"))
+        url = reverse("admin:cities_relationship_change", args=[one.pk])
+        data = {**unchanged_post(other.get(url)), "notes": "同事刚补充的说明"}
+        assert other.post(url, data).status_code == 302
+        before = snapshot(), Relationship.history.count()
+
+        response = self.confirm(client, preview)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:cities_relationship_import")
+        assert (snapshot(), Relationship.history.count()) == before
+        assert Relationship.objects.get(pk=one.pk).notes == "同事刚补充的说明"
+        messages = " ".join(str(m) for m in response.wsgi_request._messages)
+        assert "预览之后，以下记录已被他人修改或删除" in messages
+        assert f"“{one}”已被修改" in messages and "test-import-other" in messages
+
+        # A new preview shows the colleague's notes being replaced; confirming it writes.
+        self.confirm(client, upload(client, table, name="notes.csv"))
+        assert Relationship.objects.get(pk=one.pk).notes == "导入的说明"
 
     def test_reimporting_the_same_file_changes_nothing(self, client, staff, news, partners):
         self.confirm(client, upload(client, rows()))

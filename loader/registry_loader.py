@@ -43,6 +43,7 @@ from django.utils.encoding import is_protected_type
 from django.utils.translation import gettext as _
 
 from sources.models import Citation, SourceReport
+from utilities.concurrency import StaleRecord
 from utilities.models import validate_citations
 
 from .keys import fixture_key, split_key
@@ -665,6 +666,15 @@ class _Loader:
         except IntegrityError as error:
             self.failed.add(item.key)
             self.errors.append(f"{where}: {_messages(_constraint_error(instance) or error)}")
+            return
+        except StaleRecord:
+            # Saved by someone after this run read it (the conditional UPDATE of
+            # ``utilities.concurrency``): their change is not overwritten.
+            self.failed.add(item.key)
+            self.errors.append(
+                _("%(where)s：加载期间此记录已被他人修改，没有写入。请重新运行以比较其修改。")
+                % {"where": where}
+            )
             return
         except (ValidationError, DatabaseError, ValueError, ObjectDoesNotExist) as error:
             self.failed.add(item.key)

@@ -8,12 +8,15 @@ import io
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from cities.models import Place, Relationship
 from cities.resources import RelationshipResource
 from exchanges.models import Exchange
+from offices.tests.admin_forms import unchanged_post
 from sources.models import Citation, SourceReport
+from tests.builders import office_user
 from utilities.testing.admin import CSV_FORMAT, XLSX_FORMAT, as_csv
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +190,73 @@ class TestConfirmedImport:
         result = RelationshipResource().import_data(dataset, dry_run=False, user=staff)
         assert result.has_validation_errors()
         assert snapshot() == before
+
+    @pytest.mark.parametrize("notes", ["据新消息补充", ""], ids=["fields-and-links", "links-only"])
+    def test_an_imported_row_is_one_change_with_its_links(
+        self, client, staff, news, partners, notes
+    ):
+        """A row that updates a relationship and sets its links (a new citation, fewer
+        fields of cooperation) raises its version once and writes one history row, which
+        holds the final links."""
+        self.confirm(client, upload(client, rows()))
+        one = Relationship.objects.get(foreign_place=partners[0])
+        version, histories = one.version, one.history.count()
+        quote = "同日，晋中市与测试二市签署友好交流协议"
+        table = [
+            [*HEADERS, "说明"],
+            ["晋中市", "测试一市", "友好城市", "存续", "市级", "2026-05-18", "文化" if notes else "文化、教育",
+             "test-jinzhong-news", quote, notes],
+        ]  # fmt: skip
+        preview = upload(client, table, name="update.csv")
+        [row] = preview.context["result"].valid_rows()
+        assert row.import_type == "update"
+        assert Relationship.objects.get(pk=one.pk).version == version  # the preview wrote nothing
+        assert self.confirm(client, preview).status_code == 302
+
+        one = Relationship.objects.get(pk=one.pk)
+        assert one.version == version + 1
+        assert one.history.count() == histories + 1
+        assert one.notes == notes
+        assert quote in [citation.quote for citation in one.citations.all()]
+        latest = one.history.first()
+        assert latest.version == one.version
+        assert latest.history_user == staff
+        assert "update.csv" in latest.history_change_reason
+        assert sorted(link.citation.quote for link in latest.citations.all()) == sorted(
+            citation.quote for citation in one.citations.all()
+        )
+        assert latest.fields.count() == one.fields.count() == (1 if notes else 2)
+
+    def test_a_record_changed_after_the_preview_is_not_overwritten(
+        self, client, staff, news, partners
+    ):
+        """The confirmation writes what the preview showed: a record someone changed in
+        between is not overwritten, nothing is written, and the page says who changed it."""
+        self.confirm(client, upload(client, rows()))
+        one = Relationship.objects.get(foreign_place=partners[0])
+        table = [[*HEADERS, "说明"], [*rows()[1], "导入的说明"]]
+        preview = upload(client, table, name="notes.csv")
+        assert [row.import_type for row in preview.context["result"].valid_rows()] == ["update"]
+
+        other = Client()
+        other.force_login(office_user("test-import-other", "jinzhong"))
+        url = reverse("admin:cities_relationship_change", args=[one.pk])
+        data = {**unchanged_post(other.get(url)), "notes": "同事刚补充的说明"}
+        assert other.post(url, data).status_code == 302
+        before = snapshot(), Relationship.history.count()
+
+        response = self.confirm(client, preview)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:cities_relationship_import")
+        assert (snapshot(), Relationship.history.count()) == before
+        assert Relationship.objects.get(pk=one.pk).notes == "同事刚补充的说明"
+        messages = " ".join(str(m) for m in response.wsgi_request._messages)
+        assert "预览之后，以下记录已被他人修改或删除" in messages
+        assert f"“{one}”已被修改" in messages and "test-import-other" in messages
+
+        # A new preview shows the colleague's notes being replaced; confirming it writes.
+        self.confirm(client, upload(client, table, name="notes.csv"))
+        assert Relationship.objects.get(pk=one.pk).notes == "导入的说明"
 
     def test_reimporting_the_same_file_changes_nothing(self, client, staff, news, partners):
         self.confirm(client, upload(client, rows()))

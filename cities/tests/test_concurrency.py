@@ -87,6 +87,38 @@ class TestAdmin:
             relationship.last_updated,
         ) == before
 
+    def test_a_revert_over_a_change_made_after_its_page_was_opened_is_refused(self, relationship):
+        first, second = logged_in("test-revert-li"), logged_in("test-revert-wang")
+        earlier = relationship.history.first()
+        data = {**unchanged_post(first.get(change_url(relationship))), "notes": "第一次补充"}
+        assert first.post(change_url(relationship), data).status_code == 302
+
+        revert_url = reverse(
+            "admin:cities_relationship_simple_history",
+            args=[relationship.pk, earlier.history_id],
+        )
+        page = second.get(revert_url)
+        # The page a browser submits carries the version it was opened at.
+        assert 'name="registry_version" value="2"' in page.content.decode()
+
+        data = {**unchanged_post(first.get(change_url(relationship))), "notes": "李又改了"}
+        assert first.post(change_url(relationship), data).status_code == 302
+
+        response = second.post(revert_url, unchanged_post(page))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "保存被拒绝" in content
+        assert "test-revert-li" in content
+        relationship.refresh_from_db()
+        assert (relationship.notes, relationship.version) == ("李又改了", 3)
+
+        # Reverting again after reading is deliberate: the page carries the current version.
+        again = unchanged_post(response)
+        assert again["registry_version"] == "3"
+        assert second.post(revert_url, again).status_code == 302
+        relationship.refresh_from_db()
+        assert (relationship.notes, relationship.version) == ("", 4)
+
 
 class TestAPI:
     @pytest.fixture

@@ -7,7 +7,7 @@ import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cities.choices import PlaceLevel, RelationshipKind, Stage
@@ -15,7 +15,7 @@ from cities.models import Place, Relationship, ReportedFigure
 from exchanges.models import Exchange, ExchangeCount
 from loader.keys import fixture_id, fixture_object
 from loader.models import FixtureRecord
-from loader.registry_loader import fixture_files, report_text
+from loader.registry_loader import RegistryLoadError, fixture_files, load, report_text
 from loader.tests.test_load_registry import counts, empty_registry
 from sources.models import Citation, SourceReport
 
@@ -373,3 +373,23 @@ def test_every_quote_is_checked_against_the_report_file_even_when_unchanged(db, 
     assert (
         "wuhan.yaml: sources.citation:3002: quote: not found in reports/wuhan-2017-09-15.txt" in err
     )
+
+
+def test_a_staff_edit_made_while_the_load_runs_is_not_overwritten(editor, fixtures_copy):
+    """The loader compares with the rows it read first; a staff save after that read meets
+    the record's version check: the run stops with a message and writes nothing."""
+    change_the_fixture(fixtures_copy)
+    before = counts()
+
+    def staff_saves_meanwhile(file_name, done, total):
+        if done == 0:  # every row is read; nothing is written yet
+            staff_save(fixture_object(NOTE_KEY), editor, notes="外办在加载时所做的更正。")
+
+    with pytest.raises(RegistryLoadError) as refused, transaction.atomic():
+        load(fixtures_copy, progress=staff_saves_meanwhile)
+    assert any(
+        NOTE_KEY in error and "加载期间此记录已被他人修改" in error
+        for error in refused.value.errors
+    )
+    assert counts() == before
+    assert fixture_object(NOTE_KEY).notes != "数据文件的新说明。"

@@ -10,8 +10,10 @@ current version: saving again, after reading, is a deliberate overwrite.
 import dataclasses
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,12 @@ STALE_DELETE = _(
     "删除被拒绝：你打开此页后，“%(record)s”已被他人修改（%(changes)s）。"
     "请查看当前内容后再决定是否删除。"
 )
+STALE_BATCH = _(
+    "删除被拒绝，没有删除任何记录：你打开确认页后，以下记录已被他人修改或删除。"
+    "下方是当前内容，请核对后再决定是否删除。"
+)
+STALE_BATCH_CHANGED = _("“%(record)s”已被修改（%(changes)s）")
+STALE_BATCH_DELETED = _("“%(record)s”已于 %(date)s 被 %(user)s 删除")
 
 
 def changes_since(instance, version):
@@ -75,6 +83,88 @@ def changes_since(instance, version):
 def describe(changes):
     """The changes of ``changes_since`` in one line."""
     return "；".join(str(CHANGE) % change for change in changes) or "—"
+
+
+def deletion_of(model, pk):
+    """Who deleted record ``pk`` and when, from its history: (name, user, date), or None."""
+    manager = getattr(model, "history", None)
+    if manager is None:
+        return None
+    row = (
+        manager.filter(**{model._meta.pk.attname: pk}, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if row is None:
+        return None
+    date = formats.date_format(timezone.localtime(row.history_date), "SHORT_DATETIME_FORMAT")
+    return str(row.instance), row.history_user or NOBODY, date
+
+
+def stale_in_batch(model, submitted):
+    """What happened to the records of a batch confirmation since it was shown: one line
+    for each record of ``submitted`` ({pk: version shown}) changed or deleted since."""
+    current = dict(model._base_manager.filter(pk__in=submitted).values_list("pk", "version"))
+    lines = []
+    for pk, version in submitted.items():
+        if pk not in current:
+            deletion = deletion_of(model, pk)
+            record, user, date = deletion or (f"#{pk}", NOBODY, "—")
+            lines.append(str(STALE_BATCH_DELETED) % {"record": record, "user": user, "date": date})
+        elif current[pk] != version:
+            obj = model._base_manager.get(pk=pk)
+            changes = describe(changes_since(obj, version))
+            lines.append(str(STALE_BATCH_CHANGED) % {"record": obj, "changes": changes})
+    return lines
+
+
+def submitted_versions(request, model):
+    """{pk: version} of the records a batch confirmation showed (``registry_version_<pk>``
+    fields of ``admin/registry_delete_selected_confirmation.html``)."""
+    result = {}
+    prefix = "registry_version_"
+    for name, value in request.POST.items():
+        if not name.startswith(prefix):
+            continue
+        try:
+            result[model._meta.pk.to_python(name[len(prefix) :])] = int(value)
+        except (ValueError, forms.ValidationError):
+            continue
+    return result
+
+
+@admin.action(
+    permissions=["delete"],
+    description=delete_selected.short_description,
+)
+def delete_selected_versioned(modeladmin, request, queryset):
+    """Django's ``delete_selected``, all or nothing over the versions shown: when any
+    record of the batch changed or was deleted since the confirmation page was shown,
+    nothing is deleted, the page says which and who, and the confirmation is shown again
+    with the current versions. The rest (the office rule, protected rows, the log) is
+    Django's action with the admin's own ``has_delete_permission`` and
+    ``delete_queryset``."""
+    model = modeladmin.model
+    if not request.POST.get("post") or not hasattr(model, "version"):
+        return delete_selected(modeladmin, request, queryset)
+    submitted = submitted_versions(request, model)
+    with transaction.atomic():
+        # The rows stay as checked until the deletion commits (PostgreSQL; SQLite
+        # serialises writes anyway).
+        list(model._base_manager.select_for_update().filter(pk__in=submitted).values("pk"))
+        stale = stale_in_batch(model, submitted)
+        if not stale:
+            return delete_selected(modeladmin, request, queryset)
+    messages.error(request, STALE_BATCH)
+    for line in stale:
+        messages.error(request, line)
+    if not queryset.exists():
+        return None  # nothing left to confirm: back to the list, with the messages
+    post = request.POST.copy()
+    post.pop("post")
+    request.POST = post  # the confirmation again, now with the current versions
+    return delete_selected(modeladmin, request, queryset.all())
 
 
 class VersionFormMixin(forms.Form):
@@ -173,10 +263,19 @@ class QuietContextHelper(HistoricalRecordContextHelper):
 
 class ConcurrencyAdminMixin:
     """Mixed into the registry's admin bases: every change form checks its version, and
-    a deletion confirmed on a page showing an older version is refused."""
+    a deletion confirmed on a page showing an older version is refused, one record
+    (``delete_view``) or a batch (the list's "delete selected" action)."""
 
     change_form_template = "admin/registry_change_form.html"
     delete_confirmation_template = "admin/registry_delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/registry_delete_selected_confirmation.html"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions and hasattr(self.model, "version"):
+            _func, name, description = actions["delete_selected"]
+            actions[name] = (delete_selected_versioned, name, description)
+        return actions
 
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST" and request.POST.get("post"):

@@ -10,6 +10,9 @@ views, with the steps that read files and show errors replaced).
   another user's token is refused with a message, and nothing is read or removed. The
   upload is removed after the import or a cancel; expired uploads are removed on every
   import.
+- The confirmation writes what the preview showed: when a record the preview showed
+  (updated or unchanged) was changed or deleted since, nothing is written and the page
+  says which and who (the token carries the versions the preview saw).
 - No traceback and no database message ever reaches the page: an exception is logged
   with the request id, and staff read a sentence in their language with that id.
 - Exports use the formats that write formulas as text.
@@ -25,14 +28,19 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
+from import_export.results import RowResult
 
 from utilities.resources import errors, limits, uploads
 from utilities.resources.errors import ImportRefused
 from utilities.resources.formats import RegistryCSV, RegistryXLSX
 
+from .concurrency import stale_in_batch
+
 logger = errors.logger
 
 FORMATS = [RegistryCSV, RegistryXLSX]
+# The preview's rows that name a stored record (a new row's id is the dry run's own).
+STORED = {RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP, RowResult.IMPORT_TYPE_DELETE}
 
 
 class UploadConfirmForm(forms.Form):
@@ -101,6 +109,7 @@ class SafeImportMixin(ImportMixin):
                         format_index,
                         self.get_resource_index(import_form),
                         upload.name,
+                        versions=self.versions_seen(result),
                     )
                     context["confirm_form"] = UploadConfirmForm(initial={"token": token})
         else:
@@ -190,6 +199,19 @@ class SafeImportMixin(ImportMixin):
             upload.remove()
             messages.info(request, gettext("已取消导入，上传的文件已删除。"))
             return HttpResponseRedirect(self.import_url())
+        stale = self.changed_since_preview(upload)
+        if stale:
+            upload.remove()
+            messages.error(
+                request,
+                gettext(
+                    "导入没有进行，没有写入任何记录：预览之后，以下记录已被他人修改或删除。"
+                    "请重新上传文件，核对新的预览后再确认。"
+                ),
+            )
+            for line in stale:
+                messages.error(request, line)
+            return HttpResponseRedirect(self.import_url())
         try:
             resource_classes = self.get_import_resource_classes(request)
             resource_class = resource_classes[min(upload.resource_index, len(resource_classes) - 1)]
@@ -203,6 +225,22 @@ class SafeImportMixin(ImportMixin):
         finally:
             upload.remove()
         return self.process_result(result, request)
+
+    def versions_seen(self, result):
+        """{pk: version} of the stored records the preview's rows name."""
+        if not hasattr(self.model, "version"):
+            return {}
+        ids = [row.object_id for row in result.valid_rows() if row.import_type in STORED]
+        return dict(self.model._base_manager.filter(pk__in=ids).values_list("pk", "version"))
+
+    def changed_since_preview(self, upload):
+        """What happened since the preview to the records it showed: a line for each
+        one changed or deleted (``stale_in_batch``)."""
+        if not upload.versions or not hasattr(self.model, "version"):
+            return []
+        to_python = self.model._meta.pk.to_python
+        seen = {to_python(pk): int(version) for pk, version in upload.versions.items()}
+        return stale_in_batch(self.model, seen)
 
     def import_url(self):
         opts = self.model._meta

@@ -7,13 +7,15 @@ upload, the user who uploaded it, the model, the format and the original file na
 is never a path, another user's token is refused, and a token older than
 ``IMPORT_UPLOAD_LIFETIME`` seconds (default 3600) has expired. The upload is removed after
 the confirmed import or a cancel, and any upload older than its lifetime is removed on
-every import (and by ``manage.py clean_import_uploads``).
+every import (and by ``manage.py clean_import_uploads``). The token also carries the
+version of each record the preview showed as updated or unchanged, so that the confirmation
+can refuse a file whose records someone changed since (``utilities.admin.imports``).
 """
 
 import re
 import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -56,6 +58,8 @@ class Upload:
     format_index: int
     resource_index: int
     file_name: str
+    # {pk as text: version} of the records the preview showed.
+    versions: dict = field(default_factory=dict)
 
     def read(self):
         with storage().open(self.name, "rb") as upload:
@@ -65,7 +69,7 @@ class Upload:
         storage().delete(self.name)
 
 
-def keep(data, user, model, format_index, resource_index, file_name):
+def keep(data, user, model, format_index, resource_index, file_name, versions=None):
     """Keep an upload for its confirmation; return the token the confirm form carries."""
     name = uuid.uuid4().hex
     saved = storage().save(name, ContentFile(data))
@@ -78,6 +82,7 @@ def keep(data, user, model, format_index, resource_index, file_name):
             "format": format_index,
             "resource": resource_index,
             "file": file_name,
+            "versions": {str(pk): version for pk, version in (versions or {}).items()},
         },
         salt=SALT,
     )
@@ -104,6 +109,7 @@ def find(token, user, model):
         format_index=int(payload["format"]),
         resource_index=int(payload["resource"]),
         file_name=str(payload.get("file", "")),
+        versions=dict(payload.get("versions") or {}),
     )
 
 

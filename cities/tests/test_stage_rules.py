@@ -72,7 +72,7 @@ class TestCitationsRequired:
             format="json",
         )
         assert response.status_code == 400
-        assert response.json() == {
+        assert response.json()["errors"] == {
             "citations": ["请至少引用一段报告原文：登记册中的每一项事实都须注明出处。"]
         }
         assert not Relationship.objects.filter(foreign_place=world.partner_b).exists()
@@ -88,7 +88,7 @@ class TestCitationsRequired:
         url = f"{RELATIONSHIPS}{world.relationship.pk}/"
         response = insider.patch(url, {"citations": []}, format="json")
         assert response.status_code == 400
-        assert list(response.json()) == ["citations"]
+        assert list(response.json()["errors"]) == ["citations"]
         assert list(world.relationship.citations.all()) == [world.citation]
 
     def test_admin_form_refuses_a_relationship_without_citation(self, admin_client, world):
@@ -128,7 +128,7 @@ class TestPlausibleDates:
     def test_api_refuses_a_step_before_1973(self, insider, world, date):
         response = post_stage(insider, world, date=date)
         assert response.status_code == 400
-        assert response.json() == {
+        assert response.json()["errors"] == {
             "date": [
                 "友好关系的阶段不会早于1973年：中华人民共和国第一对友好城市（天津—神户）缔结于1973年。"
             ]
@@ -141,7 +141,7 @@ class TestPlausibleDates:
     def test_api_refuses_a_future_step_unless_planned(self, insider, world, date):
         response = post_stage(insider, world, date=date, language="en")
         assert response.status_code == 400
-        assert response.json() == {
+        assert response.json()["errors"] == {
             "date": ["The date is later than today: tick “planned” for what has not happened yet."]
         }
         assert not RelationshipStage.objects.filter(date_year=int(date[:4])).exists()
@@ -210,7 +210,7 @@ class TestCurrentStage:
         relationship = intent_relationship(world)
         response = post_stage(insider, world, relationship, stage="ended", date="2019")
         assert response.status_code == 400
-        assert response.json() == {
+        assert response.json()["errors"] == {
             "stage": [
                 "友好关系的当前阶段是“意向/备忘录”，不能有“终止”这一步：请先更改友好关系的当前阶段。"
             ]
@@ -220,7 +220,7 @@ class TestCurrentStage:
         url = f"{RELATIONSHIPS}{world.relationship.pk}/"
         response = insider.patch(url, {"stage": "intent"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400
-        assert response.json() == {
+        assert response.json()["errors"] == {
             "stage": [
                 "The current stage “Intent / memorandum” is earlier than the recorded "
                 "“Agreement signed” step: change or delete that stage date first."
@@ -239,7 +239,7 @@ class TestCurrentStage:
         step.citations.set([world.citation])
         response = insider.patch(f"{STAGES}{step.pk}/", {"stage": "ended"}, format="json")
         assert response.status_code == 400
-        assert list(response.json()) == ["stage"]
+        assert list(response.json()["errors"]) == ["stage"]
 
     def test_admin_inline_refuses_an_ended_row_under_intent(self, admin_client, world):
         relationship = intent_relationship(world)
@@ -297,4 +297,6 @@ class TestStageOrder:
         step.citations.set([world.citation])
         response = post_stage(insider, world, relationship, stage="agreement", date="2017")
         assert response.status_code == 400
-        assert response.json() == {"date": ["日期早于前一阶段（意向/备忘录，2018年5月）。"]}
+        assert response.json()["errors"] == {
+            "date": ["日期早于前一阶段（意向/备忘录，2018年5月）。"]
+        }

@@ -28,7 +28,7 @@ def test_api_refuses_a_start_after_the_cited_report(insider, world):
     # The cited report was published in October 2019.
     response = insider.post(EXCHANGES, exchange_data(world, start="2021-03"), format="json")
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "start": [
             "日期晚于所引报告的发布日期（2019年10月）：报告所说的计划请勾选“计划中”，"
             "已发生的事请引用较新的报告。"

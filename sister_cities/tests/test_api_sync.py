@@ -117,8 +117,13 @@ def test_the_feed_is_read_only(anonymous, superuser):
 
 
 def test_the_feed_reads_limit_as_lists_do(anonymous, world):
-    """A malformed limit is the default (100), a larger one the maximum (500)."""
-    for limit, rows in (("0", 100), ("x" * 5000, 100), ("501", 500), ("7", 7)):
+    """A limit that is not a whole number from 1 to 500 is a 400 naming it, as on every
+    list; a good one is the page size."""
+    for limit in ("0", "x" * 5000, "501", "-3"):
+        response = anonymous.get("/api/changes/", {"since": "2000-01-01", "limit": limit})
+        assert response.status_code == 400, limit
+        assert list(response.json()["errors"]) == ["limit"]
+    for limit, rows in (("7", 7), ("500", 500)):
         response = anonymous.get("/api/changes/", {"since": "2000-01-01", "limit": limit})
         assert response.status_code == 200
         assert len(response.json()["results"]) == rows, limit

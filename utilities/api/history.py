@@ -38,6 +38,8 @@ from .conditional import (
     set_cache_control,
     set_validators,
 )
+from .exceptions import RequestError
+from .pagination import whole_number
 from .selection import ReadSchema
 from .serializers import absolute_url
 
@@ -229,7 +231,7 @@ class ChangesView(views.APIView):
             ),
             OpenApiParameter(
                 "limit",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": CHANGES_MAX_LIMIT},
                 description=f"Rows a page (default {CHANGES_DEFAULT_LIMIT}, "
                 f"at most {CHANGES_MAX_LIMIT}).",
             ),
@@ -302,12 +304,15 @@ class ChangesView(views.APIView):
         return {kind: url_name for kind, _model, url_name in self.sources}
 
     def _limit(self, value):
-        """As on every list: a missing or malformed limit is the default, a larger one
-        the maximum."""
-        value = (value or "").strip()
-        if not value.isdigit() or len(value) > 6 or int(value) < 1:
+        """As on every list: a missing limit is the default; one that is not a whole
+        number from 1 to the maximum is a 400 (never silently another page size)."""
+        if value is None:
             return CHANGES_DEFAULT_LIMIT
-        return min(int(value), CHANGES_MAX_LIMIT)
+        limit = whole_number(value, 1, CHANGES_MAX_LIMIT)
+        if limit is None:
+            message = _("limit 应为 1 到 %(max)d 之间的整数。") % {"max": CHANGES_MAX_LIMIT}
+            raise RequestError({"limit": [message]}, "invalid")
+        return limit
 
     def _rows(self, since, position, count):
         """One UNION ALL over the historical tables, ordered and cut in the database."""

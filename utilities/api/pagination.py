@@ -17,7 +17,8 @@ from .exceptions import RequestError
 MAX_OFFSET = 2**62
 
 
-def _whole(text, low, high):
+def whole_number(text, low, high):
+    """The whole number ``text`` spells, when it lies from ``low`` to ``high``; else None."""
     text = (text or "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 20:
         return None
@@ -32,7 +33,7 @@ class RegistryPagination(pagination.LimitOffsetPagination):
         raw = request.query_params.get(self.limit_query_param)
         if raw is None:
             return self.default_limit
-        value = _whole(raw, 1, self.max_limit)
+        value = whole_number(raw, 1, self.max_limit)
         if value is None:
             message = _("limit 应为 1 到 %(max)d 之间的整数。") % {"max": self.max_limit}
             raise RequestError({self.limit_query_param: [message]}, "invalid")
@@ -42,7 +43,7 @@ class RegistryPagination(pagination.LimitOffsetPagination):
         raw = request.query_params.get(self.offset_query_param)
         if raw is None:
             return 0
-        value = _whole(raw, 0, MAX_OFFSET)
+        value = whole_number(raw, 0, MAX_OFFSET)
         if value is None:
             message = _("offset 应为不小于 0 的整数。")
             raise RequestError({self.offset_query_param: [message]}, "invalid")

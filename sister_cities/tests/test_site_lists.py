@@ -38,6 +38,16 @@ def rows(response):
         "/map/",
         f"/search/?q={MARKER}",
         "/places/test-site-city/",
+        "/en/places/test-site-city/",
+        "/feeds/relationships/",
+        "/en/feeds/exchanges/",
+        "/places/test-site-city/feeds/relationships/",
+        "/places/test-site-city/feeds/exchanges/",
+        "/sitemap.xml",
+        "/sitemap-places.xml",
+        "/sitemap-relationships.xml",
+        "/sitemap-exchanges.xml",
+        "/sitemap-awards.xml",
     ],
 )
 def test_a_page_makes_the_same_queries_for_one_row_as_for_a_hundred(client, url):

@@ -7,7 +7,7 @@ from cities.urls import urlpatterns as cities_urlpatterns
 from sources.urls import app_name as sources_namespace
 from sources.urls import urlpatterns as sources_urlpatterns
 
-from . import briefs, pages, views
+from . import briefs, feeds, pages, views
 
 # A place's and a relationship's page list exchanges and awards: they are composed here,
 # above those apps, and named in the cities namespace like the directories.
@@ -19,6 +19,19 @@ cities_pages = [
     path("places/<slug:slug>/brief/", briefs.PlaceBriefView.as_view(), name="place_brief"),
     path(
         "places/<slug:slug>/brief.pdf", briefs.PlaceBriefPdfView.as_view(), name="place_brief_pdf"
+    ),
+    # Atom feeds of what is new: the registry's and a Chinese place's (with the places in it).
+    path("feeds/relationships/", feeds.NewRelationshipsFeed(), name="relationship_feed"),
+    path("feeds/exchanges/", feeds.NewExchangesFeed(), name="exchange_feed"),
+    path(
+        "places/<slug:slug>/feeds/relationships/",
+        feeds.NewRelationshipsFeed(),
+        name="place_relationship_feed",
+    ),
+    path(
+        "places/<slug:slug>/feeds/exchanges/",
+        feeds.NewExchangesFeed(),
+        name="place_exchange_feed",
     ),
 ]
 # A report's page links the records of every app that cite it.

@@ -1,6 +1,11 @@
-"""The home page: the national picture (search results are the ``search`` app's)."""
+"""The home page: the national picture (search results are the ``search`` app's), and
+``robots.txt``."""
 
 from django.db.models import F
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from cities import statistics
@@ -49,3 +54,17 @@ class HomeView(TemplateView):
             .count(),
         )
         return context
+
+
+# The public site (both languages) is for everyone; the staff admin, the API and the
+# language switch (a POST) are not pages to index.
+ROBOTS_DISALLOW = ("/admin/", "/api/", "/i18n/")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

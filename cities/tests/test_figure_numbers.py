@@ -13,6 +13,7 @@ from cities.models import Place, ReportedFigure
 from cities.resources import ReportedFigureResource
 from tests.builders import office_user
 from utilities.testing.admin import change_url, form_data
+from utilities.testing.pages import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ class TestAdmin:
         city = Place.objects.get(slug="jinzhong")
         page = client.get(city.get_absolute_url()).content.decode()
         assert "<td>1—2<br>" in page
-        page = client.get(city.get_absolute_url(), **EN).content.decode()
+        page = client.get(in_english(city.get_absolute_url())).content.decode()
         assert "<td>1–2<br>" in page
 
     def test_a_maximum_below_the_value_is_refused(self, staff, figure):

@@ -3,7 +3,7 @@
 
 import pytest
 
-from utilities.testing.pages import EN, page
+from utilities.testing.pages import in_english, page
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_relationship_directory_year_range_and_field(client):
 
 
 def test_relationship_directory_in_english(client):
-    body = page(client, "/relationships/?country=JP", **EN)
+    body = page(client, in_english("/relationships/?country=JP"))
     assert "Relationships" in body
     assert "Kurashiki" in body and "October 1997" in body
     assert "Japan" in body
@@ -43,5 +43,5 @@ def test_place_directory(client):
     body = page(client, "/places/?side=foreign&country=IT")
     assert "科莫省" in body and "伦巴第大区" in body
     assert "晋中市" not in body
-    body = page(client, "/places/?q=濟南", **EN)
+    body = page(client, in_english("/places/?q=濟南"))
     assert "Jinan" in body

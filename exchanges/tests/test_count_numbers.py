@@ -15,6 +15,7 @@ from exchanges.models import ExchangeCount
 from exchanges.resources import ExchangeCountResource
 from tests.builders import office_user
 from utilities.testing.admin import change_url, form_data
+from utilities.testing.pages import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ class TestAdmin:
         assert (count.value, count.value_max) == (3, 5)
         page = client.get(count.exchange.get_absolute_url()).content.decode()
         assert f"3—5{UNIT}" in page
-        page = client.get(count.exchange.get_absolute_url(), **EN).content.decode()
+        page = client.get(in_english(count.exchange.get_absolute_url())).content.decode()
         assert "3–5 countries (China, Mongolia, Russia)" in page
 
     def test_a_maximum_below_the_value_is_refused(self, staff, count):

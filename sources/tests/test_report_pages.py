@@ -6,7 +6,7 @@ import re
 import pytest
 
 from sources.models import Citation, SourceReport
-from utilities.testing.pages import EN, page
+from utilities.testing.pages import in_english, page
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_traditional_report_keeps_its_text_and_glosses(client):
 
 
 def test_report_page_in_english(client):
-    body = page(client, "/reports/wuhan-2017-09-15/", **EN)
+    body = page(client, in_english("/reports/wuhan-2017-09-15/"))
     assert "Full text of the report" in body and "Citations and records" in body
     assert "15 September 2017" in body
     assert "1979年武汉与日本大分市" in body  # the text stays as received

@@ -9,7 +9,7 @@ import pytest
 
 from cities.models import Place
 from tests.builders import add_rows, chinese_test_place
-from utilities.testing.pages import EN, page
+from utilities.testing.pages import in_english, page
 from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_the_map_opens_on_the_country_and_the_timeline_is_dated(client):
 
 
 def test_country_page_in_english_reads_from_the_partner_side(client):
-    body = page(client, "/countries/jp/", **EN)
+    body = page(client, in_english("/countries/jp/"))
     assert "<h1>Japan's partners in China</h1>" in body
     assert "Places in Japan with Chinese partners" in body
     assert "By Chinese province and city" in body
@@ -74,7 +74,7 @@ def test_country_page_in_english_reads_from_the_partner_side(client):
 
 
 def test_foreign_place_page_in_english_reads_from_its_side(client):
-    assert "Oita's partners in China" in page(client, "/places/oita/", **EN)
+    assert "Oita's partners in China" in page(client, in_english("/places/oita/"))
     body = page(client, "/places/oita/")
     assert "大分市的中国伙伴" in body
     assert 'href="/countries/jp/"' in body  # the country links to its page

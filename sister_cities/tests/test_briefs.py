@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from cities.anniversaries import upcoming_anniversaries
 from cities.models import Place, Relationship
 from tests.builders import add_rows, chinese_test_place
-from utilities.testing.pages import EN, page
+from utilities.testing.pages import in_english, page
 from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_brief_latest_exchanges_newest_first_and_reported_vs_recorded(client):
 
 
 def test_brief_in_english(client):
-    body = page(client, "/places/jinzhong/brief/", **EN)
+    body = page(client, in_english("/places/jinzhong/brief/"))
     assert "Partner-city brief" in body and "Latest exchanges" in body
     assert "Province of Como" in body and "(Italy, 28 October 2019)" in body
     assert "4 missing" in body
@@ -86,10 +86,10 @@ def test_the_pdf_holds_the_partners_names_in_each_language(client):
         for font in reader.pages[0]["/Resources"]["/Font"].values()
     }
     assert any("WenQuanYi" in font or "Noto" in font for font in fonts), fonts  # embedded CJK
-    _reader, english = pdf_text(client.get("/places/wuhan/brief.pdf", **EN))
+    _reader, english = pdf_text(client.get(in_english("/places/wuhan/brief.pdf")))
     for name in ("Wuhan", "Oita", "Bordeaux", "Manchester", "Sister city", "Latest exchanges"):
         assert name in english, name
-    response = client.get("/places/wuhan/brief.pdf", **EN)
+    response = client.get(in_english("/places/wuhan/brief.pdf"))
     assert response["Content-Disposition"] == 'inline; filename="wuhan-brief-en.pdf"'
 
 

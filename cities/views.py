@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from django_countries import countries
 from django_countries.fields import Country
 
-from utilities.countries import CHINA
+from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.views import FilteredListView
 
 from . import statistics
@@ -151,7 +151,6 @@ class MapView(TemplateView):
 
 
 # Part of China, never a partner country (DOMAIN.md): no country page of their own.
-NOT_PARTNER_COUNTRIES = {CHINA, "TW", "HK", "MO"}
 
 
 class CountryDetailView(TemplateView):

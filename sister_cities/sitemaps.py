@@ -10,6 +10,7 @@ from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from sources.models import SourceReport
+from utilities.countries import NOT_PARTNER_COUNTRIES
 
 
 class BilingualSitemap(Sitemap):
@@ -75,9 +76,23 @@ class SourceReportSitemap(RecordSitemap):
     fields = ("pk", "slug")
 
 
+class CountrySitemap(BilingualSitemap):
+    """A page per partner country that has a place in the registry (``/countries/jp/``)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        codes = Place.objects.order_by("country").values_list("country", flat=True).distinct()
+        return [code.lower() for code in codes if code and code not in NOT_PARTNER_COUNTRIES]
+
+    def location(self, item):
+        return reverse("cities:country", args=[item])
+
+
 SITEMAPS = {
     "directories": DirectorySitemap,
     "places": PlaceSitemap,
+    "countries": CountrySitemap,
     "relationships": RelationshipSitemap,
     "exchanges": ExchangeSitemap,
     "awards": AwardSitemap,

@@ -2,3 +2,5 @@
 
 # The Chinese side of every relationship; every other country is a partner's.
 CHINA = "CN"
+# Not partner countries: China itself, and Taiwan, Hong Kong and Macao, which are part of it.
+NOT_PARTNER_COUNTRIES = {CHINA, "TW", "HK", "MO"}

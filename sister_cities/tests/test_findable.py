@@ -14,6 +14,7 @@ from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from sources.models import SourceReport
+from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.testing.pages import in_english, page
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,10 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client):
     ]
     pages = ["/", "/relationships/", "/places/", "/exchanges/", "/awards/", "/reports/", "/map/"]
     pages += [url_of(record) for record in records]
+    codes = set(Place.objects.values_list("country", flat=True)) - NOT_PARTNER_COUNTRIES
+    pages += [f"/countries/{code.lower()}/" for code in codes]
     assert "/places/wuhan/" in pages and "/places/oita/" in pages
+    assert "/countries/jp/" in pages and "/countries/cn/" not in pages
     expected = {ORIGIN + path for path in pages} | {ORIGIN + in_english(path) for path in pages}
     assert set(urls) == expected
     for address, alternates in urls.items():

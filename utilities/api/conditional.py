@@ -15,7 +15,7 @@ from datetime import UTC
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -81,23 +81,29 @@ class ConditionalMixin:
 VARY = ("Accept", "Accept-Language", "Authorization", "Cookie")
 
 
-def _history_tables():
-    """Every historical table (each registry model keeps one), in a stable order."""
+def _history_models():
+    """Every historical model (each registry model keeps one), in a stable order."""
     return sorted(
-        model.history.model._meta.db_table
-        for model in apps.get_models()
-        if hasattr(model._meta, "simple_history_manager_attribute")
+        (
+            model.history.model
+            for model in apps.get_models()
+            if hasattr(model._meta, "simple_history_manager_attribute")
+        ),
+        key=lambda history: history._meta.db_table,
     )
 
 
 def registry_stamp():
     """``(stamp, time)``: a value that changes with every create, update and delete
     anywhere in the registry (the newest history row of each table), and the time of the
-    latest of them. One query, answered from the tables' indexes."""
+    latest of them. One query, answered from the tables' indexes, on the database the
+    router reads from (a replica for an anonymous read, the primary after a write)."""
+    history_models = _history_models()
+    connection = connections[router.db_for_read(history_models[0])]
     quote = connection.ops.quote_name
     sql = " UNION ALL ".join(
         f"SELECT MAX({quote('history_id')}), MAX({quote('history_date')}) FROM {quote(table)}"
-        for table in _history_tables()
+        for table in (history._meta.db_table for history in history_models)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)

@@ -24,6 +24,7 @@ class SourceReportAdmin(RegistryAdmin):
     list_display = [
         "title",
         "chinese_place_link",
+        "kind",
         "publisher",
         "published_display",
         "script",
@@ -32,6 +33,7 @@ class SourceReportAdmin(RegistryAdmin):
     list_filter = [
         EditableFilter,
         chinese_place_filter("chinese_place"),
+        "kind",
         "script",
         year_filter("published_year", _("发布年份")),
     ]
@@ -40,7 +42,10 @@ class SourceReportAdmin(RegistryAdmin):
     autocomplete_fields = ["chinese_place"]
     readonly_fields = ["citations_display"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "chinese_place", "publisher", "script", "url"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "kind", "chinese_place", "publisher", "script", "url"]},
+        ),
         (
             _("发布日期（按报告给出的精度填写）"),
             {"fields": [("published_year", "published_month", "published_day")]},

@@ -19,15 +19,19 @@ from utilities.filtersets import (
 )
 from utilities.search import query_key
 
-from .choices import Script
+from .choices import Script, SourceKind
 from .models import Citation, SourceReport
 
 
 class SourceReportFilterSet(ChinesePlaceFilterSet):
     """Reports by the Chinese place that published them (a province includes its cities
-    and everything inside them), script and year."""
+    and everything inside them), kind of source, script and year."""
 
     q = SearchFilter()
+    kind = filters.MultipleChoiceFilter(
+        label=_("来源类型"),
+        choices=SourceKind.choices,
+    )
     script = filters.MultipleChoiceFilter(
         label=_("字体"),
         choices=Script.choices,
@@ -45,7 +49,9 @@ class SourceReportFilterSet(ChinesePlaceFilterSet):
 
     class Meta:
         model = SourceReport
-        fields = ["q", "chinese_place_id", "chinese_place", "script", "year_min", "year_max"]
+        fields = [
+            "q", "chinese_place_id", "chinese_place", "kind", "script", "year_min", "year_max",
+        ]  # fmt: skip
 
     def search(self, queryset, name, value):
         key = query_key(value)

@@ -1,5 +1,7 @@
-"""Source reports (a municipal foreign-affairs office's report, kept whole) and citations
-(a verbatim quote from one report) that relationships, exchanges, awards and figures cite."""
+"""Sources (a municipal foreign-affairs office's report kept whole; an agreement's text, a
+partner city's publication, a national roll or a news item, whole or the passage quoted)
+and citations (a verbatim quote from one source) that relationships, exchanges, awards,
+figures and claims cite."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,12 +18,14 @@ from utilities.partial_dates import (
 from utilities.text import Squeezed, find_quote, nearest_passage, normalise_text
 from utilities.text_fields import NormalisedTextField
 
-from .choices import Script
+from .choices import Script, SourceKind
 
 
 class SourceReport(CaseInsensitiveSlug, RegistryModel):
-    """A report as it was received: the whole text, byte for byte, so that every quote
-    can be checked against it."""
+    """A source as it was received: a municipal report (the whole text, byte for byte),
+    or another kind of source (the agreement, the partner's page, a national roll, a news
+    item) with its text or the passage the registry quotes, so that every quote can be
+    checked against it."""
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
@@ -35,12 +39,18 @@ class SourceReport(CaseInsensitiveSlug, RegistryModel):
         verbose_name=_("标题"),
         max_length=300,
     )
+    kind = models.CharField(
+        verbose_name=_("来源类型"),
+        max_length=30,
+        choices=SourceKind.choices,
+        default=SourceKind.MUNICIPAL_REPORT,
+    )
     chinese_place = models.ForeignKey(
         to="cities.Place",
         on_delete=models.PROTECT,
         related_name="source_reports",
         verbose_name=_("城市"),
-        help_text=_("发布报告的外办所在城市。"),
+        help_text=_("发布报告的外办所在城市；其他来源填它所涉及的中方城市（由该城市外办维护）。"),
     )
     publisher = models.CharField(
         verbose_name=_("发布者"),
@@ -60,7 +70,9 @@ class SourceReport(CaseInsensitiveSlug, RegistryModel):
     )
     text = NormalisedTextField(
         verbose_name=_("全文"),
-        help_text=_("报告原文，逐字保存（换行统一为 LF，行末空格不保留）。"),
+        help_text=_(
+            "报告原文，逐字保存（换行统一为 LF，行末空格不保留）；其他来源可只保存所引的段落。"
+        ),
     )
     notes = models.TextField(
         verbose_name=_("说明"),

@@ -1,15 +1,18 @@
 """Brief forms of source reports and citations, embedded wherever a record cites a report."""
 
 from django.db.models import Prefetch
+from rest_framework import serializers
 
 from sources.models import Citation, SourceReport
 from utilities.api.serializers import BriefSerializer
 
 
 class SourceReportBriefSerializer(BriefSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
     class Meta:
         model = SourceReport
-        fields = ["id", "url", "display", "slug", "title"]
+        fields = ["id", "url", "display", "slug", "title", "kind", "kind_display"]
 
 
 class CitationBriefSerializer(BriefSerializer):

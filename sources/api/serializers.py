@@ -22,6 +22,7 @@ class SourceReportSerializer(RegistrySerializer):
     published = PartialDateField("published")
     published_precision = PrecisionField("published")
     script_display = serializers.CharField(source="get_script_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     # The model's ``url`` is where the report was published; ``url`` here is the record's.
     source_url = serializers.URLField(
         source="url", required=False, allow_blank=True, max_length=200
@@ -35,7 +36,8 @@ class SourceReportSerializer(RegistrySerializer):
     class Meta:
         model = SourceReport
         fields = [
-            "id", "url", "display", "slug", "title", "chinese_place", "publisher", "published",
+            "id", "url", "display", "slug", "title", "kind", "kind_display", "chinese_place",
+            "publisher", "published",
             "published_precision", "script", "script_display", "source_url", "text", "notes",
             "citations", "created", "last_updated",
         ]  # fmt: skip

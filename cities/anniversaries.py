@@ -32,7 +32,7 @@ from .choices import Stage
 # The anniversaries cities celebrate.
 ROUND_YEARS = (5, 10, 15, 20, 25, 30, 40, 50)
 # Relationships with no anniversary to celebrate: not yet twinned, or no longer.
-NOT_CELEBRATED = (Stage.INTENT, Stage.ENDED)
+NOT_CELEBRATED = (Stage.PURSUING, Stage.INTENT, Stage.ENDED)
 
 
 def years_before(day, years):

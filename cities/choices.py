@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlaceLevel(models.TextChoices):
@@ -26,15 +27,27 @@ class RelationshipKind(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """The life of a relationship, in order."""
+    """The life of a relationship, in order. "Pursuing" comes before any document: a city
+    says it is working towards the partner (推动建立友城关系, 积极推进, 洽谈)."""
 
+    PURSUING = "pursuing", _("推动/洽谈中")
     INTENT = "intent", _("意向/备忘录")
     AGREEMENT = "agreement", _("签署协议")
     ACTIVE = "active", _("存续")
     ENDED = "ended", _("终止")
 
 
-STAGE_ORDER = {Stage.INTENT: 0, Stage.AGREEMENT: 1, Stage.ACTIVE: 2, Stage.ENDED: 3}
+STAGE_ORDER = {
+    Stage.PURSUING: 0,
+    Stage.INTENT: 1,
+    Stage.AGREEMENT: 2,
+    Stage.ACTIVE: 3,
+    Stage.ENDED: 4,
+}
+
+# Stages before an agreement: a relationship in them is not an established tie, and no
+# count of partners includes it (they are counted on their own).
+NOT_ESTABLISHED = (Stage.PURSUING, Stage.INTENT)
 
 
 class HoldingLevel(models.TextChoices):
@@ -55,6 +68,28 @@ class FigureMetric(models.TextChoices):
     FRIENDLY_CITIES = "friendly_cities", _("友好交流（合作）城市")
     COUNTRIES = "countries", _("国家")
     INTENTS = "intents", _("意向书/备忘录")
+    PURSUING = "pursuing", _("推动/洽谈中的友好关系")
     MUNICIPAL_SISTER_CITIES = "municipal_sister_cities", _("市级友好城市")
     COUNTY_SISTER_CITIES = "county_sister_cities", _("县级友好城市")
+    RANK = "rank", _("排名")
+    YEARS = "years", _("友城工作年数")
     OTHER = "other", _("其他")
+
+
+class ClaimSubject(models.TextChoices):
+    """What a source's claim is about: the date of a dated step, or the relationship's
+    kind or holding level."""
+
+    DATE = "date", _("日期")
+    KIND = "kind", _("类别")
+    LEVEL = "level", _("中方层级")
+
+
+class Claimant(models.TextChoices):
+    """Whose word a claim is: the registry's own rows come from the Chinese side's reports;
+    a claim adds what another side or source says."""
+
+    OUR_REPORT = "our_report", _("我方报告")
+    PARTNER = "partner", pgettext_lazy("claimant", "外方")
+    NATIONAL_ROLL = "national_roll", _("全国名录")
+    OTHER = "other", _("其他来源")

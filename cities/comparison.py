@@ -10,7 +10,7 @@ from utilities.quantities import Qualifier, format_quantity
 from .choices import FigureMetric, HoldingLevel, RelationshipKind, Stage
 
 # A relationship counts towards a city's totals once an agreement exists and until it ends;
-# intents are counted on their own.
+# intents and the partners a city is pursuing are counted on their own, never as partners.
 CONCLUDED = Q(stage__in=[Stage.AGREEMENT, Stage.ACTIVE])
 SISTER = Q(kind=RelationshipKind.SISTER) & CONCLUDED
 FRIENDLY = Q(kind=RelationshipKind.FRIENDLY) & CONCLUDED
@@ -21,6 +21,7 @@ RECORDED = {
     FigureMetric.FRIENDLY_CITIES: Count("pk", filter=FRIENDLY),
     FigureMetric.COUNTRIES: Count("foreign_place__country", filter=CONCLUDED, distinct=True),
     FigureMetric.INTENTS: Count("pk", filter=Q(stage=Stage.INTENT)),
+    FigureMetric.PURSUING: Count("pk", filter=Q(stage=Stage.PURSUING)),
     FigureMetric.MUNICIPAL_SISTER_CITIES: Count(
         "pk", filter=SISTER & Q(level=HoldingLevel.MUNICIPAL)
     ),

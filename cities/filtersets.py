@@ -25,8 +25,17 @@ from utilities.filtersets import (
 from utilities.quantities import Qualifier
 from utilities.search import query_key
 
-from .choices import FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
+from .choices import (
+    Claimant,
+    ClaimSubject,
+    FigureMetric,
+    HoldingLevel,
+    PlaceLevel,
+    RelationshipKind,
+    Stage,
+)
 from .models import (
+    Claim,
     CooperationField,
     Place,
     Relationship,
@@ -231,6 +240,43 @@ class RelationshipStageFilterSet(ChinesePlaceFilterSet):
             "chinese_place",
             "year_min",
             "year_max",
+        ]
+
+
+class ClaimFilterSet(ChinesePlaceFilterSet):
+    """Sources' claims (REST API): by relationship, step, subject, who claims and Chinese
+    place."""
+
+    chinese_place_path = "relationship__chinese_place"
+
+    relationship_id = IdFilter(
+        label=_("友好关系（ID）"),
+        field_name="relationship",
+        queryset=Relationship.objects.all(),
+    )
+    step_id = IdFilter(
+        label=_("阶段（ID）"),
+        field_name="step",
+        queryset=RelationshipStage.objects.all(),
+    )
+    subject = filters.MultipleChoiceFilter(
+        label=_("所述事项"),
+        choices=ClaimSubject.choices,
+    )
+    claimant = filters.MultipleChoiceFilter(
+        label=_("说法出自"),
+        choices=Claimant.choices,
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "relationship_id",
+            "step_id",
+            "subject",
+            "claimant",
+            "chinese_place_id",
+            "chinese_place",
         ]
 
 

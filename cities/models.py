@@ -38,7 +38,16 @@ from utilities.quantities import (
 from utilities.search import query_key, search_keys
 from utilities.trees import TreeQuerySet
 
-from .choices import STAGE_ORDER, FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
+from .choices import (
+    STAGE_ORDER,
+    Claimant,
+    ClaimSubject,
+    FigureMetric,
+    HoldingLevel,
+    PlaceLevel,
+    RelationshipKind,
+    Stage,
+)
 from .comparison import compare
 
 # Fields of Place that the editors may add where no report states them.
@@ -50,7 +59,8 @@ EDITOR_ADDABLE_FIELDS = {
 # relationship of a Chinese place is older.
 FIRST_AGREEMENT_YEAR = 1973
 
-# The steps that can date when a relationship began (an end never does).
+# The steps that can date when a relationship began (an end never does, nor the pursuit
+# of a partner before any document).
 BEGINNING_STAGES = (Stage.AGREEMENT, Stage.INTENT, Stage.ACTIVE)
 
 EARLIER = _("日期早于前一阶段（%(stage)s，%(date)s）。")
@@ -577,6 +587,32 @@ class Relationship(CitedModel):
     def agreement_date(self):
         return self.stage_date(Stage.AGREEMENT)
 
+    def claims_about(self, subject):
+        """The claims about the relationship's kind or level (uses prefetched ``claims``)."""
+        return [claim for claim in self.claims.all() if claim.subject == subject]
+
+    def disputes(self):
+        """What sources disagree about: [(subject label, [(who, value), …]), …], the
+        registry's value first, for the kind, the level and each dated step (uses the
+        prefetched ``claims`` and ``stages__claims``)."""
+        result = []
+        for subject, own in ((ClaimSubject.KIND, self.kind), (ClaimSubject.LEVEL, self.level)):
+            claims = self.claims_about(subject)
+            if any(claim.value != own for claim in claims):
+                choices = RelationshipKind if subject == ClaimSubject.KIND else HoldingLevel
+                label = dict(choices.choices)
+                sides = [(Claimant.OUR_REPORT.label, label.get(own, own or "—"))]
+                sides += [(c.get_claimant_display(), label.get(c.value, c.value)) for c in claims]
+                result.append((subject.label, sides))
+        for step in self.stages.all():
+            if step.disputed:
+                result.append((step.get_stage_display(), step.sides()))
+        return result
+
+    @property
+    def disputed(self):
+        return bool(self.disputes())
+
     @property
     def intent_date(self):
         return self.stage_date(Stage.INTENT)
@@ -678,6 +714,161 @@ class RelationshipStage(RegistryModel):
             return self.relationship
         except Relationship.DoesNotExist:
             return None
+
+    def sides(self):
+        """Each source's date of this step, the registry's own first: [(who, date), …]
+        (uses prefetched ``claims``)."""
+        sides = [(Claimant.OUR_REPORT.label, self.date)]
+        return sides + [(claim.get_claimant_display(), claim.date) for claim in self.claims.all()]
+
+    @property
+    def disputed(self):
+        """Whether two sources give dates of this step that cannot both be true ("2019年10月"
+        and "8 November 2019"; "2019年10月" and "28 October 2019" agree, one more precise)."""
+        dates = [date for _who, date in self.sides() if date is not None]
+        return any(
+            not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :]
+        )
+
+
+def dates_agree(a, b):
+    """Two partial dates agree when one can be the other at a finer precision."""
+    return a.earliest() <= b.latest() and b.earliest() <= a.latest()
+
+
+class Claim(RegistryModel):
+    """What one source says about a relationship's dated step, kind or level, with its
+    citation: the partner city's page may date a signing to the day where our report gives
+    the month, a national roll may list another kind. The registry's own step, kind and
+    level stay as recorded; the claims are set beside them, and where they cannot all be
+    true the pages, the API and the dashboard show the disagreement."""
+
+    # A claim is a source's word: it cites the passage (``validate_citations``).
+    citations_required = True
+    # Not after the cited source or today (``validate_reported_dates``).
+    reported_dates = ("date",)
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "relationship__chinese_place"
+
+    relationship = models.ForeignKey(
+        to="cities.Relationship",
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("友好关系"),
+    )
+    subject = models.CharField(
+        verbose_name=_("所述事项"),
+        max_length=20,
+        choices=ClaimSubject.choices,
+        default=ClaimSubject.DATE,
+    )
+    step = models.ForeignKey(
+        to="cities.RelationshipStage",
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("阶段"),
+        null=True,
+        blank=True,
+        help_text=_("所述日期属于哪一步（事项为“日期”时必填）。"),
+    )
+    date_year, date_month, date_day = partial_date_fields(_("日期（年）"))
+    value = models.CharField(
+        verbose_name=_("所述值"),
+        max_length=20,
+        blank=True,
+        help_text=_("事项为类别或中方层级时，该来源所说的值（如 sister、municipal）。"),
+    )
+    claimant = models.CharField(
+        verbose_name=_("说法出自"),
+        max_length=20,
+        choices=Claimant.choices,
+        default=Claimant.PARTNER,
+    )
+    note = models.CharField(
+        verbose_name=_("说明"),
+        max_length=300,
+        blank=True,
+    )
+    citations = models.ManyToManyField(
+        to="sources.Citation",
+        related_name="claims",
+        verbose_name=_("引文"),
+        blank=True,
+    )
+
+    history = RegistryHistory(m2m_fields=[citations])
+
+    class Meta:
+        ordering = ["relationship", "subject", "step", "pk"]
+        verbose_name = _("来源说法")
+        verbose_name_plural = _("来源说法")
+        constraints = [
+            *partial_date_constraints("date"),
+            models.CheckConstraint(
+                condition=(
+                    Q(subject=ClaimSubject.DATE, step__isnull=False, date_year__isnull=False)
+                    & Q(value="")
+                )
+                | (
+                    Q(subject__in=[ClaimSubject.KIND, ClaimSubject.LEVEL], step__isnull=True)
+                    & Q(date_year__isnull=True)
+                    & ~Q(value="")
+                ),
+                name="%(app_label)s_%(class)s_subject_fields",
+                violation_error_message=_(
+                    "日期说法须填阶段和日期；类别或层级说法须填所述值，不填阶段和日期。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_claimant_display()}：{self.display_value}"
+
+    def get_absolute_url(self):
+        return f"{self.relationship.get_absolute_url()}#claims"
+
+    @property
+    def date(self):
+        return self.partial_date("date")
+
+    @property
+    def display_value(self):
+        if self.subject == ClaimSubject.DATE:
+            return str(self.date) if self.date else "—"
+        choices = RelationshipKind if self.subject == ClaimSubject.KIND else HoldingLevel
+        return str(dict(choices.choices).get(self.value, self.value))
+
+    def clean(self):
+        validate_partial_date(self, "date")
+        errors = {}
+        if self.subject == ClaimSubject.DATE:
+            if not self.step_id:
+                errors["step"] = _("日期说法须指明是哪一步。")
+            elif self.relationship_id and self.step.relationship_id != self.relationship_id:
+                errors["step"] = _("该阶段不属于这一友好关系。")
+            if self.date_year is None:
+                errors["date_year"] = _("日期说法须填日期。")
+            errors.update(stage_date_errors(self.date))
+            if self.value:
+                errors["value"] = _("日期说法不填所述值。")
+        elif self.subject in (ClaimSubject.KIND, ClaimSubject.LEVEL):
+            choices = RelationshipKind if self.subject == ClaimSubject.KIND else HoldingLevel
+            if self.value not in choices.values:
+                errors["value"] = _("所述值须是以下之一：%(values)s。") % {
+                    "values": ", ".join(choices.values)
+                }
+            if self.step_id:
+                errors["step"] = _("类别或层级说法不属于某一步。")
+            if self.date_year is not None:
+                errors["date_year"] = _("类别或层级说法不填日期。")
+        if "date_year" not in errors:
+            try:
+                validate_reported_dates(self)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReportedFigure(CitedModel):

@@ -14,11 +14,11 @@ from django_countries import countries
 
 from utilities.languages import is_chinese, page_and_other
 
-from .choices import RelationshipKind, Stage
+from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
 from .filtersets import first_stage_year
 
 # Stages in the order a reader wants them: the living relationships first.
-STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.ENDED]
+STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.PURSUING, Stage.ENDED]
 
 
 def established(relationship):
@@ -135,6 +135,12 @@ def timeline(relationships):
     return sorted(years.items())
 
 
+def established_and_prospects(relationships):
+    """(established ties, ties still pursued or at intent) among the relationships."""
+    prospects = sum(1 for r in relationships if r.stage in NOT_ESTABLISHED)
+    return len(relationships) - prospects, prospects
+
+
 def grouped_by_kind_and_stage(relationships):
     """[(kind, [(stage, [relationship, …]), …]), …] without empty groups."""
     groups = defaultdict(lambda: defaultdict(list))
@@ -228,8 +234,18 @@ def by_chinese_province(relationships):
                 "path": [on_paths[parent] for parent in path[1:-1]],
                 "names": [on_paths[node].name_en for node in path],
                 "relationships": rows,
-                "sister": sum(1 for r in rows if r.kind == RelationshipKind.SISTER),
-                "friendly": sum(1 for r in rows if r.kind == RelationshipKind.FRIENDLY),
+                # Established ties by kind; those pursued or at intent on their own.
+                "sister": sum(
+                    1
+                    for r in rows
+                    if r.kind == RelationshipKind.SISTER and r.stage not in NOT_ESTABLISHED
+                ),
+                "friendly": sum(
+                    1
+                    for r in rows
+                    if r.kind == RelationshipKind.FRIENDLY and r.stage not in NOT_ESTABLISHED
+                ),
+                "prospects": sum(1 for r in rows if r.stage in NOT_ESTABLISHED),
             }
         )
     result = sorted(

@@ -16,6 +16,7 @@ from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.views import FilteredListView
 
 from . import statistics
+from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship
 from .selectors import relationship_rows
@@ -67,15 +68,17 @@ class PlaceListView(FilteredListView):
         return Place.objects.order_by().values_list("country", flat=True).distinct()
 
     def get_base_queryset(self):
+        # A partner is an established tie: one being pursued or at intent is not counted.
+        established = Relationship.objects.exclude(stage__in=NOT_ESTABLISHED)
         as_chinese = (
-            Relationship.objects.filter(chinese_place=OuterRef("pk"))
+            established.filter(chinese_place=OuterRef("pk"))
             .order_by()
             .values("chinese_place")
             .annotate(n=Count("pk"))
             .values("n")
         )
         as_foreign = (
-            Relationship.objects.filter(foreign_place=OuterRef("pk"))
+            established.filter(foreign_place=OuterRef("pk"))
             .order_by()
             .values("foreign_place")
             .annotate(n=Count("pk"))

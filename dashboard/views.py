@@ -122,16 +122,38 @@ class PendingIntent:
     years: int | None
 
 
-def pending_intents(place, today=None):
-    """Relationships still at the letter-of-intent stage: no agreement yet."""
+def pending_intents(place, today=None, stage=Stage.INTENT):
+    """Relationships still at the letter-of-intent stage: no agreement yet (with
+    ``stage=Stage.PURSUING``: partners the office is pursuing, before any letter)."""
     today = today or timezone.localdate()
     rows = []
-    for relationship in office_relationships(place).filter(stage=Stage.INTENT):
-        intent = relationship.intent_date
+    for relationship in office_relationships(place).filter(stage=stage):
+        intent = relationship.stage_date(stage)
         rows.append(
             PendingIntent(relationship, intent, today.year - intent.year if intent else None)
         )
     rows.sort(key=lambda row: row.intent.sort_key() if row.intent else (0,))
+    return rows
+
+
+def disagreements(place):
+    """The office's relationships whose sources disagree (a step's date, the kind or the
+    level), each with its disputes: [(relationship, [(subject, sides), …]), …]. Four
+    queries whatever the number of relationships."""
+    relationships = (
+        Relationship.objects.filter(
+            chinese_place__in=Place.objects.within(place).values("pk"), claims__isnull=False
+        )
+        .distinct()
+        .select_related("chinese_place", "foreign_place")
+        .prefetch_related("claims", "stages__claims")
+        .order_by("foreign_place__name_en", "pk")
+    )
+    rows = []
+    for relationship in relationships:
+        disputes = relationship.disputes()
+        if disputes:
+            rows.append((relationship, disputes))
     return rows
 
 
@@ -278,6 +300,8 @@ class OfficeDashboardView(TemplateView):
                 "quiet": quiet_partners(place, years, today),
                 "anniversaries": anniversaries(place, today),
                 "intents": pending_intents(place, today),
+                "pursued": pending_intents(place, today, Stage.PURSUING),
+                "disagreements": disagreements(place),
                 "comparisons": comparisons,
                 "partner_changes": partner_changes(place, today),
             }

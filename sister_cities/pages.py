@@ -76,8 +76,11 @@ class PlaceDetailView(DetailView):
                     | Q(relationship__chinese_place=place)
                 )
             )
+            established, prospects = statistics.established_and_prospects(relationships)
             context.update(
                 groups=statistics.grouped_by_kind_and_stage(relationships),
+                established_count=established,
+                prospect_count=prospects,
                 # A province or city gathers the partners of the places inside it.
                 holders=[
                     item
@@ -101,7 +104,9 @@ class PlaceDetailView(DetailView):
                     Prefetch("awards", queryset=award_rows(Award.objects.all())),
                     Prefetch(
                         "stages",
-                        queryset=RelationshipStage.objects.prefetch_related("citations__report"),
+                        queryset=RelationshipStage.objects.prefetch_related(
+                            "citations__report", "claims__citations__report"
+                        ),
                     ),
                 )
                 .order_by("chinese_place__name_en")
@@ -138,9 +143,12 @@ class RelationshipDetailView(DetailView):
         ).prefetch_related(
             "fields",
             "citations__report",
+            "claims__citations__report",
             Prefetch(
                 "stages",
-                queryset=RelationshipStage.objects.prefetch_related("citations__report"),
+                queryset=RelationshipStage.objects.prefetch_related(
+                    "citations__report", "claims__citations__report"
+                ),
             ),
             Prefetch(
                 "exchanges",

@@ -5,6 +5,7 @@ module; this one registers them (and is what exchanges.admin and awards.admin ex
 from django.contrib import admin
 
 from ..models import (
+    Claim,
     CooperationField,
     Place,
     PlaceAlias,
@@ -12,6 +13,7 @@ from ..models import (
     RelationshipStage,
     ReportedFigure,
 )
+from .claims import ClaimAdmin, ClaimInline
 from .common import CheckboxFieldsMixin
 from .cooperation import CooperationFieldAdmin
 from .figures import ReportedFigureAdmin
@@ -25,10 +27,13 @@ admin.site.register(CooperationField, CooperationFieldAdmin)
 admin.site.register(Relationship, RelationshipAdmin)
 admin.site.register(RelationshipStage, RelationshipStageAdmin)
 admin.site.register(ReportedFigure, ReportedFigureAdmin)
+admin.site.register(Claim, ClaimAdmin)
 
 __all__ = [
     "AgreementYearFilter",
     "CheckboxFieldsMixin",
+    "ClaimAdmin",
+    "ClaimInline",
     "CooperationFieldAdmin",
     "FromRelationshipFormSet",
     "PlaceAdmin",

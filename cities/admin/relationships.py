@@ -14,6 +14,7 @@ from utilities.admin.filters import chinese_place_filter, country_filter
 from ..choices import Stage
 from ..models import RelationshipStage
 from ..resources import RelationshipResource
+from .claims import ClaimInline
 from .common import EXCHANGES, CheckboxFieldsMixin, count_of
 from .stages import RelationshipStageInline
 
@@ -95,7 +96,7 @@ class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
         (_("相关记录"), {"fields": ["partner_awards"]}),
     ]
     # Exchanges and awards add their inlines here (exchanges.admin, awards.admin).
-    inlines = [RelationshipStageInline]
+    inlines = [RelationshipStageInline, ClaimInline]
     resource_classes = [RelationshipResource]
     importable = True
 
@@ -116,6 +117,7 @@ class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
         inlines = super().get_inline_instances(request, obj)
         if obj is None:
             return [inline for inline in inlines if isinstance(inline, RelationshipStageInline)]
+        # Claims name a stored step: they come once the relationship is saved.
         return inlines
 
     @admin.display(description=_("中方地方"), ordering="chinese_place__name_zh")

@@ -12,12 +12,14 @@ from cities.choices import HoldingLevel
 from cities.comparison import RECORDED
 from cities.models import (
     EDITOR_ADDABLE_FIELDS,
+    Claim,
     CooperationField,
     Place,
     Relationship,
     RelationshipStage,
     ReportedFigure,
 )
+from sources.api.briefs import CitationBriefSerializer
 from sources.api.fields import citations_field
 from utilities.api.fields import (
     BlankAsNullChoiceField,
@@ -131,6 +133,54 @@ class CooperationFieldSerializer(RegistrySerializer):
         fields = ["id", "url", "display", "slug", "name_zh", "name_en", "created", "last_updated"]
 
 
+class ClaimBriefSerializer(serializers.Serializer):
+    """One source's word inside a relationship or a step: who, what value, which passages."""
+
+    id = serializers.IntegerField(read_only=True)
+    subject = serializers.CharField(read_only=True)
+    claimant = serializers.CharField(read_only=True)
+    claimant_display = serializers.CharField(source="get_claimant_display", read_only=True)
+    value = serializers.CharField(read_only=True)
+    display_value = serializers.CharField(read_only=True)
+    date = PartialDateField("date", read_only=True)
+    date_precision = PrecisionField("date")
+    citations = CitationBriefSerializer(many=True, read_only=True)
+
+
+class SideSerializer(serializers.Serializer):
+    """One side of a disagreement: who says it and what (as shown on the page)."""
+
+    claimant = serializers.CharField(read_only=True)
+    value = serializers.CharField(read_only=True)
+
+
+class DisputeSerializer(serializers.Serializer):
+    """A fact the sources disagree about: the kind, the level, or a step (by its label)."""
+
+    subject = serializers.CharField(read_only=True)
+    sides = SideSerializer(many=True, read_only=True)
+
+
+def disputes_of(relationship):
+    return [
+        {
+            "subject": str(subject),
+            "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
+        }
+        for subject, sides in relationship.disputes()
+    ]
+
+
+class RelationshipStageWithClaimsSerializer(RelationshipStageBriefSerializer):
+    """A dated step inside a relationship, with every source's claim about its date."""
+
+    claims = ClaimBriefSerializer(many=True, read_only=True)
+    disputed = serializers.BooleanField(read_only=True)
+
+    class Meta(RelationshipStageBriefSerializer.Meta):
+        fields = [*RelationshipStageBriefSerializer.Meta.fields, "claims", "disputed"]
+
+
 class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
     foreign_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
@@ -150,7 +200,9 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     agreement_date_precision = serializers.SerializerMethodField()
     began = serializers.SerializerMethodField()
     began_precision = serializers.SerializerMethodField()
-    stages = RelationshipStageBriefSerializer(many=True, read_only=True)
+    stages = RelationshipStageWithClaimsSerializer(many=True, read_only=True)
+    claims = serializers.SerializerMethodField()
+    disputes = serializers.SerializerMethodField()
     citations = citations_field()
 
     class Meta:
@@ -159,8 +211,9 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             "id", "url", "display", "chinese_place", "foreign_place", "kind", "kind_display",
             "wording", "stage", "stage_display", "level", "level_display", "fields",
             "intent_date", "intent_date_precision", "agreement_date",
-            "agreement_date_precision", "began", "began_precision", "stages", "signatories",
-            "notes", "editors_note", "citations", "created", "last_updated",
+            "agreement_date_precision", "began", "began_precision", "stages", "claims",
+            "disputes", "signatories", "notes", "editors_note", "citations", "created",
+            "last_updated",
         ]  # fmt: skip
         # Dates and stages are the relationship's dated stages, written there.
         read_only_hints = dict.fromkeys(
@@ -169,7 +222,19 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
                 "agreement_date_precision", "began", "began_precision", "stages",
             ],
             "/api/relationship-stages/",
-        )  # fmt: skip
+        ) | dict.fromkeys(["claims", "disputes"], "/api/claims/")  # fmt: skip
+
+    @extend_schema_field(ClaimBriefSerializer(many=True))
+    def get_claims(self, relationship):
+        """Claims about the relationship's kind and level (a step's are under the step)."""
+        claims = [claim for claim in relationship.claims.all() if claim.step_id is None]
+        return ClaimBriefSerializer(claims, many=True, context=self.context).data
+
+    @extend_schema_field(DisputeSerializer(many=True))
+    def get_disputes(self, relationship):
+        """What the sources disagree about, each side as the page shows it (empty when they
+        agree)."""
+        return disputes_of(relationship)
 
     @extend_schema_field(PARTIAL_DATE)
     def get_intent_date(self, relationship):
@@ -224,6 +289,32 @@ class RelationshipStageSerializer(RegistrySerializer):
         fields = [
             "id", "url", "display", "relationship", "stage", "stage_display", "date",
             "date_precision", "planned", "document", "citations", "created", "last_updated",
+        ]  # fmt: skip
+
+
+class ClaimSerializer(RegistrySerializer):
+    relationship = BriefRelatedField(
+        RelationshipBriefSerializer, queryset=Relationship.objects.all()
+    )
+    step = BriefRelatedField(
+        RelationshipStageBriefSerializer,
+        queryset=RelationshipStage.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    subject_display = serializers.CharField(source="get_subject_display", read_only=True)
+    claimant_display = serializers.CharField(source="get_claimant_display", read_only=True)
+    date = PartialDateField("date", required=False, allow_null=True)
+    date_precision = PrecisionField("date")
+    display_value = serializers.CharField(read_only=True)
+    citations = citations_field()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "url", "display", "relationship", "subject", "subject_display", "step",
+            "date", "date_precision", "value", "display_value", "claimant",
+            "claimant_display", "note", "citations", "created", "last_updated",
         ]  # fmt: skip
 
 

@@ -12,13 +12,21 @@ from rest_framework import mixins, renderers, viewsets
 from cities.anniversaries import upcoming_anniversaries
 from cities.choices import Stage
 from cities.filtersets import (
+    ClaimFilterSet,
     CooperationFieldFilterSet,
     PlaceFilterSet,
     RelationshipFilterSet,
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
 )
-from cities.models import CooperationField, Place, Relationship, RelationshipStage, ReportedFigure
+from cities.models import (
+    Claim,
+    CooperationField,
+    Place,
+    Relationship,
+    RelationshipStage,
+    ReportedFigure,
+)
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.conditional import CachingMixin
@@ -33,6 +41,18 @@ from .briefs import (
     RelationshipStageBriefSerializer,
 )
 from .comparisons import comparison_places
+
+
+def claims_prefetch():
+    """A relationship's stages with their claims, and its own claims, each with brief
+    citations: a fixed number of queries for any number of relationships."""
+    claims = Claim.objects.prefetch_related(brief_citations()).select_related()
+    return [
+        Prefetch("stages", queryset=RelationshipStage.objects.prefetch_related(
+            Prefetch("claims", queryset=claims)
+        )),
+        Prefetch("claims", queryset=claims),
+    ]  # fmt: skip
 
 
 class PlaceViewSet(OfficeViewSet):
@@ -61,7 +81,7 @@ class RelationshipViewSet(OfficeViewSet):
 
     queryset = Relationship.objects.select_related(
         "chinese_place", "foreign_place"
-    ).prefetch_related("fields", "stages", brief_citations())
+    ).prefetch_related("fields", *claims_prefetch(), brief_citations())
     serializer_class = serializers.RelationshipSerializer
     brief_serializer_class = RelationshipBriefSerializer
     filterset_class = RelationshipFilterSet
@@ -89,6 +109,24 @@ class RelationshipStageViewSet(OfficeViewSet):
     ordering_fields = {
         "date": ["date_year", "date_month", "date_day"],
         "stage": ["stage"],
+        **TIMESTAMPS,
+    }
+
+
+class ClaimViewSet(OfficeViewSet):
+    """What a source other than the registry's own rows says about a relationship's dated
+    step (its date), kind or level: the partner's page, the agreement text, a national
+    roll, a news item, each with its citation. Where the claims cannot all be true the
+    relationship's ``disputes`` show each side."""
+
+    queryset = Claim.objects.select_related(
+        "relationship__chinese_place", "relationship__foreign_place", "step"
+    ).prefetch_related(brief_citations())
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = ClaimFilterSet
+    ordering_fields = {
+        "date": ["date_year", "date_month", "date_day"],
+        "subject": ["subject"],
         **TIMESTAMPS,
     }
 

@@ -56,7 +56,7 @@ def test_no_partner_is_dated_so_the_oldest_cannot_be_named(jinan):
     assert not RelationshipStage.objects.filter(
         relationship__chinese_place__in=Place.objects.within(jinan)
     ).exists()
-    years = ReportedFigure.objects.get(chinese_place=jinan, metric=FigureMetric.OTHER, value=36)
+    years = ReportedFigure.objects.get(chinese_place=jinan, metric=FigureMetric.YEARS, value=36)
     assert "36年友城发展历程" in years.wording
     assert years.citations.get().quote == "經(jīng)過36年友城發(fā)展歷程"
 
@@ -65,16 +65,23 @@ def test_no_national_award_is_reported(jinan):
     assert not Award.objects.filter(chinese_place__in=Place.objects.within(jinan)).exists()
 
 
-def test_leiden_and_sonderborg_are_prospects_not_relationships(jinan):
-    """Contacts "laying the ground" (Leiden) and "pushing to establish" (Sønderborg) are not
-    a letter of intent: no relationship at any stage, but their exchanges are recorded."""
+def test_leiden_and_sonderborg_are_pursued_partners_not_intents(jinan):
+    """ "Pushing to establish" (Sønderborg) and contacts "laying the ground" for a sister-city
+    relationship (Leiden) come before any letter of intent: relationships at the pursuing
+    stage, undated ("近年来"), each with its exchange filed under it."""
     assert not relationships_of(jinan).filter(stage=Stage.INTENT).exists()
+    pursued = {}
     for slug, words in [("leiden", "打好基础"), ("sonderborg", "推动建立友城关系")]:
-        place = Place.objects.get(slug=slug)
-        assert not Relationship.objects.filter(foreign_place=place).exists()
-        exchange = Exchange.objects.get(chinese_place=jinan, places=place)
+        relationship = Relationship.objects.get(chinese_place=jinan, foreign_place__slug=slug)
+        assert relationship.stage == Stage.PURSUING
+        assert relationship.began is None
+        exchange = Exchange.objects.get(chinese_place=jinan, places__slug=slug)
+        assert exchange.relationship == relationship
         assert words in exchange.description
-    assert not relationships_of(jinan).exists()
+        pursued[slug] = relationship
+    assert "推動(dòng)建立友城關(guān)系" in pursued["sonderborg"].citations.get().quote
+    assert "打好基礎(chǔ)" in pursued["leiden"].citations.get().quote
+    assert set(relationships_of(jinan).values_list("stage", flat=True)) == {Stage.PURSUING}
 
 
 def test_the_named_cities_have_their_projects(jinan):
@@ -142,6 +149,6 @@ def test_every_record_of_the_jinan_file_cites_the_jinan_report():
         counts[model.__name__] = len(records)
         for record in records:
             assert {c.report_id for c in record.citations.all()} == {report_id()}, record
-    assert counts == {"Relationship": 0, "Exchange": 12, "Award": 0, "ReportedFigure": 5}
+    assert counts == {"Relationship": 2, "Exchange": 12, "Award": 0, "ReportedFigure": 5}
     for alias in PlaceAlias.objects.filter(**own(PlaceAlias)).select_related("citation"):
         assert alias.citation.report_id == report_id(), alias

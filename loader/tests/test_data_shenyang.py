@@ -62,14 +62,16 @@ def test_reported_totals_beside_what_the_registry_records(shenyang):
     assert "43国100城" in countries.figure.citations.get().quote
 
 
-def test_the_four_sister_cities_are_undated_and_the_only_dated_partner_is_from_2022(shenyang):
+def test_the_four_sister_cities_are_undated_and_the_only_dated_tie_is_from_2022(shenyang):
     sisters = relationships_of(shenyang).filter(kind=RelationshipKind.SISTER)
     assert {r.foreign_place.name_zh for r in sisters} == AWARD_WINNING_PARTNERS
     assert not RelationshipStage.objects.filter(relationship__in=sisters).exists()
     dated = RelationshipStage.objects.filter(
         relationship__chinese_place__in=Place.objects.within(shenyang)
     ).exclude(date_year=None)
-    stage = dated.get()
+    # Beside it, only the pursuit of 龙山区 is dated (also 2022): not an established tie.
+    assert set(dated.values_list("stage", flat=True)) == {Stage.AGREEMENT, Stage.PURSUING}
+    stage = dated.get(stage=Stage.AGREEMENT)
     assert stage.relationship.foreign_place.slug == "pk-special-technology-zones-authority"
     assert stage.date.format("zh-hans") == "2022年"  # year only: "今年以来"
     with translation.override("en"):
@@ -96,16 +98,36 @@ def test_partners_and_the_city_that_won_national_awards(shenyang):
     assert levels == {AwardLevel.NATIONAL}
 
 
-def test_nothing_is_at_intent_stage_and_heping_yongsan_is_still_a_project(shenyang):
+def test_heping_is_pursuing_a_district_partnership_with_yongsan(shenyang):
+    """ "推进和平区与韩国首尔市龙山区等建立友好合作城区关系" (2022, "今年以来"): a
+    friendly-exchange relationship at the pursuing stage, before any letter of intent, held
+    by the district; the project is filed under it."""
     assert not relationships_of(shenyang).filter(stage=Stage.INTENT).exists()
     yongsan = Place.objects.get(slug="seoul-yongsan")
     assert yongsan.parent.name_zh == "首尔市"
-    assert not Relationship.objects.filter(foreign_place=yongsan).exists()
+    relationship = Relationship.objects.get(foreign_place=yongsan)
+    assert (relationship.chinese_place.slug, relationship.kind, relationship.stage) == (
+        "shenyang-heping",
+        RelationshipKind.FRIENDLY,
+        Stage.PURSUING,
+    )
+    assert (relationship.level, relationship.wording) == ("district", "友好合作城区关系")
+    step = relationship.stages.get()
+    assert (step.stage, step.date.format("zh-hans")) == (Stage.PURSUING, "2022年")
+    # Pursuing is not a beginning: no date of "began", no anniversary.
+    assert relationship.began is None
     project = Exchange.objects.get(places=yongsan)
+    assert project.relationship == relationship
     assert set(project.places.values_list("name_zh", flat=True)) == {"和平区", "龙山区"}
     assert "推进和平区与韩国首尔市龙山区等建立友好合作城区关系" in project.citations.values_list(
         "quote", flat=True
     )
+
+
+def test_the_provincial_rank_is_recorded(shenyang):
+    rank = ReportedFigure.objects.get(chinese_place=shenyang, metric=FigureMetric.RANK)
+    assert (rank.value, rank.wording) == (1, "结好数量居全省第一位")
+    assert "结好数量居全省第一位" in rank.citations.values_list("quote", flat=True)
 
 
 def test_the_development_zone_partnership_is_established_at_zone_level(shenyang):
@@ -188,11 +210,11 @@ def test_every_record_of_the_shenyang_file_cites_the_shenyang_report():
         for record in records:
             assert {c.report_id for c in record.citations.all()} == {report_id()}, record
     assert counts == {
-        "Relationship": 5,
-        "RelationshipStage": 1,
+        "Relationship": 6,
+        "RelationshipStage": 2,
         "Exchange": 36,
         "Award": 6,
-        "ReportedFigure": 10,
+        "ReportedFigure": 11,
     }
     assert (
         not PlaceAlias.objects.filter(**own(PlaceAlias))

@@ -139,6 +139,20 @@ class TestHowManyPartners:
             assert place.partner_exchanges.filter(chinese_place=wuhan).exists(), slug
             assert "不是" in place.notes, slug  # the note says why it is recorded at all
 
+    def test_gyor_is_a_festival_not_a_pursued_partner(self, wuhan):
+        """The passage names the Győr summer arts festival beside events in partner cities,
+        but says nothing of a relationship or of pursuing one: an exchange only."""
+        gyor = Place.objects.get(slug="gyor")
+        assert not gyor.foreign_relationships.exists()
+        assert "推动/洽谈中" in gyor.notes
+        festival = gyor.partner_exchanges.get(chinese_place=wuhan)
+        assert festival.relationship is None
+        assert "杰尔之夏艺术节" in festival.citations.get().quote
+
+    def test_thirty_seven_years_of_partner_work(self, wuhan):
+        years = ReportedFigure.objects.get(chinese_place=wuhan, metric=FigureMetric.YEARS)
+        assert (years.value, years.citations.get().quote) == (37, "37年来的友城工作")
+
 
 class TestOldestPartner:
     def test_oita_is_the_first_sister_city_1979_at_year_precision(self, wuhan):

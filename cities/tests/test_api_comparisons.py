@@ -50,6 +50,7 @@ def test_recorded_counts_include_counties_and_only_current_relationships(client,
             (city, "FR", "friendly", "active", "municipal"),
             (city, "DE", "sister", "intent", "municipal"),
             (city, "RU", "sister", "ended", "municipal"),
+            (city, "IT", "sister", "pursuing", "municipal"),
         ]
     ):
         partner = Place.objects.create(
@@ -72,6 +73,7 @@ def test_recorded_counts_include_counties_and_only_current_relationships(client,
         "friendly_cities": 1,
         "countries": 2,
         "intents": 1,
+        "pursuing": 1,
         "municipal_sister_cities": 1,
         "county_sister_cities": 1,
     }

@@ -5,13 +5,14 @@ validation errors (the API answers 400, the site shows a message)."""
 import pytest
 
 from cities.filtersets import (
+    ClaimFilterSet,
     CooperationFieldFilterSet,
     PlaceFilterSet,
     RelationshipFilterSet,
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
 )
-from cities.models import CooperationField, Place, Relationship
+from cities.models import Claim, CooperationField, Place, Relationship
 from utilities.testing.filtersets import FilterSetTests, covers, refused, run
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,64 @@ class TestCooperationFieldFilterSet(FilterSetTests):
     (``FilterSetTests.test_timestamps``)."""
 
     filterset = CooperationFieldFilterSet
+
+
+def claims_found(**params):
+    return set(run(ClaimFilterSet, **params).values_list("note", flat=True))
+
+
+class TestClaimFilterSet(FilterSetTests):
+    """Sources' claims (API only): by relationship, step, subject, who claims and Chinese
+    place."""
+
+    filterset = ClaimFilterSet
+
+    @pytest.fixture(autouse=True)
+    def claims(self):
+        como = Relationship.objects.get(foreign_place__slug="como-province")
+        signing = como.stages.get()
+        tsu = Relationship.objects.get(foreign_place__slug="tsu")
+        Claim.objects.create(
+            relationship=como, step=signing, date_year=2019, date_month=11, note="como-date"
+        )
+        Claim.objects.create(
+            relationship=tsu,
+            subject="kind",
+            value="friendly",
+            claimant="national_roll",
+            note="tsu-kind",
+        )
+        return como, signing, tsu
+
+    def test_relationship_id(self, claims):
+        como, _signing, tsu = claims
+        assert claims_found(relationship_id=como.pk) == {"como-date"}
+        assert claims_found(relationship_id=tsu.pk) == {"tsu-kind"}
+
+    def test_step_id(self, claims):
+        assert claims_found(step_id=claims[1].pk) == {"como-date"}
+
+    def test_subject(self):
+        assert claims_found(subject="date") == {"como-date"}
+        assert claims_found(subject=["kind", "level"]) == {"tsu-kind"}
+
+    def test_claimant(self):
+        assert claims_found(claimant="national_roll") == {"tsu-kind"}
+        assert claims_found(claimant="partner") == {"como-date"}
+
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self):
+        assert claims_found(chinese_place="shanxi") == {"como-date"}
+        assert claims_found(chinese_place_id=pk("zhenjiang")) == {"tsu-kind"}
+
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"relationship_id": "x"}, "relationship_id"),
+            ({"step_id": "x"}, "step_id"),
+            ({"subject": "x"}, "subject"),
+            ({"claimant": "x"}, "claimant"),
+        ],
+    )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        assert field in refused(ClaimFilterSet, **params)

@@ -7,7 +7,7 @@ from utilities.testing.api import APITests
 class TestSourceReportAPI(APITests):
     model = SourceReport
     list_url = "/api/reports/"
-    brief_fields = ["id", "url", "display", "slug", "title"]
+    brief_fields = ["id", "url", "display", "slug", "title", "kind", "kind_display"]
     brief_embedding = ("/api/citations/", "report")
     isolate = {"chinese_place": "test-home-county"}
 

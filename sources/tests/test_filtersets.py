@@ -36,6 +36,15 @@ class TestSourceReportFilterSet(FilterSetTests):
     def test_script(self):
         assert reports(script="traditional") == {"jinan-2019-10-18"}
 
+    def test_kind(self):
+        five = {report.slug for report in SourceReport.objects.all()}
+        assert reports(kind="municipal_report") == five
+        roll = SourceReport.objects.first()
+        roll.kind = "national_roll"
+        roll.save()
+        assert reports(kind="national_roll") == {roll.slug}
+        assert reports(kind=["national_roll", "municipal_report"]) == five
+
     @covers("year_min", "year_max")
     def test_year_range_on_publication(self):
         assert reports(year_min=2019, year_max=2019) == {"jinan-2019-10-18", "jinzhong-2019-10-30"}
@@ -46,6 +55,7 @@ class TestSourceReportFilterSet(FilterSetTests):
         [
             (SourceReportFilterSet, {"chinese_place": "como-province"}, "chinese_place"),
             (SourceReportFilterSet, {"script": "cursive"}, "script"),
+            (SourceReportFilterSet, {"kind": "pamphlet"}, "kind"),
             (SourceReportFilterSet, {"year_min": "late"}, "year_min"),
             (CitationFilterSet, {"report": "nope"}, "report"),
             (CitationFilterSet, {"report_id": "-3"}, "report_id"),

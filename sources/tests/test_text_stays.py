@@ -55,6 +55,7 @@ def report_data(jinzhong, text, slug="test-jz-2026-brief"):
         "slug": slug,
         "title": "晋中市外办2026年工作简报",
         "chinese_place": jinzhong.pk,
+        "kind": "municipal_report",
         "script": "simplified",
         "text": text,
     }

@@ -182,6 +182,16 @@ def _differences(one, other):
     return sorted(names)
 
 
+def _with_new_fields(remembered, defaults):
+    """``remembered`` with the fields it does not know taken from ``defaults``."""
+    filled = {part: dict(values) for part, values in remembered.items()}
+    for part in ("fields", "m2m"):
+        known = filled.setdefault(part, {})
+        for name, value in defaults.get(part, {}).items():
+            known.setdefault(name, value)
+    return filled
+
+
 def _value(content, name):
     if name in content.get("fields", {}):
         return content["fields"][name]
@@ -250,6 +260,7 @@ class _Loader:
         self.failed = set()  # keys that could not be loaded (their problem is reported)
         self.report_texts = {}  # report key -> (slug, text from reports/<slug>.txt)
         self.history = defaultdict(list)  # model -> [(row written, created?)]
+        self._defaults = {}
 
     # Reading ---------------------------------------------------------------------------
 
@@ -552,6 +563,10 @@ class _Loader:
                 self.result.conflicts.append(self.who(item.model, record.object_id, change))
             return
         current = content_of(row, _stored_m2m(row))
+        # A field added since the last load (a migration's new column) is not in what the
+        # loader remembers writing: the migration gave the row the field's default, which
+        # is no staff edit (another value is).
+        record.content = _with_new_fields(record.content, self.defaults(item.model))
         staff_changed = current != record.content
         if not staff_changed and not fixture_changed:
             self.result.unchanged[label] += 1
@@ -587,6 +602,12 @@ class _Loader:
             self.result.kept_edits.append(self.who(item.model, row.pk, change))
         else:
             self.result.conflicts.append(self.who(item.model, row.pk, change))
+
+    def defaults(self, model):
+        """A new row's content: each field's default (for fields added by a migration)."""
+        if model not in self._defaults:
+            self._defaults[model] = content_of(model(), {})
+        return self._defaults[model]
 
     def citations(self, ids):
         """The citations as rows in hand (their reports cached), so that checking a

@@ -23,8 +23,9 @@ class TestPlacePages:
     def test_jinan_shows_its_pursued_partners_at_the_new_stage(self, client):
         page = client.get("/places/jinan/").content.decode()
         section = page[page.index('id="partners"') : page.index('id="timeline"')]
-        assert '<span class="stage stage-pursuing">推动/洽谈中</span> <span class="count">2</span>' in (
-            section
+        assert (
+            '<span class="stage stage-pursuing">推动/洽谈中</span> <span class="count">2</span>'
+            in (section)
         )
         assert "森讷堡市" in section and "莱顿" in section
         # No established tie: the partner count is 0, the two are counted apart.
@@ -105,7 +106,7 @@ class TestCounts:
     def test_the_home_table_has_a_pursuing_column(self, client):
         page = client.get("/").content.decode()
         table = page[page.index('id="kind-stage-heading"') :]
-        assert "<th scope=\"col\">推动/洽谈中</th>" in table[: table.index("</thead>")]
+        assert '<th scope="col">推动/洽谈中</th>' in table[: table.index("</thead>")]
 
     def test_the_place_directory_counts_established_partners_only(self):
         sonderborg = Relationship.objects.get(foreign_place__slug="sonderborg")

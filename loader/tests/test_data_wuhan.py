@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import translation
 
 from awards.choices import AwardLevel, RecipientKind
-from awards.models import Award
+from awards.models import Award, AwardType
 from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship, ReportedFigure
 from exchanges.choices import ExchangeKind
@@ -313,3 +313,13 @@ class TestExactFacts:
             "civil-affairs",
             "culture",
         }
+
+
+def test_award_levels_no_report_states_are_marked_as_the_editors_addition():
+    """中法地方政府合作奖 (Wuhan) and 国际友好城市工作贡献奖 (Shenyang): the reports name
+    neither the conferring body nor the level; "national" is the editors' addition, and
+    the award type says so, as 中美友好城市文化交流奖 (Zhenjiang) already did."""
+    for name in ("中法地方政府合作奖", "国际友好城市工作贡献奖", "中美友好城市文化交流奖"):
+        award_type = AwardType.objects.get(name_zh=name)
+        assert award_type.level == "national"
+        assert "级别“国家级”" in award_type.notes and "编者补充" in award_type.notes, name

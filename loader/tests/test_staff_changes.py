@@ -393,3 +393,35 @@ def test_a_staff_edit_made_while_the_load_runs_is_not_overwritten(editor, fixtur
     )
     assert counts() == before
     assert fixture_object(NOTE_KEY).notes != "数据文件的新说明。"
+
+
+def _forget_field(report, name):
+    """What the loader remembers of a report as if ``name`` had been added by a migration
+    after the last load."""
+    remembered = FixtureRecord.objects.get(
+        content_type=ContentType.objects.get_for_model(SourceReport), object_id=report.pk
+    )
+    del remembered.content["fields"][name]
+    remembered.save()
+
+
+def test_a_field_added_by_a_migration_is_no_staff_edit(db):
+    """A new column (SourceReport.kind) holds its default on every row the loader wrote
+    before it existed: a reload reports no staff edit and no change."""
+    report = SourceReport.objects.get(slug="wuhan-2017-09-15")
+    _forget_field(report, "kind")
+    out, _err, failure = run()
+    assert failure is None
+    assert "No changes" in out
+    assert "staff edit" not in out
+
+
+def test_a_staff_value_in_a_field_added_by_a_migration_stands(db):
+    report = SourceReport.objects.get(slug="wuhan-2017-09-15")
+    _forget_field(report, "kind")
+    staff_save(report, staff(), kind="news")
+    out, _err, failure = run()
+    assert failure is None
+    assert "Kept 1 staff edit" in out
+    report.refresh_from_db()
+    assert report.kind == "news"

@@ -93,3 +93,13 @@ class Claimant(models.TextChoices):
     PARTNER = "partner", pgettext_lazy("claimant", "外方")
     NATIONAL_ROLL = "national_roll", _("全国名录")
     OTHER = "other", _("其他来源")
+
+
+class StatementKind(models.TextChoices):
+    """What a statement of a report that no number holds is about."""
+
+    RANKING = "ranking", _("排名")
+    DURATION = "duration", _("时长")
+    PLAN = "plan", _("计划")
+    FOUNDING = "founding", _("机构沿革")
+    OTHER = "other", _("其他")

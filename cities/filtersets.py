@@ -33,6 +33,7 @@ from .choices import (
     PlaceLevel,
     RelationshipKind,
     Stage,
+    StatementKind,
 )
 from .models import (
     Claim,
@@ -41,6 +42,7 @@ from .models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    ReportedStatement,
     began_part,
 )
 
@@ -296,6 +298,19 @@ class ReportedFigureFilterSet(ChinesePlaceFilterSet):
     class Meta:
         model = ReportedFigure
         fields = ["chinese_place_id", "chinese_place", "metric", "qualifier"]
+
+
+class ReportedStatementFilterSet(ChinesePlaceFilterSet):
+    """Statements of reports (REST API): by Chinese place and kind."""
+
+    kind = filters.MultipleChoiceFilter(
+        label=_("类别"),
+        choices=StatementKind.choices,
+    )
+
+    class Meta:
+        model = ReportedStatement
+        fields = ["chinese_place_id", "chinese_place", "kind"]
 
 
 class CooperationFieldFilterSet(RegistryFilterSet):

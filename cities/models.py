@@ -47,6 +47,7 @@ from .choices import (
     PlaceLevel,
     RelationshipKind,
     Stage,
+    StatementKind,
 )
 from .comparison import compare
 
@@ -949,3 +950,71 @@ class ReportedFigure(CitedModel):
         validate_reported_dates(self)
         if self.chinese_place_id and not self.chinese_place.is_chinese:
             raise ValidationError({"chinese_place": _("报告数字属于中国城市。")})
+
+
+class ReportedStatement(CitedModel):
+    """A statement a report makes about a Chinese city's partner work that no number holds
+    ("总量位居全国前列": among the first in the country), with its citation. Totals, ranks
+    and durations with a number are reported figures; dated plans are exchanges."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "chinese_place"
+
+    chinese_place = models.ForeignKey(
+        to="cities.Place",
+        on_delete=models.PROTECT,
+        related_name="reported_statements",
+        verbose_name=_("城市"),
+    )
+    kind = models.CharField(
+        verbose_name=_("类别"),
+        max_length=20,
+        choices=StatementKind.choices,
+    )
+    statement_zh = models.CharField(
+        verbose_name=_("所述（中文）"),
+        max_length=300,
+        help_text=_("报告所说的事，用报告的话简述。"),
+    )
+    statement_en = models.CharField(
+        verbose_name=_("所述（英文）"),
+        max_length=300,
+        blank=True,
+    )
+    as_of_year, as_of_month, as_of_day = partial_date_fields(_("截至（年）"))
+    citations = models.ManyToManyField(
+        to="sources.Citation",
+        related_name="reported_statements",
+        verbose_name=_("引文"),
+        blank=True,
+    )
+
+    history = RegistryHistory(m2m_fields=[citations])
+
+    # Not after the cited report or today (``validate_reported_dates``).
+    reported_dates = ("as_of",)
+
+    class Meta:
+        ordering = ["chinese_place", "kind", "pk"]
+        verbose_name = _("报告所述")
+        verbose_name_plural = _("报告所述")
+        constraints = [*partial_date_constraints("as_of")]
+
+    def __str__(self):
+        return f"{self.chinese_place}：{self.display_statement()}"
+
+    def get_absolute_url(self):
+        return f"{self.chinese_place.get_absolute_url()}#figures"
+
+    def display_statement(self, language=None):
+        return chinese_unless_english(self.statement_zh, self.statement_en, language)
+
+    @property
+    def as_of(self):
+        return self.partial_date("as_of")
+
+    def clean(self):
+        validate_partial_date(self, "as_of")
+        validate_reported_dates(self)
+        if self.chinese_place_id and not self.chinese_place.is_chinese:
+            raise ValidationError({"chinese_place": _("报告所述属于中国城市。")})

@@ -89,6 +89,7 @@ class PlaceDetailView(DetailView):
                 ],
                 timeline=statistics.timeline(relationships),
                 **figure_tables(place),
+                statements=list(place.reported_statements.prefetch_related("citations__report")),
                 reports=place.source_reports.all(),
             )
         else:

@@ -12,11 +12,12 @@ from ..models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    ReportedStatement,
 )
 from .claims import ClaimAdmin, ClaimInline
 from .common import CheckboxFieldsMixin
 from .cooperation import CooperationFieldAdmin
-from .figures import ReportedFigureAdmin
+from .figures import ReportedFigureAdmin, ReportedStatementAdmin
 from .places import PlaceAdmin, PlaceAliasAdmin, PlaceAliasInline, SideFilter
 from .relationships import AgreementYearFilter, FromRelationshipFormSet, RelationshipAdmin
 from .stages import RelationshipStageAdmin, RelationshipStageInline
@@ -28,6 +29,7 @@ admin.site.register(Relationship, RelationshipAdmin)
 admin.site.register(RelationshipStage, RelationshipStageAdmin)
 admin.site.register(ReportedFigure, ReportedFigureAdmin)
 admin.site.register(Claim, ClaimAdmin)
+admin.site.register(ReportedStatement, ReportedStatementAdmin)
 
 __all__ = [
     "AgreementYearFilter",
@@ -43,5 +45,6 @@ __all__ = [
     "RelationshipStageAdmin",
     "RelationshipStageInline",
     "ReportedFigureAdmin",
+    "ReportedStatementAdmin",
     "SideFilter",
 ]

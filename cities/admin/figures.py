@@ -45,3 +45,17 @@ class ReportedFigureAdmin(RegistryAdmin):
     @admin.display(description=_("数值"), ordering="value")
     def value_display(self, obj):
         return obj.display_value
+
+
+class ReportedStatementAdmin(RegistryAdmin):
+    list_display = ["__str__", "chinese_place_link", "kind", "as_of_display"]
+    list_filter = [EditableFilter, chinese_place_filter("chinese_place"), "kind"]
+    search_fields = ["statement_zh", "statement_en"]
+    search_key_paths = ["chinese_place"]
+    autocomplete_fields = ["chinese_place", "citations"]
+    list_select_related = ["chinese_place"]
+    as_of_display = partial_date_column("as_of", _("截至"))
+
+    @admin.display(description=_("中方地方"), ordering="chinese_place__name_zh")
+    def chinese_place_link(self, obj):
+        return admin_link(obj.chinese_place)

@@ -18,6 +18,7 @@ from cities.models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    ReportedStatement,
 )
 from sources.api.briefs import CitationBriefSerializer
 from sources.api.fields import citations_field
@@ -341,6 +342,22 @@ class ReportedFigureSerializer(RegistrySerializer):
             "value_max", "qualifier", "qualifier_display", "display_value", "as_of",
             "as_of_precision",
             "editors_note", "citations", "created", "last_updated",
+        ]  # fmt: skip
+
+
+class ReportedStatementSerializer(RegistrySerializer):
+    chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    as_of = PartialDateField("as_of")
+    as_of_precision = PrecisionField("as_of")
+    citations = citations_field()
+
+    class Meta:
+        model = ReportedStatement
+        fields = [
+            "id", "url", "display", "chinese_place", "kind", "kind_display", "statement_zh",
+            "statement_en", "as_of", "as_of_precision", "editors_note", "citations",
+            "created", "last_updated",
         ]  # fmt: skip
 
 

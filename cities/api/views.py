@@ -18,6 +18,7 @@ from cities.filtersets import (
     RelationshipFilterSet,
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
+    ReportedStatementFilterSet,
 )
 from cities.models import (
     Claim,
@@ -26,6 +27,7 @@ from cities.models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    ReportedStatement,
 )
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
@@ -147,6 +149,18 @@ class ReportedFigureViewSet(OfficeViewSet):
         "as_of": ["as_of_year", "as_of_month", "as_of_day"],
         **TIMESTAMPS,
     }
+
+
+class ReportedStatementViewSet(OfficeViewSet):
+    """What a report states about a Chinese city's partner work that no number holds
+    ("总量位居全国前列"), with its citation."""
+
+    queryset = ReportedStatement.objects.select_related("chinese_place").prefetch_related(
+        brief_citations()
+    )
+    serializer_class = serializers.ReportedStatementSerializer
+    filterset_class = ReportedStatementFilterSet
+    ordering_fields = {"kind": ["kind"], **TIMESTAMPS}
 
 
 class CooperationFieldViewSet(OfficeViewSet):

@@ -11,6 +11,7 @@ from cities.filtersets import (
     RelationshipFilterSet,
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
+    ReportedStatementFilterSet,
 )
 from cities.models import Claim, CooperationField, Place, Relationship
 from utilities.testing.filtersets import FilterSetTests, covers, refused, run
@@ -357,3 +358,31 @@ class TestClaimFilterSet(FilterSetTests):
     )
     def test_malformed_values_are_validation_errors(self, params, field):
         assert field in refused(ClaimFilterSet, **params)
+
+
+def statements(**params):
+    return set(run(ReportedStatementFilterSet, **params).values_list("statement_zh", flat=True))
+
+
+class TestReportedStatementFilterSet(FilterSetTests):
+    """Statements of reports (API only): by Chinese place and kind."""
+
+    filterset = ReportedStatementFilterSet
+    RANKING = "国际友城和国际友好合作城市总量位居全国前列"
+
+    def test_kind(self):
+        assert self.RANKING in statements(kind="ranking")
+        assert self.RANKING not in statements(kind="plan")
+
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self):
+        assert self.RANKING in statements(chinese_place="shandong")
+        assert self.RANKING in statements(chinese_place_id=pk("jinan"))
+        assert self.RANKING not in statements(chinese_place="wuhan")
+
+    @pytest.mark.parametrize(
+        "params, field",
+        [({"kind": "x"}, "kind"), ({"chinese_place": "como-province"}, "chinese_place")],
+    )
+    def test_malformed_values_are_validation_errors(self, params, field):
+        assert field in refused(ReportedStatementFilterSet, **params)

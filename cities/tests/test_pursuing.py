@@ -35,7 +35,7 @@ class TestPlacePages:
     def test_in_english(self, client):
         page = client.get("/en/places/jinan/").content.decode()
         assert '<span class="stage stage-pursuing">Pursuing</span>' in page
-        assert "2 more at the intent or pursuing stage, not counted as partners." in page
+        assert "2 relationships at the intent or pursuing stage, not counted as partners." in page
 
     def test_heping_shows_yongsan_at_the_new_stage(self, client):
         page = client.get("/places/shenyang-heping/").content.decode()

@@ -22,19 +22,21 @@ def cited_models():
 
 def test_every_loaded_record_of_a_cited_model_cites_a_passage():
     models = cited_models()
-    assert {model._meta.label for model in models} >= {
+    # The five reports state these; a claim needs a second source, which they are not.
+    loaded_by_the_reports = {
         "cities.Relationship",
         "cities.RelationshipStage",
         "cities.ReportedFigure",
         "exchanges.Exchange",
         "awards.Award",
     }
+    assert {model._meta.label for model in models} >= loaded_by_the_reports | {"cities.Claim"}
     for model in models:
         loaded = FixtureRecord.objects.filter(
             content_type=ContentType.objects.get_for_model(model)
         ).values("object_id")
         rows = model.objects.filter(pk__in=loaded)
-        assert rows.exists(), model
+        assert rows.exists() or model._meta.label not in loaded_by_the_reports, model
         uncited = rows.filter(citations__isnull=True)
         assert list(uncited) == [], model
 

@@ -61,6 +61,20 @@ def test_no_partner_is_dated_so_the_oldest_cannot_be_named(jinan):
     assert years.citations.get().quote == "經(jīng)過36年友城發(fā)展歷程"
 
 
+def test_the_national_ranking_no_number_holds_is_a_statement(jinan, client):
+    """ "總量位居全國前列": among the first in China, no rank given."""
+    statement = jinan.reported_statements.get()
+    assert (statement.kind, statement.statement_zh) == (
+        "ranking",
+        "国际友城和国际友好合作城市总量位居全国前列",
+    )
+    assert "總量位居全國前列" in statement.citations.get().quote
+    page = client.get("/places/jinan/").content.decode()
+    assert "报告中的其他说法" in page and statement.statement_zh in page
+    rows = client.get("/api/reported-statements/?chinese_place=jinan").json()["results"]
+    assert [(r["kind"], r["as_of"]) for r in rows] == [("ranking", "2019-10-18")]
+
+
 def test_no_national_award_is_reported(jinan):
     assert not Award.objects.filter(chinese_place__in=Place.objects.within(jinan)).exists()
 

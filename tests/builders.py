@@ -26,12 +26,14 @@ from awards.choices import AwardLevel, RecipientKind
 from awards.models import Award, AwardType
 from cities.choices import FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
 from cities.models import (
+    Claim,
     CooperationField,
     Place,
     PlaceAlias,
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    ReportedStatement,
 )
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount
@@ -138,6 +140,21 @@ FACTORIES = {
         ),
         city,
     ),
+    ReportedStatement: lambda city: cited(
+        ReportedStatement.objects.create(
+            chinese_place=city, kind="ranking", statement_zh="测试：总量位居全省前列"
+        ),
+        city,
+    ),
+    Claim: lambda city: cited(
+        Claim.objects.create(
+            relationship=new_relationship(city),
+            subject="kind",
+            value=RelationshipKind.FRIENDLY,
+            claimant="national_roll",
+        ),
+        city,
+    ),
     SourceReport: new_report,
     Citation: lambda city: Citation.objects.create(report=new_report(city), quote=REPORT_TEXT[:12]),
     Exchange: new_exchange,
@@ -161,6 +178,8 @@ EDITS = {
     Relationship: ("wording", "友好合作关系城市（已核对）"),
     RelationshipStage: ("document", "《缔结友好城市意向书》"),
     ReportedFigure: ("wording", "已核对的数字"),
+    ReportedStatement: ("statement_en", "Checked statement"),
+    Claim: ("note", "已核对"),
     SourceReport: ("publisher", "外办（已核对）"),
     Citation: ("note", "已核对"),
     Exchange: ("title_en", "Checked exchange"),

@@ -13,7 +13,8 @@ from cities.filtersets import (
     ReportedFigureFilterSet,
     ReportedStatementFilterSet,
 )
-from cities.models import Claim, CooperationField, Place, Relationship
+from cities.models import Claim, CooperationField, Place, Relationship, ReportedStatement
+from tests.builders import FACTORIES
 from utilities.testing.filtersets import FilterSetTests, covers, refused, run
 
 pytestmark = pytest.mark.django_db
@@ -369,6 +370,11 @@ class TestReportedStatementFilterSet(FilterSetTests):
 
     filterset = ReportedStatementFilterSet
     RANKING = "国际友城和国际友好合作城市总量位居全国前列"
+
+    @pytest.fixture(autouse=True)
+    def second(self):
+        """A second statement (the registry loads one), made as an office would."""
+        return FACTORIES[ReportedStatement](Place.objects.get(slug="shenyang"))
 
     def test_kind(self):
         assert self.RANKING in statements(kind="ranking")

@@ -61,6 +61,8 @@ UNITS = {"万": 10**4, "亿": 10**8}
 # What the counted things are, after the measure word ("个国家", "名嘉宾"): a few
 # characters, up to a break or a joining word.
 NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}")
+# Measure words that name what they count: nothing to add after them.
+SELF_NAMED = {"国", "城", "人", "人次", "次", "天", "届", "期"}
 NOUN_STOPS = "的和与及、共来在到从为等参，。；：,;:（）()"
 
 
@@ -319,7 +321,7 @@ def read_quantities(text, dates=()):
             qualifier = Qualifier.AT_LEAST
         measure = match.group("measure") or ""
         noun = ""
-        if measure and measure not in "国城" and not match.group("atleast"):
+        if measure and measure not in SELF_NAMED and not match.group("atleast"):
             after = NOUN_AFTER.match(text, end)
             if after:
                 noun = after.group()

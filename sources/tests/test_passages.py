@@ -33,6 +33,7 @@ def quantities(text, report_date=REPORT_DATE):
         ("镇江年出入国(境)人数已逾17万人次", ("逾17万人次", 170_000, None, Qualifier.OVER, "人次")),
         ("晋中市每年接待党宾国宾均在20批以上", ("20批以上", 20, None, Qualifier.AT_LEAST, "批")),
         ("各界人士共400余人参加", ("400余人", 400, None, Qualifier.ODD, "人")),
+        ("维希市代表团一行约30人来访", ("约30人", 30, None, Qualifier.ABOUT, "人")),
         ("全市APEC商务旅行卡获批总量达到500余张", ("500余张", 500, None, Qualifier.ODD, "张")),
         # Ranges and units a clerk's report may use.
         ("每年互访3至5次", ("3至5次", 3, 5, Qualifier.EXACT, "次")),

@@ -71,7 +71,7 @@ FRIENDLY = "friendly"
 SISTER = "sister"
 KIND_WORDS = [
     (FRIENDLY, re.compile(r"友好(?:交流|合作)(?:关系)?城市|友好交流关系|友好合作关系")),
-    (SISTER, re.compile(r"(?:国际)?友好城市(?:关系)?|(?:国际)?友城|姐妹城市")),
+    (SISTER, re.compile(r"(?:国际)?友好城市|(?:国际)?友城|姐妹城市")),
 ]
 
 # Stages. An agreement is named by its document or its verb of union; a letter of intent
@@ -347,9 +347,10 @@ def read_quantities(text, dates=()):
 def read_kind(text):
     """The kind of relationship the passage names, with its wording."""
     for kind, pattern in KIND_WORDS:
-        match = pattern.search(text)
-        if match:
-            return kind, match.group()
+        words = [match.group() for match in pattern.finditer(text)]
+        if words:
+            # The fullest wording: "国际友好城市" rather than "友好城市".
+            return kind, max(words, key=len)
     return None, ""
 
 

@@ -25,7 +25,7 @@ from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from offices.rules import office_of, partners_of
 from sources.models import SourceReport
-from sources.reading import whats_left
+from sources.reading import whats_left, with_citations
 from utilities.concurrency import BOOKKEEPING
 from utilities.partial_dates import PartialDate, partial_date_order
 
@@ -139,9 +139,11 @@ def pending_intents(place, today=None):
 
 def reports_left(place):
     """The office's reports, newest first, each with what is left to enter from it."""
-    reports = SourceReport.objects.filter(
-        chinese_place__in=Place.objects.within(place).values("pk")
-    ).order_by(*partial_date_order("published", descending=True), "-pk")
+    reports = (
+        with_citations(SourceReport.objects.all())
+        .filter(chinese_place__in=Place.objects.within(place).values("pk"))
+        .order_by(*partial_date_order("published", descending=True), "-pk")
+    )
     return [(report, whats_left(report)) for report in reports]
 
 

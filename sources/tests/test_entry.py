@@ -371,3 +371,35 @@ def test_the_dashboard_links_each_report_to_whats_left(client, staff, report):
     assert "尚余 7 项" in page  # 4 sentences and 3 figures
     left = client.get(reverse("admin:sources_sourcereport_left", args=[report.pk]))
     assert "还有 7 项尚未录入" in left.content.decode()
+
+
+def test_the_reader_and_whats_left_make_the_same_queries_for_one_citation_or_many(
+    client, staff, report, vichy, jinzhong
+):
+    from utilities.testing.queries import count_queries
+
+    urls = [
+        reverse("admin:sources_sourcereport_read", args=[report.pk]),
+        reverse("admin:sources_sourcereport_left", args=[report.pk]),
+    ]
+    first = passage(report, SENTENCES[0][:6])
+    relationship = Relationship.objects.create(
+        chinese_place=jinzhong, foreign_place=vichy, kind="sister", stage="active"
+    )
+    relationship.citations.set([first])
+    # An exchange from the start: its counts are fetched once whatever their number.
+    exchange = Exchange.objects.create(title_zh="交流", kind="event", chinese_place=jinzhong)
+    exchange.citations.set([first])
+    for url in urls:
+        client.get(url)
+    few = [count_queries(client, url)[0] for url in urls]
+    for sentence in SENTENCES[1:]:
+        citation = passage(report, sentence[:6])
+        exchange = Exchange.objects.create(
+            title_zh=sentence[:10], kind="event", chinese_place=jinzhong
+        )
+        exchange.citations.set([citation])
+        exchange.counts.create(value=1, unit_zh="个")
+        relationship.citations.add(citation)
+    many = [count_queries(client, url)[0] for url in urls]
+    assert many == few

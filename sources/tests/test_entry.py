@@ -403,3 +403,14 @@ def test_the_reader_and_whats_left_make_the_same_queries_for_one_citation_or_man
         relationship.citations.add(citation)
     many = [count_queries(client, url)[0] for url in urls]
     assert many == few
+
+
+def test_the_english_title_is_shown_in_english_and_given_by_the_api(client, report):
+    report.title_en = "Jinzhong: partner-city work in 2026"
+    report.save()
+    chinese = client.get(report.get_absolute_url()).content.decode()
+    assert f"<h1>{report.title}</h1>" in chinese
+    english = client.get("/en" + report.get_absolute_url()).content.decode()
+    assert "<h1>Jinzhong: partner-city work in 2026</h1>" in english
+    api = client.get(f"/api/reports/{report.pk}/").json()
+    assert api["title_en"] == "Jinzhong: partner-city work in 2026"

@@ -76,7 +76,11 @@ def office(live_registry):
         parent=Place.objects.get(slug="hubei"),
     )
     call_command(
-        "create_office_user", "test-xn-browser", city="test-xianning", password=PASSWORD, verbosity=0
+        "create_office_user",
+        "test-xn-browser",
+        city="test-xianning",
+        password=PASSWORD,
+        verbosity=0,
     )
     return xianning
 
@@ -214,9 +218,10 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
     save(page)
     exchange = Exchange.objects.get(chinese_place=office)
     assert exchange.relationship == relationship
-    assert sorted(
-        (c.value, c.value_max, c.qualifier) for c in exchange.counts.all()
-    ) == [(1, 2, "exact"), (30, None, "about")]
+    assert sorted((c.value, c.value_max, c.qualifier) for c in exchange.counts.all()) == [
+        (1, 2, "exact"),
+        (30, None, "about"),
+    ]
 
     # 3. The reported figure: "20多个国家", as of 今年9月.
     cite(page, reader, SENTENCES[2])

@@ -92,7 +92,12 @@ def test_relative_dates_without_a_report_date_are_left_out():
         ("1979年武汉与日本大分市缔结正式友城关系", "sister", "友城", "agreement"),
         ("两市于10月签约", None, "", "agreement"),
         ("双方宣布终止友好城市关系", "sister", "友好城市", "ended"),
-        ("签署《缔结友好城市关系协议书》，两市正式结为国际友好城市", "sister", "国际友好城市", "agreement"),
+        (
+            "签署《缔结友好城市关系协议书》，两市正式结为国际友好城市",
+            "sister",
+            "国际友好城市",
+            "agreement",
+        ),
     ],
 )
 def test_kind_and_stage_words(text, kind, wording, stage):

@@ -131,6 +131,8 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
         page.click("input[type=submit]")
 
     # The report, registered in one step: pasted, with its metadata; no slug typed.
+    shots = Shots(page)
+    shots.take("report-add", base + "/admin/sources/sourcereport/add/")
     page.goto(base + "/admin/sources/sourcereport/add/")
     assert selected(page, "chinese_place") == "咸宁市"
     page.fill("#id_title", TITLE)
@@ -157,7 +159,6 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
     with page.expect_navigation():
         page.click(f"a[href='/admin/sources/sourcereport/{report.pk}/read/']")
     reader = page.url
-    shots = Shots(page)
     shots.take("reader-empty", reader)
 
     # 1. The relationship and its dated stage. The partner city is new: the form offers it.
@@ -251,6 +252,7 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
 
     # The dashboard's reported-vs-recorded view links the report: fully entered.
     page.goto(base + "/admin/dashboard/")
+    shots.take("dashboard", page.url)
     row = page.locator(f"#reports-left a[data-report='{report.slug}']")
     assert row.inner_text().strip() == "已全部录入"
     with page.expect_navigation():

@@ -10,6 +10,9 @@ types (``passage_matchers``), so an app above ``sources`` plugs its records in.
 """
 
 from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +97,23 @@ class FromPassageMixin:
         if request.method == "GET" and rows:
             kwargs["initial"] = rows
         return kwargs
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Saved from a passage (the form posts to its own address, ``?passage=`` kept):
+        back to the passage in the report's reader, to record the next fact."""
+        response = super().response_add(request, obj, post_url_continue)
+        value = request.GET.get(PASSAGE, "")
+        if (
+            value.isdigit()
+            and "_save" in request.POST
+            and IS_POPUP_VAR not in request.POST
+            and response.status_code == 302
+        ):
+            citation = Citation.objects.filter(pk=int(value)).first()
+            if citation is not None:
+                reader = reverse("admin:sources_sourcereport_read", args=[citation.report_id])
+                return HttpResponseRedirect(f"{reader}?citation={citation.pk}#passage")
+        return response
 
     def add_view(self, request, form_url="", extra_context=None):
         found = self.passage(request)

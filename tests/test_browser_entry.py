@@ -193,6 +193,9 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
     assert not Relationship.objects.filter(chinese_place=office).exists()  # nothing unseen
     page.select_option("#id_level", "municipal")  # what the passage does not say
     save(page)
+    # Saved, the clerk is back at the passage, which now lists its records.
+    assert page.url.startswith(reader + "?citation=")
+    assert "咸宁市 – 维希市" in page.locator(".reader-passage").inner_text()
     relationship = Relationship.objects.get(chinese_place=office)
     first = Citation.objects.get(report=report, quote=SENTENCES[0])
     assert relationship.foreign_place.slug == "test-vichy"

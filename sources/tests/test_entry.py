@@ -414,3 +414,24 @@ def test_the_english_title_is_shown_in_english_and_given_by_the_api(client, repo
     assert "<h1>Jinzhong: partner-city work in 2026</h1>" in english
     api = client.get(f"/api/reports/{report.pk}/").json()
     assert api["title_en"] == "Jinzhong: partner-city work in 2026"
+
+
+def test_a_prefilled_form_saves_what_it_shows_and_returns_to_the_passage(client, staff, report):
+    from utilities.testing.admin import form_data
+
+    citation = passage(report, "截至今年9月")
+    url = f"/admin/cities/reportedfigure/add/?passage={citation.pk}"
+    data = form_data(client.get(url))
+    data["_save"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    reader = reverse("admin:sources_sourcereport_read", args=[report.pk])
+    assert response["Location"] == f"{reader}?citation={citation.pk}#passage"
+    figure = ReportedFigure.objects.get(citations=citation)
+    assert (figure.metric, figure.value, figure.qualifier) == ("countries", 20, "odd")
+    assert (figure.as_of_year, figure.as_of_month, figure.chinese_place) == (
+        2026,
+        9,
+        report.chinese_place,
+    )
+    assert figure.history.get().history_user == staff

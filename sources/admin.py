@@ -21,6 +21,7 @@ from utilities.partial_dates import partial_date_order
 
 from .forms import SourceReportForm
 from .models import Citation, SourceReport, quote_not_found_messages
+from .passages import parse_passage
 from .reading import cited_records, citing_accessors, highlight, whats_left
 from .resources import CitationResource, SourceReportResource
 
@@ -38,6 +39,24 @@ PASSAGE_TARGETS = [
 NO_SELECTION = _("请先在报告全文中选中要引用的文字。")
 CITED = _("已保存引文“%(quote)s”。")
 CITED_BY_SELECTION = "引用所选原文"
+
+
+KINDS = {"sister": _("友好城市"), "friendly": _("友好交流（合作）城市")}
+STAGES = {"intent": _("意向/备忘录"), "agreement": _("签署协议"), "ended": _("终止")}
+
+
+def reading_of(citation, report):
+    """What the parser reads in a passage, shown before any form is opened:
+    (label, values) pairs."""
+    passage = parse_passage(citation.quote, report.published)
+    rows = [
+        (_("日期"), [found.date.format() for found in passage.dates]),
+        (_("数字"), [quantity.text for quantity in passage.quantities]),
+        (_("类别"), [f"{KINDS[passage.kind]}（{passage.kind_wording}）"] if passage.kind else []),
+        (_("阶段"), [str(STAGES[passage.stage])] if passage.stage else []),
+        (_("文件"), [passage.document] if passage.document else []),
+    ]
+    return [(label, values) for label, values in rows if values]
 
 
 def short(text, length=40):
@@ -201,6 +220,7 @@ class SourceReportAdmin(RegistryAdmin):
             "citations": citations,
             "chosen": chosen,
             "chosen_links": self.record_links(request, chosen) if chosen and may_cite else [],
+            "reading": reading_of(chosen, report) if chosen else [],
             "may_cite": may_cite,
             "refusal": None if may_cite else refusal(request.user, report),
             "may_change": self.has_change_permission(request, report),

@@ -22,7 +22,7 @@ from .passages import parse_passage
 PASSAGE = "passage"
 PREFILLED = _("已按所选原文预填（引文已附上）：请逐项核对、更正后再保存。")
 NEW_PLACE = _("原文中的“%(name)s”不在登记册中：")
-NEW_PLACE_LINK = _("新建地方")
+NEW_PLACE_LINK = _("在新窗口中新建这个地方（建好后刷新本页）")
 NEW_AWARD = _("原文中的奖项“%(name)s”不在奖项类型中。")
 
 

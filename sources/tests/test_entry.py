@@ -200,6 +200,9 @@ def test_a_selection_becomes_a_citation_of_the_exact_stored_span(client, staff, 
     # The reader shows it highlighted and offers the forms it can fill.
     page = client.get(response["Location"]).content.decode()
     assert f'<mark data-citations="{citation.pk}">{citation.quote}</mark>' in page
+    # What the parser reads is shown before any form is opened.
+    assert "<dt>日期</dt><dd>2026年5月</dd>" in page
+    assert "<dt>数字</dt><dd>约30人、1—2个</dd>" in page
     for name in ("relationship", "relationshipstage", "exchange", "award", "reportedfigure"):
         assert f"?passage={citation.pk}" in page and f'data-record="{name}"' in page
 

@@ -14,6 +14,7 @@ from utilities.admin.records import ReferenceDataAdmin
 from utilities.partial_dates import partial_date_order
 
 from .models import Award, AwardType
+from .passages import AwardPassageMixin
 from .resources import AwardResource, AwardTypeResource
 
 
@@ -51,7 +52,7 @@ class AwardTypeAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(RegistryAdmin):
+class AwardAdmin(AwardPassageMixin, RegistryAdmin):
     list_display = [
         "__str__",
         "award_type_link",

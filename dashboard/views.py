@@ -3,7 +3,7 @@
 For the user's office (a Chinese city and the places inside it): partners with no recorded
 exchange in the last N years (reports complain of 交流不够活跃), round anniversaries of
 agreements in the next twelve months, the totals its reports state beside what the
-registry records, letters of intent that have not become agreements, and changes other
+registry records (with, per report, what is left to enter from it), letters of intent that have not become agreements, and changes other
 offices made to the foreign places this office's records use (with a link to revert them). The page is in
 the admin (``admin.site.admin_view``), linked from the admin index.
 """
@@ -24,8 +24,10 @@ from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from offices.rules import office_of, partners_of
+from sources.models import SourceReport
+from sources.reading import whats_left, with_citations
 from utilities.concurrency import BOOKKEEPING
-from utilities.partial_dates import PartialDate
+from utilities.partial_dates import PartialDate, partial_date_order
 
 DEFAULT_QUIET_YEARS = 3
 # Relationships that are in force (signed, not ended).
@@ -155,6 +157,16 @@ def disagreements(place):
         if disputes:
             rows.append((relationship, disputes))
     return rows
+
+
+def reports_left(place):
+    """The office's reports, newest first, each with what is left to enter from it."""
+    reports = (
+        with_citations(SourceReport.objects.all())
+        .filter(chinese_place__in=Place.objects.within(place).values("pk"))
+        .order_by(*partial_date_order("published", descending=True), "-pk")
+    )
+    return [(report, whats_left(report)) for report in reports]
 
 
 PARTNER_CHANGE_DAYS = 180
@@ -304,6 +316,7 @@ class OfficeDashboardView(TemplateView):
                 "disagreements": disagreements(place),
                 "comparisons": comparisons,
                 "partner_changes": partner_changes(place, today),
+                "reports_left": reports_left(place),
             }
         )
         return context

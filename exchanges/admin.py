@@ -11,6 +11,7 @@ from utilities.admin.filters import chinese_place_filter, country_filter, year_f
 from utilities.partial_dates import partial_date_order
 
 from .models import Exchange, ExchangeCount
+from .passages import ExchangePassageMixin
 from .resources import ExchangeCountResource, ExchangeResource
 
 
@@ -21,7 +22,7 @@ class ExchangeCountInline(OfficeInlineMixin, admin.TabularInline):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
+class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     list_display = [
         "title_display",
         "kind_display",

@@ -19,6 +19,7 @@ from cities.selectors import relationship_rows
 from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
 from sources.models import SourceReport
+from sources.reading import highlight
 from utilities.partial_dates import partial_date_order
 
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
@@ -198,30 +199,6 @@ def citation_records(citation):
         text = f"{alias.name} → {alias.place}"
         records.append((_("别名"), text, alias.get_absolute_url()))
     return records
-
-
-def highlight(text, citations):
-    """Split the report's text into segments, each knowing which citations cover it, which
-    start there (for the anchor) and which end there (for the reference mark)."""
-    spans = []
-    for number, citation in enumerate(citations, start=1):
-        start = text.find(citation.quote)
-        citation.number = number
-        citation.found = start >= 0
-        if start >= 0:
-            spans.append((start, start + len(citation.quote), citation))
-    bounds = sorted({0, len(text), *(s for s, _e, _c in spans), *(e for _s, e, _c in spans)})
-    segments = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        segments.append(
-            {
-                "text": text[a:b],
-                "covering": [c for s, e, c in spans if s <= a and b <= e],
-                "starts": [c for s, _e, c in spans if s == a],
-                "ends": [c for _s, e, c in spans if e == b],
-            }
-        )
-    return segments
 
 
 class SourceReportDetailView(DetailView):

@@ -1,28 +1,74 @@
 """Admin for source reports (kept whole) and the verbatim citations every record rests on."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from offices.admin_mixins import EditableFilter, RegistryAdmin
-from offices.rules import office_of
+from offices.rules import can_change, office_of, refusal
 from utilities.admin.display import admin_link, admin_links, changelist_link, partial_date_column
 from utilities.admin.filters import chinese_place_filter, year_filter
 from utilities.partial_dates import partial_date_order
 
+from .forms import SourceReportForm
 from .models import Citation, SourceReport, quote_not_found_messages
+from .passages import parse_passage
+from .reading import cited_records, citing_accessors, highlight, whats_left
 from .resources import CitationResource, SourceReportResource
 
 # Characters of report text shown either side of a quote.
 CONTEXT = 80
 
+# The forms a passage can open, prefilled ("record from this passage").
+PASSAGE_TARGETS = [
+    (_("友好关系"), "cities", "relationship"),
+    (_("阶段日期"), "cities", "relationshipstage"),
+    (_("交流项目"), "exchanges", "exchange"),
+    (_("获奖"), "awards", "award"),
+    (_("报告数字"), "cities", "reportedfigure"),
+]
+NO_SELECTION = _("请先在报告全文中选中要引用的文字。")
+CITED = _("已保存引文“%(quote)s”。")
+CITED_BY_SELECTION = "引用所选原文"
+
+
+KINDS = {"sister": _("友好城市"), "friendly": _("友好交流（合作）城市")}
+STAGES = {"intent": _("意向/备忘录"), "agreement": _("签署协议"), "ended": _("终止")}
+
+
+def reading_of(citation, report):
+    """What the parser reads in a passage, shown before any form is opened:
+    (label, values) pairs."""
+    passage = parse_passage(citation.quote, report.published)
+    rows = [
+        (_("日期"), [found.date.format() for found in passage.dates]),
+        (_("数字"), [quantity.text for quantity in passage.quantities]),
+        (_("类别"), [f"{KINDS[passage.kind]}（{passage.kind_wording}）"] if passage.kind else []),
+        (_("阶段"), [str(STAGES[passage.stage])] if passage.stage else []),
+        (_("文件"), [passage.document] if passage.document else []),
+    ]
+    return [(label, values) for label, values in rows if values]
+
+
+def short(text, length=40):
+    return text if len(text) <= length else text[:length] + "…"
+
 
 @admin.register(SourceReport)
 class SourceReportAdmin(RegistryAdmin):
+    form = SourceReportForm
     list_display = [
         "title",
+        "reader_link",
         "chinese_place_link",
         "kind",
         "publisher",
@@ -44,13 +90,33 @@ class SourceReportAdmin(RegistryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "kind", "chinese_place", "publisher", "script", "url"]},
+            {
+                "fields": [
+                    "title",
+                    "title_en",
+                    "slug",
+                    "kind",
+                    "chinese_place",
+                    "publisher",
+                    "script",
+                    "url",
+                ]
+            },
         ),
         (
             _("发布日期（按报告给出的精度填写）"),
             {"fields": [("published_year", "published_month", "published_day")]},
         ),
-        (_("全文"), {"fields": ["text", "notes"]}),
+        (
+            _("全文"),
+            {
+                "fields": ["text", "upload", "notes"],
+                "description": _(
+                    "粘贴全文或上传文件。保存时换行统一、行末空格去掉；"
+                    "与已登记报告全文相同，或城市、日期、标题都相同的，不能重复登记。"
+                ),
+            },
+        ),
         (_("引文"), {"fields": ["citations_display"]}),
     ]
     resource_classes = [SourceReportResource]
@@ -75,6 +141,142 @@ class SourceReportAdmin(RegistryAdmin):
     def chinese_place_link(self, obj):
         return admin_link(obj.chinese_place)
 
+    @admin.display(description=_("阅读与引用"))
+    def reader_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:sources_sourcereport_read", args=[obj.pk]),
+            _("阅读"),
+        )
+
+    # The reader: the report's text with its cited passages, where a selection becomes a
+    # citation and a citation opens the form of the record it states. -------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/read/", view(self.reader_view), name="sources_sourcereport_read"
+            ),
+            path(
+                "<path:object_id>/cite/",
+                view(require_POST(self.cite_view)),
+                name="sources_sourcereport_cite",
+            ),
+            path("<path:object_id>/left/", view(self.left_view), name="sources_sourcereport_left"),
+            *super().get_urls(),
+        ]
+
+    def readable_report(self, request, object_id):
+        report = self.get_object(request, unquote(object_id))
+        if report is None or not self.has_view_permission(request, report):
+            raise Http404
+        return report
+
+    def may_cite(self, request, report):
+        return request.user.has_perm("sources.add_citation") and can_change(
+            request.user, Citation(report=report)
+        )
+
+    def record_links(self, request, citation):
+        """ "Record from this passage": the add forms the user may open, prefilled."""
+        links = []
+        for label_, app_label, model_name in PASSAGE_TARGETS:
+            model_admin = next(
+                (
+                    ma
+                    for model, ma in self.admin_site._registry.items()
+                    if model._meta.app_label == app_label and model._meta.model_name == model_name
+                ),
+                None,
+            )
+            if model_admin is None or not model_admin.has_add_permission(request):
+                continue
+            url = reverse(f"admin:{app_label}_{model_name}_add")
+            links.append((label_, f"{url}?passage={citation.pk}", model_name))
+        return links
+
+    def reader_view(self, request, object_id):
+        report = self.readable_report(request, object_id)
+        citations = list(
+            report.citations.prefetch_related(
+                *citing_accessors(Citation),
+            )
+        )
+        segments = highlight(report.text, citations)
+        citations.sort(key=lambda c: (not c.found, report.text.find(c.quote)))
+        for number, citation in enumerate(citations, start=1):
+            citation.number = number
+            citation.record_list = cited_records(citation)
+        chosen = None
+        value = request.GET.get("citation", "")
+        if value.isdigit():
+            chosen = next((c for c in citations if c.pk == int(value)), None)
+        may_cite = self.may_cite(request, report)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": report.title,
+            "subtitle": _("阅读与引用"),
+            "report": report,
+            "segments": segments,
+            "citations": citations,
+            "chosen": chosen,
+            "chosen_links": self.record_links(request, chosen) if chosen and may_cite else [],
+            "reading": reading_of(chosen, report) if chosen else [],
+            "may_cite": may_cite,
+            "refusal": None if may_cite else refusal(request.user, report),
+            "may_change": self.has_change_permission(request, report),
+        }
+        return TemplateResponse(request, "admin/sources/sourcereport/reader.html", context)
+
+    def cite_view(self, request, object_id):
+        """A selection of the reader becomes a citation: the exact span of the stored text
+        (offsets into it), so hidden spaces and column breaks cannot make it differ."""
+        report = self.readable_report(request, object_id)
+        if not self.may_cite(request, report):
+            raise PermissionDenied(refusal(request.user, report))
+        reader = reverse("admin:sources_sourcereport_read", args=[report.pk])
+        try:
+            start, end = int(request.POST.get("start", "")), int(request.POST.get("end", ""))
+        except ValueError:
+            start = end = -1
+        text = report.text
+        if not (0 <= start < end <= len(text)):
+            messages.error(request, NO_SELECTION)
+            return HttpResponseRedirect(reader)
+        quote = text[start:end].strip()
+        if not quote:
+            messages.error(request, NO_SELECTION)
+            return HttpResponseRedirect(reader)
+        citation = Citation.objects.filter(report=report, quote=quote).first()
+        if citation is None:
+            citation = Citation(report=report, quote=quote)
+            citation._change_reason = CITED_BY_SELECTION
+            try:
+                with transaction.atomic():
+                    citation.full_clean()
+                    citation.save()
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return HttpResponseRedirect(reader)
+            messages.success(request, CITED % {"quote": short(citation.quote)})
+        return HttpResponseRedirect(f"{reader}?citation={citation.pk}#passage")
+
+    def left_view(self, request, object_id):
+        report = self.readable_report(request, object_id)
+        left = whats_left(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("尚未录入：%(title)s") % {"title": report.title},
+            "report": report,
+            "left": left,
+            "may_cite": self.may_cite(request, report),
+        }
+        return TemplateResponse(request, "admin/sources/sourcereport/left.html", context)
+
     @admin.display(description=_("引文"), ordering="n_citations")
     def citation_count(self, obj):
         return changelist_link(Citation, obj.n_citations, report__id__exact=obj.pk)
@@ -83,10 +285,17 @@ class SourceReportAdmin(RegistryAdmin):
     def citations_display(self, obj):
         if obj.pk is None:
             return "—"
-        return changelist_link(
-            Citation,
-            _("%(count)s 条引文") % {"count": obj.citations.count()},
-            report__id__exact=obj.pk,
+        return format_html(
+            '{} · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            changelist_link(
+                Citation,
+                _("%(count)s 条引文") % {"count": obj.citations.count()},
+                report__id__exact=obj.pk,
+            ),
+            reverse("admin:sources_sourcereport_read", args=[obj.pk]),
+            _("阅读与引用"),
+            reverse("admin:sources_sourcereport_left", args=[obj.pk]),
+            _("尚未录入"),
         )
 
 

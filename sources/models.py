@@ -3,19 +3,22 @@ partner city's publication, a national roll or a news item, whole or the passage
 and citations (a verbatim quote from one source) that relationships, exchanges, awards,
 figures and claims cite."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from utilities.languages import chinese_unless_english
 from utilities.models import CaseInsensitiveSlug, RegistryModel, unique_slug_constraint
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
     validate_partial_date,
 )
-from utilities.text import Squeezed, find_quote, nearest_passage, normalise_text
+from utilities.text import Squeezed, find_quote, nearest_passage, normalise_text, squeeze
 from utilities.text_fields import NormalisedTextField
 
 from .choices import Script, SourceKind
@@ -38,6 +41,12 @@ class SourceReport(CaseInsensitiveSlug, RegistryModel):
     title = models.CharField(
         verbose_name=_("标题"),
         max_length=300,
+    )
+    title_en = models.CharField(
+        verbose_name=_("英文标题"),
+        max_length=300,
+        blank=True,
+        help_text=_("报告没有英文标题时，可由编者译出。"),
     )
     kind = models.CharField(
         verbose_name=_("来源类型"),
@@ -97,12 +106,61 @@ class SourceReport(CaseInsensitiveSlug, RegistryModel):
     def published(self):
         return self.partial_date("published")
 
+    def display_title(self, language=None):
+        return chinese_unless_english(self.title, self.title_en, language)
+
     def clean(self):
         validate_partial_date(self, "published")
         self.text = normalise_text(self.text)
         _moves, lost = self.quotes_after_edit()
         if lost:
             raise ValidationError({"text": orphaned_quotes_messages(lost)})
+        duplicate_errors = self.duplicate_errors()
+        if duplicate_errors:
+            raise ValidationError(duplicate_errors)
+
+    # What makes two reports the same report.
+    IDENTITY_FIELDS = (
+        "title",
+        "chinese_place_id",
+        "published_year",
+        "published_month",
+        "published_day",
+        "text",
+    )
+
+    def duplicate_errors(self):
+        """A report registered twice: the same text (whatever its whitespace), or the same
+        city, publication date and title. Judged when a report is added or when one of
+        those changes, so that an old pair of look-alikes can still be saved unchanged."""
+        if self.pk is not None:
+            stored = SourceReport.objects.filter(pk=self.pk).values(*self.IDENTITY_FIELDS).first()
+            if stored and all(stored[name] == getattr(self, name) for name in self.IDENTITY_FIELDS):
+                return {}
+        others = SourceReport.objects.exclude(pk=self.pk) if self.pk else SourceReport.objects
+        errors = {}
+        if self.chinese_place_id and self.title:
+            same = others.filter(
+                chinese_place_id=self.chinese_place_id,
+                title=self.title,
+                published_year=self.published_year,
+                published_month=self.published_month,
+                published_day=self.published_day,
+            ).first()
+            if same is not None:
+                errors["title"] = _(
+                    "已有同一城市、同一发布日期、同一标题的报告：《%(title)s》（%(slug)s）。"
+                    "同一份报告不必再登记；如是另一份报告，请改标题或日期。"
+                ) % {"title": same.title, "slug": same.slug}
+        if self.text and self.text.strip():
+            digest = text_digest(self.text)
+            for slug, title, text in others.values_list("slug", "title", "text"):
+                if text_digest(text) == digest:
+                    errors["text"] = _(
+                        "这份全文已登记为报告《%(title)s》（%(slug)s）：同一份报告不必再登记。"
+                    ) % {"title": title, "slug": slug}
+                    break
+        return errors
 
     def save(self, *args, **kwargs):
         self.text = normalise_text(self.text)
@@ -145,6 +203,12 @@ class SourceReport(CaseInsensitiveSlug, RegistryModel):
             taken.add(quote)
             moves.append((citation, quote))
         return moves, lost
+
+
+def text_digest(text):
+    """A report's text as a hash that ignores whitespace and line endings: the same report
+    pasted, uploaded or re-typed with other breaks gives the same digest."""
+    return hashlib.sha256(squeeze(normalise_text(text or "")).encode()).hexdigest()
 
 
 def citing_records(citation):

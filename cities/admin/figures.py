@@ -8,10 +8,11 @@ from offices.admin_mixins import EditableFilter, RegistryAdmin
 from utilities.admin.display import admin_link, partial_date_column
 from utilities.admin.filters import chinese_place_filter, year_filter
 
+from ..passages import FigurePassageMixin
 from ..resources import ReportedFigureResource
 
 
-class ReportedFigureAdmin(RegistryAdmin):
+class ReportedFigureAdmin(FigurePassageMixin, RegistryAdmin):
     list_display = [
         "__str__",
         "chinese_place_link",

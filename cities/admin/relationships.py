@@ -13,6 +13,7 @@ from utilities.admin.filters import chinese_place_filter, country_filter
 
 from ..choices import Stage
 from ..models import RelationshipStage
+from ..passages import RelationshipPassageMixin
 from ..resources import RelationshipResource
 from .claims import ClaimInline
 from .common import EXCHANGES, CheckboxFieldsMixin, count_of
@@ -54,7 +55,7 @@ class AgreementYearFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=signed.values("relationship"))
 
 
-class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
+class RelationshipAdmin(RelationshipPassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     list_display = [
         "__str__",
         "chinese_link",

@@ -12,6 +12,7 @@ from utilities.admin.filters import chinese_place_filter, year_filter
 
 from ..forms import RelationshipStageFormSet
 from ..models import RelationshipStage
+from ..passages import StagePassageMixin
 from ..resources import RelationshipStageResource
 
 
@@ -27,7 +28,7 @@ class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):
         return 0 if obj else 1
 
 
-class RelationshipStageAdmin(RegistryAdmin):
+class RelationshipStageAdmin(StagePassageMixin, RegistryAdmin):
     list_display = ["__str__", "relationship_link", "stage_display", "date_display", "document"]
     list_filter = [
         EditableFilter,

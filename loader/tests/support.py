@@ -60,3 +60,10 @@ def forget_history(*app_labels):
             for model in apps.get_app_config(label).get_models(include_auto_created=True):
                 if model.__name__.startswith("Historical"):
                     model._base_manager.all()._raw_delete(model._base_manager.db)
+
+
+def fixture_record_count():
+    """How many records the fixture files hold (what a load reports as up to date)."""
+    from loader.registry_loader import fixture_files
+
+    return sum(len(yaml.safe_load(path.read_text(encoding="utf-8"))) for path in fixture_files())

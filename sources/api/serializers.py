@@ -36,8 +36,8 @@ class SourceReportSerializer(RegistrySerializer):
     class Meta:
         model = SourceReport
         fields = [
-            "id", "url", "display", "slug", "title", "kind", "kind_display", "chinese_place",
-            "publisher", "published",
+            "id", "url", "display", "slug", "title", "title_en", "kind", "kind_display",
+            "chinese_place", "publisher", "published",
             "published_precision", "script", "script_display", "source_url", "text", "notes",
             "citations", "created", "last_updated",
         ]  # fmt: skip

@@ -5,9 +5,10 @@ those apps (``sister_cities.pages``)."""
 
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 from django_countries import countries
 from django_countries.fields import Country
@@ -15,7 +16,7 @@ from django_countries.fields import Country
 from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.views import FilteredListView
 
-from . import statistics
+from . import maps, statistics
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship
 from .selectors import relationship_rows
@@ -135,19 +136,41 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
 
 
 class MapView(TemplateView):
-    """Every relationship on one world map (drawn from bundled data, no online tiles)."""
+    """Every relationship on one world map (drawn from bundled data, no online tiles). The
+    page carries what the whole world shows (the places and lines of a small registry,
+    clusters of a large one); the map then asks ``MapFeaturesView`` for the area in view
+    as the reader pans and zooms."""
 
     template_name = "cities/map.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        relationships = list(Relationship.objects.select_related("chinese_place", "foreign_place"))
         context.update(
-            map_data=statistics.map_data(relationships),
-            relationship_count=len(relationships),
-            unlocated_count=len(statistics.unlocated(relationships)),
+            map_data=maps.features(maps.View(*maps.WORLD, zoom=2)),
+            relationship_count=Relationship.objects.count(),
+            unlocated_count=Relationship.objects.filter(
+                foreign_place__latitude__isnull=True
+            ).count(),
         )
         return context
+
+
+class MapFeaturesView(View):
+    """``/map/features/?bbox=west,south,east,north&zoom=z``: the places and lines in that
+    area, or clusters of them when there are many (``cities.maps``), as JSON."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            view = maps.View.parse(request.GET.get("bbox"), request.GET.get("zoom"))
+        except maps.BadView as error:
+            return JsonResponse(
+                {
+                    "detail": _("无法读取地图范围：%(name)s") % {"name": error.args[0]},
+                    "code": "invalid",
+                },
+                status=400,
+            )
+        return JsonResponse(maps.features(view))
 
 
 # Part of China, never a partner country (DOMAIN.md): no country page of their own.

@@ -295,8 +295,8 @@ def holders(relationships):
     """The Chinese places that hold ``relationships`` (a queryset), with their sister and
     friendly-exchange counts, in tree order under their province, as
     ``by_chinese_province`` lists them but counted in the database: three queries,
-    whatever the number of relationships. [{"place", "path", "sister", "friendly",
-    "total"}, …]."""
+    whatever the number of relationships. [{"place", "province", "path", "sister",
+    "friendly", "total"}, …]."""
     counts = defaultdict(lambda: defaultdict(int))
     for row in relationships.order_by().values("chinese_place_id", "kind").annotate(n=Count("pk")):
         counts[row["chinese_place_id"]][row["kind"]] += row["n"]
@@ -318,6 +318,7 @@ def holders(relationships):
         items.append(
             {
                 "place": on_paths[pk],
+                "province": on_paths[path[0]],
                 "path": [on_paths[parent] for parent in path[1:-1]],
                 "sister": sister,
                 "friendly": friendly,

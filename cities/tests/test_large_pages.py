@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from cities import maps
+from cities import maps, views
 from cities.models import Place, Relationship
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
@@ -246,3 +246,38 @@ def test_the_map_page_stays_small_whatever_it_holds(client, monkeypatch):
     assert 'data-endpoint="/map/features/"' in body
     assert '"mode": "clusters"' in body and "测试伙伴" not in body
     assert len(response.content) < 40_000
+
+
+def test_a_country_with_many_partners_pages_its_places_and_relationships(client, monkeypatch):
+    # Page sizes made small, so a few rows need several pages.
+    monkeypatch.setattr(views, "PARTNERS_PER_PAGE", 10)
+    monkeypatch.setattr(views, "PLACES_PER_PAGE", 5)
+    add_rows(60)  # 12 test partners in Japan, beside the registry's own
+    japanese = Relationship.objects.filter(foreign_place__country="JP")
+    every = {relationship.get_absolute_url() for relationship in japanese}
+    assert len(every) > 15
+    for url in ("/countries/jp/", in_english("/countries/jp/")):
+        pages = walk(client, url, "partners")
+        seen = []
+        for _url, body in pages:
+            links = PARTNER_LINK.findall(section(body, "partners"))
+            assert 0 < len(links) <= 10
+            seen += [link.removeprefix("/en") for link in links]
+            # The header and the test city's group count every relationship.
+            assert (
+                f'<a href="/{"en/" if url.startswith("/en") else ""}relationships/?country=JP">{len(every)}</a>'
+                in body
+            )
+        assert sorted(seen) == sorted(every)
+        places = walk(client, url, "places")
+        names = [
+            name
+            for _url, body in places
+            for name in re.findall(
+                r'<span class="partner">(.*?)</span> <span class="meta">', section(body, "places")
+            )
+        ]
+        assert (
+            len(places) >= 3
+            and len(names) == len(set(names)) == japanese.values("foreign_place").distinct().count()
+        )

@@ -67,7 +67,11 @@ def test_the_queries_as_django_writes_them_read_the_indexes():
     # The filters' own query: the exchange search is a union of indexed branches.
     matched = ExchangeFilterSet({"q": "mannheim"}, queryset=Exchange.objects.all()).qs
     text = plan(matched)
-    assert "cities_place_search_trgm" in text and "search_exchange_title_zh_trgm" in text
+    # The titles' branch reads the titles' indexes; no branch reads every exchange. (On a
+    # few test rows the planner may read the places by their primary key instead.)
+    for name in ("title_zh", "title_en", "description"):
+        assert f"search_exchange_{name}_trgm" in text
+    assert "Seq Scan" not in text
 
 
 @pytest.mark.parametrize(

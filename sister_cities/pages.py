@@ -67,7 +67,10 @@ class PlaceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         place = self.object
-        scope = Place.objects.within(place).values("pk")
+        # The place and the places inside it, read once: as a subquery the tree's recursive
+        # query would run in each of the page's queries, and the planner, expecting
+        # thousands of places from it, would read every exchange to find a city's.
+        scope = list(Place.objects.within(place).values_list("pk", flat=True))
         if place.is_chinese:
             held = Relationship.objects.filter(chinese_place__in=scope)
             # Counted in the database; only one page of partners is read (a province may

@@ -83,6 +83,7 @@ class AwardFilterSet(ChinesePlaceFilterSet):
             "chinese_place",
             "relationship__chinese_place",
             "relationship__foreign_place",
+            model=Award,
         ) | text_q(
             value,
             "award_type__name_zh",

@@ -189,7 +189,7 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
         if not key:
             # Only punctuation or emoji: nothing is named like that.
             return queryset.none()
-        condition = place_key_q(key, "chinese_place", "foreign_place") | text_q(
+        condition = place_key_q(key, "chinese_place", "foreign_place", model=Relationship) | text_q(
             value, "wording", "notes"
         )
         terms = query_terms(value)
@@ -197,7 +197,7 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
             # "武汉 大分": every word names one side or the other.
             every = Q()
             for term in terms:
-                every &= place_key_q(term, "chinese_place", "foreign_place")
+                every &= place_key_q(term, "chinese_place", "foreign_place", model=Relationship)
             condition |= every
         return queryset.filter(condition)
 

@@ -6,7 +6,7 @@ Each function takes a queryset and makes a fixed number of queries, whatever its
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -135,10 +135,11 @@ def timeline(relationships):
     return sorted(years.items())
 
 
-def established_and_prospects(relationships):
-    """(established ties, ties still pursued or at intent) among the relationships."""
-    prospects = sum(1 for r in relationships if r.stage in NOT_ESTABLISHED)
-    return len(relationships) - prospects, prospects
+def established_and_prospects_counted(counts):
+    """(established ties, ties still pursued or at intent) from ``kind_stage_counts``:
+    over every page of a place's partners, not the one shown."""
+    prospects = sum(n for (_kind, stage), n in counts.items() if stage in NOT_ESTABLISHED)
+    return sum(counts.values()) - prospects, prospects
 
 
 def grouped_by_kind_and_stage(relationships):
@@ -254,3 +255,107 @@ def by_chinese_province(relationships):
     for group in result:
         group["places"].sort(key=lambda item: item["names"])
     return result
+
+
+def display_order():
+    """``order_by`` terms that list relationships as a place's page groups them: by kind
+    (sister cities first), then stage in ``STAGE_DISPLAY_ORDER``."""
+    kind = Case(
+        *(When(kind=kind.value, then=Value(index)) for index, kind in enumerate(RelationshipKind)),
+        default=Value(len(RelationshipKind)),
+        output_field=IntegerField(),
+    )
+    stage = Case(
+        *(
+            When(stage=stage.value, then=Value(index))
+            for index, stage in enumerate(STAGE_DISPLAY_ORDER)
+        ),
+        default=Value(len(STAGE_DISPLAY_ORDER)),
+        output_field=IntegerField(),
+    )
+    return [kind, stage]
+
+
+def kind_stage_counts(relationships):
+    """{(kind, stage): count} of a queryset, in one grouped query."""
+    return {
+        (row["kind"], row["stage"]): row["n"]
+        for row in relationships.order_by().values("kind", "stage").annotate(n=Count("pk"))
+    }
+
+
+def grouped_page(rows, counts, per_page):
+    """A page of partners (``rows``, in ``display_order``) grouped as
+    ``grouped_by_kind_and_stage`` groups them, each group with its ``total`` over every
+    page (``counts`` from ``kind_stage_counts``):
+    [(kind, [(stage, rows, total), …]), …]. Also, for a summary of every group, the page
+    each one starts on: [(kind, [(stage, total, page), …]), …]."""
+    on_page = grouped_by_kind_and_stage(rows)
+    grouped = [
+        (kind, [(stage, rows, counts.get((kind.value, stage.value), 0)) for stage, rows in stages])
+        for kind, stages in on_page
+    ]
+    summary, offset = [], 0
+    for kind in RelationshipKind:
+        cells = []
+        for stage in STAGE_DISPLAY_ORDER:
+            total = counts.get((kind.value, stage.value), 0)
+            if total:
+                cells.append((stage, total, offset // per_page + 1))
+                offset += total
+        if cells:
+            summary.append((kind, cells))
+    return grouped, summary
+
+
+def holders(relationships):
+    """The Chinese places that hold ``relationships`` (a queryset), with their sister and
+    friendly-exchange counts (established ties) and those pursued or at intent, in tree
+    order under their province, as ``by_chinese_province`` lists them but counted in the
+    database: three queries, whatever the number of relationships. [{"place", "province",
+    "path", "sister", "friendly", "prospects", "total"}, …]."""
+    counts = defaultdict(lambda: defaultdict(int))
+    established_by_kind = defaultdict(lambda: defaultdict(int))
+    prospects = defaultdict(int)
+    rows = relationships.order_by().values("chinese_place_id", "kind", "stage")
+    for row in rows.annotate(n=Count("pk")):
+        holder = row["chinese_place_id"]
+        counts[holder][row["kind"]] += row["n"]
+        if row["stage"] in NOT_ESTABLISHED:
+            prospects[holder] += row["n"]
+        else:
+            established_by_kind[holder][row["kind"]] += row["n"]
+    if not counts:
+        return []
+    model = relationships.model._meta.get_field("chinese_place").related_model
+    paths = {
+        place.pk: [int(pk) for pk in place.tree_path]
+        for place in model.objects.with_tree_fields().filter(pk__in=list(counts))
+    }
+    on_paths = model.objects.in_bulk({pk for path in paths.values() for pk in path})
+    totals = defaultdict(int)
+    for pk, path in paths.items():
+        totals[path[0]] += sum(counts[pk].values())
+    items = []
+    for pk, path in paths.items():
+        established = established_by_kind[pk]
+        sister = established[RelationshipKind.SISTER.value]
+        friendly = established[RelationshipKind.FRIENDLY.value]
+        items.append(
+            {
+                "place": on_paths[pk],
+                "province": on_paths[path[0]],
+                "path": [on_paths[parent] for parent in path[1:-1]],
+                "sister": sister,
+                "friendly": friendly,
+                "prospects": prospects[pk],
+                "total": sum(counts[pk].values()),
+                "order": (
+                    -totals[path[0]],
+                    on_paths[path[0]].name_en,
+                    [on_paths[node].name_en for node in path],
+                ),
+            }
+        )
+    items.sort(key=lambda item: item["order"])
+    return items

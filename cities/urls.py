@@ -12,5 +12,6 @@ urlpatterns = [
     path("places/", views.PlaceListView.as_view(), name="place_list"),
     path("relationships/", views.RelationshipListView.as_view(), name="relationship_list"),
     path("map/", views.MapView.as_view(), name="map"),
+    path("map/features/", views.MapFeaturesView.as_view(), name="map_features"),
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
 ]

@@ -3,19 +3,23 @@ and the map of all relationships, and the Chinese-place select the other apps' d
 page and a relationship's page list exchanges and awards too, so they are composed above
 those apps (``sister_cities.pages``)."""
 
-from django.db.models import Count, F, OuterRef, Subquery
+from collections import defaultdict
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 from django_countries import countries
 from django_countries.fields import Country
 
 from utilities.countries import NOT_PARTNER_COUNTRIES
+from utilities.pagination import section_page
 from utilities.views import FilteredListView
 
-from . import statistics
+from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship
@@ -138,22 +142,46 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
 
 
 class MapView(TemplateView):
-    """Every relationship on one world map (drawn from bundled data, no online tiles)."""
+    """Every relationship on one world map (drawn from bundled data, no online tiles). The
+    page carries what the whole world shows (the places and lines of a small registry,
+    clusters of a large one); the map then asks ``MapFeaturesView`` for the area in view
+    as the reader pans and zooms."""
 
     template_name = "cities/map.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        relationships = list(Relationship.objects.select_related("chinese_place", "foreign_place"))
         context.update(
-            map_data=statistics.map_data(relationships),
-            relationship_count=len(relationships),
-            unlocated_count=len(statistics.unlocated(relationships)),
+            map_data=maps.features(maps.View(*maps.WORLD, zoom=2)),
+            relationship_count=Relationship.objects.count(),
+            unlocated_count=Relationship.objects.filter(
+                foreign_place__latitude__isnull=True
+            ).count(),
         )
         return context
 
 
-# Part of China, never a partner country (DOMAIN.md): no country page of their own.
+class MapFeaturesView(View):
+    """``/map/features/?bbox=west,south,east,north&zoom=z``: the places and lines in that
+    area, or clusters of them when there are many (``cities.maps``), as JSON."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            view = maps.View.parse(request.GET.get("bbox"), request.GET.get("zoom"))
+        except maps.BadView as error:
+            return JsonResponse(
+                {
+                    "detail": _("无法读取地图范围：%(name)s") % {"name": error.args[0]},
+                    "code": "invalid",
+                },
+                status=400,
+            )
+        return JsonResponse(maps.features(view))
+
+
+# A country's page lists this many of its places, and of its relationships, at a time.
+PLACES_PER_PAGE = 100
+PARTNERS_PER_PAGE = 100
 
 
 class CountryDetailView(TemplateView):
@@ -174,28 +202,63 @@ class CountryDetailView(TemplateView):
         code = self.kwargs["code"].upper()
         if code not in countries or code in NOT_PARTNER_COUNTRIES:
             raise Http404(code)
-        places = list(Place.objects.filter(country=code).order_by("name_en", "name_zh"))
-        if not places:
+        if not Place.objects.filter(country=code).exists():
             raise Http404(code)
-        relationships = list(
-            relationship_rows(Relationship.objects.filter(foreign_place__country=code)).order_by(
-                "foreign_place__name_en", "chinese_place__name_en", "kind"
-            )
+        # Counted in the database; one page of places and one of relationships are read
+        # (a country may have thousands). The map and the timeline show that page's.
+        places = section_page(
+            self.request,
+            Place.objects.filter(country=code)
+            .annotate(partner_count=Count("foreign_relationships"))
+            .filter(partner_count__gt=0)
+            .order_by("name_en", "name_zh", "pk"),
+            "places",
+            PLACES_PER_PAGE,
+            anchor="places",
         )
-        partner_counts = {}
+        held = Relationship.objects.filter(foreign_place__country=code)
+        holders = statistics.holders(held)
+        # The page's relationships in the order of the province groups (the province with
+        # most partners first, then its places in tree order), then by foreign place.
+        holder_order = Case(
+            *(
+                When(chinese_place_id=item["place"].pk, then=Value(index))
+                for index, item in enumerate(holders)
+            ),
+            default=Value(len(holders)),
+            output_field=IntegerField(),
+        )
+        partners = section_page(
+            self.request,
+            relationship_rows(held).order_by(holder_order, "foreign_place__name_en", "kind", "pk")
+            if holders
+            else relationship_rows(held),
+            "partners",
+            PARTNERS_PER_PAGE,
+            anchor="partners",
+        )
+        relationships = partners.rows
         for relationship in relationships:
             relationship.established = statistics.established(relationship)
-            partner_counts[relationship.foreign_place_id] = (
-                partner_counts.get(relationship.foreign_place_id, 0) + 1
-            )
-        for place in places:
-            place.partner_count = partner_counts.get(place.pk, 0)
+        provinces = statistics.by_chinese_province(relationships)
+        # Each group counts every relationship of the country, not only this page's.
+        place_totals = {item["place"].pk: item["total"] for item in holders}
+        province_totals = defaultdict(int)
+        for item in holders:
+            province_totals[item["province"].pk] += item["total"]
+        for group in provinces:
+            group["count"] = province_totals.get(group["province"].pk, group["count"])
+            for item in group["places"]:
+                item["total"] = place_totals.get(item["place"].pk, len(item["relationships"]))
+        provinces.sort(key=lambda group: (-group["count"], group["province"].name_en))
         context.update(
             country=Country(code),
-            places=[place for place in places if place.partner_count],
+            places=places,
+            partners=partners,
             relationships=relationships,
-            provinces=statistics.by_chinese_province(relationships),
-            chinese_place_count=len({r.chinese_place_id for r in relationships}),
+            provinces=provinces,
+            province_count=len(province_totals),
+            chinese_place_count=len(holders),
             timeline=statistics.timeline(relationships),
             map_data=statistics.map_data(relationships, fit_country=code),
             unlocated=statistics.unlocated(relationships),

@@ -81,11 +81,19 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
         if not key:
             # Only punctuation or emoji: nothing is named like that.
             return queryset.none()
-        condition = place_key_q(
-            key, "chinese_place", "relationship__foreign_place", "places"
-        ) | text_q(value, "title_zh", "title_en", "description")
-        # Matching through the many-to-many places can repeat a row.
-        return queryset.filter(pk__in=Exchange.objects.filter(condition).values("pk"))
+        # One branch per way of matching, joined by UNION: each branch reads its own index
+        # (the places' and the titles' trigram indexes on PostgreSQL), where one OR over
+        # every exchange would scan them all. The union also drops the repeats that the
+        # many-to-many places make.
+        branches = [
+            Exchange.objects.filter(place_key_q(key, path, model=Exchange))
+            for path in ("chinese_place", "relationship__foreign_place", "places")
+        ]
+        branches.append(
+            Exchange.objects.filter(text_q(value, "title_zh", "title_en", "description"))
+        )
+        first, *others = (branch.order_by().values("pk") for branch in branches)
+        return queryset.filter(pk__in=first.union(*others))
 
     def filter_place(self, queryset, name, value):
         if not value:

@@ -20,7 +20,13 @@ from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
 from sources.models import SourceReport
 from sources.reading import highlight
+from utilities.pagination import section_page
 from utilities.partial_dates import partial_date_order
+
+# A section of a page shows at most this many rows; the rest are on its further pages.
+PARTNERS_PER_PAGE = 100
+EXCHANGES_PER_PAGE = 50
+AWARDS_PER_PAGE = 50
 
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
 
@@ -62,12 +68,30 @@ class PlaceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         place = self.object
-        scope = Place.objects.within(place).values("pk")
+        # The place and the places inside it, read once: as a subquery the tree's recursive
+        # query would run in each of the page's queries, and the planner, expecting
+        # thousands of places from it, would read every exchange to find a city's.
+        scope = list(Place.objects.within(place).values_list("pk", flat=True))
         if place.is_chinese:
-            relationships = list(
-                relationship_rows(Relationship.objects.filter(chinese_place__in=scope)).order_by(
-                    "foreign_place__country", "foreign_place__name_en"
-                )
+            held = Relationship.objects.filter(chinese_place__in=scope)
+            # Counted in the database; only one page of partners is read (a province may
+            # hold thousands). The timeline and the map show the partners of that page.
+            partners = section_page(
+                self.request,
+                relationship_rows(held).order_by(
+                    *statistics.display_order(),
+                    "foreign_place__country",
+                    "foreign_place__name_en",
+                    "pk",
+                ),
+                "partners",
+                PARTNERS_PER_PAGE,
+                anchor="partners",
+            )
+            relationships = partners.rows
+            counts = statistics.kind_stage_counts(held)
+            groups, group_summary = statistics.grouped_page(
+                relationships, counts, PARTNERS_PER_PAGE
             )
             exchanges = exchange_rows(Exchange.objects.filter(chinese_place__in=scope))
             awards = award_rows(
@@ -77,17 +101,15 @@ class PlaceDetailView(DetailView):
                     | Q(relationship__chinese_place=place)
                 )
             )
-            established, prospects = statistics.established_and_prospects(relationships)
+            established, prospects = statistics.established_and_prospects_counted(counts)
             context.update(
-                groups=statistics.grouped_by_kind_and_stage(relationships),
+                partners=partners,
+                groups=groups,
+                group_summary=group_summary,
                 established_count=established,
                 prospect_count=prospects,
                 # A province or city gathers the partners of the places inside it.
-                holders=[
-                    item
-                    for group in statistics.by_chinese_province(relationships)
-                    for item in group["places"]
-                ],
+                holders=statistics.holders(held),
                 timeline=statistics.timeline(relationships),
                 **figure_tables(place),
                 statements=list(place.reported_statements.prefetch_related("citations__report")),
@@ -119,10 +141,19 @@ class PlaceDetailView(DetailView):
             awards = award_rows(Award.objects.filter(place=place))
         for relationship in relationships:
             relationship.established = statistics.established(relationship)
+        exchanges = exchanges.order_by(*partial_date_order("start"), "pk")
+        awards = awards.order_by(*partial_date_order("conferred"), "pk").distinct()
+        if place.is_chinese:
+            exchanges = section_page(
+                self.request, exchanges, "exchanges", EXCHANGES_PER_PAGE, anchor="exchanges"
+            )
+            awards = section_page(self.request, awards, "awards", AWARDS_PER_PAGE, anchor="awards")
+        else:
+            exchanges, awards = list(exchanges), list(awards)
         context.update(
             relationships=relationships,
-            exchanges=list(exchanges.order_by(*partial_date_order("start"), "pk")),
-            awards=list(awards.order_by(*partial_date_order("conferred"), "pk").distinct()),
+            exchanges=exchanges,
+            awards=awards,
             map_data=statistics.map_data(relationships, focus=place),
             unlocated=statistics.unlocated(relationships) if place.is_chinese else [],
             children=sorted(place.children.all(), key=lambda child: child.name_en),
@@ -153,12 +184,6 @@ class RelationshipDetailView(DetailView):
                 ),
             ),
             Prefetch(
-                "exchanges",
-                queryset=exchange_rows(Exchange.objects.all()).prefetch_related(
-                    "citations__report"
-                ),
-            ),
-            Prefetch(
                 "awards",
                 queryset=award_rows(Award.objects.all()).prefetch_related("citations__report"),
             ),
@@ -173,7 +198,18 @@ class RelationshipDetailView(DetailView):
                 foreign_place=relationship.foreign_place_id,
             ).exclude(pk=relationship.pk)
         )
+        # A relationship may have hundreds of exchanges: one page of them at a time.
+        exchanges = section_page(
+            self.request,
+            exchange_rows(relationship.exchanges.all())
+            .prefetch_related("citations__report")
+            .order_by(*partial_date_order("start"), "pk"),
+            "exchanges",
+            EXCHANGES_PER_PAGE,
+            anchor="exchanges",
+        )
         context.update(
+            exchanges=exchanges,
             established=statistics.established(relationship),
             other_relationships=list(others),
             map_data=statistics.map_data([relationship]),

@@ -116,13 +116,20 @@ class SearchFilter(filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
-def place_key_q(key, *paths):
+def place_key_q(key, *paths, model=None):
     """Rows whose place at any of ``paths`` (``"chinese_place"``, ``"places"``…) has the
-    normalised key in its stored ``search_text``."""
+    normalised key in its stored ``search_text``. Given the ``model`` the paths start
+    from, each path is matched through a subquery of the places that hold the key
+    (``chinese_place__in=(SELECT id … LIKE '%key%')``), which PostgreSQL answers from the
+    places' trigram index instead of joining every row to its place first."""
     condition = Q()
     for path in paths:
-        prefix = f"{path}__" if path else ""
-        condition |= Q(**{f"{prefix}search_text__contains": key})
+        if path and model is not None:
+            places = related_model(model, path)._default_manager.filter(search_text__contains=key)
+            condition |= Q(**{f"{path}__in": places.values("pk")})
+        else:
+            prefix = f"{path}__" if path else ""
+            condition |= Q(**{f"{prefix}search_text__contains": key})
     return condition
 
 

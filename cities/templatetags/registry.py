@@ -122,3 +122,9 @@ def participants(exchange):
         items.append(country(code))
     # Safe: every item is escaped (or already built with format_html).
     return mark_safe(conditional_escape(sep()).join(conditional_escape(item) for item in items))
+
+
+@register.filter
+def page_url(pager, number):
+    """The address of page ``number`` of a paginated section (``utilities.pagination``)."""
+    return pager.url(number)

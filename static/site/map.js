@@ -1,7 +1,9 @@
 /* Draws the registry's maps with the vendored Leaflet: the bundled land outline and thin
    country borders (no online tiles), a dot per place and a line per relationship. Every map
    element on the page names its data (a json_script id) and the outline's and borders' URLs. Partners across the Pacific are drawn
-   east of China (longitude + 360) so the lines take the short way. */
+   east of China (longitude + 360) so the lines take the short way. The registry map also
+   names an endpoint (data-endpoint): its page carries only what the whole world shows
+   (clusters when there are many places), and each pan or zoom loads the area in view. */
 (function () {
   "use strict";
 
@@ -25,12 +27,10 @@
       .map(function (id) { return data.places[id]; })
       .filter(function (p) { return p.chinese; })
       .map(function (p) { return p.lng; });
-    var centre = chineseLngs.length ? chineseLngs.reduce(function (a, b) { return a + b; }, 0) / chineseLngs.length : 110;
-    var positions = {};
-    ids.forEach(function (id) {
-      var p = data.places[id];
-      positions[id] = L.latLng(p.lat, shiftedLng(p.lng, centre));
+    (data.clusters || []).forEach(function (cluster) {
+      for (var i = 0; i < Math.min(cluster.chinese, 50); i++) { chineseLngs.push(cluster.lng); }
     });
+    var centre = chineseLngs.length ? chineseLngs.reduce(function (a, b) { return a + b; }, 0) / chineseLngs.length : 110;
 
     // Land first, then the thin country borders above it (and below the lines and dots).
     function getJSON(url) {
@@ -61,41 +61,80 @@
         element.dataset.outlines = "true";
       });
 
-    data.links.forEach(function (link) {
-      var a = positions[link.from], b = positions[link.to];
-      if (!a || !b) { return; }
-      L.polyline([a, b], {
-        color: link.kind === "sister" ? "#b3261e" : "#1f6feb",
-        weight: link.kind === "sister" ? 1.6 : 1.1,
-        opacity: 0.55,
-        dashArray: link.kind === "sister" ? null : "4 4",
-      }).addTo(map);
-    });
-
+    // Lines and dots (or clusters) live in one layer, redrawn when the map loads the area
+    // in view from its endpoint (the registry map: data-endpoint).
+    var layer = L.layerGroup().addTo(map);
     var markers = [];
-    ids.forEach(function (id) {
-      var p = data.places[id];
-      var marker = L.circleMarker(positions[id], {
-        radius: p.focus ? 8 : p.chinese ? 6 : 4.5,
-        color: "#ffffff",
-        weight: 1.5,
-        fillColor: p.chinese ? "#b3261e" : "#1f4e9c",
-        fillOpacity: 0.95,
-        className: p.chinese ? "place-chinese" : "place-foreign",
+
+    function render(data) {
+      layer.clearLayers();
+      markers = [];
+      var ids = Object.keys(data.places);
+      var positions = {};
+      ids.forEach(function (id) {
+        var p = data.places[id];
+        positions[id] = L.latLng(p.lat, shiftedLng(p.lng, centre));
       });
-      var label = p.alt ? p.name + " · " + p.alt : p.name;
-      marker.bindTooltip(label);
-      var link = document.createElement("a");
-      link.href = p.url;
-      link.textContent = label;
-      marker.bindPopup(link);
-      marker.addTo(map);
-      markers.push(positions[id]);
-    });
+      data.links.forEach(function (link) {
+        var a = positions[link.from], b = positions[link.to];
+        if (!a || !b) { return; }
+        L.polyline([a, b], {
+          color: link.kind === "sister" ? "#b3261e" : "#1f6feb",
+          weight: link.kind === "sister" ? 1.6 : 1.1,
+          opacity: 0.55,
+          dashArray: link.kind === "sister" ? null : "4 4",
+        }).addTo(layer);
+      });
+      ids.forEach(function (id) {
+        var p = data.places[id];
+        var marker = L.circleMarker(positions[id], {
+          radius: p.focus ? 8 : p.chinese ? 6 : 4.5,
+          color: "#ffffff",
+          weight: 1.5,
+          fillColor: p.chinese ? "#b3261e" : "#1f4e9c",
+          fillOpacity: 0.95,
+          className: p.chinese ? "place-chinese" : "place-foreign",
+        });
+        var label = p.alt ? p.name + " · " + p.alt : p.name;
+        marker.bindTooltip(label);
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = label;
+        marker.bindPopup(link);
+        marker.addTo(layer);
+        markers.push(positions[id]);
+      });
+      // Many places: a disc per grid cell, sized by its number of places; a click zooms in.
+      (data.clusters || []).forEach(function (cluster) {
+        var position = L.latLng(cluster.lat, shiftedLng(cluster.lng, centre));
+        var disc = L.circleMarker(position, {
+          radius: Math.min(6 + 3 * Math.log(cluster.count), 26),
+          color: "#ffffff",
+          weight: 1.5,
+          fillColor: cluster.chinese * 2 >= cluster.count ? "#b3261e" : "#1f4e9c",
+          fillOpacity: 0.75,
+          className: "place-cluster",
+        });
+        disc.bindTooltip(String(cluster.count), {
+          permanent: cluster.count > 1,
+          direction: "center",
+          className: "cluster-count",
+        });
+        disc.on("click", function () { map.setView(position, Math.min(map.getZoom() + 2, 8)); });
+        disc.addTo(layer);
+        markers.push(position);
+      });
+      element.dataset.mode = data.mode || "places";
+      element.dataset.markers = String(ids.length);
+      element.dataset.clusters = String((data.clusters || []).length);
+      element.dataset.lines = String(data.links.length);
+    }
+
+    render(data);
 
     // A country's page opens on the country (its places carry "fit"), not the whole world.
     var fitted = ids.filter(function (id) { return data.places[id].fit; })
-      .map(function (id) { return positions[id]; });
+      .map(function (id) { var p = data.places[id]; return L.latLng(p.lat, shiftedLng(p.lng, centre)); });
     if (fitted.length > 1) {
       map.fitBounds(L.latLngBounds(fitted).pad(0.3), { maxZoom: 6 });
     } else if (fitted.length === 1) {
@@ -108,9 +147,34 @@
       map.setView([30, centre], 2);
     }
     element.dataset.zoom = String(map.getZoom());
+
+    // The registry map loads what the area in view holds, whenever the view changes.
+    var endpoint = element.dataset.endpoint;
+    if (endpoint) {
+      var sequence = 0;
+      element.dataset.loads = "0";
+      map.on("moveend", function () {
+        var bounds = map.getBounds();
+        var west = bounds.getWest(), east = bounds.getEast();
+        if (east - west >= 360) { west = -180; east = 180; }
+        west = Math.max(west, -540);
+        east = Math.min(east, 540);
+        var bbox = [west, Math.max(bounds.getSouth(), -90), east, Math.min(bounds.getNorth(), 90)]
+          .map(function (value) { return value.toFixed(4); }).join(",");
+        var mine = ++sequence;
+        element.dataset.ready = "false";
+        fetch(endpoint + "?bbox=" + bbox + "&zoom=" + map.getZoom(), { credentials: "same-origin" })
+          .then(function (response) { return response.json(); })
+          .then(function (loaded) {
+            if (mine !== sequence) { return; }
+            render(loaded);
+            element.dataset.zoom = String(map.getZoom());
+            element.dataset.loads = String(Number(element.dataset.loads) + 1);
+            element.dataset.ready = "true";
+          });
+      });
+    }
     element.dataset.ready = "true";
-    element.dataset.markers = String(markers.length);
-    element.dataset.lines = String(data.links.length);
   }
 
   document.querySelectorAll("[data-map]").forEach(draw);

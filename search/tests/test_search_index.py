@@ -1,0 +1,120 @@
+"""Search with an index: on PostgreSQL the places' stored keys and the exchanges' and
+relationships' texts carry pg_trgm GIN indexes that the ``q`` filters' queries, as Django
+writes them, can read; on SQLite the same queries scan. Either way the search finds a place
+by simplified or traditional characters, pinyin, English or an alias (two-character names
+included), and exchanges by their place, their title or a place they involve; the results
+page stays bounded however many records match. Run with ``DATABASE_URL`` for PostgreSQL."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from cities.models import Place
+from exchanges.filtersets import ExchangeFilterSet
+from exchanges.models import Exchange
+from search.selectors import RESULTS_PER_GROUP, search
+from tests.builders import add_rows
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram indexes exist on PostgreSQL only"
+)
+
+INDEXES = {
+    "cities_place_search_trgm": "(search_text gin_trgm_ops)",
+    "search_exchange_title_zh_trgm": "(upper((title_zh)::text) gin_trgm_ops)",
+    "search_exchange_title_en_trgm": "(upper((title_en)::text) gin_trgm_ops)",
+    "search_exchange_description_trgm": "(upper(description) gin_trgm_ops)",
+    "search_relationship_wording_trgm": "(upper((wording)::text) gin_trgm_ops)",
+    "search_relationship_notes_trgm": "(upper(notes) gin_trgm_ops)",
+}
+
+
+@on_postgresql
+def test_the_trigram_indexes_exist():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(INDEXES)],
+        )
+        found = dict(cursor.fetchall())
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone()
+    assert set(found) == set(INDEXES)
+    for name, definition in found.items():
+        assert "USING gin" in definition and definition.endswith(INDEXES[name]), definition
+
+
+def plan(queryset):
+    """PostgreSQL's plan for a queryset when it may not scan a whole table (so a usable
+    index is used even on the few rows a test database holds)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            return queryset.explain()
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+@on_postgresql
+def test_the_queries_as_django_writes_them_read_the_indexes():
+    places = Place.objects.filter(search_text__contains="wuhan")
+    assert "cities_place_search_trgm" in plan(places)
+    titles = Exchange.objects.filter(title_en__icontains="garden")
+    assert "search_exchange_title_en_trgm" in plan(titles)
+    # The filters' own query: the exchange search is a union of indexed branches.
+    matched = ExchangeFilterSet({"q": "mannheim"}, queryset=Exchange.objects.all()).qs
+    text = plan(matched)
+    # The titles' branch reads the titles' indexes; no branch reads every exchange. (On a
+    # few test rows the planner may read the places by their primary key instead.)
+    for name in ("title_zh", "title_en", "description"):
+        assert f"search_exchange_{name}_trgm" in text
+    assert "Seq Scan" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("济南", "jinan"),  # simplified
+        ("濟南", "jinan"),  # traditional
+        ("jinan", "jinan"),  # pinyin
+        ("Ji Nan", "jinan"),  # pinyin with a space
+        ("Oita", "oita"),  # English
+        ("大分", "oita"),  # two characters: below a trigram, still found
+        ("博伦厄", "borlange"),  # an alias
+        ("Borlänge", "borlange"),  # the local name with its accent
+    ],
+)
+def test_the_search_page_and_the_api_find_a_place_every_way(client, query, slug):
+    assert slug in [place.slug for place in search(query).places.rows]
+    body = client.get("/search/", {"q": query}).content.decode()
+    assert f'href="/places/{slug}/"' in body
+    api = client.get("/api/places/", {"q": query}).json()
+    assert slug in [row["slug"] for row in api["results"]]
+
+
+def test_exchanges_are_found_by_title_by_place_and_by_a_place_they_involve():
+    add_rows(3)
+    # By title only (no place is called so): the text branch.
+    assert {e.title_en for e in search("Zyxtest exchange 1").exchanges.rows} == {
+        "Zyxtest exchange 1"
+    }
+    # By a place it involves (the many-to-many places) and by its Chinese place.
+    involved = search("测试伙伴2").exchanges.rows
+    assert [e.title_zh for e in involved] == ["测试交流2"]
+    held = {e.title_zh for e in search("测试市").exchanges.rows}
+    assert {"测试交流0", "测试交流1", "测试交流2"} <= held
+    # One row per exchange, though it matches on several branches.
+    rows = search("Zyxtest").exchanges
+    assert rows.total == len({e.pk for e in rows.rows}) == 3
+
+
+def test_the_results_page_stays_bounded_however_many_match(client):
+    add_rows(60)
+    results = search("Zyxtest")
+    assert results.places.total >= 60 and len(results.places.rows) == RESULTS_PER_GROUP
+    body = client.get("/search/", {"q": "Zyxtest"}).content.decode()
+    assert len(re.findall(r'href="/places/test-site-partner-\d+/"', body)) <= RESULTS_PER_GROUP
+    assert "/places/?q=Zyxtest" in body  # the whole list is the directory's, paginated

@@ -1,0 +1,106 @@
+"""Pages within a page: a long section of a detail page (a city's partners, its exchanges,
+its awards) is paginated on its own query parameter (``?partners=3``), so several sections
+page independently and each link keeps the others' state and the page's language (links are
+query strings on the current address, ``/en/...`` included).
+
+A bad or too large number shows the nearest page, as the directories do.
+"""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.utils.http import urlencode
+
+# How many numbered links to show either side of the current page.
+WINDOW = 2
+
+
+class SectionPage:
+    """One page of a section: its rows and the links to its other pages."""
+
+    def __init__(self, page, request, param, anchor):
+        self.page = page
+        self.rows = list(page.object_list)
+        self.param = param
+        self.anchor = anchor
+        self._query = request.GET.copy()
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    @property
+    def count(self):
+        return self.page.paginator.count
+
+    @property
+    def number(self):
+        return self.page.number
+
+    @property
+    def num_pages(self):
+        return self.page.paginator.num_pages
+
+    @property
+    def paginated(self):
+        return self.num_pages > 1
+
+    @property
+    def start_index(self):
+        return self.page.start_index()
+
+    @property
+    def end_index(self):
+        return self.page.end_index()
+
+    def url(self, number):
+        query = self._query.copy()
+        if number == 1:
+            query.pop(self.param, None)
+        else:
+            query[self.param] = str(number)
+        encoded = urlencode(sorted(query.lists()), doseq=True)
+        return ("?" + encoded if encoded else "?") + (f"#{self.anchor}" if self.anchor else "")
+
+    @property
+    def previous_url(self):
+        return self.url(self.number - 1) if self.page.has_previous() else None
+
+    @property
+    def next_url(self):
+        return self.url(self.number + 1) if self.page.has_next() else None
+
+    @property
+    def links(self):
+        """[(number or None for a gap, url, current), …]: the first and last pages and a
+        window around the current one."""
+        numbers = sorted(
+            {1, self.num_pages}
+            | set(
+                range(max(1, self.number - WINDOW), min(self.num_pages, self.number + WINDOW) + 1)
+            )
+        )
+        links, previous = [], 0
+        for number in numbers:
+            if number - previous > 1:
+                links.append((None, None, False))
+            links.append((number, self.url(number), number == self.number))
+            previous = number
+        return links
+
+
+def section_page(request, queryset, param, per_page, anchor=""):
+    """The page of ``queryset`` that ``?<param>=`` asks for (one COUNT and one slice)."""
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    try:
+        number = max(int(request.GET.get(param) or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+    try:
+        page = paginator.page(number)
+    except InvalidPage:
+        page = paginator.page(paginator.num_pages)
+    return SectionPage(page, request, param, anchor)

@@ -4,10 +4,11 @@ national ranking ``/api/activity/`` (``sister_cities.api`` routes them). The fig
 computed by :mod:`exchanges.activity`, the same ones the pages draw."""
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, renderers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,7 +21,9 @@ from exchanges.activity import (
     ranking,
     relationship_activity,
 )
-from utilities.api.views import StrictRequestMixin
+from utilities.api.conditional import CachingMixin
+from utilities.api.renderers import CSVRenderer
+from utilities.api.views import ExportMixin, StrictRequestMixin
 
 
 class DepthSerializer(serializers.Serializer):
@@ -115,18 +118,26 @@ class PlaceActivityView(ActivityView):
         return place_activity([place])[place.pk] if place else None
 
 
-class ActivityRankingViewSet(StrictRequestMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ActivityRankingViewSet(
+    CachingMixin, ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The national view: Chinese cities (their counties and districts included) ranked by
     the activity of their partner work, best first by ``sort`` (exchanges, per_year,
-    breadth, depth, length or relationships; ties by the other figures)."""
+    breadth, depth, length or relationships; ties by the other figures). ``format=csv``
+    gives the whole ranking."""
 
     serializer_class = RankingSerializer
-    queryset = Place.objects.none()  # computed; only for the schema's model-less listing
+    queryset = Place.objects.none()  # computed by ``get_queryset``
     filter_backends = []
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     http_method_names = ["get", "head", "options"]
 
     def allowed_query_parameters(self):
         return super().allowed_query_parameters() | {"sort"}
+
+    def cache_variant(self):
+        """Lengths and rates change with the year."""
+        return timezone.localdate().isoformat()
 
     def get_sort(self):
         sort = self.request.query_params.get("sort", DEFAULT_RANKING_SORT)
@@ -134,6 +145,9 @@ class ActivityRankingViewSet(StrictRequestMixin, mixins.ListModelMixin, viewsets
             message = _("不能按此排序。可用：%(names)s。") % {"names": ", ".join(RANKING_SORTS)}
             raise serializers.ValidationError({"sort": [message]})
         return sort
+
+    def get_queryset(self):
+        return ranking(self.get_sort())
 
     @extend_schema(
         parameters=[
@@ -143,7 +157,4 @@ class ActivityRankingViewSet(StrictRequestMixin, mixins.ListModelMixin, viewsets
         ]
     )
     def list(self, request, *args, **kwargs):
-        ranked = ranking(self.get_sort())
-        page = self.paginate_queryset(ranked)
-        serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        return super().list(request, *args, **kwargs)

@@ -25,13 +25,21 @@ from utilities.filtersets import (
 from utilities.quantities import Qualifier
 from utilities.search import query_key
 
-from .choices import FigureMetric, HoldingLevel, PlaceLevel, RelationshipKind, Stage
+from .choices import (
+    FigureMetric,
+    HoldingLevel,
+    NationalRule,
+    PlaceLevel,
+    RelationshipKind,
+    Stage,
+)
 from .models import (
     CooperationField,
     Place,
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    RuleAcknowledgement,
     began_part,
 )
 
@@ -258,3 +266,23 @@ class CooperationFieldFilterSet(RegistryFilterSet):
     class Meta:
         model = CooperationField
         fields = []
+
+
+class RuleAcknowledgementFilterSet(ChinesePlaceFilterSet):
+    """Acknowledged national-rule warnings (REST API): by relationship, rule and Chinese place."""
+
+    chinese_place_path = "relationship__chinese_place"
+
+    relationship_id = IdFilter(
+        label=_("友好关系（ID）"),
+        field_name="relationship",
+        queryset=Relationship.objects.all(),
+    )
+    rule = filters.MultipleChoiceFilter(
+        label=_("规则"),
+        choices=NationalRule.choices,
+    )
+
+    class Meta:
+        model = RuleAcknowledgement
+        fields = ["relationship_id", "rule", "chinese_place_id", "chinese_place"]

@@ -11,12 +11,14 @@ from ..models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    RuleAcknowledgement,
 )
 from .common import CheckboxFieldsMixin
 from .cooperation import CooperationFieldAdmin
 from .figures import ReportedFigureAdmin
 from .places import PlaceAdmin, PlaceAliasAdmin, PlaceAliasInline, SideFilter
 from .relationships import AgreementYearFilter, FromRelationshipFormSet, RelationshipAdmin
+from .rules import NationalRuleWarningsMixin, RuleAcknowledgementAdmin
 from .stages import RelationshipStageAdmin, RelationshipStageInline
 
 admin.site.register(Place, PlaceAdmin)
@@ -25,12 +27,14 @@ admin.site.register(CooperationField, CooperationFieldAdmin)
 admin.site.register(Relationship, RelationshipAdmin)
 admin.site.register(RelationshipStage, RelationshipStageAdmin)
 admin.site.register(ReportedFigure, ReportedFigureAdmin)
+admin.site.register(RuleAcknowledgement, RuleAcknowledgementAdmin)
 
 __all__ = [
     "AgreementYearFilter",
     "CheckboxFieldsMixin",
     "CooperationFieldAdmin",
     "FromRelationshipFormSet",
+    "NationalRuleWarningsMixin",
     "PlaceAdmin",
     "PlaceAliasAdmin",
     "PlaceAliasInline",
@@ -38,5 +42,6 @@ __all__ = [
     "RelationshipStageAdmin",
     "RelationshipStageInline",
     "ReportedFigureAdmin",
+    "RuleAcknowledgementAdmin",
     "SideFilter",
 ]

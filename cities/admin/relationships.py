@@ -15,6 +15,7 @@ from ..choices import Stage
 from ..models import RelationshipStage
 from ..resources import RelationshipResource
 from .common import EXCHANGES, CheckboxFieldsMixin, count_of
+from .rules import NationalRuleWarningsMixin
 from .stages import RelationshipStageInline
 
 
@@ -53,7 +54,7 @@ class AgreementYearFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=signed.values("relationship"))
 
 
-class RelationshipAdmin(CheckboxFieldsMixin, RegistryAdmin):
+class RelationshipAdmin(NationalRuleWarningsMixin, CheckboxFieldsMixin, RegistryAdmin):
     list_display = [
         "__str__",
         "chinese_link",

@@ -13,6 +13,7 @@ from utilities.admin.filters import chinese_place_filter, year_filter
 from ..forms import RelationshipStageFormSet
 from ..models import RelationshipStage
 from ..resources import RelationshipStageResource
+from .rules import NationalRuleWarningsMixin
 
 
 class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):
@@ -27,7 +28,7 @@ class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):
         return 0 if obj else 1
 
 
-class RelationshipStageAdmin(RegistryAdmin):
+class RelationshipStageAdmin(NationalRuleWarningsMixin, RegistryAdmin):
     list_display = ["__str__", "relationship_link", "stage_display", "date_display", "document"]
     list_filter = [
         EditableFilter,
@@ -41,6 +42,9 @@ class RelationshipStageAdmin(RegistryAdmin):
     list_select_related = ["relationship__chinese_place", "relationship__foreign_place"]
     resource_classes = [RelationshipStageResource]
     date_display = partial_date_column("date", _("日期"))
+
+    def warned_relationship(self, obj):
+        return obj.relationship
 
     @admin.display(description=_("友好关系"), ordering="relationship")
     def relationship_link(self, obj):

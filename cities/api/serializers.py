@@ -17,6 +17,7 @@ from cities.models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    RuleAcknowledgement,
 )
 from sources.api.fields import citations_field
 from utilities.api.fields import (
@@ -353,3 +354,41 @@ class AnniversarySerializer(serializers.Serializer):
     @extend_schema_field(PRECISION)
     def get_date_precision(self, anniversary):
         return str(anniversary.date.precision)
+
+
+class RuleWarningSerializer(serializers.Serializer):
+    """A national rule the relationship breaks (not acknowledged): a warning, never a refusal."""
+
+    rule = serializers.CharField()
+    rule_display = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RelationshipWithWarningsSerializer(RelationshipSerializer):
+    """A relationship as a write answers it: with the national rules it breaks."""
+
+    warnings = RuleWarningSerializer(many=True, read_only=True, default=list)
+
+    class Meta(RelationshipSerializer.Meta):
+        fields = [*RelationshipSerializer.Meta.fields, "warnings"]
+
+
+class RuleAcknowledgementSerializer(RegistrySerializer):
+    """Staff accept a national-rule warning on a relationship, with their reason."""
+
+    relationship = BriefRelatedField(
+        RelationshipBriefSerializer, queryset=Relationship.objects.all()
+    )
+    rule_display = serializers.CharField(source="get_rule_display", read_only=True)
+    user = serializers.CharField(source="user.username", read_only=True, default=None)
+
+    class Meta:
+        model = RuleAcknowledgement
+        fields = [
+            "id", "url", "display", "relationship", "rule", "rule_display", "reason", "user",
+            "created", "last_updated",
+        ]  # fmt: skip
+
+    def create(self, validated_data):
+        validated_data["user"] = self.context["request"].user
+        return super().create(validated_data)

@@ -32,6 +32,7 @@ from cities.models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    RuleAcknowledgement,
 )
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount
@@ -154,6 +155,9 @@ FACTORIES = {
         ),
         city,
     ),
+    RuleAcknowledgement: lambda city: RuleAcknowledgement.objects.create(
+        relationship=new_relationship(city), rule="active_without_agreement", reason="测试理由"
+    ),
 }
 EDITS = {
     Place: ("name_en", "Test County (edited)"),
@@ -166,6 +170,7 @@ EDITS = {
     Exchange: ("title_en", "Checked exchange"),
     ExchangeCount: ("unit_en", "guests"),
     Award: ("notes", "已核对"),
+    RuleAcknowledgement: ("reason", "测试理由（已核对）"),
 }
 
 

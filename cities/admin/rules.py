@@ -63,7 +63,7 @@ class RuleAcknowledgementAdmin(RegistryAdmin):
     fields = ["relationship", "rule", "reason"]
 
     def save_model(self, request, obj, form, change):
-        if not change or obj.user_id is None:
+        if not change:
             obj.user = request.user
         super().save_model(request, obj, form, change)
 

@@ -380,7 +380,9 @@ class RuleAcknowledgementSerializer(RegistrySerializer):
         RelationshipBriefSerializer, queryset=Relationship.objects.all()
     )
     rule_display = serializers.CharField(source="get_rule_display", read_only=True)
-    user = serializers.CharField(source="user.username", read_only=True, default=None)
+    user = serializers.SerializerMethodField(
+        help_text="Who acknowledged it (shown to staff only, as in a record's history)."
+    )
 
     class Meta:
         model = RuleAcknowledgement
@@ -388,6 +390,11 @@ class RuleAcknowledgementSerializer(RegistrySerializer):
             "id", "url", "display", "relationship", "rule", "rule_display", "reason", "user",
             "created", "last_updated",
         ]  # fmt: skip
+
+    def get_user(self, obj) -> str | None:
+        request = self.context.get("request")
+        staff = request is not None and request.user.is_authenticated and request.user.is_staff
+        return obj.user.username if staff and obj.user else None
 
     def create(self, validated_data):
         validated_data["user"] = self.context["request"].user

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, renderers, viewsets
+from rest_framework import mixins, renderers, viewsets
 
 from cities.anniversaries import upcoming_anniversaries
 from cities.choices import Stage
@@ -139,27 +139,15 @@ class RelationshipStageViewSet(OfficeViewSet):
     }
 
 
-class StaffReadOfficePermission(OfficePermission):
-    """Only staff read (acknowledgements are the offices' working notes); writes follow
-    the office rule."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        if request.method in permissions.SAFE_METHODS:
-            return bool(user and user.is_authenticated and user.is_staff)
-        return super().has_permission(request, view)
-
-
 class RuleAcknowledgementViewSet(OfficeViewSet):
-    """National-rule warnings that staff accept, with their reason (read by staff only).
-    An acknowledged warning no longer appears in a relationship's `warnings` nor on the
+    """National-rule warnings that staff accept, with their reason (who accepted one is
+    shown to staff only). An acknowledged warning no longer appears in a relationship's `warnings` nor on the
     dashboard; delete the acknowledgement to see it again."""
 
     queryset = RuleAcknowledgement.objects.select_related(
         "relationship__chinese_place", "relationship__foreign_place", "user"
     )
     serializer_class = serializers.RuleAcknowledgementSerializer
-    permission_classes = [StaffReadOfficePermission]
     filterset_class = RuleAcknowledgementFilterSet
     ordering_fields = {"rule": ["rule"], **TIMESTAMPS}
 

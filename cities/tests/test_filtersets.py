@@ -10,8 +10,9 @@ from cities.filtersets import (
     RelationshipFilterSet,
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
+    RuleAcknowledgementFilterSet,
 )
-from cities.models import CooperationField, Place, Relationship
+from cities.models import CooperationField, Place, Relationship, RuleAcknowledgement
 from utilities.testing.filtersets import FilterSetTests, covers, refused, run
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,41 @@ class TestCooperationFieldFilterSet(FilterSetTests):
     (``FilterSetTests.test_timestamps``)."""
 
     filterset = CooperationFieldFilterSet
+
+
+class TestRuleAcknowledgementFilterSet(FilterSetTests):
+    """Acknowledgements (API only): by relationship, rule and Chinese place."""
+
+    filterset = RuleAcknowledgementFilterSet
+
+    @pytest.fixture(autouse=True)
+    def acknowledgements(self, db):
+        made = []
+        for slug, rule in (("hoi-an", "active_without_agreement"), ("oita", "level_mismatch")):
+            relationship = Relationship.objects.filter(foreign_place__slug=slug).first()
+            made.append(
+                RuleAcknowledgement.objects.create(
+                    relationship=relationship, rule=rule, reason="测试"
+                )
+            )
+        return made
+
+    def test_relationship_id(self, acknowledgements):
+        first = acknowledgements[0]
+        found = run(RuleAcknowledgementFilterSet, relationship_id=first.relationship_id)
+        assert list(found) == [first]
+
+    def test_rule(self, acknowledgements):
+        assert list(run(RuleAcknowledgementFilterSet, rule="level_mismatch")) == [
+            acknowledgements[1]
+        ]
+        assert refused(RuleAcknowledgementFilterSet, rule="twin")
+
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self, acknowledgements):
+        assert list(run(RuleAcknowledgementFilterSet, chinese_place="shanxi")) == [
+            acknowledgements[0]
+        ]
+        assert list(run(RuleAcknowledgementFilterSet, chinese_place_id=pk("wuhan"))) == [
+            acknowledgements[1]
+        ]

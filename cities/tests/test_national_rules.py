@@ -267,8 +267,17 @@ class TestApi:
             format="json",
         )
         assert refused.status_code == 403
-        assert client.get("/api/rule-acknowledgements/").status_code in (401, 403)
-        assert jinzhong_api.get("/api/rule-acknowledgements/").status_code == 200
+        pk = self.create(jinzhong_api, place("jinzhong"), foreign("test-rules-read")).json()["id"]
+        jinzhong_api.post(
+            "/api/rule-acknowledgements/",
+            {"relationship": pk, "rule": "active_without_agreement", "reason": "测试"},
+            format="json",
+        )
+        # Anyone reads the reasons; only staff see who gave them.
+        public = client.get("/api/rule-acknowledgements/", {"relationship_id": pk}).json()
+        assert public["results"][0]["reason"] == "测试" and public["results"][0]["user"] is None
+        staff = jinzhong_api.get("/api/rule-acknowledgements/", {"relationship_id": pk}).json()
+        assert staff["results"][0]["user"] == "test-rules-clerk"
 
     def test_reads_do_not_carry_warnings(self, client):
         relationship = Relationship.objects.get(foreign_place__slug="como-province")

@@ -15,6 +15,7 @@ from exchanges.api.activity import (
     RelationshipActivityView,
 )
 from exchanges.api.urls import router as exchanges_router
+from notices.api.urls import router as notices_router
 from operations.views import ObtainAuthToken
 from sources.api.urls import router as sources_router
 from utilities.api.history import ChangesView, change_sources
@@ -74,7 +75,7 @@ token_view = extend_schema_view(
 )(ObtainAuthToken).as_view()
 
 router = RegistryRouter()
-for app_router in (cities_router, exchanges_router, awards_router, sources_router):
+for app_router in (cities_router, exchanges_router, awards_router, sources_router, notices_router):
     router.registry.extend(app_router.registry)
 # The national activity ranking; each relationship's and place's picture is a sub-resource.
 router.register("activity", ActivityRankingViewSet, basename="activity")

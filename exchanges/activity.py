@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cities.models import CooperationField, Place, Relationship
 from utilities.partial_dates import PartialDate
@@ -42,7 +43,7 @@ class Depth:
 
     LABELS = {
         VISITS: _("互访与活动"),
-        PROJECTS: _("合作项目"),
+        PROJECTS: pgettext_lazy("kinds of exchange", "合作项目"),
         OFFICES: _("常设机构"),
         TRAINING: _("培训与人才"),
     }

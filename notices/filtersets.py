@@ -19,7 +19,7 @@ from utilities.search import query_key
 
 from .models import Notice
 
-STATUS_CHOICES = [("open", _("征集中")), ("closed", _("已截止")), ("all", _("全部"))]
+STATUS_CHOICES = [("open", _("征集中")), ("closed", _("已截止")), ("all", _("征集中和已截止"))]
 
 
 class NoticeFilterSet(ChinesePlaceFilterSet):

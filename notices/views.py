@@ -30,13 +30,18 @@ class NoticeListView(ChinesePlaceControlsMixin, FilteredListView):
         return notice_rows(Notice.objects.all())
 
     def get_filter_controls(self):
-        """The form's controls, with the partner's population as a number."""
+        """The form's controls: the status select leaves out "open", which is what no
+        choice means; the partner's population is a number of any size."""
+        controls = super().get_filter_controls()
+        for control in controls:
+            if control.name == "status":
+                control.blank_label = _("征集中")
+                control.options = [option for option in control.options if option[0] != "open"]
         values = [value for value in self.request.GET.getlist("population") if value.strip()]
         label = self.filterset.form.fields["population"].label
-        return [
-            *super().get_filter_controls(),
-            FilterControl("population", label, "number", values),
-        ]
+        population = FilterControl("population", label, "number", values)
+        population.min, population.max = 0, 10**10
+        return [*controls, population]
 
 
 class NoticeDetailView(DetailView):

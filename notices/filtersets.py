@@ -47,7 +47,7 @@ class NoticeFilterSet(ChinesePlaceFilterSet):
         to_field_name="slug",
     )
     population = filters.NumberFilter(
-        label=_("我方伙伴人口"),
+        label=_("伙伴城市人口"),
         method="filter_population",
         min_value=0,
         max_value=10**10,

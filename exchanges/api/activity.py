@@ -124,7 +124,7 @@ class ActivityRankingViewSet(
     """The national view: Chinese cities (their counties and districts included) ranked by
     the activity of their partner work, best first by ``sort`` (exchanges, per_year,
     breadth, depth, length or relationships; ties by the other figures). ``format=csv``
-    gives the whole ranking."""
+    gives the whole ranking; ``/api/activity/<place id>/`` one city's row."""
 
     serializer_class = RankingSerializer
     queryset = Place.objects.none()  # computed by ``get_queryset``
@@ -148,6 +148,13 @@ class ActivityRankingViewSet(
 
     def get_queryset(self):
         return ranking(self.get_sort())
+
+    def retrieve(self, request, *args, **kwargs):
+        """One city's row of the ranking (by the place's id), with its rank."""
+        for place, activity in self.get_queryset():
+            if str(place.pk) == str(kwargs.get("pk")):
+                return Response(self.get_serializer((place, activity)).data)
+        raise Http404
 
     @extend_schema(
         parameters=[

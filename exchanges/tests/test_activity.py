@@ -135,6 +135,10 @@ def test_api_ranking_is_sorted_and_paged(client):
     page = client.get("/api/activity/", {"limit": 2, "offset": 2}).json()
     assert [row["rank"] for row in page["results"]] == [3, 4]
     assert page["count"] == data["count"]
+    wuhan = client.get(f"/api/activity/{first['place']['id']}/").json()
+    assert wuhan["rank"] == 1 and wuhan["exchanges"] == first["exchanges"]
+    oita = Place.objects.get(slug="oita")
+    assert client.get(f"/api/activity/{oita.pk}/").status_code == 404
     refused = client.get("/api/activity/", {"sort": "fame"})
     assert refused.status_code == 400 and "sort" in refused.json()["errors"]
 

@@ -96,6 +96,8 @@ class RelationshipActivityView(ActivityView):
     its exchanges, which kinds of exchange (visits, projects, offices, training) and how
     often (exchanges per year, the latest)."""
 
+    queryset = Relationship.objects.all()  # the records that have a picture
+
     @extend_schema(responses=ActivitySerializer, operation_id="relationships_activity")
     def get(self, request, pk):
         return super().get(request, pk)
@@ -108,6 +110,8 @@ class PlaceActivityView(ActivityView):
     """A Chinese place's activity picture, with the places inside it (a city's counties
     and districts): years since its first relationship began, fields, kinds of exchange
     and frequency. A foreign place has none (404)."""
+
+    queryset = Place.objects.chinese()  # the records that have a picture
 
     @extend_schema(responses=ActivitySerializer, operation_id="places_activity")
     def get(self, request, pk):

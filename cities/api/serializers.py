@@ -19,6 +19,7 @@ from cities.models import (
     ReportedFigure,
     RuleAcknowledgement,
 )
+from cities.national_rules import relationship_warnings, warnings_of
 from sources.api.fields import citations_field
 from utilities.api.fields import (
     BlankAsNullChoiceField,
@@ -132,6 +133,14 @@ class CooperationFieldSerializer(RegistrySerializer):
         fields = ["id", "url", "display", "slug", "name_zh", "name_en", "created", "last_updated"]
 
 
+class RuleWarningSerializer(serializers.Serializer):
+    """A national rule the relationship breaks (not acknowledged): a warning, never a refusal."""
+
+    rule = serializers.CharField()
+    rule_display = serializers.CharField()
+    message = serializers.CharField()
+
+
 class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
     foreign_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
@@ -153,6 +162,15 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     began_precision = serializers.SerializerMethodField()
     stages = RelationshipStageBriefSerializer(many=True, read_only=True)
     citations = citations_field()
+    warnings = serializers.SerializerMethodField(
+        help_text=(
+            "The national rules the relationship breaks and no one has acknowledged (a "
+            "partner level that does not match, a partner of the same kind in the same "
+            "province, a country without diplomatic relations, active with no agreement "
+            "step), for staff; empty for other readers. They never refuse a write; "
+            "acknowledge one with a reason at /api/rule-acknowledgements/."
+        )
+    )
 
     class Meta:
         model = Relationship
@@ -161,7 +179,7 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             "wording", "stage", "stage_display", "level", "level_display", "fields",
             "intent_date", "intent_date_precision", "agreement_date",
             "agreement_date_precision", "began", "began_precision", "stages", "signatories",
-            "notes", "editors_note", "citations", "created", "last_updated",
+            "notes", "editors_note", "citations", "created", "last_updated", "warnings",
         ]  # fmt: skip
         # Dates and stages are the relationship's dated stages, written there.
         read_only_hints = dict.fromkeys(
@@ -171,6 +189,21 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             ],
             "/api/relationship-stages/",
         )  # fmt: skip
+
+    @extend_schema_field(RuleWarningSerializer(many=True))
+    def get_warnings(self, obj):
+        """Staff only. A list is judged at once (``relationship_warnings`` in a fixed
+        number of queries); one record as it is now (after a write, as saved)."""
+        request = self.context.get("request")
+        if request is None or not (request.user.is_authenticated and request.user.is_staff):
+            return []
+        batch = getattr(self.parent, "instance", None)
+        if batch is None:
+            return [warning.as_dict() for warning in warnings_of(obj)]
+        cache = self.context.setdefault("rule_warnings", {})
+        if obj.pk not in cache:
+            cache.update(relationship_warnings(list(batch)))
+        return [warning.as_dict() for warning in cache.get(obj.pk, [])]
 
     @extend_schema_field(PARTIAL_DATE)
     def get_intent_date(self, relationship):
@@ -354,23 +387,6 @@ class AnniversarySerializer(serializers.Serializer):
     @extend_schema_field(PRECISION)
     def get_date_precision(self, anniversary):
         return str(anniversary.date.precision)
-
-
-class RuleWarningSerializer(serializers.Serializer):
-    """A national rule the relationship breaks (not acknowledged): a warning, never a refusal."""
-
-    rule = serializers.CharField()
-    rule_display = serializers.CharField()
-    message = serializers.CharField()
-
-
-class RelationshipWithWarningsSerializer(RelationshipSerializer):
-    """A relationship as a write answers it: with the national rules it breaks."""
-
-    warnings = RuleWarningSerializer(many=True, read_only=True, default=list)
-
-    class Meta(RelationshipSerializer.Meta):
-        fields = [*RelationshipSerializer.Meta.fields, "warnings"]
 
 
 class RuleAcknowledgementSerializer(RegistrySerializer):

@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, viewsets
 
 from cities.anniversaries import upcoming_anniversaries
@@ -28,7 +27,6 @@ from cities.models import (
     ReportedFigure,
     RuleAcknowledgement,
 )
-from cities.national_rules import warnings_of
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.conditional import CachingMixin
@@ -64,46 +62,10 @@ class PlaceViewSet(OfficeViewSet):
     }
 
 
-WARNINGS_NOTE = (
-    " The answer lists the national rules the relationship breaks (`warnings`: a partner "
-    "level that does not match, a partner of the same kind in the same province, a country "
-    "without diplomatic relations, active with no agreement step); they never refuse a "
-    "write. Acknowledge one with a reason at `/api/rule-acknowledgements/`."
-)
-
-
-@extend_schema_view(
-    create=extend_schema(
-        responses={201: serializers.RelationshipWithWarningsSerializer},
-        description="Create a relationship." + WARNINGS_NOTE,
-    ),
-    update=extend_schema(
-        responses=serializers.RelationshipWithWarningsSerializer,
-        description="Replace a relationship." + WARNINGS_NOTE,
-    ),
-    partial_update=extend_schema(
-        responses=serializers.RelationshipWithWarningsSerializer,
-        description="Change a relationship." + WARNINGS_NOTE,
-    ),
-)
 class RelationshipViewSet(OfficeViewSet):
     """Partner relationships: a Chinese place and a foreign place, a sister city (友好城市)
     or a friendly-exchange city (友好交流/合作城市), with the report's own wording, the
     current stage and the dated stages (intent, agreement, active, ended)."""
-
-    def create(self, request, *args, **kwargs):
-        return self.with_warnings(super().create(request, *args, **kwargs))
-
-    def update(self, request, *args, **kwargs):
-        return self.with_warnings(super().update(request, *args, **kwargs))
-
-    def with_warnings(self, response):
-        """A successful write answers with the national rules the relationship breaks."""
-        if response.status_code in (200, 201) and isinstance(response.data, dict):
-            relationship = Relationship.objects.filter(pk=response.data.get("id")).first()
-            if relationship is not None:
-                response.data["warnings"] = [w.as_dict() for w in warnings_of(relationship)]
-        return response
 
     queryset = Relationship.objects.select_related(
         "chinese_place", "foreign_place"

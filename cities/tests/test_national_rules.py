@@ -279,6 +279,12 @@ class TestApi:
         staff = jinzhong_api.get("/api/rule-acknowledgements/", {"relationship_id": pk}).json()
         assert staff["results"][0]["user"] == "test-rules-clerk"
 
-    def test_reads_do_not_carry_warnings(self, client):
-        relationship = Relationship.objects.get(foreign_place__slug="como-province")
-        assert "warnings" not in client.get(f"/api/relationships/{relationship.pk}/").json()
+    def test_staff_read_the_warnings_the_public_does_not(self, client, jinzhong_api):
+        hoi_an = Relationship.objects.get(foreign_place__slug="hoi-an")  # active, unsigned
+        url = f"/api/relationships/{hoi_an.pk}/"
+        assert client.get(url).json()["warnings"] == []
+        staff = jinzhong_api.get(url).json()["warnings"]
+        assert [w["rule"] for w in staff] == ["active_without_agreement"]
+        listed = jinzhong_api.get("/api/relationships/", {"chinese_place": "jinzhong"}).json()
+        row = next(r for r in listed["results"] if r["id"] == hoi_an.pk)
+        assert row["warnings"] == staff

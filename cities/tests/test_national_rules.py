@@ -11,6 +11,7 @@ from cities.national_rules import relationship_warnings, warnings_of
 from sources.models import Citation, SourceReport
 from tests.builders import staff_user, token_client
 from utilities.testing.admin import CSV_FORMAT, admin_url, as_csv, change_url, form_data
+from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +289,7 @@ class TestApi:
         listed = jinzhong_api.get("/api/relationships/", {"chinese_place": "jinzhong"}).json()
         row = next(r for r in listed["results"] if r["id"] == hoi_an.pk)
         assert row["warnings"] == staff
+        # A staff list judges its rows at once: one row costs the queries of fifty.
+        one = count_queries(jinzhong_api, "/api/relationships/", {"limit": 1})[0]
+        many = count_queries(jinzhong_api, "/api/relationships/", {"limit": 50})[0]
+        assert one == many

@@ -103,3 +103,13 @@ class StatementKind(models.TextChoices):
     PLAN = "plan", _("计划")
     FOUNDING = "founding", _("机构沿革")
     OTHER = "other", _("其他")
+
+
+class NationalRule(models.TextChoices):
+    """CPAFFC's management rules a record can break; the registry warns, never refuses
+    (history has exceptions), and staff may acknowledge a warning with a reason."""
+
+    LEVEL_MISMATCH = "level_mismatch", _("双方层级不对等")
+    SAME_PROVINCE = "same_province", _("外方在同省已有同类伙伴")
+    NO_DIPLOMATIC_RELATIONS = "no_diplomatic_relations", _("外方国家未与中国建交")
+    ACTIVE_WITHOUT_AGREEMENT = "active_without_agreement", _("存续但无签署协议记录")

@@ -30,6 +30,7 @@ from .choices import (
     ClaimSubject,
     FigureMetric,
     HoldingLevel,
+    NationalRule,
     PlaceLevel,
     RelationshipKind,
     Stage,
@@ -43,6 +44,7 @@ from .models import (
     RelationshipStage,
     ReportedFigure,
     ReportedStatement,
+    RuleAcknowledgement,
     began_part,
 )
 
@@ -319,3 +321,23 @@ class CooperationFieldFilterSet(RegistryFilterSet):
     class Meta:
         model = CooperationField
         fields = []
+
+
+class RuleAcknowledgementFilterSet(ChinesePlaceFilterSet):
+    """Acknowledged national-rule warnings (REST API): by relationship, rule and Chinese place."""
+
+    chinese_place_path = "relationship__chinese_place"
+
+    relationship_id = IdFilter(
+        label=_("友好关系（ID）"),
+        field_name="relationship",
+        queryset=Relationship.objects.all(),
+    )
+    rule = filters.MultipleChoiceFilter(
+        label=_("规则"),
+        choices=NationalRule.choices,
+    )
+
+    class Meta:
+        model = RuleAcknowledgement
+        fields = ["relationship_id", "rule", "chinese_place_id", "chinese_place"]

@@ -2,6 +2,7 @@
 relationships between them with their dated stages, the fields of cooperation and the
 totals reports state."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -44,6 +45,7 @@ from .choices import (
     ClaimSubject,
     FigureMetric,
     HoldingLevel,
+    NationalRule,
     PlaceLevel,
     RelationshipKind,
     Stage,
@@ -1018,3 +1020,62 @@ class ReportedStatement(CitedModel):
         validate_reported_dates(self)
         if self.chinese_place_id and not self.chinese_place.is_chinese:
             raise ValidationError({"chinese_place": _("报告所述属于中国城市。")})
+
+
+class RuleAcknowledgement(RegistryModel):
+    """A national-rule warning on a relationship that staff have looked at and accept,
+    with their reason ("approved as an exception by CPAFFC in 1994"): the warning no
+    longer shows on save or on the dashboard. Kept in the history like every record."""
+
+    # The path to the Chinese place whose office may change this record.
+    office_lookup = "relationship__chinese_place"
+
+    relationship = models.ForeignKey(
+        to="cities.Relationship",
+        on_delete=models.CASCADE,
+        related_name="rule_acknowledgements",
+        verbose_name=_("友好关系"),
+    )
+    rule = models.CharField(
+        verbose_name=_("规则"),
+        max_length=40,
+        choices=NationalRule.choices,
+    )
+    reason = models.TextField(
+        verbose_name=_("理由"),
+        help_text=_("为什么这条提醒可以忽略，如“经全国友协特批”。"),
+    )
+    user = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="rule_acknowledgements",
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["relationship", "rule"]
+        verbose_name = _("规则提醒确认")
+        verbose_name_plural = _("规则提醒确认")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "rule"],
+                name="%(app_label)s_%(class)s_unique_relationship_rule",
+                violation_error_message=_("这条提醒已经确认过。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_reason_given",
+                violation_error_message=_("请说明理由。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.relationship} · {self.get_rule_display()}"
+
+    def get_absolute_url(self):
+        return self.relationship.get_absolute_url()

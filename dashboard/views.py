@@ -3,7 +3,8 @@
 For the user's office (a Chinese city and the places inside it): partners with no recorded
 exchange in the last N years (reports complain of 交流不够活跃), round anniversaries of
 agreements in the next twelve months, the totals its reports state beside what the
-registry records (with, per report, what is left to enter from it), letters of intent that have not become agreements, and changes other
+registry records (with, per report, what is left to enter from it), letters of intent that
+have not become agreements, the national-rule warnings not yet acknowledged, and changes other
 offices made to the foreign places this office's records use (with a link to revert them). The page is in
 the admin (``admin.site.admin_view``), linked from the admin index.
 """
@@ -22,6 +23,7 @@ from django.views.generic import TemplateView
 from cities.anniversaries import upcoming_anniversaries, years_before
 from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship
+from cities.national_rules import relationship_warnings
 from exchanges.models import Exchange
 from offices.rules import office_of, partners_of
 from sources.models import SourceReport
@@ -244,6 +246,16 @@ METRIC_FILTERS = {
 }
 
 
+def rule_warnings(place):
+    """The national-rule warnings of the office's relationships not yet acknowledged
+    (``cities.national_rules``), in a fixed number of queries."""
+    found = relationship_warnings(office_relationships(place))
+    return sorted(
+        (warning for warnings in found.values() for warning in warnings),
+        key=lambda warning: (str(warning.relationship), warning.rule),
+    )
+
+
 def office_choices():
     """The Chinese cities that have an office account or a report."""
     return (
@@ -317,6 +329,7 @@ class OfficeDashboardView(TemplateView):
                 "comparisons": comparisons,
                 "partner_changes": partner_changes(place, today),
                 "reports_left": reports_left(place),
+                "rule_warnings": rule_warnings(place),
             }
         )
         return context

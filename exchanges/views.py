@@ -1,12 +1,13 @@
 """Public pages for exchanges: the directory and one exchange with its citations."""
 
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from cities.views import ChinesePlaceControlsMixin
 from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
+from .activity import DEFAULT_RANKING_SORT, RANKING_SORTS, ranking
 from .filtersets import ExchangeFilterSet
 from .models import Exchange
 from .selectors import exchange_rows
@@ -55,3 +56,40 @@ class ExchangeDetailView(DetailView):
 
     def get_queryset(self):
         return exchange_rows(Exchange.objects.all()).prefetch_related("citations__report")
+
+
+class ActivityRankingView(ListView):
+    """The national view: Chinese cities ranked by the activity of their partner work
+    (``exchanges.activity.ranking``), by any of its figures (``?sort=``), 50 a page."""
+
+    template_name = "exchanges/activity_ranking.html"
+    context_object_name = "ranked"
+    paginate_by = 50
+
+    def get_sort(self):
+        sort = self.request.GET.get("sort", "")
+        return sort if sort in RANKING_SORTS else DEFAULT_RANKING_SORT
+
+    def get_queryset(self):
+        return ranking(self.get_sort())
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        try:
+            number = max(int(self.request.GET.get("page") or 1), 1)
+        except ValueError:
+            number = 1
+        page = paginator.page(min(number, paginator.num_pages))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sort = self.get_sort()
+        context.update(
+            sort_links=[
+                {"key": key, "label": label, "current": key == sort}
+                for key, (label, _value) in RANKING_SORTS.items()
+            ],
+            total=context["paginator"].count,
+        )
+        return context

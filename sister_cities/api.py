@@ -9,7 +9,13 @@ from rest_framework import exceptions, routers, views
 
 from awards.api.urls import router as awards_router
 from cities.api.urls import router as cities_router
+from exchanges.api.activity import (
+    ActivityRankingViewSet,
+    PlaceActivityView,
+    RelationshipActivityView,
+)
 from exchanges.api.urls import router as exchanges_router
+from notices.api.urls import router as notices_router
 from operations.views import ObtainAuthToken
 from sources.api.urls import router as sources_router
 from utilities.api.history import ChangesView, change_sources
@@ -69,8 +75,10 @@ token_view = extend_schema_view(
 )(ObtainAuthToken).as_view()
 
 router = RegistryRouter()
-for app_router in (cities_router, exchanges_router, awards_router, sources_router):
+for app_router in (cities_router, exchanges_router, awards_router, sources_router, notices_router):
     router.registry.extend(app_router.registry)
+# The national activity ranking; each relationship's and place's picture is a sub-resource.
+router.register("activity", ActivityRankingViewSet, basename="activity")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
@@ -81,6 +89,12 @@ urlpatterns = [
     path("auth/token/", token_view, name="token"),  # with login lockout
     # Every record created, updated or deleted, for a mirror's incremental sync.
     path("changes/", ChangesView.as_view(sources=change_sources(router.registry)), name="changes"),
+    path(
+        "relationships/<int:pk>/activity/",
+        RelationshipActivityView.as_view(),
+        name="relationship-activity",
+    ),
+    path("places/<int:pk>/activity/", PlaceActivityView.as_view(), name="place-activity"),
     *router.urls,
     re_path(r"^", NotFoundView.as_view()),
 ]

@@ -16,6 +16,7 @@ from cities import statistics
 from cities.choices import FigureMetric
 from cities.models import Place, Relationship, RelationshipStage
 from cities.selectors import relationship_rows
+from exchanges import activity
 from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
 from sources.models import SourceReport
@@ -111,6 +112,7 @@ class PlaceDetailView(DetailView):
                 # A province or city gathers the partners of the places inside it.
                 holders=statistics.holders(held),
                 timeline=statistics.timeline(relationships),
+                **activity.page_context(activity.place_activity([place])[place.pk]),
                 **figure_tables(place),
                 statements=list(place.reported_statements.prefetch_related("citations__report")),
                 reports=place.source_reports.all(),
@@ -211,6 +213,11 @@ class RelationshipDetailView(DetailView):
         context.update(
             exchanges=exchanges,
             established=statistics.established(relationship),
+            **activity.page_context(
+                activity.relationship_activity(Relationship.objects.filter(pk=relationship.pk))[
+                    relationship.pk
+                ]
+            ),
             other_relationships=list(others),
             map_data=statistics.map_data([relationship]),
         )

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "cities",
     "exchanges",
     "awards",
+    "notices",
     "loader",
     "dashboard",
     "search",

@@ -46,5 +46,6 @@ urlpatterns = [
     path("", include((cities_pages, cities_namespace))),
     path("exchanges/", include("exchanges.urls")),
     path("awards/", include("awards.urls")),
+    path("notices/", include("notices.urls")),
     path("reports/", include((sources_pages, sources_namespace))),
 ]

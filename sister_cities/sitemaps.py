@@ -9,6 +9,7 @@ from django.urls import reverse
 from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
+from notices.models import Notice
 from sources.models import SourceReport
 from utilities.countries import NOT_PARTNER_COUNTRIES
 
@@ -35,6 +36,8 @@ class DirectorySitemap(BilingualSitemap):
             "awards:award_list",
             "sources:sourcereport_list",
             "cities:map",
+            "notices:notice_list",
+            "exchanges:activity_ranking",
         ]
 
     def location(self, item):
@@ -76,6 +79,15 @@ class SourceReportSitemap(RecordSitemap):
     fields = ("pk", "slug")
 
 
+class NoticeSitemap(RecordSitemap):
+    """Open partner-seeking notices (a closed one's page stays, but is no longer listed)."""
+
+    model = Notice
+
+    def items(self):
+        return super().items().open()
+
+
 class CountrySitemap(BilingualSitemap):
     """A page per partner country that has a place in the registry (``/countries/jp/``)."""
 
@@ -97,4 +109,5 @@ SITEMAPS = {
     "exchanges": ExchangeSitemap,
     "awards": AwardSitemap,
     "reports": SourceReportSitemap,
+    "notices": NoticeSitemap,
 }

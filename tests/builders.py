@@ -13,6 +13,7 @@
 Every record has a ``test-`` slug or a ``测试`` name so it never clashes with the loaded
 registry."""
 
+import datetime
 import itertools
 from dataclasses import dataclass
 
@@ -34,9 +35,11 @@ from cities.models import (
     RelationshipStage,
     ReportedFigure,
     ReportedStatement,
+    RuleAcknowledgement,
 )
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount
+from notices.models import Notice
 from offices.models import Office
 from sources.models import Citation, SourceReport
 from utilities.search import search_keys
@@ -171,6 +174,15 @@ FACTORIES = {
         ),
         city,
     ),
+    Notice: lambda city: Notice.objects.create(
+        chinese_place=city,
+        title_zh=unique("测试寻找友城"),
+        contact="测试外办",
+        until=datetime.date(2099, 12, 31),
+    ),
+    RuleAcknowledgement: lambda city: RuleAcknowledgement.objects.create(
+        relationship=new_relationship(city), rule="active_without_agreement", reason="测试理由"
+    ),
 }
 EDITS = {
     Place: ("name_en", "Test County (edited)"),
@@ -185,10 +197,12 @@ EDITS = {
     Exchange: ("title_en", "Checked exchange"),
     ExchangeCount: ("unit_en", "guests"),
     Award: ("notes", "已核对"),
+    RuleAcknowledgement: ("reason", "测试理由（已核对）"),
+    Notice: ("regions", "中东欧（已核对）"),
 }
 
 
-REGISTRY_APPS = ["offices", "cities", "sources", "exchanges", "awards"]
+REGISTRY_APPS = ["offices", "cities", "sources", "exchanges", "awards", "notices"]
 
 HOME_REPORT_TEXT = (
     "测试市与日本测试甲市于2016年10月28日缔结友好城市关系。"

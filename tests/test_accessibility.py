@@ -50,6 +50,8 @@ def public_pages():
         ("country", reverse("cities:country", args=["jp"]), 200),
         ("province", reverse("cities:place", args=["liaoning"]), 200),
         ("brief", reverse("cities:place_brief", args=["zhenjiang"]), 200),
+        ("activity ranking", reverse("exchanges:activity_ranking"), 200),
+        ("notices", reverse("notices:notice_list"), 200),
         ("404", "/places/no-such-place/", 404),
     ]
 

@@ -32,7 +32,7 @@ LAYERS = [
     {"offices"},
     {"sources"},
     {"cities"},
-    {"exchanges", "awards"},
+    {"exchanges", "awards", "notices"},
     {"dashboard", "search", "loader", "operations"},
     {"sister_cities"},  # settings and root URLs wire the site apps together
     # The benchmark serves the whole site with settings and URLs that extend the project's.

@@ -13,6 +13,7 @@ from ..models import (
     RelationshipStage,
     ReportedFigure,
     ReportedStatement,
+    RuleAcknowledgement,
 )
 from .claims import ClaimAdmin, ClaimInline
 from .common import CheckboxFieldsMixin
@@ -20,6 +21,7 @@ from .cooperation import CooperationFieldAdmin
 from .figures import ReportedFigureAdmin, ReportedStatementAdmin
 from .places import PlaceAdmin, PlaceAliasAdmin, PlaceAliasInline, SideFilter
 from .relationships import AgreementYearFilter, FromRelationshipFormSet, RelationshipAdmin
+from .rules import NationalRuleWarningsMixin, RuleAcknowledgementAdmin
 from .stages import RelationshipStageAdmin, RelationshipStageInline
 
 admin.site.register(Place, PlaceAdmin)
@@ -30,6 +32,7 @@ admin.site.register(RelationshipStage, RelationshipStageAdmin)
 admin.site.register(ReportedFigure, ReportedFigureAdmin)
 admin.site.register(Claim, ClaimAdmin)
 admin.site.register(ReportedStatement, ReportedStatementAdmin)
+admin.site.register(RuleAcknowledgement, RuleAcknowledgementAdmin)
 
 __all__ = [
     "AgreementYearFilter",
@@ -38,6 +41,7 @@ __all__ = [
     "ClaimInline",
     "CooperationFieldAdmin",
     "FromRelationshipFormSet",
+    "NationalRuleWarningsMixin",
     "PlaceAdmin",
     "PlaceAliasAdmin",
     "PlaceAliasInline",
@@ -46,5 +50,6 @@ __all__ = [
     "RelationshipStageInline",
     "ReportedFigureAdmin",
     "ReportedStatementAdmin",
+    "RuleAcknowledgementAdmin",
     "SideFilter",
 ]

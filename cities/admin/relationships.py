@@ -17,6 +17,7 @@ from ..passages import RelationshipPassageMixin
 from ..resources import RelationshipResource
 from .claims import ClaimInline
 from .common import EXCHANGES, CheckboxFieldsMixin, count_of
+from .rules import NationalRuleWarningsMixin
 from .stages import RelationshipStageInline
 
 
@@ -55,7 +56,9 @@ class AgreementYearFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=signed.values("relationship"))
 
 
-class RelationshipAdmin(RelationshipPassageMixin, CheckboxFieldsMixin, RegistryAdmin):
+class RelationshipAdmin(
+    RelationshipPassageMixin, NationalRuleWarningsMixin, CheckboxFieldsMixin, RegistryAdmin
+):
     list_display = [
         "__str__",
         "chinese_link",

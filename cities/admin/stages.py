@@ -14,6 +14,7 @@ from ..forms import RelationshipStageFormSet
 from ..models import RelationshipStage
 from ..passages import StagePassageMixin
 from ..resources import RelationshipStageResource
+from .rules import NationalRuleWarningsMixin
 
 
 class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):
@@ -28,7 +29,7 @@ class RelationshipStageInline(OfficeInlineMixin, admin.TabularInline):
         return 0 if obj else 1
 
 
-class RelationshipStageAdmin(StagePassageMixin, RegistryAdmin):
+class RelationshipStageAdmin(StagePassageMixin, NationalRuleWarningsMixin, RegistryAdmin):
     list_display = ["__str__", "relationship_link", "stage_display", "date_display", "document"]
     list_filter = [
         EditableFilter,
@@ -42,6 +43,9 @@ class RelationshipStageAdmin(StagePassageMixin, RegistryAdmin):
     list_select_related = ["relationship__chinese_place", "relationship__foreign_place"]
     resource_classes = [RelationshipStageResource]
     date_display = partial_date_column("date", _("日期"))
+
+    def warned_relationship(self, obj):
+        return obj.relationship
 
     @admin.display(description=_("友好关系"), ordering="relationship")
     def relationship_link(self, obj):

@@ -19,7 +19,9 @@ from cities.models import (
     RelationshipStage,
     ReportedFigure,
     ReportedStatement,
+    RuleAcknowledgement,
 )
+from cities.national_rules import relationship_warnings, warnings_of
 from sources.api.briefs import CitationBriefSerializer
 from sources.api.fields import citations_field
 from utilities.api.fields import (
@@ -182,6 +184,14 @@ class RelationshipStageWithClaimsSerializer(RelationshipStageBriefSerializer):
         fields = [*RelationshipStageBriefSerializer.Meta.fields, "claims", "disputed"]
 
 
+class RuleWarningSerializer(serializers.Serializer):
+    """A national rule the relationship breaks (not acknowledged): a warning, never a refusal."""
+
+    rule = serializers.CharField()
+    rule_display = serializers.CharField()
+    message = serializers.CharField()
+
+
 class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
     foreign_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
@@ -205,6 +215,15 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     claims = serializers.SerializerMethodField()
     disputes = serializers.SerializerMethodField()
     citations = citations_field()
+    warnings = serializers.SerializerMethodField(
+        help_text=(
+            "The national rules the relationship breaks and no one has acknowledged (a "
+            "partner level that does not match, a partner of the same kind in the same "
+            "province, a country without diplomatic relations, active with no agreement "
+            "step), for staff; empty for other readers. They never refuse a write; "
+            "acknowledge one with a reason at /api/rule-acknowledgements/."
+        )
+    )
 
     class Meta:
         model = Relationship
@@ -214,7 +233,7 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             "intent_date", "intent_date_precision", "agreement_date",
             "agreement_date_precision", "began", "began_precision", "stages", "claims",
             "disputes", "signatories", "notes", "editors_note", "citations", "created",
-            "last_updated",
+            "last_updated", "warnings",
         ]  # fmt: skip
         # Dates and stages are the relationship's dated stages, written there.
         read_only_hints = dict.fromkeys(
@@ -236,6 +255,21 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
         """What the sources disagree about, each side as the page shows it (empty when they
         agree)."""
         return disputes_of(relationship)
+
+    @extend_schema_field(RuleWarningSerializer(many=True))
+    def get_warnings(self, obj):
+        """Staff only. A list is judged at once (``relationship_warnings`` in a fixed
+        number of queries); one record as it is now (after a write, as saved)."""
+        request = self.context.get("request")
+        if request is None or not (request.user.is_authenticated and request.user.is_staff):
+            return []
+        batch = getattr(self.parent, "instance", None)
+        if batch is None:
+            return [warning.as_dict() for warning in warnings_of(obj)]
+        cache = self.context.setdefault("rule_warnings", {})
+        if obj.pk not in cache:
+            cache.update(relationship_warnings(list(batch)))
+        return [warning.as_dict() for warning in cache.get(obj.pk, [])]
 
     @extend_schema_field(PARTIAL_DATE)
     def get_intent_date(self, relationship):
@@ -461,3 +495,31 @@ class AnniversarySerializer(serializers.Serializer):
     @extend_schema_field(PRECISION)
     def get_date_precision(self, anniversary):
         return str(anniversary.date.precision)
+
+
+class RuleAcknowledgementSerializer(RegistrySerializer):
+    """Staff accept a national-rule warning on a relationship, with their reason."""
+
+    relationship = BriefRelatedField(
+        RelationshipBriefSerializer, queryset=Relationship.objects.all()
+    )
+    rule_display = serializers.CharField(source="get_rule_display", read_only=True)
+    user = serializers.SerializerMethodField(
+        help_text="Who acknowledged it (shown to staff only, as in a record's history)."
+    )
+
+    class Meta:
+        model = RuleAcknowledgement
+        fields = [
+            "id", "url", "display", "relationship", "rule", "rule_display", "reason", "user",
+            "created", "last_updated",
+        ]  # fmt: skip
+
+    def get_user(self, obj) -> str | None:
+        request = self.context.get("request")
+        staff = request is not None and request.user.is_authenticated and request.user.is_staff
+        return obj.user.username if staff and obj.user else None
+
+    def create(self, validated_data):
+        validated_data["user"] = self.context["request"].user
+        return super().create(validated_data)

@@ -14,5 +14,6 @@ router.register("reported-statements", views.ReportedStatementViewSet)
 router.register("comparisons", views.ComparisonViewSet, basename="comparison")
 router.register("anniversaries", views.AnniversaryViewSet, basename="anniversary")
 router.register("cooperation-fields", views.CooperationFieldViewSet)
+router.register("rule-acknowledgements", views.RuleAcknowledgementViewSet)
 
 urlpatterns = router.urls

@@ -19,6 +19,7 @@ from cities.filtersets import (
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
     ReportedStatementFilterSet,
+    RuleAcknowledgementFilterSet,
 )
 from cities.models import (
     Claim,
@@ -28,6 +29,7 @@ from cities.models import (
     RelationshipStage,
     ReportedFigure,
     ReportedStatement,
+    RuleAcknowledgement,
 )
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
@@ -131,6 +133,19 @@ class ClaimViewSet(OfficeViewSet):
         "subject": ["subject"],
         **TIMESTAMPS,
     }
+
+
+class RuleAcknowledgementViewSet(OfficeViewSet):
+    """National-rule warnings that staff accept, with their reason (who accepted one is
+    shown to staff only). An acknowledged warning no longer appears in a relationship's `warnings` nor on the
+    dashboard; delete the acknowledgement to see it again."""
+
+    queryset = RuleAcknowledgement.objects.select_related(
+        "relationship__chinese_place", "relationship__foreign_place", "user"
+    )
+    serializer_class = serializers.RuleAcknowledgementSerializer
+    filterset_class = RuleAcknowledgementFilterSet
+    ordering_fields = {"rule": ["rule"], **TIMESTAMPS}
 
 
 class ReportedFigureViewSet(OfficeViewSet):

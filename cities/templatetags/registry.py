@@ -48,13 +48,16 @@ def country(code_or_country):
 @register.inclusion_tag("cities/includes/bar_chart.html")
 def bar_chart(rows, title, chart_id="chart"):
     """A horizontal bar chart drawn as SVG on the server. ``rows``: dicts with ``label``,
-    ``value`` and optionally ``url`` (each bar links to the matching directory page)."""
+    ``value`` and optionally ``url`` (each bar links to the matching directory page),
+    ``scale`` (the value of a full bar, when rows measure different things) and
+    ``display`` (the text shown for the value)."""
     rows = list(rows)
     label_width, bar_width, row_height, value_width = 200, 290, 28, 50
     top = max((row["value"] for row in rows), default=0) or 1
     bars = []
     for index, row in enumerate(rows):
-        width = max(round(bar_width * row["value"] / top), 2 if row["value"] else 0)
+        share = min(row["value"] / (row.get("scale") or top), 1)
+        width = max(round(bar_width * share), 2 if row["value"] else 0)
         y = index * row_height
         bars.append(
             {

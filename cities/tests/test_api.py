@@ -8,6 +8,7 @@ from cities.models import (
     Relationship,
     RelationshipStage,
     ReportedFigure,
+    RuleAcknowledgement,
 )
 from utilities.testing.api import APITests, ReadOnlyAPITests, days_from_today
 
@@ -230,3 +231,30 @@ class TestAnniversaryAPI(ReadOnlyAPITests):
 
     def record_id(self, record):
         return f"{record.pk}-10"
+
+
+class TestRuleAcknowledgementAPI(APITests):
+    model = RuleAcknowledgement
+    list_url = "/api/rule-acknowledgements/"
+    isolate = {"chinese_place": "test-home"}
+
+    def make_record(self, world, index):
+        partner = Place.objects.create(
+            slug=f"test-ack-partner-{index}", name_zh=f"测试确认{index}", level="city", country="FR"
+        )
+        relationship = Relationship.objects.create(
+            chinese_place=world.home, foreign_place=partner, kind="friendly"
+        )
+        return RuleAcknowledgement.objects.create(
+            relationship=relationship, rule="active_without_agreement", reason="测试理由"
+        )
+
+    def create_data(self, world):
+        return {
+            "relationship": world.relationship.pk,
+            "rule": "level_mismatch",
+            "reason": "测试：历史特例",
+        }
+
+    def update_data(self, world):
+        return {"reason": "测试：经全国友协特批"}

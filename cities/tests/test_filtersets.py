@@ -12,8 +12,16 @@ from cities.filtersets import (
     RelationshipStageFilterSet,
     ReportedFigureFilterSet,
     ReportedStatementFilterSet,
+    RuleAcknowledgementFilterSet,
 )
-from cities.models import Claim, CooperationField, Place, Relationship, ReportedStatement
+from cities.models import (
+    Claim,
+    CooperationField,
+    Place,
+    Relationship,
+    ReportedStatement,
+    RuleAcknowledgement,
+)
 from tests.builders import FACTORIES
 from utilities.testing.filtersets import FilterSetTests, covers, refused, run
 
@@ -392,3 +400,41 @@ class TestReportedStatementFilterSet(FilterSetTests):
     )
     def test_malformed_values_are_validation_errors(self, params, field):
         assert field in refused(ReportedStatementFilterSet, **params)
+
+
+class TestRuleAcknowledgementFilterSet(FilterSetTests):
+    """Acknowledgements (API only): by relationship, rule and Chinese place."""
+
+    filterset = RuleAcknowledgementFilterSet
+
+    @pytest.fixture(autouse=True)
+    def acknowledgements(self, db):
+        made = []
+        for slug, rule in (("hoi-an", "active_without_agreement"), ("oita", "level_mismatch")):
+            relationship = Relationship.objects.filter(foreign_place__slug=slug).first()
+            made.append(
+                RuleAcknowledgement.objects.create(
+                    relationship=relationship, rule=rule, reason="测试"
+                )
+            )
+        return made
+
+    def test_relationship_id(self, acknowledgements):
+        first = acknowledgements[0]
+        found = run(RuleAcknowledgementFilterSet, relationship_id=first.relationship_id)
+        assert list(found) == [first]
+
+    def test_rule(self, acknowledgements):
+        assert list(run(RuleAcknowledgementFilterSet, rule="level_mismatch")) == [
+            acknowledgements[1]
+        ]
+        assert refused(RuleAcknowledgementFilterSet, rule="twin")
+
+    @covers("chinese_place_id")
+    def test_chinese_place_includes_places_inside_it(self, acknowledgements):
+        assert list(run(RuleAcknowledgementFilterSet, chinese_place="shanxi")) == [
+            acknowledgements[0]
+        ]
+        assert list(run(RuleAcknowledgementFilterSet, chinese_place_id=pk("wuhan"))) == [
+            acknowledgements[1]
+        ]

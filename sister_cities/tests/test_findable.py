@@ -13,6 +13,7 @@ from django.utils import translation
 from awards.models import Award
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
+from notices.models import Notice
 from sources.models import SourceReport
 from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.testing.pages import in_english, page
@@ -60,7 +61,9 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client):
         *SourceReport.objects.all(),
     ]
     pages = ["/", "/relationships/", "/places/", "/exchanges/", "/awards/", "/reports/", "/map/"]
+    pages += ["/notices/", "/exchanges/activity/"]
     pages += [url_of(record) for record in records]
+    pages += [url_of(notice) for notice in Notice.objects.open()]
     codes = set(Place.objects.values_list("country", flat=True)) - NOT_PARTNER_COUNTRIES
     pages += [f"/countries/{code.lower()}/" for code in codes]
     assert "/places/wuhan/" in pages and "/places/oita/" in pages

@@ -1,0 +1,199 @@
+"""The activity picture (exchanges.activity), checked by hand on the loaded registry: the
+expected figures are counted from the fixtures in the comments, never by calling the code
+under test. Also its API, its pages and the national ranking's constant query count."""
+
+import datetime
+
+import pytest
+
+from cities.models import Place, Relationship
+from exchanges.activity import DEPTH_KINDS, place_activity, ranking, relationship_activity
+from exchanges.choices import ExchangeKind
+from exchanges.models import Exchange
+from loader.keys import fixture_object
+from tests.builders import new_exchange, new_place, new_relationship
+from utilities.partial_dates import PartialDate
+from utilities.testing.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+# A fixed "today": the length and the rate do not change with the year the suite runs in.
+TODAY = datetime.date(2029, 6, 1)
+
+
+def picture_of(key):
+    relationship = fixture_object(key)
+    return relationship_activity(Relationship.objects.filter(pk=relationship.pk), TODAY)[
+        relationship.pk
+    ]
+
+
+def test_every_exchange_kind_counts_for_one_depth_kind():
+    assert set(DEPTH_KINDS) == set(ExchangeKind)
+
+
+def test_wuhan_oita_by_hand():
+    # fixtures/wuhan.yaml, cities.relationship:3001 (Wuhan–Oita):
+    # - one stage, agreement 1979 -> began 1979, length 2029 - 1979 = 50 years;
+    # - its own fields [1, 2, 3, 5, 6, 7, 8, 9, 12, 14, 15] (11) and its ten exchanges'
+    #   fields 3001 [4, 15], 3015 [1], 3027 [1], 3031 [17], 3032 [1], 3033 [2, 6],
+    #   3061 [12], 3062 [17], 3067 [9, 13]: new ones 4, 13, 17 -> breadth 14;
+    # - kinds: delegation 3014, 3031 + event 3067 = 3 visits; project 3001, 3015, 3032,
+    #   3033 = 4 projects; office 3027 = 1; training 3061 + experts 3062 = 2 training
+    #   -> depth 4 of 4, 10 exchanges, 10 / 50 = 0.2 a year; none is dated -> no last one.
+    picture = picture_of("cities.relationship:3001")
+    assert picture.began == PartialDate(1979)
+    assert picture.length == 50
+    assert picture.breadth == 14
+    fixture_fields = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 17}
+    expected = {fixture_object(f"cities.cooperationfield:{pk}").pk for pk in fixture_fields}
+    assert {field.pk for field in picture.fields} == expected
+    assert picture.depth_counts == {"visits": 3, "projects": 4, "offices": 1, "training": 2}
+    assert picture.depth == 4
+    assert picture.exchanges == 10
+    assert picture.per_year == 0.2
+    assert picture.last is None
+
+
+def test_jinzhong_beaconsfield_frequency_and_last_exchange():
+    # fixtures/jinzhong.yaml, cities.relationship:2007 (Jinzhong–Beaconsfield): intent
+    # 2019-08 -> began 2019-08, length 10; fields [1] and exchanges 2001 (delegation,
+    # 2019-08, [1]) and 2004 (delegation, 2019-10-22, [1, 15, 8, 3]) -> breadth 4, depth 1
+    # (visits 2), 2 exchanges, 0.2 a year, the last on 2019-10-22 (to the day).
+    picture = picture_of("cities.relationship:2007")
+    assert picture.began == PartialDate(2019, 8)
+    assert (picture.length, picture.breadth, picture.depth) == (10, 4, 1)
+    assert picture.depth_counts["visits"] == 2
+    assert (picture.exchanges, picture.per_year) == (2, 0.2)
+    assert picture.last == PartialDate(2019, 10, 22)
+
+
+def test_a_planned_exchange_does_not_count():
+    relationship = fixture_object("cities.relationship:2007")
+    Exchange.objects.create(
+        title_zh="测试计划交流",
+        kind=ExchangeKind.OFFICE,
+        chinese_place=relationship.chinese_place,
+        relationship=relationship,
+        start_year=2031,
+        planned=True,
+    )
+    picture = picture_of("cities.relationship:2007")
+    assert (picture.exchanges, picture.depth_counts["offices"]) == (2, 0)
+    assert picture.last == PartialDate(2019, 10, 22)
+
+
+def test_jinzhong_city_gathers_pingyao():
+    # fixtures/jinzhong.yaml: Jinzhong (cities.place:12) holds six relationships and
+    # Pingyao County (cities.place:2000, inside it) two; the earliest dated step is the
+    # Pingyao–Kyakhta intent of 2019-02 -> began 2019-02, length 10. Its twenty
+    # exchanges (2000–2019, none planned): projects 2003 only, the rest visits
+    # (delegations 2000, 2001, 2002, 2004, 2016, 2018; events 2005–2012, 2015, 2019;
+    # conferences 2013, 2014; exhibition 2017) -> depth 2; 20 / 10 = 2.0 a year; the
+    # last is 2019-10-28 (exchange 2002). Fields of relationships and exchanges:
+    # 1, 2, 3, 8, 9, 15, 16, 17 -> breadth 8.
+    jinzhong = fixture_object("cities.place:12")
+    picture = place_activity([jinzhong], TODAY)[jinzhong.pk]
+    assert picture.relationships == 8
+    assert picture.began == PartialDate(2019, 2)
+    assert picture.exchanges == 20
+    assert picture.depth_counts == {"visits": 19, "projects": 1, "offices": 0, "training": 0}
+    assert (picture.depth, picture.breadth, picture.per_year) == (2, 8, 2.0)
+    assert picture.last == PartialDate(2019, 10, 28)
+
+
+def test_api_relationship_and_place_activity(client):
+    relationship = fixture_object("cities.relationship:2007")
+    data = client.get(f"/api/relationships/{relationship.pk}/activity/").json()
+    assert data["began"] == "2019-08" and data["began_precision"] == "month"
+    assert (data["breadth"], data["depth"], data["exchanges"]) == (4, 1, 2)
+    assert data["last"] == "2019-10-22" and data["last_precision"] == "day"
+    assert data["depth_counts"][0] == {"kind": "visits", "label": "互访与活动", "count": 2}
+    jinzhong = fixture_object("cities.place:12")
+    data = client.get(f"/api/places/{jinzhong.pk}/activity/").json()
+    assert (data["exchanges"], data["relationships"], data["breadth"]) == (20, 8, 8)
+    # A foreign place has no picture of its own.
+    como = fixture_object("cities.place:2002")
+    assert client.get(f"/api/places/{como.pk}/activity/").status_code == 404
+    assert client.get("/api/relationships/999999/activity/").status_code == 404
+    assert client.get("/api/places/999999/activity/?city=x").status_code == 400
+
+
+def test_api_ranking_is_sorted_and_paged(client):
+    data = client.get("/api/activity/").json()
+    # Wuhan's report records by far the most exchanges (78 counted, plans excluded).
+    first = data["results"][0]
+    assert first["rank"] == 1 and first["place"]["slug"] == "wuhan"
+    exchanges = [row["exchanges"] for row in data["results"]]
+    assert exchanges == sorted(exchanges, reverse=True)
+    # Jinan has no relationship yet but records exchanges: it is ranked, with no length.
+    jinan = next(row for row in data["results"] if row["place"]["slug"] == "jinan")
+    assert jinan["length"] is None and jinan["exchanges"] > 0
+    by_breadth = client.get("/api/activity/", {"sort": "breadth"}).json()["results"]
+    breadths = [row["breadth"] for row in by_breadth]
+    assert breadths == sorted(breadths, reverse=True)
+    page = client.get("/api/activity/", {"limit": 2, "offset": 2}).json()
+    assert [row["rank"] for row in page["results"]] == [3, 4]
+    assert page["count"] == data["count"]
+    wuhan = client.get(f"/api/activity/{first['place']['id']}/").json()
+    assert wuhan["rank"] == 1 and wuhan["exchanges"] == first["exchanges"]
+    oita = Place.objects.get(slug="oita")
+    assert client.get(f"/api/activity/{oita.pk}/").status_code == 404
+    refused = client.get("/api/activity/", {"sort": "fame"})
+    assert refused.status_code == 400 and "sort" in refused.json()["errors"]
+
+
+def add_active_city(index):
+    city = new_place(f"test-activity-city-{index}", f"测试活跃市{index}", "prefecture_city", "CN")
+    relationship = new_relationship(city)
+    for _ in range(index + 1):
+        exchange = new_exchange(city)
+        exchange.relationship = relationship
+        exchange.save()
+    return city
+
+
+def test_ranking_queries_do_not_grow_with_cities(client):
+    add_active_city(0)
+    counts = {
+        url: count_queries(client, url)[0] for url in ("/api/activity/", "/exchanges/activity/")
+    }
+    for index in range(1, 8):
+        add_active_city(index)
+    for url, before in counts.items():
+        after, response = count_queries(client, url)
+        assert after == before, (url, response.queries)
+    assert "测试活跃市7" in count_queries(client, "/exchanges/activity/")[1].content.decode()
+
+
+def test_relationship_page_draws_the_picture(client):
+    relationship = fixture_object("cities.relationship:3001")
+    html = client.get(relationship.get_absolute_url()).content.decode()
+    assert 'id="activity-chart"' in html and 'id="depth-chart"' in html
+    # The four bars: 47 years or more (by the year the suite runs), 14 fields, 4 of 4 kinds.
+    assert "交往年限" in html and "14/" in html and "4/4" in html
+    english = client.get("/en" + relationship.get_absolute_url()).content.decode()
+    assert "Activity" in english and "Length" in english
+
+
+def test_place_page_and_ranking_page(client):
+    html = client.get("/places/jinzhong/").content.decode()
+    assert 'id="activity-chart"' in html and "2019年10月28日" in html
+    ranking = client.get("/exchanges/activity/", {"sort": "breadth"}).content.decode()
+    assert ranking.index("武汉市") < ranking.index("晋中市")
+    assert client.get("/en/exchanges/activity/").status_code == 200
+
+
+def test_schema_documents_the_activity_endpoints(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert "/api/activity/" in paths
+    assert "/api/relationships/{id}/activity/" in paths or any(
+        path.startswith("/api/relationships/") and path.endswith("/activity/") for path in paths
+    )
+    assert any(path.startswith("/api/places/") and path.endswith("/activity/") for path in paths)
+
+
+def test_ranking_skips_places_without_records():
+    quiet = new_place("test-quiet-city", "测试安静市", "prefecture_city", "CN")
+    assert quiet.pk not in {place.pk for place, _picture in ranking()}
+    assert Place.objects.filter(pk=quiet.pk).exists()

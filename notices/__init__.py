@@ -1,0 +1,1 @@
+"""Partner-seeking notices: what partner an office seeks, published until a date."""

@@ -16,7 +16,7 @@ today) and the generation.
 **Anonymous only.** A request with an ``Authorization`` header or any cookie but the
 harmless ones (the CSRF token, the language, the read-your-writes pin) passes by: a session
 cookie may be staff's. The admin, the sign-in and token endpoints, the language switch and
-the health check are never kept. An answer is kept only when it is a ``200`` that sets no
+the health check (and the API's schema and documentation pages) are never kept. An answer is kept only when it is a ``200`` that sets no
 cookie, changes no session, carries no CSP nonce, says nothing against it in
 ``Cache-Control`` (``private``, ``no-store``: the browsable API, anything an account reads)
 and varies on no header the key does not hold.
@@ -47,8 +47,18 @@ from utilities import generation
 from .middleware import PRIMARY_COOKIE
 
 READ_METHODS = {"GET", "HEAD"}
-# Never kept: staff's pages, sign-in, tokens, the language switch, the health check.
-PASSING_PATHS = ("/admin/", "/api/auth/", "/i18n/", "/healthz")
+# Never kept: staff's pages, sign-in, tokens, the language switch, the health check; and
+# the API's schema and documentation pages, which are the code's and not the registry's
+# (they read no generation).
+PASSING_PATHS = (
+    "/admin/",
+    "/api/auth/",
+    "/i18n/",
+    "/healthz",
+    "/api/schema/",
+    "/api/docs/",
+    "/api/redoc/",
+)
 # Headers an answer may vary on: the key holds them (Accept, the language), or requests
 # that differ in them pass by (Authorization, cookies), or they are dealt with outside
 # (Accept-Encoding: gzip is applied to hits too).

@@ -15,8 +15,10 @@ today) and the generation.
 
 **Anonymous only.** A request with an ``Authorization`` header or any cookie but the
 harmless ones (the CSRF token, the language, the read-your-writes pin) passes by: a session
-cookie may be staff's. The admin, the sign-in and token endpoints, the language switch and
-the health check (and the API's schema and documentation pages) are never kept. An answer is kept only when it is a ``200`` that sets no
+cookie may be staff's. ``READ_CACHE_EXEMPT`` names what is never kept: the admin, the
+token endpoint, the language switch, the health check, the API's root, schema and
+documentation pages (the code's, not the registry's) and the benchmark's trivial view. A
+hit under ``/api/`` still counts against the anonymous rate (``API_ANON_RATE``). An answer is kept only when it is a ``200`` that sets no
 cookie, changes no session, carries no CSP nonce, says nothing against it in
 ``Cache-Control`` (``private``, ``no-store``: the browsable API, anything an account reads)
 and varies on no header the key does not hold.
@@ -41,24 +43,15 @@ from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from utilities import generation
 
 from .middleware import PRIMARY_COOKIE
 
 READ_METHODS = {"GET", "HEAD"}
-# Never kept: staff's pages, sign-in, tokens, the language switch, the health check; and
-# the API's schema and documentation pages, which are the code's and not the registry's
-# (they read no generation).
-PASSING_PATHS = (
-    "/admin/",
-    "/api/auth/",
-    "/i18n/",
-    "/healthz",
-    "/api/schema/",
-    "/api/docs/",
-    "/api/redoc/",
-)
+API_PREFIX = "/api/"
 # Headers an answer may vary on: the key holds them (Accept, the language), or requests
 # that differ in them pass by (Authorization, cookies), or they are dealt with outside
 # (Accept-Encoding: gzip is applied to hits too).
@@ -81,7 +74,19 @@ def passes_by(request):
         request.method not in READ_METHODS
         or "Authorization" in request.headers
         or not set(request.COOKIES) <= harmless_cookies()
-        or request.path.startswith(PASSING_PATHS)
+        or any(re.match(pattern, request.path) for pattern in settings.READ_CACHE_EXEMPT)
+    )
+
+
+def throttled(request):
+    """Whether an anonymous API client is over its rate (``API_ANON_RATE``): a hit counts
+    as a request as the view's would; over the rate, the view answers its ``429``."""
+    if not request.path.startswith(API_PREFIX):
+        return False
+    client = Request(request, authenticators=())
+    return any(
+        not throttle().allow_request(client, None)
+        for throttle in api_settings.DEFAULT_THROTTLE_CLASSES
     )
 
 
@@ -171,7 +176,7 @@ class ReadCacheMiddleware:
         key = cache_key(request, current)
         if not conditional(request):
             kept = cache.get(key)
-            if kept is not None:
+            if kept is not None and not throttled(request):
                 return answer(request, kept)
         response = self.get_response(request)
         if keepable(request, response):

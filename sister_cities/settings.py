@@ -241,6 +241,19 @@ else:
 READ_CACHE = env_bool("READ_CACHE", True)
 READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", 600)
 REGISTRY_GENERATION_MODEL = "operations.RegistryGeneration"
+# Addresses (regular expressions, as SECURE_REDIRECT_EXEMPT) the read cache never keeps:
+# staff's pages, the token endpoint, the language switch, the health check, the API's root,
+# schema and documentation (the code's, not the registry's: they read no database) and the
+# benchmark's trivial view (the bare stack's ceiling).
+READ_CACHE_EXEMPT = [
+    r"^/admin/",
+    r"^/api/auth/",
+    r"^/i18n/",
+    r"^/healthz$",
+    r"^/api/$",
+    r"^/api/(schema|docs|redoc)/",
+    r"^/benchmark/",
+]
 
 # Sessions: in the database by default; SESSION_ENGINE=django.contrib.sessions.backends.cache
 # (or cached_db) keeps them in Redis. They last SESSION_COOKIE_AGE seconds (8 hours).

@@ -346,3 +346,15 @@ def test_every_save_raises_the_generation_in_its_transaction(world):
     world.field.save()
     after = generation.current()
     assert after.value == before.value + 1 and after.stamp != before.stamp
+
+
+def test_a_hit_still_counts_against_the_anonymous_rate(anonymous, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    answers = [anonymous.get("/api/cooperation-fields/") for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert [answer.get(HEADER) for answer in answers[:3]] == ["miss", "hit", "hit"]
+    # Pages are not throttled.
+    assert [anonymous.get("/").status_code for _ in range(4)] == [200] * 4

@@ -358,3 +358,24 @@ def test_a_hit_still_counts_against_the_anonymous_rate(anonymous, settings):
     assert [answer.get(HEADER) for answer in answers[:3]] == ["miss", "hit", "hit"]
     # Pages are not throttled.
     assert [anonymous.get("/").status_code for _ in range(4)] == [200] * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_database_is_never_answered_with_pages_of_the_database_it_replaced(
+    tmp_path,
+):
+    call_command("load_registry", verbosity=0)
+    relationship = Relationship.objects.order_by("pk").first()
+    relationship.notes = "在备份中"
+    relationship.save()
+    dump = tmp_path / "registry.dump"
+    call_command("backup", output=str(dump), verbosity=0)
+    relationship.refresh_from_db()
+    relationship.notes = "备份之后"
+    relationship.save()
+    anonymous, url = Client(), f"/api/relationships/{relationship.pk}/"
+    assert warm(anonymous, url).json()["notes"] == "备份之后"
+    before = generation.current()
+    call_command("restore", str(dump), interactive=False, verbosity=0)
+    assert generation.current().stamp != before.stamp
+    assert fresh(anonymous, url).json()["notes"] == "在备份中"

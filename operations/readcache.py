@@ -39,6 +39,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
+# _unmask_cipher_token: Django's own check of a masked token against its secret (private,
+# unchanged since Django 4.1), used to refuse a page that shows a token outside its forms.
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.cache import cc_delim_re

@@ -39,8 +39,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
-# _unmask_cipher_token: Django's own check of a masked token against its secret (private,
-# unchanged since Django 4.1), used to refuse a page that shows a token outside its forms.
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
@@ -141,6 +139,8 @@ def stored_body(request, content):
     content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\3", content)
     if secret.encode() in content:
         return None
+    # Django's own check of a masked token against its secret (private, unchanged since
+    # Django 4.1): a token of this reader anywhere outside the forms keeps the page out.
     for candidate in set(MASKED_TOKEN.findall(content)):
         if _unmask_cipher_token(candidate.decode()) == secret:
             return None

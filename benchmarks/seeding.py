@@ -39,6 +39,7 @@ from cities.models import (
 )
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount
+from utilities import generation
 
 MARKER = "[synthetic: seed_scale]"
 SLUG_PREFIX = "synthetic-"
@@ -197,6 +198,8 @@ class Seeder:
             self.foreign = self.create_foreign_places()
             self.relationships = self.create_relationships()
             self.create_exchanges()
+            # bulk_create sends no signal: the read cache learns of the rows from this.
+            generation.bump()
         return self.counts
 
     def cooperation_fields(self):
@@ -569,4 +572,5 @@ def remove():
                 slug__startswith=SLUG_PREFIX, relationships__isnull=True, exchanges__isnull=True
             ),
         )
+        generation.bump(using)  # raw deletes send no signal
     return counts

@@ -6,7 +6,7 @@ Each function takes a queryset and makes a fixed number of queries, whatever its
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -32,9 +32,16 @@ def directory_url(**filters):
 
 def by_kind_and_stage(relationships):
     """A table: one row per kind, one column per stage, with totals and directory links."""
-    counts = defaultdict(int)
-    for row in relationships.order_by().values("kind", "stage").annotate(n=Count("pk")):
-        counts[(row["kind"], row["stage"])] = row["n"]
+    counts = {
+        (row["kind"], row["stage"]): row["n"]
+        for row in relationships.order_by().values("kind", "stage").annotate(n=Count("pk"))
+    }
+    return kind_stage_table(counts)
+
+
+def kind_stage_table(counts):
+    """The kind-by-stage table from ``{(kind, stage): count}``."""
+    counts = defaultdict(int, counts)
     rows = []
     for kind in RelationshipKind:
         cells = [
@@ -64,22 +71,27 @@ def by_kind_and_stage(relationships):
 
 
 def by_country(relationships, top=15):
-    """Chart rows: the countries with most partners, then the rest together."""
-    rows = list(
-        relationships.order_by()
-        .values("foreign_place__country")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "foreign_place__country")
-    )
+    """Chart rows: the countries with most partners, then the rest together; and the
+    number of countries."""
+    counts = {
+        row["foreign_place__country"]: row["n"]
+        for row in relationships.order_by().values("foreign_place__country").annotate(n=Count("pk"))
+    }
+    return country_chart(counts, top)
+
+
+def country_chart(counts, top=15):
+    """The country chart from ``{country code: count}``: most partners first."""
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     chart = [
         {
-            "label": countries.name(row["foreign_place__country"]),
-            "value": row["n"],
-            "url": directory_url(country=row["foreign_place__country"]),
+            "label": countries.name(country),
+            "value": count,
+            "url": directory_url(country=country),
         }
-        for row in rows[:top]
+        for country, count in rows[:top]
     ]
-    rest = sum(row["n"] for row in rows[top:])
+    rest = sum(count for _country, count in rows[top:])
     if rest:
         chart.append({"label": _("其他 %(count)s 国") % {"count": len(rows) - top}, "value": rest})
     return chart, len(rows)
@@ -99,25 +111,67 @@ def by_decade(relationships):
         .values_list("first_year", flat=True)
     )
     counts = defaultdict(int)
-    undated = 0
     for year in years:
-        if year is None:
-            undated += 1
-        else:
-            counts[year // 10 * 10] += 1
+        counts[None if year is None else year // 10 * 10] += 1
+    return decade_chart(counts)
+
+
+def decade_chart(counts):
+    """The decade chart from ``{decade (1980) or None (undated): count}``."""
+    undated = counts.get(None, 0)
+    dated = {decade: count for decade, count in counts.items() if decade is not None and count}
     chart = []
-    if counts:
-        for decade in range(min(counts), max(counts) + 10, 10):
+    if dated:
+        for decade in range(min(dated), max(dated) + 10, 10):
             chart.append(
                 {
                     "label": decade_label(decade),
-                    "value": counts[decade],
+                    "value": dated.get(decade, 0),
                     "url": directory_url(year_min=decade, year_max=decade + 9),
                 }
             )
     if undated:
         chart.append({"label": _("日期不详"), "value": undated})
     return chart
+
+
+def summary(relationships, top=15):
+    """The national picture of the home page from one grouped query (kind, stage, the
+    partner's country and the decade the relationship began): the kind-by-stage table
+    (every stage), the established and prospective totals, and the country chart and
+    count and the decade chart of the established ties. The rows are at most kinds × stages
+    × countries × decades, whatever the number of relationships."""
+    rows = (
+        relationships.order_by()
+        .annotate(
+            decade=ExpressionWrapper(
+                first_stage_year() / 10 * 10,
+                output_field=IntegerField(),
+            )
+        )
+        .values("kind", "stage", "foreign_place__country", "decade")
+        .annotate(n=Count("pk"))
+    )
+    kind_stage, by_country_counts, by_decade_counts = (defaultdict(int) for _ in range(3))
+    prospects = 0
+    for row in rows:
+        kind_stage[(row["kind"], row["stage"])] += row["n"]
+        # The charts count established ties; those pursued or at intent only the table.
+        if row["stage"] in NOT_ESTABLISHED:
+            prospects += row["n"]
+            continue
+        by_country_counts[row["foreign_place__country"]] += row["n"]
+        by_decade_counts[row["decade"]] += row["n"]
+    chart, country_count = country_chart(by_country_counts, top)
+    table = kind_stage_table(kind_stage)
+    return {
+        "kind_stage": table,
+        "established_total": table["total"] - prospects,
+        "prospect_total": prospects,
+        "by_country": chart,
+        "country_count": country_count,
+        "by_decade": decade_chart(by_decade_counts),
+    }
 
 
 def timeline(relationships):

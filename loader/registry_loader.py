@@ -43,6 +43,7 @@ from django.utils.encoding import is_protected_type
 from django.utils.translation import gettext as _
 
 from sources.models import Citation, SourceReport
+from utilities import generation
 from utilities.concurrency import StaleRecord
 from utilities.models import validate_citations
 
@@ -488,6 +489,9 @@ class _Loader:
         if self.errors:
             raise RegistryLoadError(self.errors)
         self.write_history()
+        # The records' saves raised the generation already; the history rows (the changes
+        # feed) are bulk inserts that send no signal.
+        generation.bump()
         FixtureRecord.objects.bulk_create(self.new_records, batch_size=500)
         FixtureRecord.objects.bulk_update(
             [r for r in self.changed_records if r.pk],

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from utilities.generation import watch_registry
+
 
 class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = _("运行维护")
+
+    def ready(self):
+        # Every write to a registry model raises the generation the read cache keys on.
+        watch_registry()

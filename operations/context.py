@@ -14,3 +14,6 @@ use_primary = ContextVar("use_primary", default=False)
 
 # True once this request wrote to the database (so the client reads the primary for a while).
 wrote = ContextVar("wrote", default=False)
+
+# The replica this request reads from, chosen at its first read ("" until then).
+replica = ContextVar("replica", default="")

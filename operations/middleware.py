@@ -110,6 +110,7 @@ class ReplicaRoutingMiddleware:
         pinned = request.method not in SAFE_METHODS or until > time.time()
         primary_token = context.use_primary.set(pinned)
         wrote_token = context.wrote.set(False)
+        replica_token = context.replica.set("")
         try:
             response = self.get_response(request)
             if context.wrote.get():
@@ -126,6 +127,7 @@ class ReplicaRoutingMiddleware:
         finally:
             context.use_primary.reset(primary_token)
             context.wrote.reset(wrote_token)
+            context.replica.reset(replica_token)
 
 
 class APIGZipMiddleware(GZipMiddleware):

@@ -1,6 +1,8 @@
 """Primary and read-only replicas (``DATABASE_REPLICA_URLS``).
 
-Reads go to a replica chosen at random; writes go to the primary (``default``), and so does
+Reads go to a replica chosen at random, the same one for the whole request (so that the
+registry's generation and the data a page shows come from one replay of the primary: the
+read cache keys on it, ``utilities.generation``); writes go to the primary (``default``), and so does
 every read after a write in the same request and, through ``ReplicaRoutingMiddleware``'s
 cookie, every read of the same client for ``READ_YOUR_WRITES_SECONDS`` after it. Outside a
 request (management commands, the shell) everything uses the primary. Migrations run only
@@ -20,7 +22,11 @@ class PrimaryReplicaRouter:
             return "default"
         if context.request_id.get() == "-":  # not serving a request
             return "default"
-        return random.choice(settings.DATABASE_REPLICAS)
+        replica = context.replica.get()
+        if replica not in settings.DATABASE_REPLICAS:
+            replica = random.choice(settings.DATABASE_REPLICAS)
+            context.replica.set(replica)
+        return replica
 
     def db_for_write(self, model, **hints):
         context.wrote.set(True)

@@ -6,12 +6,13 @@ tables describe each; ``sister_cities/tests/test_settings.py`` checks this list 
 Site and database:
     DEBUG [true]                       SECRET_KEY [required when DEBUG is off]
     ALLOWED_HOSTS [localhost,127.0.0.1,[::1],testserver; comma-separated]
-    DATABASE_URL [sqlite:///<project>/db.sqlite3]      CONN_MAX_AGE [0 seconds]
+    DATABASE_URL [sqlite:///<project>/db.sqlite3]      CONN_MAX_AGE [60 seconds]
     DATABASE_REPLICA_URLS [none; read-only replicas, ``operations.routers``]
     READ_YOUR_WRITES_SECONDS [15]      STATIC_ROOT [<project>/staticfiles]
     LOG_LEVEL [INFO]
 Cache and sessions:
     REDIS_URL [none: local memory]     CACHE_KEY_PREFIX [sister-cities]
+    READ_CACHE [true]                  READ_CACHE_SECONDS [600]
     SESSION_ENGINE [django.contrib.sessions.backends.db]  SESSION_COOKIE_AGE [28800 s]
 HTTPS and proxies (``make serve``), named after the Django settings they set:
     SECURE_HSTS_SECONDS [0]  SECURE_HSTS_INCLUDE_SUBDOMAINS [false]  SECURE_HSTS_PRELOAD
@@ -119,6 +120,9 @@ MIDDLEWARE = [
     "utilities.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous reads answered from the read cache, keyed by the registry's generation
+    # (inside the CSRF middleware: a kept page gets the reader's own CSRF token).
+    "operations.readcache.ReadCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,10 +157,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "sister_cities.wsgi.application"
 
+# A connection is kept CONN_MAX_AGE seconds (a new PostgreSQL connection costs a few
+# milliseconds, more than a page's queries); 0 closes it after each request. A kept
+# connection is checked before a request uses it, so a restarted database costs no error.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_max_age=CONN_MAX_AGE,
+        conn_health_checks=True,
     )
 }
 # Read-only PostgreSQL replicas (streaming standbys of the primary): reads go there, writes
@@ -164,7 +173,7 @@ DATABASES = {
 # Under tests a replica mirrors the primary unless a test points it at the real standby.
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica{_number}"] = {
-        **dj_database_url.parse(_url, conn_max_age=env_int("CONN_MAX_AGE", 0)),
+        **dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
@@ -226,6 +235,26 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The read cache (operations.readcache): anonymous GET and HEAD answers of the site and the
+# API, kept READ_CACHE_SECONDS at most and keyed by the registry's generation, which every
+# write raises (utilities.generation), so a kept answer is never older than the registry.
+READ_CACHE = env_bool("READ_CACHE", True)
+READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", 600)
+REGISTRY_GENERATION_MODEL = "operations.RegistryGeneration"
+# Addresses (regular expressions, as SECURE_REDIRECT_EXEMPT) the read cache never keeps:
+# staff's pages, the token endpoint, the language switch, the health check, the API's root,
+# schema and documentation (the code's, not the registry's: they read no database) and the
+# benchmark's trivial view (the bare stack's ceiling).
+READ_CACHE_EXEMPT = [
+    r"^/admin/",
+    r"^/api/auth/",
+    r"^/i18n/",
+    r"^/healthz$",
+    r"^/api/$",
+    r"^/api/(schema|docs|redoc)/",
+    r"^/benchmark/",
+]
 
 # Sessions: in the database by default; SESSION_ENGINE=django.contrib.sessions.backends.cache
 # (or cached_db) keeps them in Redis. They last SESSION_COOKIE_AGE seconds (8 hours).

@@ -29,7 +29,6 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         relationships = Relationship.objects.all()
-        by_country, country_count = statistics.by_country(relationships)
         newest = list(
             relationship_rows(with_first_year(Relationship.objects.all())).order_by(
                 F("first_year").desc(nulls_last=True), "-pk"
@@ -41,10 +40,8 @@ class HomeView(TemplateView):
             *partial_date_order("start", descending=True), "-pk"
         )[:NEWEST]
         context.update(
-            kind_stage=statistics.by_kind_and_stage(relationships),
-            by_country=by_country,
-            country_count=country_count,
-            by_decade=statistics.by_decade(relationships),
+            # The table, the two charts and the country count from one grouped query.
+            **statistics.summary(relationships),
             newest=newest,
             recent_exchanges=list(recent_exchanges),
             reports=list(SourceReport.objects.select_related("chinese_place")),

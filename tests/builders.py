@@ -42,6 +42,7 @@ from exchanges.models import Exchange, ExchangeCount
 from notices.models import Notice
 from offices.models import Office
 from sources.models import Citation, SourceReport
+from utilities import generation
 from utilities.search import search_keys
 
 PASSWORD = "Office-staff-2019!"
@@ -419,6 +420,9 @@ def add_rows(count, start=0):
         for exchange, partner in zip(exchanges, partners, strict=True)
     )
     link(Award.citations.through, "award", awards, "citation", [citation])
+    # bulk_create sends no signal: raise the generation as every bulk write must, so that
+    # the read cache does not answer with the page it kept before these rows.
+    generation.bump()
 
 
 def link(through, left, rows, right, targets):

@@ -11,19 +11,16 @@ save that races it.
 """
 
 import hashlib
-from datetime import UTC
 
-from django.apps import apps
 from django.conf import settings
-from django.db import connections, router
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+from .. import generation
 
 WRITES = {"PUT", "PATCH", "DELETE"}
 
@@ -81,40 +78,15 @@ class ConditionalMixin:
 VARY = ("Accept", "Accept-Language", "Authorization", "Cookie")
 
 
-def _history_models():
-    """Every historical model (each registry model keeps one), in a stable order."""
-    return sorted(
-        (
-            model.history.model
-            for model in apps.get_models()
-            if hasattr(model._meta, "simple_history_manager_attribute")
-        ),
-        key=lambda history: history._meta.db_table,
-    )
-
-
-def registry_stamp():
+def registry_stamp(request=None):
     """``(stamp, time)``: a value that changes with every create, update and delete
-    anywhere in the registry (the newest history row of each table), and the time of the
-    latest of them. One query, answered from the tables' indexes, on the database the
-    router reads from (a replica for an anonymous read, the primary after a write)."""
-    history_models = _history_models()
-    connection = connections[router.db_for_read(history_models[0])]
-    quote = connection.ops.quote_name
-    sql = " UNION ALL ".join(
-        f"SELECT MAX({quote('history_id')}), MAX({quote('history_date')}) FROM {quote(table)}"
-        for table in (history._meta.db_table for history in history_models)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    times = []
-    for _id, moment in rows:
-        if isinstance(moment, str):
-            moment = parse_datetime(moment)
-        if moment is not None:
-            times.append(moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC))
-    return ",".join(str(history_id) for history_id, _time in rows), max(times, default=None)
+    anywhere in the registry, and the time of the latest of them: the registry's generation
+    (``utilities.generation``), which every write raises in its own transaction. The read
+    cache has read it for this request already (``request.registry_generation``);
+    otherwise one primary-key query on the database the router reads from (a replica for
+    an anonymous read, the primary after a write)."""
+    current = getattr(request, "registry_generation", None) or generation.current()
+    return current.stamp, current.changed
 
 
 def list_etag(request, stamp):
@@ -195,7 +167,7 @@ class CachingMixin:
         return ""
 
     def list(self, request, *args, **kwargs):
-        stamp, last_modified = registry_stamp()
+        stamp, last_modified = registry_stamp(request)
         etag = list_etag(request, stamp + self.cache_variant())
         if not_modified(request, etag, last_modified):
             return not_modified_response(etag, last_modified)
@@ -208,7 +180,7 @@ class CachingMixin:
             instance = self.get_object()
             etag, last_modified = etag_of(instance), getattr(instance, "last_updated", None)
         else:
-            stamp, last_modified = registry_stamp()
+            stamp, last_modified = registry_stamp(request)
             etag = list_etag(request, stamp + self.cache_variant())
             if not_modified(request, etag, last_modified):
                 return not_modified_response(etag, last_modified)

@@ -117,7 +117,7 @@ class HistoryMixin:
         text = str(pk)
         if not text.isdigit() or len(text) > 19 or not 1 <= int(text) <= 2**63 - 1:
             raise exceptions.NotFound()
-        stamp, last_modified = registry_stamp()
+        stamp, last_modified = registry_stamp(request)
         etag = list_etag(request, stamp)
         if not_modified(request, etag, last_modified):
             return not_modified_response(etag, last_modified)
@@ -248,7 +248,7 @@ class ChangesView(views.APIView):
         },
     )
     def get(self, request):
-        stamp, last_modified = registry_stamp()
+        stamp, last_modified = registry_stamp(request)
         etag = list_etag(request, stamp)
         if not_modified(request, etag, last_modified):
             return not_modified_response(etag, last_modified)

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from utilities import generation
+
 from . import _dumps
 
 
@@ -61,4 +63,7 @@ class Command(BaseCommand):
                 _dumps.sqlite_copy(source, _dumps.sqlite_connection(database))
             finally:
                 source.close()
+        # The restored generation is an older one: raise it, so that nothing the read cache
+        # kept from the database as it was is served for the database as it is now.
+        generation.bump(database)
         self.stdout.write(f"Restored {name} from {path}.")

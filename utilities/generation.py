@@ -1,0 +1,128 @@
+"""The registry's generation: a number that every write to the registry raises.
+
+The read cache (``operations.readcache``) keys every answer it keeps by the generation, and
+the API's list validators (``utilities.api.conditional``) derive their ``ETag`` and
+``Last-Modified`` from it, so a change on any path is seen by the very next request:
+
+- ``post_save`` and ``post_delete`` of every model that keeps history (every registry
+  model) and ``m2m_changed`` of the links that touch one raise it (:func:`watch_registry`,
+  connected when the apps are ready). The admin's forms, inlines and delete actions, the
+  import, the API, the history revert and ``loaddata`` all save through the ORM.
+- Writes that send no signal (``bulk_create``, ``QuerySet.update``, raw deletes, a restored
+  database) call :func:`bump` themselves: ``seed_scale``, ``load_registry``, ``restore``.
+
+Why a row in the database, raised in the writing transaction, and read once per request:
+
+- **In the same transaction** as the data (an ``UPDATE … SET value = value + 1`` from the
+  signal): the new number becomes visible to other connections at the commit that makes the
+  data visible, never before. A reader that sees the new number reads its data afterwards,
+  so it sees the change; a reader that still saw the old number may keep what it rendered
+  under the old number, which nobody asks for any more. Raising the number after the commit
+  (``on_commit``) would leave a window for a crash to lose the raise; a cache key bumped in
+  Redis would not reach the per-process memory caches of other workers or commands.
+- **A row, read per request**: one primary-key look-up (a fraction of a millisecond), from
+  the database the request reads its data from. Through the replica router a request reads
+  one replica for the whole request (``operations.routers``), so the number and the data
+  come from one, monotonic, replay of the primary; a client that has just written reads
+  both from the primary (read-your-writes) and sees its write at once.
+- The stamp is the number *and* the time it rose: a database restored from a backup (or a
+  flushed test database) starts again from an older number, but never from the same time.
+
+The row's model is ``settings.REGISTRY_GENERATION_MODEL``, found by name as Django finds
+``AUTH_USER_MODEL``: ``utilities`` knows no app.
+
+Cost of a write: one more single-row UPDATE per saved record; the row stays locked until
+the transaction ends, so registry writes commit one after another (a registry's few staff
+writes, and the loader's one transaction, do not notice).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import router
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+ROW_ID = 1
+LINK_ACTIONS = {"post_add", "post_remove", "post_clear"}
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The generation as a request read it."""
+
+    value: int
+    changed: datetime | None
+
+    @property
+    def stamp(self):
+        """The number and the time it rose, as text (``"42.1764567890123456"``)."""
+        moment = int(self.changed.timestamp() * 1_000_000) if self.changed else 0
+        return f"{self.value}.{moment}"
+
+
+def generation_model():
+    return apps.get_model(settings.REGISTRY_GENERATION_MODEL)
+
+
+def current(using=None):
+    """The generation, read from ``using`` (by default the database the router reads the
+    generation from: a request's replica, or the primary)."""
+    model = generation_model()
+    rows = list(
+        model._base_manager.using(using or router.db_for_read(model))
+        .filter(pk=ROW_ID)
+        .values_list("value", "changed")[:1]
+    )
+    return Generation(*rows[0]) if rows else Generation(0, None)
+
+
+def bump(using=None):
+    """Raise the generation, in the current transaction of ``using`` (the primary)."""
+    model = generation_model()
+    using = using or router.db_for_write(model)
+    now = timezone.now()
+    manager = model._base_manager.using(using)
+    if not manager.filter(pk=ROW_ID).update(value=F("value") + 1, changed=now):
+        manager.get_or_create(pk=ROW_ID, defaults={"value": 1, "changed": now})
+
+
+def watched_models():
+    """The registry's models: every model that keeps its history."""
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model._meta, "simple_history_manager_attribute")
+    ]
+
+
+def _record_changed(sender, using=None, **kwargs):
+    bump(using)
+
+
+def _links_changed(sender, action, using=None, **kwargs):
+    if action in LINK_ACTIONS and sender in _watched_links:
+        bump(using)
+
+
+_watched_links = set()
+
+
+def watch_registry():
+    """Connect the signals that raise the generation (``AppConfig.ready``)."""
+    watched = watched_models()
+    for model in watched:
+        label = model._meta.label_lower
+        post_save.connect(_record_changed, sender=model, dispatch_uid=f"generation.save.{label}")
+        post_delete.connect(
+            _record_changed, sender=model, dispatch_uid=f"generation.delete.{label}"
+        )
+    # The links of a registry record, from either side (``citation.relationships.add``).
+    for model in apps.get_models():
+        for field in model._meta.many_to_many:
+            if model in watched or field.related_model in watched:
+                _watched_links.add(field.remote_field.through)
+    m2m_changed.connect(_links_changed, dispatch_uid="generation.links")

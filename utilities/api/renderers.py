@@ -110,17 +110,22 @@ class CSVRenderer(renderers.BaseRenderer):
         """The file in pieces: the header (the serializer's declared columns), then the
         rows, ``ROWS_PER_PIECE`` at a time."""
         header = columns(serializer)
+        rows = (
+            [escape_formula(row.get(name, "")) for name in header] for row in map(flatten, records)
+        )
+        return self.stream_rows(header, rows)
+
+    def stream_rows(self, header, rows):
+        """The file in pieces from its header and its rows of cells (escaped already)."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         buffer.write("\ufeff")
         writer.writerow(header)
         yield buffer.getvalue().encode("utf-8")
-        for piece in _pieces(records):
+        for piece in _pieces(rows):
             buffer.seek(0)
             buffer.truncate()
-            for record in piece:
-                row = flatten(record)
-                writer.writerow([escape_formula(row.get(name, "")) for name in header])
+            writer.writerows(piece)
             yield buffer.getvalue().encode("utf-8")
 
     def render(self, data, accepted_media_type=None, renderer_context=None):

@@ -213,16 +213,35 @@ class ExportMixin(StrictRequestMixin):
         if not getattr(renderer, "streams", False):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        # The list serializer applies ``?fields=``; its child represents each record.
-        serializer = self.get_serializer(queryset, many=True).child
-        context = self.get_renderer_context()
-        pieces = renderer.stream(stream_records(queryset, serializer), serializer, context)
+        rows = self.flat_rows(renderer)
+        if rows is not None:
+            pieces = renderer.stream_rows(rows.header, rows.rows(queryset))
+        else:
+            # The list serializer applies ``?fields=``; its child represents each record.
+            serializer = self.get_serializer(queryset, many=True).child
+            context = self.get_renderer_context()
+            pieces = renderer.stream(stream_records(queryset, serializer), serializer, context)
         media_type = renderer.media_type
         if renderer.charset:
             media_type = f"{media_type}; charset={renderer.charset}"
         return StreamingHttpResponse(
             in_language(pieces, translation.get_language()), content_type=media_type
         )
+
+    # ``{format: class}`` of flat-row builders for whole exports at national scale (see
+    # ``cities.api.exports``): ``cls(request, chunk_size)`` with ``header`` and
+    # ``rows(queryset)``, the same cells the serializer's records flatten to.
+    flat_row_classes = {}
+
+    def flat_rows(self, renderer):
+        """The viewset's flat-row builder for this export, when the full record is asked
+        for (``?brief=`` or ``?fields=`` go through the serializer)."""
+        builder = self.flat_row_classes.get(renderer.format)
+        if builder is None or "fields" in self.request.query_params:
+            return None
+        if self.get_serializer_class() is not self.serializer_class:
+            return None
+        return builder(self.request, EXPORT_CHUNK_SIZE)
 
     def paginate_queryset(self, queryset):
         renderer = getattr(self.request, "accepted_renderer", None)

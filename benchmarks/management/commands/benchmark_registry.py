@@ -273,7 +273,8 @@ class Command(BaseCommand):
         rate = data["rows"] / data["seconds"] if data["seconds"] else 0
         self.say(
             f"  {data['rows']:,} rows, {data['bytes'] / 1e6:.1f} MB in {data['seconds']:.1f} s: "
-            f"{rate:,.0f} rows/s; peak memory {data['peak_rss_mb']:.0f} MB "
+            f"{rate:,.0f} rows/s ({data['rows'] / max(data.get('cpu_seconds', 0), 1e-9):,.0f} "
+            f"per second of the process's CPU time); peak memory {data['peak_rss_mb']:.0f} MB "
             f"(+{data['peak_rss_mb'] - data['rss_before_mb']:.0f} MB over the process before "
             f"the export; status {data['status']})"
         )

@@ -15,8 +15,8 @@ and ``seed_scale`` for national scale, first).
    otherwise it says the read cache is absent.
 4. **Resilience**: the public pages in turn at 8 connections for 30 s, one gunicorn worker
    killed (SIGKILL) midway: 5xx answers and connection errors.
-5. **Export**: a full CSV export of the relationships in a subprocess: rows/s and peak
-   memory. **load_registry**: into a fresh throwaway database of the same engine, and
+5. **Export**: a full CSV export of the relationships in a subprocess, read as it streams
+   (``benchmarks.probe``): rows/s, per second of the process's CPU time, and peak memory. **load_registry**: into a fresh throwaway database of the same engine, and
    re-run on this database (rolled back).
 
 Only the loopback interface is loaded; every phase is bounded in time. ``--quick`` shortens

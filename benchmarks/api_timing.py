@@ -16,6 +16,7 @@ import time
 import django
 from django.db import connection
 from django.test import Client
+from rest_framework import serializers
 
 
 class Timer:
@@ -51,8 +52,6 @@ class Timer:
 
 
 def measure(client, path, repeat):
-    from rest_framework import serializers
-
     client.get(path)  # warm-up: imports, connections, caches of the code (not of answers)
     totals, databases, serialisations = [], [], []
     original = serializers.ListSerializer.to_representation

@@ -128,11 +128,15 @@ def _field_reader(serializer, name, field):
     drf = _drf_reader(name, field)
     attrs = getattr(field, "source_attrs", None)
     if isinstance(field, RecordURLField):
+        pattern = []  # the address's start and end, looked up at the first record
 
         def read_url(instance, data):
-            data[name] = field.get_url(
-                instance, field.view_name, field.context.get("request"), None
-            )
+            if instance.pk is None:
+                data[name] = None
+                return
+            if not pattern:
+                pattern.extend(record_url_pattern(field.context.get("request"), field.view_name))
+            data[name] = f"{pattern[0]}{instance.pk}{pattern[1]}"
 
         return read_url
     if not attrs or len(attrs) != 1:

@@ -64,7 +64,11 @@ def export(url):
     sizes = []
     # Rows are counted as the pieces arrive, never holding the whole file: the probe's
     # own copy would otherwise be most of the peak it measures.
-    rows = max(0, sum(1 for _ in csv.reader(lines(chunks, sizes))) - 1)  # less the header
+    if response.get("Content-Type", "").startswith("text/csv"):
+        rows = max(0, sum(1 for _ in csv.reader(lines(chunks, sizes))) - 1)  # less the header
+    else:  # another format: its size and time (a GeoJSON document is one long line)
+        rows = 0
+        sizes.extend(len(chunk) for chunk in chunks)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     size = sum(sizes)
     return {

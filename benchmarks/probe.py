@@ -9,8 +9,8 @@
 Each prints one ``BENCH {json}`` line.
 """
 
+import codecs
 import csv
-import io
 import json
 import resource
 import sys
@@ -39,25 +39,46 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
+def lines(chunks, sizes):
+    """The text lines of a body given in pieces (a line may span two pieces)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    rest = ""
+    for chunk in chunks:
+        sizes.append(len(chunk))
+        text = rest + decoder.decode(chunk)
+        *complete, rest = text.split("\n")
+        for line in complete:
+            yield line + "\n"
+    rest += decoder.decode(b"", final=True)
+    if rest:
+        yield rest
+
+
 def export(url):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.get("/api/relationships/?limit=1")  # imports and connections, not the export
     before = peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.get(url)
     chunks = response.streaming_content if response.streaming else [response.content]
-    size, text = 0, io.StringIO()
-    for chunk in chunks:
-        size += len(chunk)
-        text.write(chunk.decode("utf-8"))
-    elapsed = time.perf_counter() - started
-    text.seek(0)
-    rows = max(0, sum(1 for _ in csv.reader(text)) - 1)  # less the header
+    sizes = []
+    # Rows are counted as the pieces arrive, never holding the whole file: the probe's
+    # own copy would otherwise be most of the peak it measures.
+    if response.get("Content-Type", "").startswith("text/csv"):
+        rows = max(0, sum(1 for _ in csv.reader(lines(chunks, sizes))) - 1)  # less the header
+    else:  # another format: its size and time (a GeoJSON document is one long line)
+        rows = 0
+        sizes.extend(len(chunk) for chunk in chunks)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    size = sum(sizes)
     return {
         "status": response.status_code,
         "rows": rows,
         "bytes": size,
         "seconds": elapsed,
+        # This process's own CPU time (the database server's is not in it): on a busy
+        # machine the wall-clock rate says more about the neighbours than the export.
+        "cpu_seconds": cpu,
         "rss_before_mb": before,
         "peak_rss_mb": peak_rss_mb(),
     }

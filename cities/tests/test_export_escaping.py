@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cities.models import Place
+from utilities.testing.queries import content
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,8 @@ def test_the_admin_xlsx_writes_formulas_as_string_cells(client, staff, formula_p
 def test_the_api_csv_writes_formulas_as_text_and_keeps_its_bom(client, formula_place):
     response = client.get("/api/places/", {"format": "csv"})
     assert response.status_code == 200
-    assert response.content.startswith("\ufeff".encode())
-    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert content(response).startswith("\ufeff".encode())
+    rows = csv.DictReader(io.StringIO(content(response).decode("utf-8-sig")))
     row = next(row for row in rows if row["slug"] == "test-formula-place")
     assert row["name_zh"] == "'" + HYPERLINK
     assert row["name_en"] == "'" + COMMAND

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from cities.models import Place, Relationship, RelationshipStage
 from tests.builders import build_world
 from utilities.testing.api import days_from_today
+from utilities.testing.queries import content
 
 LISTS = [
     "/api/places/", "/api/relationships/", "/api/relationship-stages/",
@@ -42,8 +43,8 @@ def world(db):
 
 def read_csv(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith("\ufeff".encode())  # Excel reads Chinese text right
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert content(response).startswith("\ufeff".encode())  # Excel reads Chinese text right
+    return list(csv.DictReader(io.StringIO(content(response).decode("utf-8-sig"), newline="")))
 
 
 def json_rows(client, path, params=None):
@@ -66,7 +67,7 @@ def test_every_list_exports_csv_with_every_row(client, path):
     assert [row["id"] for row in rows] == [str(row["id"]) for row in expected]
     assert [row["display"] for row in rows] == [row["display"] for row in expected]
     header = list(
-        csv.reader(io.StringIO(client.get(path, {"format": "csv"}).content.decode("utf-8-sig")))
+        csv.reader(io.StringIO(content(client.get(path, {"format": "csv"})).decode("utf-8-sig")))
     )[0]
     assert header[:3] == ["id", "url", "display"]
 
@@ -94,18 +95,21 @@ def test_csv_flattens_nested_records(client, world):
 
 def test_csv_of_an_empty_list_has_a_header(client, world):
     response = client.get("/api/places/", {"format": "csv", "parent": "test-partner-a"})
-    text = response.content.decode("utf-8-sig")
+    text = content(response).decode("utf-8-sig")
+    # The declared columns, embedded records (the country, the parent) as their own.
     assert list(csv.reader(io.StringIO(text))) == [
         ["id", "url", "display", "slug", "name_zh", "name_en", "name_local", "level",
-         "level_display", "country", "parent", "latitude", "longitude", "wikidata_id",
-         "aliases", "editor_added_fields", "notes", "created", "last_updated"]
+         "level_display", "country.code", "country.name", "parent.id", "parent.url",
+         "parent.display", "parent.slug", "parent.name_zh", "parent.name_en",
+         "parent.country.code", "parent.country.name", "latitude", "longitude",
+         "wikidata_id", "aliases", "editor_added_fields", "notes", "created", "last_updated"]
     ]  # fmt: skip
 
 
 def test_places_geojson(client, world):
     response = client.get("/api/places/", {"format": "geojson", "q": "测试"})
     assert response["Content-Type"] == "application/geo+json"
-    document = json.loads(response.content)
+    document = json.loads(content(response))
     assert document["type"] == "FeatureCollection"
     features = {feature["properties"]["slug"]: feature for feature in document["features"]}
     home = features["test-home"]
@@ -128,9 +132,9 @@ def test_relationships_geojson_lines_cross_the_pacific_the_short_way(client, wor
         chinese_place=world.county, foreign_place=world.partner_c, kind="sister"
     )
     document = json.loads(
-        client.get(
-            "/api/relationships/", {"format": "geojson", "chinese_place": "test-home"}
-        ).content
+        content(
+            client.get("/api/relationships/", {"format": "geojson", "chinese_place": "test-home"})
+        )
     )
     features = {
         feature["properties"]["foreign_place"]["slug"]: feature for feature in document["features"]
@@ -174,7 +178,7 @@ def foreign(slug, country="DE"):
 
 def read_calendar(response):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return Calendar.from_ical(response.content)
+    return Calendar.from_ical(content(response))
 
 
 def test_anniversaries_calendar(client, world):

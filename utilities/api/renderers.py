@@ -4,20 +4,33 @@ anniversaries.
 Exports are not paginated (``paginate = False``; the viewsets read it): one request gives
 the whole filtered list, as a briefing needs. Errors are always JSON (see
 :meth:`utilities.api.views.ExportMixin.finalize_response`).
+
+A list is streamed (``streams = True``; :meth:`utilities.api.views.ExportMixin.list`): the
+view hands :meth:`stream` the records one at a time, read from the database in chunks, and
+the renderer yields the file in pieces, so a 50,000-row export holds one chunk in memory,
+never the whole list. A single record (and any other read) is rendered whole by
+:meth:`render`. Both give the same file for the same records.
 """
 
 import csv
 import datetime
 import io
+import itertools
 import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
-from rest_framework import renderers
+from rest_framework import renderers, serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 from utilities.formulas import escape_formula
+
+from .fields import BriefRelatedField, CountryField
+
+# Records per piece of a streamed export: large enough that a piece is a few hundred
+# kilobytes, small enough that memory stays flat.
+ROWS_PER_PIECE = 500
 
 
 def _rows(data):
@@ -56,6 +69,32 @@ def flatten(record, prefix=""):
     return row
 
 
+def columns(serializer, prefix=""):
+    """The CSV columns of a serializer's records, declared rather than found in the rows:
+    an embedded record (a nested serializer, a brief related record, a country) is its own
+    columns (``chinese_place.id``, ``chinese_place.country.code``…), whether or not a row
+    has one, so that a streamed export can write its header first."""
+    names = []
+    for name, field in serializer.fields.items():
+        if field.write_only:
+            continue
+        if isinstance(field, serializers.Serializer):
+            names += columns(field, f"{prefix}{name}.")
+        elif isinstance(field, BriefRelatedField):
+            names += columns(field.brief_serializer(context=serializer.context), f"{prefix}{name}.")
+        elif isinstance(field, CountryField) and field.country_dict:
+            names += [f"{prefix}{name}.{key}" for key in field.country_dict_keys]
+        else:
+            names.append(f"{prefix}{name}")
+    return names
+
+
+def _pieces(items, size=ROWS_PER_PIECE):
+    iterator = iter(items)
+    while piece := list(itertools.islice(iterator, size)):
+        yield piece
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """UTF-8 CSV with a byte-order mark, so that Excel (what briefings are made in) opens
     Chinese text correctly; Python reads it with ``encoding="utf-8-sig"``. A text cell a
@@ -65,6 +104,29 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
     paginate = False
+    streams = True
+
+    def stream(self, records, serializer, renderer_context=None):
+        """The file in pieces: the header (the serializer's declared columns), then the
+        rows, ``ROWS_PER_PIECE`` at a time."""
+        header = columns(serializer)
+        rows = (
+            [escape_formula(row.get(name, "")) for name in header] for row in map(flatten, records)
+        )
+        return self.stream_rows(header, rows)
+
+    def stream_rows(self, header, rows):
+        """The file in pieces from its header and its rows of cells (escaped already)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        yield buffer.getvalue().encode("utf-8")
+        for piece in _pieces(rows):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(piece)
+            yield buffer.getvalue().encode("utf-8")
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = [flatten(record) for record in _rows(data) if isinstance(record, dict)]
@@ -98,6 +160,7 @@ class GeoJSONRenderer(renderers.BaseRenderer):
     format = "geojson"
     charset = None
     paginate = False
+    streams = True
 
     @staticmethod
     def feature(record):
@@ -120,6 +183,17 @@ class GeoJSONRenderer(renderers.BaseRenderer):
             }
         return json.dumps(document, ensure_ascii=False, cls=JSONEncoder).encode("utf-8")
 
+    def stream(self, records, serializer, renderer_context=None):
+        """The same bytes as :meth:`render` of the whole list, a piece at a time."""
+        yield b'{"type": "FeatureCollection", "features": ['
+        encoder = JSONEncoder(ensure_ascii=False)
+        first = True
+        for piece in _pieces(records):
+            text = ", ".join(encoder.encode(self.feature(record)) for record in piece)
+            yield (text if first else ", " + text).encode("utf-8")
+            first = False
+        yield b"]}"
+
 
 class ICalendarRenderer(renderers.BaseRenderer):
     """An RFC 5545 calendar of one-day, all-day events. Each record gives ``id`` (the event
@@ -130,8 +204,9 @@ class ICalendarRenderer(renderers.BaseRenderer):
     format = "ics"
     charset = "utf-8"
     paginate = False
+    streams = True
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def calendar(self, renderer_context, empty):
         view = (renderer_context or {}).get("view")
         calendar = Calendar()
         calendar.add("prodid", "-//Sister Cities Registry//REST API//ZH")
@@ -140,25 +215,48 @@ class ICalendarRenderer(renderers.BaseRenderer):
         name = getattr(view, "calendar_name", None)
         if name:
             calendar.add("x-wr-calname", str(name))
+        if empty:
+            calendar.add("x-wr-caldesc", _("没有即将到来的周年纪念。"))
+        return calendar
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        calendar = self.calendar(renderer_context, empty=not _rows(data))
         stamp = timezone.now()
         for record in _rows(data):
-            event = Event()
-            event.add("uid", f"{record['id']}@sister-cities-registry")
-            event.add("dtstamp", stamp)
-            # One all-day event on ``starts``; DTEND is exclusive, so the day after. (An
-            # anniversary known only to the month or year is not spread over all of it:
-            # its title says so, see cities.anniversaries.)
-            start = datetime.date.fromisoformat(record["starts"])
-            event.add("dtstart", start)
-            event.add("dtend", start + datetime.timedelta(days=1))
-            event.add("summary", record["summary"])
-            if record.get("description"):
-                event.add("description", record["description"])
-            if record.get("url"):
-                event.add("url", record["url"])
-            # An anniversary does not block anyone's time.
-            event.add("transp", "TRANSPARENT")
-            calendar.add_component(event)
-        if not _rows(data):
-            calendar.add("x-wr-caldesc", _("没有即将到来的周年纪念。"))
+            calendar.add_component(self.event(record, stamp))
         return calendar.to_ical()
+
+    def stream(self, records, serializer, renderer_context=None):
+        """The calendar's lines, its events a piece at a time: the same calendar as
+        :meth:`render` of the whole list."""
+        records = iter(records)
+        first = next(records, None)
+        head = self.calendar(renderer_context, empty=first is None).to_ical()
+        end = b"END:VCALENDAR\r\n"
+        yield head.removesuffix(end)
+        stamp = timezone.now()
+        if first is not None:
+            for piece in _pieces(itertools.chain([first], records)):
+                yield b"".join(self.event(record, stamp).to_ical() for record in piece)
+        yield end
+
+    @staticmethod
+    def event(record, stamp):
+        """One all-day event of a record (``id``, ``starts``, ``summary``…)."""
+        event = Event()
+        event.add("uid", f"{record['id']}@sister-cities-registry")
+        event.add("dtstamp", stamp)
+        # One all-day event on ``starts``; DTEND is exclusive, so the day after. (An
+        # anniversary known only to the month or year is not spread over all of it:
+        # its title says so, see cities.anniversaries.)
+        start = datetime.date.fromisoformat(record["starts"])
+        event.add("dtstart", start)
+        event.add("dtend", start + datetime.timedelta(days=1))
+        event.add("summary", record["summary"])
+        if record.get("description"):
+            event.add("description", record["description"])
+        if record.get("url"):
+            event.add("url", record["url"])
+        # An anniversary does not block anyone's time.
+        event.add("transp", "TRANSPARENT")
+        return event

@@ -13,7 +13,10 @@ database's rules, history stamps on deletes; and for reads each record's history
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, renderers, status, viewsets
@@ -176,8 +179,69 @@ class StrictRequestMixin:
             raise RequestError({name: [message] for name in empty}, "invalid")
 
 
+# Rows read from the database at a time by a streamed export (with their prefetched
+# related records, one query per relation and chunk).
+EXPORT_CHUNK_SIZE = 2000
+
+
+def stream_records(queryset, serializer):
+    """Each record of ``queryset`` as ``serializer`` represents it, read in chunks: a
+    queryset through ``iterator()`` (which prefetches per chunk), anything else (a computed
+    list) as it is."""
+    if isinstance(queryset, QuerySet):
+        queryset = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    for instance in queryset:
+        yield serializer.to_representation(instance)
+
+
+def in_language(pieces, language):
+    """The pieces of a streamed response made in the request's language: they are made
+    while the response is sent, after the view (and the locale middleware) has returned."""
+    with translation.override(language):
+        yield from pieces
+
+
 class ExportMixin(StrictRequestMixin):
-    """Exports are whole lists; errors are JSON whichever format the client asked for."""
+    """Exports are whole lists; errors are JSON whichever format the client asked for.
+
+    A list in a streaming format (``renderer.streams``) is sent as it is read: a
+    ``StreamingHttpResponse`` whose rows are serialized one at a time from a chunked
+    queryset, so its memory does not grow with the list."""
+
+    def list(self, request, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if not getattr(renderer, "streams", False):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.flat_rows(renderer)
+        if rows is not None:
+            pieces = renderer.stream_rows(rows.header, rows.rows(queryset))
+        else:
+            # The list serializer applies ``?fields=``; its child represents each record.
+            serializer = self.get_serializer(queryset, many=True).child
+            context = self.get_renderer_context()
+            pieces = renderer.stream(stream_records(queryset, serializer), serializer, context)
+        media_type = renderer.media_type
+        if renderer.charset:
+            media_type = f"{media_type}; charset={renderer.charset}"
+        return StreamingHttpResponse(
+            in_language(pieces, translation.get_language()), content_type=media_type
+        )
+
+    # ``{format: class}`` of flat-row builders for whole exports at national scale (see
+    # ``cities.api.exports``): ``cls(request, chunk_size)`` with ``header`` and
+    # ``rows(queryset)``, the same cells the serializer's records flatten to.
+    flat_row_classes = {}
+
+    def flat_rows(self, renderer):
+        """The viewset's flat-row builder for this export, when the full record is asked
+        for (``?brief=`` or ``?fields=`` go through the serializer)."""
+        builder = self.flat_row_classes.get(renderer.format)
+        if builder is None or "fields" in self.request.query_params:
+            return None
+        if self.get_serializer_class() is not self.serializer_class:
+            return None
+        return builder(self.request, EXPORT_CHUNK_SIZE)
 
     def paginate_queryset(self, queryset):
         renderer = getattr(self.request, "accepted_renderer", None)

@@ -18,13 +18,14 @@ with ``test-`` slugs so it never clashes with the loaded registry.
 """
 
 import datetime
+import json
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from .queries import count_queries
+from .queries import content, count_queries
 
 
 def rows_in(response):
@@ -33,8 +34,8 @@ def rows_in(response):
     if kind == "application/json":
         return response.json()["results"]
     if kind == "application/geo+json":
-        return response.json()["features"]
-    text = response.content.decode("utf-8-sig")
+        return json.loads(content(response))["features"]
+    text = content(response).decode("utf-8-sig")
     if kind == "text/csv":
         return text.splitlines()[1:]
     if kind == "text/calendar":

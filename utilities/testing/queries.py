@@ -5,11 +5,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
+def content(response):
+    """A response's body, streamed or not; a streamed body is kept so it can be read again
+    (``streaming_content`` can be read only once)."""
+    if not response.streaming:
+        return response.content
+    body = b"".join(response.streaming_content)
+    response.streaming_content = [body]
+    return body
+
+
 def count_queries(client, url, data=None, **headers):
     """``(number of queries, response)`` of a GET that must answer 200. The response keeps
-    the SQL it caused as ``response.queries``, for a failing assertion to show."""
+    the SQL it caused as ``response.queries``, for a failing assertion to show. A streamed
+    response (an export) is read inside the count: its queries run while it is sent."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, data, **headers)
+        content(response)
     assert response.status_code == 200, (url, response.content[:500])
     response.queries = [query["sql"] for query in captured.captured_queries]
     return len(captured), response

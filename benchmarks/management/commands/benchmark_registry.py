@@ -17,8 +17,8 @@ and ``seed_scale`` for national scale, first).
    two workers, each worker's memory cache fills at its first request of the page).
 4. **Resilience**: the public pages in turn at 8 connections for 30 s, one gunicorn worker
    killed (SIGKILL) midway: 5xx answers and connection errors.
-5. **Export**: a full CSV export of the relationships in a subprocess: rows/s and peak
-   memory. **load_registry**: into a fresh throwaway database of the same engine, and
+5. **Export**: a full CSV export of the relationships in a subprocess, read as it streams
+   (``benchmarks.probe``): rows/s, per second of the process's CPU time, and peak memory. **load_registry**: into a fresh throwaway database of the same engine, and
    re-run on this database (rolled back).
 
 Only the loopback interface is loaded; every phase is bounded in time. ``--quick`` shortens
@@ -277,7 +277,8 @@ class Command(BaseCommand):
         rate = data["rows"] / data["seconds"] if data["seconds"] else 0
         self.say(
             f"  {data['rows']:,} rows, {data['bytes'] / 1e6:.1f} MB in {data['seconds']:.1f} s: "
-            f"{rate:,.0f} rows/s; peak memory {data['peak_rss_mb']:.0f} MB "
+            f"{rate:,.0f} rows/s ({data['rows'] / max(data.get('cpu_seconds', 0), 1e-9):,.0f} "
+            f"per second of the process's CPU time); peak memory {data['peak_rss_mb']:.0f} MB "
             f"(+{data['peak_rss_mb'] - data['rss_before_mb']:.0f} MB over the process before "
             f"the export; status {data['status']})"
         )

@@ -1,0 +1,138 @@
+"""The relationships' CSV in flat rows (``cities.api.exports``) is the serializer's CSV, byte
+for byte: for the loaded registry and for relationships of every kind, stage and level,
+with dated, partly dated, planned and repeated steps, formula-like text, a partner without
+an English name, long quotes; in Chinese and in English; filtered and ordered."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from cities.api.views import RelationshipViewSet
+from cities.choices import HoldingLevel, RelationshipKind, Stage
+from cities.models import CooperationField, Place, Relationship, RelationshipStage
+from sources.models import Citation
+from utilities.testing.queries import content, count_queries
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/relationships/"
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+def both(client, monkeypatch, params, language="zh-hans"):
+    """``(flat rows' CSV, serializer's CSV)`` of the same request."""
+    query = {"format": "csv", **params}
+    fast = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
+    assert fast.status_code == 200 and fast.streaming
+    with monkeypatch.context() as patch:
+        patch.setattr(RelationshipViewSet, "flat_row_classes", {})
+        slow = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
+    assert slow.status_code == 200 and slow.streaming
+    return content(fast), content(slow)
+
+
+@pytest.fixture
+def varied(world):
+    """Relationships of the test city with every kind, stage and level, and steps at every
+    precision."""
+    fields = list(CooperationField.objects.order_by("pk")[:3])
+    long_quote = Citation.objects.create(
+        report=world.citation.report, quote=world.report.text[:60]
+    ) if len(world.report.text) >= 60 else world.citation  # fmt: skip
+    made = []
+    levels = ["", *HoldingLevel.values]
+    for number, (kind, stage) in enumerate(
+        (kind, stage) for kind in RelationshipKind.values for stage in Stage.values
+    ):
+        partner = Place.objects.create(
+            slug=f"test-export-{number}",
+            name_zh=f"测试导出{number}市",
+            name_en="" if number % 3 == 0 else f"Export {number}",
+            level="city",
+            country=["JP", "DE", "US", "FR", "KR"][number % 5],
+        )
+        relationship = Relationship.objects.create(
+            chinese_place=world.home if number % 2 else world.county,
+            foreign_place=partner,
+            kind=kind,
+            stage=stage,
+            level=levels[number % len(levels)],
+            wording='=HYPERLINK("http://x")' if number == 1 else "友好合作关系城市",
+            signatories="-市长" if number == 2 else "",
+            notes=f'说明 {number}\n第二行, "引号"',
+            editors_note="@note" if number == 3 else "",
+        )
+        relationship.fields.set(fields[: number % 4])
+        relationship.citations.set([world.citation, long_quote][: number % 3])
+        dates = [(2019,), (1997, 10), (1984, 3, 12)]
+        RelationshipStage.objects.create(
+            relationship=relationship, stage=Stage.INTENT, date_year=2010 + number % 5
+        )
+        for step_number, parts in enumerate(dates[: number % 4]):
+            year, month, day = (list(parts) + [None, None])[:3]
+            RelationshipStage.objects.create(
+                relationship=relationship,
+                stage=[Stage.AGREEMENT, Stage.ACTIVE, Stage.AGREEMENT][step_number],
+                date_year=year,
+                date_month=month,
+                date_day=day,
+            )
+        if number % 4 == 1:
+            RelationshipStage.objects.create(
+                relationship=relationship, stage=Stage.ENDED, planned=True, date_year=2030
+            )
+        if number % 5 == 4:
+            RelationshipStage.objects.create(relationship=relationship, stage=Stage.ACTIVE)
+        made.append(relationship)
+    return made
+
+
+def test_the_loaded_registry_in_both_languages(client, monkeypatch):
+    for language in ("zh-hans", "en"):
+        fast, slow = both(client, monkeypatch, {}, language)
+        assert fast == slow
+        assert fast.count(b"\r\n") == Relationship.objects.count() + 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"chinese_place": "test-home"},
+        {"chinese_place": "test-home", "ordering": "-kind,stage"},
+        {"q": "测试导出"},
+    ],
+)
+def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, language):
+    fast, slow = both(client, monkeypatch, params, language)
+    assert fast == slow
+    assert fast.count(b"\r\n") >= 9  # the header and the eight of every kind and stage
+    text = fast.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'-市长" in text and "'@note" in text
+    assert "1984-03-12,day" in text  # the earliest agreement of two, to the day
+
+
+def test_the_flat_rows_make_as_many_queries_for_one_row_as_for_many(client, varied):
+    one, _response = count_queries(client, URL, {"format": "csv", "q": "测试导出1市"})
+    many, response = count_queries(client, URL, {"format": "csv", "q": "测试导出"})
+    assert content(response).count(b"\r\n") >= 9
+    assert one == many, response.queries
+
+
+@pytest.mark.parametrize(
+    ("params", "columns"),
+    [
+        ({"fields": "id,display"}, ["id", "display"]),
+        ({"brief": "true"}, ["id", "url", "display", "kind", "kind_display"]),
+    ],
+)
+def test_a_selection_goes_through_the_serializer(client, world, params, columns):
+    """``?fields=`` and ``?brief=`` give their own columns: the flat rows are only the
+    full record's."""
+    response = client.get(URL, {"format": "csv", **params})
+    header = content(response).decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[: len(columns)] == columns
+    assert "signatories" not in header

@@ -8,11 +8,11 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
+from utilities.country_fields import CountryField
 from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english
 from utilities.models import (

@@ -2,6 +2,7 @@
 and the counts a report gives for them."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
 from cities.admin import CheckboxFieldsMixin, FromRelationshipFormSet, RelationshipAdmin
@@ -64,6 +65,13 @@ class ExchangeAdmin(CheckboxFieldsMixin, RegistryAdmin):
     # Newest first; undated exchanges last.
     ordering = [*partial_date_order("start", descending=True), "-pk"]
     start_display = partial_date_column("start", _("开始"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "countries":
+            # A searchable two-list picker (the admin's own, no CDN) for some 240 countries,
+            # not a Ctrl-click list box.
+            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, is_stacked=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
+from utilities.country_fields import CountryField
 from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english, is_chinese
 from utilities.models import CitedModel, validate_reported_dates

@@ -248,6 +248,8 @@ class Award(CitedModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("notes", "editors_note")
 
     award_type = models.ForeignKey(
         to="awards.AwardType",

@@ -174,6 +174,8 @@ class Place(CaseInsensitiveSlug, RegistryModel):
     office_lookup = "pk"
     # Foreign places are shared: any office may add or correct a partner.
     office_shared = ~Q(country=CHINA)
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("notes",)
 
     slug = models.SlugField(
         verbose_name=_("标识"),
@@ -452,6 +454,8 @@ class Relationship(CitedModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("notes", "editors_note")
 
     chinese_place = models.ForeignKey(
         to="cities.Place",

@@ -97,6 +97,8 @@ class Exchange(CitedModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("description", "editors_note")
 
     title_zh = models.CharField(
         verbose_name=_("中文名称"),

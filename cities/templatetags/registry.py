@@ -122,3 +122,12 @@ def participants(exchange):
         items.append(country(code))
     # Safe: every item is escaped (or already built with format_html).
     return mark_safe(conditional_escape(sep()).join(conditional_escape(item) for item in items))
+
+
+@register.filter
+def bracketed(value):
+    """A count or note in brackets as each language writes them: （3） in Chinese, " (3)" in
+    English (full-width brackets have no place in an English line)."""
+    if is_chinese():
+        return format_html("（{}）", value)
+    return format_html(" ({})", value)

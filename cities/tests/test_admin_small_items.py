@@ -3,6 +3,8 @@ box), slug hints, every importable model on the index, the import's Chinese head
 format read from the file's extension, the "shown publicly" hint, the language switch
 naming each language in itself, and counts in brackets as each language writes them."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -10,10 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from cities.models import Place, Relationship
+from cities.resources import RelationshipResource
 from tests.builders import office_user, superuser
 from utilities.testing.admin import as_csv
 
 pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -118,3 +123,24 @@ def test_dashboard_counts_use_each_languages_brackets(clerk):
     assert captions and all("（" not in line for line in captions)
     assert any(" (" in line for line in captions)
     assert any("（" in line for line in chinese.splitlines() if "<caption>" in line)
+
+
+def test_spreadsheet_columns_follow_the_language_and_read_back():
+    resource = RelationshipResource()
+    rows = Relationship.objects.filter(chinese_place__slug="jinzhong")
+    chinese = resource.export(rows).headers
+    with translation.override("en"):
+        english = RelationshipResource().export(rows).headers
+    assert "中方地方" in chinese and "Chinese place" not in chinese
+    assert "Chinese place" in english and "中方地方" not in english
+    assert not any(CJK.search(header) for header in english)
+    # An English file is read as the Chinese one is, whatever the page's language.
+    assert RelationshipResource().column_names(english) == chinese
+
+
+def test_the_export_form_and_import_preview_name_columns_in_english(clerk):
+    page = clerk.get(
+        reverse("admin:cities_relationship_export"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Foreign place" in page
+    assert ">外方地方<" not in page

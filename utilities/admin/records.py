@@ -19,6 +19,8 @@ from import_export.admin import ExportActionMixin, ExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.resources.base import column_label
+
 from .citations import CitedFormMixin
 from .concurrency import ConcurrencyAdminMixin
 from .display import admin_url
@@ -88,7 +90,7 @@ class RegistryExportForm(SelectableFieldsExportForm):
 
     def _get_field_label(self, resource, field_name):
         field = resource.fields.get(field_name)
-        return field.column_name if field else field_name
+        return column_label(field.column_name) if field else field_name
 
 
 class RecordAdmin(

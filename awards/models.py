@@ -132,6 +132,9 @@ class AwardType(RegistryModel):
         """The label in a picker: the name (and "proposed"), its other spellings, who
         confers it and what it is for, so look-alike names can be told apart."""
         label = str(self)
+        if not is_chinese(language) and self.name_en:
+            # The report a clerk reads is Chinese: its wording stays in sight.
+            label += f" {self.name_zh}"
         aliases = [alias.name for alias in self.aliases.all()]
         if aliases:
             label += _("（又作%(aliases)s）") % {"aliases": "、".join(aliases)}

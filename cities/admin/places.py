@@ -77,7 +77,7 @@ class PlaceAdmin(RegistryAdmin):
             return forms.TypedMultipleChoiceField(
                 label=db_field.verbose_name,
                 choices=editor_field_choices,
-                widget=forms.CheckboxSelectMultiple(attrs={"class": "editor-fields"}),
+                widget=forms.CheckboxSelectMultiple,
                 required=False,
                 help_text=_("勾选报告未说明、由编者补充的项（如英文名、坐标）。"),
             )

@@ -156,7 +156,6 @@ class TestPlacesInsideTheCity:
                 "level": "county",
                 "country": "CN",
                 "parent": inside.pk,
-                "editor_added_fields": "[]",
                 "aliases-TOTAL_FORMS": "0",
                 "aliases-INITIAL_FORMS": "0",
             },

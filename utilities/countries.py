@@ -3,7 +3,7 @@ China's foreign affairs writes it: Taiwan, Hong Kong and Macao are part of China
 a foreign country; Chinese names follow the Ministry of Foreign Affairs where
 django-countries' translations differ (``COUNTRY_NAME_CORRECTIONS``, applied through
 ``settings.COUNTRIES_OVERRIDE``); lists are ordered by pinyin in Chinese and by name in
-English (``install_country_order``)."""
+English (``utilities.country_fields.install_country_order``)."""
 
 import unicodedata
 
@@ -95,16 +95,3 @@ def country_sort_key(item):
         return (0, " ".join(lazy_pinyin(name, style=Style.TONE3)), name)
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return (1, plain.casefold(), name)
-
-
-def install_country_order():
-    """Make every country list (model choices, filters, API, pages) sort with
-    ``country_sort_key``. django-countries sorts with its module-level ``sort_key`` (a
-    collation that leaves Chinese in code-point order); it offers no setting for it, so the
-    function is replaced once, at start-up (``cities.apps``)."""
-    # Imported here: the settings import this module, before django-countries may load.
-    import django_countries
-
-    django_countries.sort_key = country_sort_key
-    # Lists already built were sorted the old way.
-    django_countries.countries.__dict__.pop("_iter_cache", None)

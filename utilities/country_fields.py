@@ -1,12 +1,14 @@
 """Country fields that refuse Taiwan, Hong Kong and Macao as a country with a message
 saying why (``utilities.countries.part_of_china_error``), before django-countries' bare
 "not a valid choice": the model field (admin, import, loader, ``full_clean``) and its form
-fields. The API's field is ``utilities.api.fields.CountryField``."""
+fields. The API's field is ``utilities.api.fields.CountryField``. And the order of every
+country list (``install_country_order``)."""
 
+import django_countries
 from django_countries.fields import CountryField as BaseCountryField
 from django_countries.fields import LazyTypedChoiceField, LazyTypedMultipleChoiceField
 
-from .countries import part_of_china_error
+from .countries import country_sort_key, part_of_china_error
 
 
 class _PartOfChinaFormMixin:
@@ -41,3 +43,13 @@ class CountryField(BaseCountryField):
             CountryMultipleChoiceField if self.multiple else CountryChoiceField,
         )
         return super().formfield(**kwargs)
+
+
+def install_country_order():
+    """Make every country list (model choices, filters, API, pages) sort with
+    ``country_sort_key``. django-countries sorts with its module-level ``sort_key`` (a
+    collation that leaves Chinese in code-point order); it offers no setting for it, so the
+    function is replaced once, at start-up (``cities.apps``)."""
+    django_countries.sort_key = country_sort_key
+    # Lists already built were sorted the old way.
+    django_countries.countries.__dict__.pop("_iter_cache", None)

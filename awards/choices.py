@@ -15,3 +15,11 @@ class RecipientKind(models.TextChoices):
     PAIR = "pair", _("友好城市双方")
     INDIVIDUAL = "individual", _("个人")
     GROUP = "group", _("多人（仅知人数）")
+
+
+class AwardTypeStatus(models.TextChoices):
+    """An office may propose an award type a report names; a superuser confirms it (or
+    merges it into the type it duplicates, or renames it)."""
+
+    PROPOSED = "proposed", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")

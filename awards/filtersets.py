@@ -22,8 +22,8 @@ from utilities.filtersets import (
 )
 from utilities.search import query_key
 
-from .choices import AwardLevel, RecipientKind
-from .models import Award, AwardType
+from .choices import AwardLevel, AwardTypeStatus, RecipientKind
+from .models import Award, AwardType, AwardTypeAlias
 
 
 class AwardFilterSet(ChinesePlaceFilterSet):
@@ -91,7 +91,9 @@ class AwardFilterSet(ChinesePlaceFilterSet):
             "person_name",
             "notes",
         )
-        return queryset.filter(condition)
+        # Any spelling of the award (its aliases), without a join that repeats rows.
+        spelt = AwardTypeAlias.objects.filter(text_q(value, "name")).values("award_type")
+        return queryset.filter(condition | Q(award_type__in=spelt))
 
     def filter_place(self, queryset, name, value):
         """Awards won by the place, alone or as one side of a pair."""
@@ -112,21 +114,36 @@ class AwardFilterSet(ChinesePlaceFilterSet):
 
 
 class AwardTypeFilterSet(RegistryFilterSet):
-    """Award types (REST API): ``q`` over the names and the conferring body, and level."""
+    """Award types (REST API): ``q`` over the names, aliases, conferring body and
+    description; level; status (proposed or confirmed)."""
 
     q = SearchFilter()
     level = filters.MultipleChoiceFilter(
         label=_("级别"),
         choices=AwardLevel.choices,
     )
+    status = filters.MultipleChoiceFilter(
+        label=_("状态"),
+        choices=AwardTypeStatus.choices,
+    )
 
     class Meta:
         model = AwardType
-        fields = ["q", "level"]
+        fields = ["q", "level", "status"]
 
     def search(self, queryset, name, value):
         if not value.strip():
             return queryset
+        spelt = AwardTypeAlias.objects.filter(text_q(value, "name")).values("award_type")
         return queryset.filter(
-            text_q(value, "name_zh", "name_en", "conferred_by_zh", "conferred_by_en")
+            text_q(
+                value,
+                "name_zh",
+                "name_en",
+                "conferred_by_zh",
+                "conferred_by_en",
+                "description_zh",
+                "description_en",
+            )
+            | Q(pk__in=spelt)
         )

@@ -1,5 +1,6 @@
 """Award types, named as they were conferred, and the awards granted."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,15 +17,25 @@ from utilities.partial_dates import (
     validate_partial_date,
 )
 
-from .choices import AwardLevel, RecipientKind
+from .choices import AwardLevel, AwardTypeStatus, RecipientKind
+
+ALIAS_TAKEN = _("“%(name)s”已是奖项类型“%(award_type)s”的名称或别名。")
 
 
 class AwardType(RegistryModel):
     """An award as it was named when conferred (CPAFFC renamed its awards in 2024; a renamed
-    award is a new type pointing back to its predecessor)."""
+    award is a new type pointing back to its predecessor). One award spelt several ways in
+    the reports (国际友城发展战略奖 / 国际友城战略发展奖) is one type with aliases; each award
+    keeps its report's wording in its citation.
 
-    # Reference data: every office reads it, superusers change it (offices.rules).
+    An office that meets an award the registry lacks proposes it (status "proposed", shown
+    as such on every surface); a superuser confirms, renames or merges it
+    (``awards.services``)."""
+
+    # Reference data: every office reads it, superusers change it (offices.rules); an
+    # office may add one, as a proposal (awards.services.propose_award_type).
     office_reference = True
+    office_proposable = True
 
     name_zh = models.CharField(
         verbose_name=_("中文名称"),
@@ -59,6 +70,33 @@ class AwardType(RegistryModel):
         null=True,
         blank=True,
     )
+    description_zh = models.CharField(
+        verbose_name=_("简介"),
+        max_length=300,
+        blank=True,
+        help_text=_("一句话说明授予谁、为什么，选择奖项时显示，便于区分名称相近的奖项。"),
+    )
+    description_en = models.CharField(
+        verbose_name=_("简介（英文）"),
+        max_length=500,
+        blank=True,
+    )
+    status = models.CharField(
+        verbose_name=_("状态"),
+        max_length=20,
+        choices=AwardTypeStatus.choices,
+        default=AwardTypeStatus.CONFIRMED,
+        help_text=_("外办新增的奖项类型为“待确认”，由系统管理员确认、改名或合并。"),
+    )
+    proposed_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="proposed_award_types",
+        verbose_name=_("提议人"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
     notes = models.TextField(
         verbose_name=_("说明"),
         blank=True,
@@ -72,14 +110,110 @@ class AwardType(RegistryModel):
         verbose_name_plural = _("奖项类型")
 
     def __str__(self):
+        if self.is_proposed:
+            return _("%(name)s（待确认）") % {"name": self.display_name()}
         return self.display_name()
+
+    @property
+    def is_proposed(self):
+        return self.status == AwardTypeStatus.PROPOSED
 
     def display_name(self, language=None):
         return chinese_unless_english(self.name_zh, self.name_en, language)
 
+    @property
+    def alias_names(self):
+        return [alias.name for alias in self.aliases.all()]
+
+    def description(self, language=None):
+        return chinese_unless_english(self.description_zh, self.description_en, language)
+
+    def picker_label(self, language=None):
+        """The label in a picker: the name (and "proposed"), its other spellings, who
+        confers it and what it is for, so look-alike names can be told apart."""
+        label = str(self)
+        if not is_chinese(language) and self.name_en:
+            # The report a clerk reads is Chinese: its wording stays in sight.
+            label += f" {self.name_zh}"
+        aliases = [alias.name for alias in self.aliases.all()]
+        if aliases:
+            label += _("（又作%(aliases)s）") % {"aliases": "、".join(aliases)}
+        details = [
+            chinese_unless_english(self.conferred_by_zh, self.conferred_by_en, language),
+            self.description(language),
+        ]
+        details = [detail for detail in details if detail]
+        if details:
+            label += " — " + " · ".join(details)
+        return label
+
+    def clean(self):
+        name = (self.name_zh or "").strip()
+        taken = AwardTypeAlias.objects.filter(name=name).exclude(award_type_id=self.pk)
+        alias = taken.select_related("award_type").first()
+        if alias is not None:
+            raise ValidationError(
+                {
+                    "name_zh": ALIAS_TAKEN
+                    % {"name": name, "award_type": alias.award_type.display_name()}
+                }
+            )
+
     def get_absolute_url(self):
         """The awards of this type, in the directory."""
         return f"{reverse('awards:award_list')}?award_type_id={self.pk}"
+
+
+class AwardTypeAlias(RegistryModel):
+    """Another spelling of an award type in the reports (Wuhan's 国际友城战略发展奖 for
+    CPAFFC's 国际友城发展战略奖), or the name of a type merged into it. Search and the
+    pickers find a type by any of them."""
+
+    office_reference = True
+
+    award_type = models.ForeignKey(
+        to="awards.AwardType",
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("奖项类型"),
+    )
+    name = models.CharField(
+        verbose_name=_("别名"),
+        max_length=200,
+        unique=True,
+    )
+    note = models.CharField(
+        verbose_name=_("说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("哪份报告这样写，或由哪个奖项类型合并而来。"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["award_type", "name"]
+        verbose_name = _("奖项别名")
+        verbose_name_plural = _("奖项别名")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.award_type.get_absolute_url()
+
+    def clean(self):
+        name = (self.name or "").strip()
+        other = AwardType.objects.filter(name_zh=name)
+        if self.award_type_id:
+            other = other.exclude(pk=self.award_type_id)
+        other = other.first()
+        if other is not None:
+            raise ValidationError(
+                {"name": ALIAS_TAKEN % {"name": name, "award_type": other.display_name()}}
+            )
+        if self.award_type_id and name == self.award_type.name_zh:
+            raise ValidationError({"name": _("别名与奖项名称相同。")})
 
 
 # Which recipient column each kind of recipient uses; every other one must stay empty.
@@ -117,6 +251,8 @@ class Award(CitedModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("notes", "editors_note")
 
     award_type = models.ForeignKey(
         to="awards.AwardType",

@@ -9,11 +9,11 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
+from utilities.country_fields import CountryField
 from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english
 from utilities.models import (
@@ -187,6 +187,8 @@ class Place(CaseInsensitiveSlug, RegistryModel):
     office_lookup = "pk"
     # Foreign places are shared: any office may add or correct a partner.
     office_shared = ~Q(country=CHINA)
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("notes",)
 
     slug = models.SlugField(
         verbose_name=_("标识"),
@@ -465,6 +467,8 @@ class Relationship(CitedModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("notes", "editors_note")
 
     chinese_place = models.ForeignKey(
         to="cities.Place",

@@ -2,15 +2,18 @@
 and the counts a report gives for them."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cities.admin import CheckboxFieldsMixin, FromRelationshipFormSet, RelationshipAdmin
 from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
-from utilities.admin.display import admin_link, label, partial_date_column
+from utilities.admin.display import admin_link, country_name, label, partial_date_column
 from utilities.admin.filters import chinese_place_filter, country_filter, year_filter
+from utilities.admin.records import ReferenceDataAdmin
 from utilities.partial_dates import partial_date_order
 
-from .models import Exchange, ExchangeCount
+from .models import Exchange, ExchangeCount, Region
 from .passages import ExchangePassageMixin
 from .resources import ExchangeCountResource, ExchangeResource
 
@@ -43,7 +46,7 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     search_fields = ["title_zh", "title_en", "description"]
     search_key_paths = ["chinese_place", "relationship__foreign_place", "places"]
     search_help_text = _("按名称、内容或相关地名（简繁体、英文、拼音或别名）查找。")
-    autocomplete_fields = ["chinese_place", "relationship", "places", "citations"]
+    autocomplete_fields = ["chinese_place", "relationship", "places", "regions", "citations"]
     fieldsets = [
         (None, {"fields": ["title_zh", "title_en", "kind", "chinese_place", "relationship"]}),
         (
@@ -56,7 +59,7 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
                 ]
             },
         ),
-        (_("参与方与领域"), {"fields": ["places", "countries", "fields"]}),
+        (_("参与方与领域"), {"fields": ["places", "countries", "regions", "fields"]}),
         (_("内容与来源"), {"fields": ["description", "citations", "editors_note"]}),
     ]
     inlines = [ExchangeCountInline]
@@ -65,6 +68,13 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     # Newest first; undated exchanges last.
     ordering = [*partial_date_order("start", descending=True), "-pk"]
     start_display = partial_date_column("start", _("开始"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "countries":
+            # A searchable two-list picker (the admin's own, no CDN) for some 240 countries,
+            # not a Ctrl-click list box.
+            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, is_stacked=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -99,6 +109,25 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     @admin.display(description=_("数量"))
     def counts_display(self, obj):
         return "；".join(count.display() for count in obj.counts.all()) or "—"
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
+    """Named groups of countries (中东欧) that reports name as exchange participants."""
+
+    list_display = ["name_zh", "name_en", "slug", "countries_display"]
+    search_fields = ["name_zh", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fields = ["name_zh", "name_en", "slug", "countries", "notes"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "countries":
+            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, is_stacked=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("包含国家"))
+    def countries_display(self, obj):
+        return "、".join(country_name(code) for code in obj.countries) or "—"
 
 
 @admin.register(ExchangeCount)

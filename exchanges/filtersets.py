@@ -13,6 +13,7 @@ from utilities.filtersets import (
     ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
+    RegistryFilterSet,
     SearchFilter,
     YearFilter,
     place_key_q,
@@ -21,7 +22,7 @@ from utilities.filtersets import (
 from utilities.search import query_key
 
 from .choices import ExchangeKind
-from .models import Exchange
+from .models import Exchange, Region
 
 
 class ExchangeFilterSet(ChinesePlaceFilterSet):
@@ -47,6 +48,17 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
         method="filter_place",
     )
     country = CountryFilter(method="filter_country")
+    region_id = IdFilter(
+        label=_("参与地区（ID）"),
+        field_name="regions",
+        queryset=Region.objects.all(),
+    )
+    region = filters.ModelMultipleChoiceFilter(
+        label=_("参与地区"),
+        field_name="regions__slug",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+    )
     field_id = IdFilter(
         label=_("合作领域（ID）"),
         field_name="fields",
@@ -73,7 +85,8 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
         model = Exchange
         fields = [
             "q", "kind", "chinese_place_id", "chinese_place", "relationship_id", "place_id",
-            "place", "country", "field_id", "field", "year_min", "year_max",
+            "place", "country", "region_id", "region", "field_id", "field", "year_min",
+            "year_max",
         ]  # fmt: skip
 
     def search(self, queryset, name, value):
@@ -110,6 +123,22 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
             return queryset
         condition = Q(relationship__foreign_place__country__in=value) | Q(places__country__in=value)
         for code in value:
-            # ``countries`` is a comma-separated list of two-letter codes.
-            condition |= Q(countries__contains=code)
+            # ``countries`` is a comma-separated list of two-letter codes; a region's too
+            # (an exchange with 中东欧 involves Hungary).
+            condition |= Q(countries__contains=code) | Q(regions__countries__contains=code)
         return queryset.filter(pk__in=Exchange.objects.filter(condition).values("pk"))
+
+
+class RegionFilterSet(RegistryFilterSet):
+    """Regions (REST API): ``q`` over the names and the slug."""
+
+    q = SearchFilter()
+
+    class Meta:
+        model = Region
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(text_q(value, "name_zh", "name_en", "slug"))

@@ -2,14 +2,21 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from utilities.concurrency import VersionedModel
+from utilities.country_fields import CountryField
 from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english, is_chinese
-from utilities.models import CitedModel, validate_reported_dates
+from utilities.models import (
+    CaseInsensitiveSlug,
+    CitedModel,
+    RegistryModel,
+    unique_slug_constraint,
+    validate_reported_dates,
+)
 from utilities.partial_dates import (
     partial_date_constraints,
     partial_date_fields,
@@ -27,6 +34,61 @@ from utilities.trees import nests_in
 from .choices import ExchangeKind
 
 
+class Region(CaseInsensitiveSlug, RegistryModel):
+    """A named group of countries a report names as a participant rather than listing the
+    countries: 中东欧 (the China–Central and Eastern European Countries cooperation), 东盟,
+    欧盟. Its countries are those usually meant; a report's own list, when it gives one,
+    goes in the exchange's countries."""
+
+    # Reference data: every office reads it, superusers keep it (offices.rules).
+    office_reference = True
+
+    slug = models.SlugField(
+        verbose_name=_("标识"),
+        max_length=100,
+        unique=True,
+        help_text=_("网址和 API 中使用的英文标识，只用小写字母、数字和连字符，如 cee。"),
+    )
+    name_zh = models.CharField(
+        verbose_name=_("中文名"),
+        max_length=100,
+        unique=True,
+    )
+    name_en = models.CharField(
+        verbose_name=_("英文名"),
+        max_length=200,
+        blank=True,
+    )
+    countries = CountryField(
+        verbose_name=_("包含国家"),
+        multiple=True,
+        blank=True,
+        help_text=_("通常所指的国家（成员会随时间变化：见说明）。"),
+    )
+    notes = models.TextField(
+        verbose_name=_("说明"),
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        constraints = [unique_slug_constraint()]
+
+    def __str__(self):
+        return self.display_name()
+
+    def display_name(self, language=None):
+        return chinese_unless_english(self.name_zh, self.name_en, language)
+
+    def get_absolute_url(self):
+        """The exchanges this region took part in, in the directory."""
+        return f"{reverse('exchanges:exchange_list')}?region={self.slug}"
+
+
 class Exchange(CitedModel):
     """A concrete project or event: a garden built (Mannheim's 中国园, 2001), a foreign
     expert appointed factory director, a delegation, a training programme, an office
@@ -35,6 +97,8 @@ class Exchange(CitedModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text the public pages show (the admin says so beside each field).
+    public_fields = ("description", "editors_note")
 
     title_zh = models.CharField(
         verbose_name=_("中文名称"),
@@ -78,6 +142,13 @@ class Exchange(CitedModel):
         blank=True,
         help_text=_("报告只说国家时填写。"),
     )
+    regions = models.ManyToManyField(
+        to="exchanges.Region",
+        related_name="exchanges",
+        verbose_name=_("参与地区"),
+        blank=True,
+        help_text=_("报告只说一个地区（如“中东欧国家”）时填写。"),
+    )
     fields = models.ManyToManyField(
         to="cities.CooperationField",
         related_name="exchanges",
@@ -102,7 +173,7 @@ class Exchange(CitedModel):
         blank=True,
     )
 
-    history = RegistryHistory(m2m_fields=[places, fields, citations])
+    history = RegistryHistory(m2m_fields=[places, regions, fields, citations])
 
     # The start may not lie after the cited report or today unless the exchange is
     # planned (``validate_reported_dates``); the end may (a programme's term, 2021—2025).

@@ -22,7 +22,7 @@ from utilities.resources import (
 )
 
 from .choices import ExchangeKind
-from .models import Exchange, ExchangeCount
+from .models import Exchange, ExchangeCount, Region
 
 
 class ExchangeResource(CitedResource):
@@ -39,6 +39,7 @@ class ExchangeResource(CitedResource):
     cooperation_fields = fields.Field(
         attribute="fields", column_name="合作领域", widget=NamesWidget(CooperationField)
     )
+    regions = fields.Field(attribute="regions", column_name="参与地区", widget=NamesWidget(Region))
     description = fields.Field(attribute="description", column_name="内容")
 
     english_headers = {
@@ -55,6 +56,7 @@ class ExchangeResource(CitedResource):
         "start": "开始",
         "end": "结束",
         "fields": "合作领域",
+        "regions": "参与地区",
         "description": "内容",
     }
 
@@ -62,7 +64,8 @@ class ExchangeResource(CitedResource):
         model = Exchange
         fields = [
             "id", "chinese_place", "partner", "title_zh", "title_en", "kind", "start", "end",
-            "cooperation_fields", "description", "citation_report", "citation_quote",
+            "cooperation_fields", "regions", "description", "citation_report",
+            "citation_quote",
         ]  # fmt: skip
         import_id_fields = ["chinese_place", "title_zh"]
 
@@ -71,7 +74,7 @@ class ExchangeResource(CitedResource):
             super()
             .filter_export(queryset, **kwargs)
             .select_related("chinese_place", "relationship__foreign_place")
-            .prefetch_related("fields")
+            .prefetch_related("fields", "regions")
         )
 
     def get_instance(self, instance_loader, row):

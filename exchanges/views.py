@@ -55,7 +55,9 @@ class ExchangeDetailView(DetailView):
     template_name = "exchanges/exchange_detail.html"
 
     def get_queryset(self):
-        return exchange_rows(Exchange.objects.all()).prefetch_related("citations__report")
+        return exchange_rows(Exchange.objects.all()).prefetch_related(
+            "citations__report", "regions"
+        )
 
 
 class ActivityRankingView(ListView):

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from cities.choices import RelationshipKind
+from utilities.country_fields import CountryField
 from utilities.history import RegistryHistory
 from utilities.languages import chinese_unless_english
 from utilities.models import RegistryModel

@@ -35,6 +35,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from utilities.countries import countries_override
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -344,8 +346,11 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
-# django-countries: Chinese country names come from Django's own translations.
+# django-countries: Chinese country names come from its translations, corrected to the
+# Ministry of Foreign Affairs' usage; Taiwan, Hong Kong and Macao are in no country list
+# (utilities.countries).
 COUNTRIES_FIRST = ["CN"]
+COUNTRIES_OVERRIDE = countries_override()
 
 REST_FRAMEWORK = {
     # Token first: an anonymous write then gets 401 with "WWW-Authenticate: Token".

@@ -7,4 +7,4 @@ from utilities.api.serializers import BriefSerializer
 class AwardTypeBriefSerializer(BriefSerializer):
     class Meta:
         model = AwardType
-        fields = ["id", "url", "display", "name_zh", "name_en", "level"]
+        fields = ["id", "url", "display", "name_zh", "name_en", "level", "status"]

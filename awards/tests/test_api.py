@@ -7,10 +7,19 @@ from utilities.testing.api import APITests
 class TestAwardTypeAPI(APITests):
     model = AwardType
     list_url = "/api/award-types/"
-    brief_fields = ["id", "url", "display", "name_zh", "name_en", "level"]
+    brief_fields = ["id", "url", "display", "name_zh", "name_en", "level", "status"]
     brief_embedding = ("/api/awards/", "award_type")
     isolate = {"q": "测试荣誉"}
     office_scoped = False
+
+    # Any office may propose an award type (saved as "proposed"; see test_award_types.py).
+    def test_create_outside_office(self, outsider, world):
+        self._create(outsider, world, allowed=True)
+        assert AwardType.objects.get(name_zh="测试杰出贡献奖").status == "proposed"
+
+    def test_create_inside_office(self, insider, world):
+        self._create(insider, world, allowed=True)
+        assert AwardType.objects.get(name_zh="测试杰出贡献奖").status == "proposed"
 
     def make_record(self, world, index):
         return AwardType.objects.create(name_zh=f"测试荣誉{index}号", level="municipal")

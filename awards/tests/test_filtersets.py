@@ -104,3 +104,16 @@ class TestAwardTypeFilterSet(FilterSetTests):
 
     def test_malformed_level_is_a_validation_error(self):
         assert "level" in refused(AwardTypeFilterSet, **{"level": "cosmic"})
+
+    def test_q_matches_an_alias(self):
+        assert award_types(q="国际友城战略发展奖") == {"国际友城发展战略奖"}
+
+    def test_status(self):
+        AwardType.objects.create(name_zh="测试待确认奖", level="municipal", status="proposed")
+        assert {row.name_zh for row in run(AwardTypeFilterSet, status="proposed")} == {
+            "测试待确认奖"
+        }
+        assert "测试待确认奖" not in {
+            row.name_zh for row in run(AwardTypeFilterSet, status="confirmed")
+        }
+        assert "status" in refused(AwardTypeFilterSet, status="maybe")

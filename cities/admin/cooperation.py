@@ -15,6 +15,7 @@ from .common import EXCHANGES, count_of
 class CooperationFieldAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "slug", "relationship_count", "exchange_count"]
     search_fields = ["name_zh", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
     def get_queryset(self, request):
         return (

@@ -1,6 +1,7 @@
 """Admin for places and their aliases: the Chinese and foreign places every other record
 hangs from, each shown with the relationships and awards that name it."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from utilities.admin.display import admin_link, admin_links, changelist_link, co
 from utilities.admin.filters import country_filter
 from utilities.countries import CHINA
 
-from ..models import PlaceAlias, Relationship
+from ..models import EDITOR_ADDABLE_FIELDS, Place, PlaceAlias, Relationship
 from ..resources import PlaceResource
 from .common import count_of
 
@@ -35,6 +36,13 @@ class SideFilter(admin.SimpleListFilter):
         if self.value() == "foreign":
             return queryset.exclude(country=CHINA)
         return queryset
+
+
+def editor_field_choices():
+    """The fields the editors may add, by their labels, in the form's order."""
+    order = [field.name for field in Place._meta.fields]
+    names = sorted(EDITOR_ADDABLE_FIELDS, key=order.index)
+    return [(name, Place._meta.get_field(name).verbose_name) for name in names]
 
 
 class PlaceAdmin(RegistryAdmin):
@@ -62,6 +70,18 @@ class PlaceAdmin(RegistryAdmin):
         (_("相关记录"), {"fields": ["relationships_display", "awards_display"]}),
     ]
     resource_classes = [PlaceResource]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "editor_added_fields":
+            # Ticks for the fields the editors may add, not a JSON list typed by hand.
+            return forms.TypedMultipleChoiceField(
+                label=db_field.verbose_name,
+                choices=editor_field_choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_("勾选报告未说明、由编者补充的项（如英文名、坐标）。"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -131,3 +131,12 @@ def participants(exchange):
 def page_url(pager, number):
     """The address of page ``number`` of a paginated section (``utilities.pagination``)."""
     return pager.url(number)
+
+
+@register.filter
+def bracketed(value):
+    """A count or note in brackets as each language writes them: （3） in Chinese, " (3)" in
+    English (full-width brackets have no place in an English line)."""
+    if is_chinese():
+        return format_html("（{}）", value)
+    return format_html(" ({})", value)

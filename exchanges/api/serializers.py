@@ -8,10 +8,10 @@ from cities.api.briefs import (
     RelationshipBriefSerializer,
 )
 from cities.models import CooperationField, Place, Relationship
-from exchanges.models import Exchange, ExchangeCount
+from exchanges.models import Exchange, ExchangeCount, Region
 from sources.api.fields import citations_field
 from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
-from utilities.api.serializers import RegistrySerializer
+from utilities.api.serializers import BriefSerializer, RegistrySerializer
 from utilities.api.strict_fields import CountField
 
 
@@ -36,6 +36,23 @@ class ExchangeCountSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class RegionBriefSerializer(BriefSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "url", "display", "slug", "name_zh", "name_en"]
+
+
+class RegionSerializer(RegistrySerializer):
+    countries = serializers.ListField(child=CountryField(), required=False)
+
+    class Meta:
+        model = Region
+        fields = [
+            "id", "url", "display", "slug", "name_zh", "name_en", "countries", "notes",
+            "created", "last_updated",
+        ]  # fmt: skip
+
+
 class ExchangeSerializer(RegistrySerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     chinese_place = BriefRelatedField(PlaceBriefSerializer, queryset=Place.objects.all())
@@ -49,6 +66,9 @@ class ExchangeSerializer(RegistrySerializer):
         PlaceBriefSerializer, many=True, queryset=Place.objects.all(), required=False
     )
     countries = serializers.ListField(child=CountryField(), required=False)
+    regions = BriefRelatedField(
+        RegionBriefSerializer, many=True, queryset=Region.objects.all(), required=False
+    )
     fields = BriefRelatedField(
         CooperationFieldBriefSerializer,
         many=True,
@@ -66,7 +86,7 @@ class ExchangeSerializer(RegistrySerializer):
         model = Exchange
         fields = [
             "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",
-            "chinese_place", "relationship", "places", "countries", "fields", "description",
+            "chinese_place", "relationship", "places", "countries", "regions", "fields", "description",
             "start", "start_precision", "end", "end_precision", "planned", "counts",
             "editors_note", "citations", "created", "last_updated",
         ]  # fmt: skip

@@ -6,5 +6,6 @@ from . import views
 
 router = SimpleRouter()
 router.register("exchanges", views.ExchangeViewSet)
+router.register("regions", views.RegionViewSet)
 
 urlpatterns = router.urls

@@ -1,8 +1,8 @@
 """API viewset for exchanges (projects, events, delegations, trainings, offices,
 conferences) with their counts, places, fields and citations."""
 
-from exchanges.filtersets import ExchangeFilterSet
-from exchanges.models import Exchange
+from exchanges.filtersets import ExchangeFilterSet, RegionFilterSet
+from exchanges.models import Exchange, Region
 from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.views import TIMESTAMPS
@@ -19,7 +19,7 @@ class ExchangeViewSet(OfficeViewSet):
         "chinese_place",
         "relationship__chinese_place",
         "relationship__foreign_place",
-    ).prefetch_related("places", "fields", "counts", brief_citations())
+    ).prefetch_related("places", "regions", "fields", "counts", brief_citations())
     serializer_class = serializers.ExchangeSerializer
     filterset_class = ExchangeFilterSet
     ordering_fields = {
@@ -29,3 +29,14 @@ class ExchangeViewSet(OfficeViewSet):
         "kind": ["kind"],
         **TIMESTAMPS,
     }
+
+
+class RegionViewSet(OfficeViewSet):
+    """Named groups of countries (中东欧) that reports name as exchange participants.
+    Reference data that only superusers change."""
+
+    queryset = Region.objects.all()
+    serializer_class = serializers.RegionSerializer
+    brief_serializer_class = serializers.RegionBriefSerializer
+    filterset_class = RegionFilterSet
+    ordering_fields = {"name_zh": ["name_zh"], **TIMESTAMPS}

@@ -1,7 +1,39 @@
 """The generic API checks (utilities.testing.api) for exchanges."""
 
-from exchanges.models import Exchange, ExchangeCount
+from exchanges.models import Exchange, ExchangeCount, Region
 from utilities.testing.api import APITests
+
+
+def a_region():
+    region, _created = Region.objects.get_or_create(
+        slug="test-region", defaults={"name_zh": "测试地区", "countries": ["HU", "PL"]}
+    )
+    return region
+
+
+class TestRegionAPI(APITests):
+    model = Region
+    list_url = "/api/regions/"
+    brief_fields = ["id", "url", "display", "slug", "name_zh", "name_en"]
+    brief_embedding = ("/api/exchanges/", "regions")
+    isolate = {"q": "测试区域"}
+    office_scoped = False
+
+    def make_record(self, world, index):
+        return Region.objects.create(
+            slug=f"test-area-{index}", name_zh=f"测试区域{index}号", countries=["HU"]
+        )
+
+    def create_data(self, world):
+        return {
+            "slug": "test-baltic",
+            "name_zh": "测试波罗的海国家",
+            "name_en": "Test Baltic states",
+            "countries": ["EE", "LV", "LT"],
+        }
+
+    def update_data(self, world):
+        return {"name_en": "Renamed region", "notes": "成员随时间变化。"}
 
 
 class TestExchangeAPI(APITests):
@@ -18,6 +50,7 @@ class TestExchangeAPI(APITests):
             start_year=2010 + index % 10,
         )
         exchange.places.set([world.partner_b])
+        exchange.regions.set([a_region()])
         exchange.fields.set([world.field])
         exchange.citations.set([world.citation])
         ExchangeCount.objects.create(
@@ -34,6 +67,7 @@ class TestExchangeAPI(APITests):
             "relationship": world.relationship.pk,
             "places": [world.partner_b.pk],
             "countries": ["JP", "us"],
+            "regions": [a_region().pk],
             "fields": [world.field.pk],
             "start": "2019-10",
             "end": "2019-10-28",

@@ -3,7 +3,8 @@
 import pytest
 
 from cities.models import CooperationField, Place, Relationship
-from exchanges.filtersets import ExchangeFilterSet
+from exchanges.filtersets import ExchangeFilterSet, RegionFilterSet
+from exchanges.models import Region
 from utilities.testing.filtersets import FilterSetTests, covers, refused, run
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ def titles(**params):
 GARDEN = "德国曼海姆市“中国园”"
 COMO_VISIT = "意大利伦巴第大区科莫省政府代表团访问晋中市"
 PHOTO_FESTIVAL = "平遥国际摄影节"
+CEE_MEETING = "第五次中国—中东欧国家地方领导人会议全体会议"
 
 
 class TestExchangeFilterSet(FilterSetTests):
@@ -63,6 +65,16 @@ class TestExchangeFilterSet(FilterSetTests):
         assert "2015“丝路之友”中国-意大利对话会" in italian  # the report names only the country
         assert GARDEN not in italian
 
+    @covers("region_id")
+    def test_region(self):
+        cee = Region.objects.get(slug="central-eastern-europe")
+        assert titles(region="central-eastern-europe") == {CEE_MEETING}
+        assert titles(region_id=cee.pk) == {CEE_MEETING}
+
+    def test_country_covers_the_countries_of_a_named_region(self):
+        assert CEE_MEETING in titles(country="HU")
+        assert CEE_MEETING not in titles(country="JP")
+
     @covers("field_id")
     def test_field(self):
         trade = CooperationField.objects.get(slug="trade")
@@ -84,9 +96,24 @@ class TestExchangeFilterSet(FilterSetTests):
             ({"place": "nowhere"}, "place"),
             ({"relationship_id": "x"}, "relationship_id"),
             ({"field_id": "99999999999999999999999"}, "field_id"),
+            ({"region": "atlantis"}, "region"),
+            ({"region_id": "x"}, "region_id"),
             ({"year_min": "2019.5"}, "year_min"),
             ({"year_max": "0"}, "year_max"),
         ],
     )
     def test_malformed_values_are_validation_errors(self, params, field):
         assert field in refused(ExchangeFilterSet, **params)
+
+
+class TestRegionFilterSet(FilterSetTests):
+    filterset = RegionFilterSet
+
+    @pytest.fixture(autouse=True)
+    def second_region(self):
+        Region.objects.create(slug="test-nordic", name_zh="测试北欧", countries=["SE", "NO"])
+
+    @pytest.mark.parametrize("query", ["中东欧", "Eastern Europe", "central-eastern"])
+    def test_q_matches_names_and_slug(self, query):
+        assert [r.slug for r in run(RegionFilterSet, q=query)] == ["central-eastern-europe"]
+        assert not run(RegionFilterSet, q="东盟").exists()

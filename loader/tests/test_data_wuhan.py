@@ -194,7 +194,12 @@ class TestNationalAwards:
 
     def test_wuhan_itself_was_honoured_by_cpaffc(self, wuhan):
         names = set(Award.objects.filter(place=wuhan).values_list("award_type__name_zh", flat=True))
-        assert names == {"国际友城战略发展奖", "国际友好城市交流合作奖"}
+        # Wuhan's report writes 国际友城战略发展奖: CPAFFC's 国际友城发展战略奖 (as Shenyang
+        # writes it), one type with Wuhan's spelling as an alias; the quote keeps Wuhan's.
+        assert names == {"国际友城发展战略奖", "国际友好城市交流合作奖"}
+        strategy = Award.objects.get(place=wuhan, award_type__name_zh="国际友城发展战略奖")
+        assert strategy.award_type.alias_names == ["国际友城战略发展奖"]
+        assert any("国际友城战略发展奖" in c.quote for c in strategy.citations.all())
         assert all(
             a.conferred is None and "多次" in a.notes for a in Award.objects.filter(place=wuhan)
         )

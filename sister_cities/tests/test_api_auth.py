@@ -112,8 +112,8 @@ def test_english_on_request(world):
 
 ENDPOINTS = [
     "places", "relationships", "relationship-stages", "reported-figures", "comparisons",
-    "anniversaries", "cooperation-fields", "exchanges", "awards", "award-types", "reports",
-    "citations",
+    "anniversaries", "cooperation-fields", "exchanges", "regions", "awards", "award-types",
+    "reports", "citations",
 ]  # fmt: skip
 
 

@@ -19,8 +19,8 @@ from utilities.testing.queries import content
 LISTS = [
     "/api/places/", "/api/relationships/", "/api/relationship-stages/",
     "/api/reported-figures/", "/api/comparisons/", "/api/anniversaries/",
-    "/api/cooperation-fields/", "/api/exchanges/", "/api/awards/", "/api/award-types/",
-    "/api/reports/", "/api/citations/",
+    "/api/cooperation-fields/", "/api/exchanges/", "/api/regions/", "/api/awards/",
+    "/api/award-types/", "/api/reports/", "/api/citations/",
 ]  # fmt: skip
 
 

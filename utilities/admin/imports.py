@@ -28,6 +28,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from utilities.resources import errors, limits, uploads
@@ -47,6 +48,36 @@ class UploadConfirmForm(forms.Form):
     """The confirm step: the upload's signed token, nothing else from the client."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=1000)
+
+
+class ExtensionImportForm(ImportForm):
+    """The upload form: the format is read from the file's extension (``.csv``, ``.xlsx``)
+    unless the clerk picks one."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.format_classes = list(formats)
+        field = self.fields["format"]
+        field.required = False
+        field.choices = [("", gettext("按文件扩展名识别")), *field.choices[1:]]
+        field.help_text = gettext("一般不必选择：.csv 和 .xlsx 文件会按扩展名识别。")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None and not cleaned.get("format"):
+            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            for index, format_class in enumerate(self.format_classes):
+                if format_class().get_extension().lower() == extension:
+                    cleaned["format"] = str(index)
+                    break
+            else:
+                self.add_error(
+                    "format",
+                    gettext("无法从文件名“%(name)s”判断格式：请选择 CSV 或 XLSX。")
+                    % {"name": upload.name},
+                )
+        return cleaned
 
 
 def request_id(request):
@@ -76,6 +107,7 @@ class SafeImportMixin(ImportMixin):
     """django-import-export's import views, safe (see the module's docstring)."""
 
     formats = FORMATS
+    import_form_class = ExtensionImportForm
     confirm_form_class = UploadConfirmForm
 
     # The preview ------------------------------------------------------------------------

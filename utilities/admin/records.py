@@ -19,6 +19,8 @@ from import_export.admin import ExportActionMixin, ExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.resources.base import column_label
+
 from .citations import CitedFormMixin
 from .concurrency import ConcurrencyAdminMixin
 from .display import admin_url
@@ -40,6 +42,37 @@ def show_links_of(obj, version):
         cache[field.name] = field.related_model._base_manager.filter(pk__in=ids)
 
 
+SLUG_HINT = _(
+    "网址和 API 中使用的英文标识：只用小写字母、数字和连字符（如 wuhan、oita-city），"
+    "填写英文名时自动生成，可修改。已公开的记录请勿随意更改，旧网址会失效。"
+)
+PUBLIC_HINT = _("公开显示：此项会出现在公开网页上，请勿填写内部信息。")
+
+
+def hinted_formfield(model_admin, db_field, formfield):
+    """A form field with the hints staff need beside it: how to write a slug, and that a
+    text field (``Model.public_fields``) is shown on the public pages."""
+    if formfield is None:
+        return formfield
+    if db_field.name == "slug":
+        formfield.help_text = SLUG_HINT
+    if db_field.name in getattr(model_admin.model, "public_fields", ()):
+        hint = str(PUBLIC_HINT)
+        formfield.help_text = f"{formfield.help_text} {hint}" if formfield.help_text else hint
+        formfield.widget.attrs.setdefault("class", "")
+        formfield.widget.attrs["class"] = (
+            formfield.widget.attrs["class"] + " public-field"
+        ).strip()
+    return formfield
+
+
+class HintsMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return hinted_formfield(
+            self, db_field, super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
+
+
 class RecordAdminForm(CitedFormMixin, forms.ModelForm):
     """Every record's admin form carries an optional note for the history (and meets the
     citation rule, ``CitedFormMixin``)."""
@@ -57,10 +90,11 @@ class RegistryExportForm(SelectableFieldsExportForm):
 
     def _get_field_label(self, resource, field_name):
         field = resource.fields.get(field_name)
-        return field.column_name if field else field_name
+        return column_label(field.column_name) if field else field_name
 
 
 class RecordAdmin(
+    HintsMixin,
     ConcurrencyAdminMixin,
     RecoverAdminMixin,
     KeySearchMixin,
@@ -158,6 +192,7 @@ class RecordAdmin(
 
 
 class ReferenceDataAdmin(
+    HintsMixin,
     ConcurrencyAdminMixin,
     RecoverAdminMixin,
     KeySearchMixin,

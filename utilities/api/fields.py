@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField as BaseCountryField
 from rest_framework import serializers
 
+from utilities.countries import part_of_china_error
 from utilities.partial_dates import PartialDate, partial_date_errors, read_partial_date
 
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -198,6 +199,9 @@ class CountryField(BaseCountryField):
         if not isinstance(data, str):
             self.fail("invalid_choice", input=data)
         data = data.strip()
+        refusal = part_of_china_error(data)
+        if refusal:
+            raise serializers.ValidationError(refusal.messages, code="part_of_china")
         return super().to_internal_value(data.upper() if len(data) == 2 else data)
 
 

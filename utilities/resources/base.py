@@ -4,7 +4,8 @@ which ``offices.resources.OfficeResource`` fills in), history with who and which
 no partial imports."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from import_export import resources
 
 from .errors import ImportRefused
@@ -24,6 +25,16 @@ class RegistryDiff(resources.Diff):
     @staticmethod
     def values(resource, instance):
         return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+
+
+# The msgctxt of the column names' translations (locale/en): a header is not a label.
+COLUMN_CONTEXT = "spreadsheet column"
+
+
+def column_label(column_name):
+    """A column's header in the active language: 中方地方 in Chinese, "Chinese place" in
+    English. Files are read in either language (``RegistryResource.column_names``)."""
+    return pgettext(COLUMN_CONTEXT, column_name)
 
 
 class RegistryResource(resources.ModelResource):
@@ -55,10 +66,24 @@ class RegistryResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
+    def get_export_headers(self, selected_fields=None):
+        """The headers in the page's language (an English export reads in English)."""
+        return [column_label(name) for name in super().get_export_headers(selected_fields)]
+
+    def get_diff_headers(self):
+        return [column_label(name) for name in super().get_diff_headers()]
+
     def column_names(self, headers):
-        """The header row with English headers given their Chinese column names."""
+        """The header row with English headers (as an English export writes them, or the
+        resource's ``english_headers``) given their Chinese column names."""
+        with translation.override("en"):
+            english = {
+                column_label(field.column_name).strip().lower(): field.column_name
+                for field in self.fields.values()
+            }
+        english.update(self.english_headers)
         return [
-            self.english_headers.get(str(header).strip().lower(), str(header).strip())
+            english.get(str(header).strip().lower(), str(header).strip())
             if header is not None
             else header
             for header in headers or []

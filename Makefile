@@ -24,8 +24,12 @@ serve: setup
 	DEBUG=false $(BIN)/python manage.py check --deploy
 	DEBUG=false HOST=$(HOST) exec $(BIN)/gunicorn --config gunicorn.conf.py sister_cities.wsgi
 
+# One worker per core (CI has two). Tests go out in collection order, so on each worker
+# the tests that flush the database (live server, browser) still run after those that
+# read the loaded registry.
+TEST_WORKERS ?= auto
 test: test-setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load
 
 setup: $(VENV)/.installed messages pdf-libs
 

@@ -423,6 +423,8 @@ SPECTACULAR_SETTINGS = {
         "QualifierEnum": "utilities.quantities.Qualifier",
         "RelationshipKindEnum": "cities.choices.RelationshipKind",
         "ExchangeKindEnum": "exchanges.choices.ExchangeKind",
+        "SourceKindEnum": "sources.choices.SourceKind",
+        "StatementKindEnum": "cities.choices.StatementKind",
     },
 }
 

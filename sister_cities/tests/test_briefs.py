@@ -33,9 +33,12 @@ def pdf_text(response):
 
 def test_brief_has_partners_by_kind_and_stage(client):
     partners = section(page(client, "/places/jinzhong/brief/"), "brief-partners")
-    # Seven sister cities (six active, Pingyao's Provins among them; one intent) and one
-    # friendly-exchange intent: the table's cells, then the names under each group.
-    assert re.search(r"友好城市</th><td>6</td><td>0</td><td>1</td><td>0</td><td>7</td>", partners)
+    # Seven sister cities (six active, Pingyao's Provins among them; one intent; none
+    # pursued or ended) and one friendly-exchange intent: the table's cells, then the
+    # names under each group.
+    assert re.search(
+        r"友好城市</th><td>6</td><td>0</td><td>1</td><td>0</td><td>0</td><td>7</td>", partners
+    )
     assert "科莫省" in partners and "（意大利，2019年10月28日）" in partners
     assert "普罗万市" in partners and "平遥县）" in partners  # held by Pingyao County
     assert "恰克图市" in partners and "比肯菲尔德市" in partners
@@ -97,8 +100,11 @@ def test_a_province_gathers_its_cities_and_districts_partners(client):
     body = page(client, "/places/liaoning/")
     holders = section(body, "holders")
     assert "沈阳市" in holders and "沈阳经济技术开发区" in holders
-    # Shenyang's own four sister cities and its development zone's one friendly partner.
-    assert re.search(r"沈阳市</span>.*?</th>\s*<td>4</td>\s*<td>0</td>\s*<td>4</td>", holders, re.S)
+    # Shenyang's own four sister cities (none pursued: 和平区's pursuit is the district's)
+    # and its development zone's one friendly partner.
+    assert re.search(
+        r"沈阳市</span>.*?</th>\s*<td>4</td>\s*<td>0</td>\s*<td>0</td>\s*<td>4</td>", holders, re.S
+    )
     assert "巴基斯坦科技特区管理局" in body
     assert 'href="/places/liaoning/brief/"' in body
     brief = page(client, "/places/liaoning/brief/")

@@ -3,6 +3,10 @@ passage" (``sources.admin_passages``). Award types are recognised by their Chine
 English names and, where award types keep aliases (several spellings of one award), by
 those too: the matcher takes every name a type has."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
 from cities.passages import PlacePassageMixin, date_initial, sides
 from sources.passages import NameMatcher
 
@@ -30,6 +34,10 @@ PEOPLE = ("位", "名")
 
 
 class AwardPassageMixin(PlacePassageMixin):
+    def new_award_type_url(self, name):
+        # An office's new type is saved as proposed (``AwardType.status``).
+        return f"{reverse('admin:awards_awardtype_add')}?{urlencode({'name_zh': name})}"
+
     def passage_matchers(self, request, citation):
         return {**super().passage_matchers(request, citation), "award_types": award_type_matcher()}
 

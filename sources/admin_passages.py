@@ -24,6 +24,7 @@ PREFILLED = _("已按所选原文预填（引文已附上）：请逐项核对�
 NEW_PLACE = _("原文中的“%(name)s”不在登记册中：")
 NEW_PLACE_LINK = _("在新窗口中新建这个地方（建好后刷新本页）")
 NEW_AWARD = _("原文中的奖项“%(name)s”不在奖项类型中。")
+NEW_AWARD_LINK = _("在新窗口中提议这个奖项类型（由管理员确认；提议后刷新本页）")
 
 
 class FromPassageMixin:
@@ -41,6 +42,9 @@ class FromPassageMixin:
         return []
 
     def new_place_url(self, name, country):
+        return None
+
+    def new_award_type_url(self, name):
         return None
 
     def passage(self, request):
@@ -133,5 +137,17 @@ class FromPassageMixin:
                         ),
                     )
             for name in passage.new_awards:
-                messages.warning(request, NEW_AWARD % {"name": name.text})
+                url = self.new_award_type_url(name.text)
+                if url:
+                    messages.warning(
+                        request,
+                        format_html(
+                            '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+                            NEW_AWARD % {"name": name.text},
+                            url,
+                            NEW_AWARD_LINK,
+                        ),
+                    )
+                else:
+                    messages.warning(request, NEW_AWARD % {"name": name.text})
         return super().add_view(request, form_url, extra_context)

@@ -2,11 +2,12 @@
 Chromium).
 
 The foreign-affairs office of a city no fixture names (咸宁市) registers a report written
-for this test (a range, an approximate figure, dates relative to 今年, an award of a known
-type), then in the report's reader selects each sentence, cites it and opens the form it
-states: a relationship with its dated stage (the partner city, new to the registry, is
-created from the form's offer), an exchange with its counts, a reported figure and an
-award, each prefilled from its passage and saved after the clerk has seen it. The
+for this test (a range, an approximate figure, dates relative to 今年, awards of a known
+type, of a known type in a second spelling and of a new type), then in the report's reader
+selects each sentence, cites it and opens the form it states: a relationship with its dated
+stage (the partner city, new to the registry, is created from the form's offer), an exchange
+with its counts, a reported figure and three awards (the new type proposed from the form's
+offer), each prefilled from its passage and saved after the clerk has seen it. The
 dashboard then shows the report fully entered.
 
 With ``ENTRY_SCREENSHOTS=<dir>`` the reader, a prefilled form and "what's left" are saved
@@ -20,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from awards.models import Award
+from awards.models import Award, AwardType
 from cities.models import Place, Relationship, ReportedFigure
 from exchanges.models import Exchange
 from sources.models import Citation, SourceReport
@@ -35,6 +36,8 @@ SENTENCES = [
     "今年5月，维希市代表团一行约30人来访，双方互派1—2个青年团。",
     "截至今年9月，咸宁市已与20多个国家的城市建立友好关系。",
     "2025年，维希市获得“对华友好城市交流合作奖”。",
+    "2024年，维希市获得全国友协“国际友城战略发展奖”。",
+    "今年，咸宁市荣获“长江友城合作奖”。",
 ]
 # Two columns run together, as the clerk's copy of the report has them.
 REPORT = TITLE + "\n\n" + "\n".join(SENTENCES) + "\n"
@@ -104,6 +107,12 @@ def selected(page, field):
     """The text of an autocomplete (select2) field's choice (without the "×" that clears
     an optional one)."""
     return page.locator(f"#select2-id_{field}-container").inner_text().strip().split("\n")[-1]
+
+
+def chosen(page, field):
+    """The text of a plain select's chosen option (the award-type picker, which shows
+    each type's status, spellings and conferring body)."""
+    return page.locator(f"#id_{field} option:checked").inner_text().strip()
 
 
 def cite(page, reader_url, sentence):
@@ -244,7 +253,7 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
     # 4. The award of a known type, to the partner city.
     cite(page, reader, SENTENCES[3])
     open_form(page, "award")
-    assert selected(page, "award_type") == "对华友好城市交流合作奖"
+    assert chosen(page, "award_type").startswith("对华友好城市交流合作奖")
     assert page.input_value("#id_recipient_kind") == "place"
     assert selected(page, "place") == "维希市"
     assert page.input_value("#id_conferred_year") == "2025"
@@ -252,6 +261,41 @@ def test_a_new_office_enters_its_report_from_passages_to_records(page, office):
     save(page)
     award = Award.objects.get(chinese_place=office)
     assert award.place.slug == "test-vichy"
+
+    # 5. A second spelling of a known award: Wuhan's word order finds CPAFFC's type
+    # through its alias; the citation keeps the report's wording.
+    cite(page, reader, SENTENCES[4])
+    open_form(page, "award")
+    assert chosen(page, "award_type").startswith("国际友城发展战略奖")
+    assert page.input_value("#id_conferred_year") == "2024"
+    save(page)
+    spelled = Award.objects.get(chinese_place=office, conferred_year=2024)
+    assert spelled.award_type.name_zh == "国际友城发展战略奖"
+    assert "国际友城战略发展奖" in spelled.award_type.aliases.values_list("name", flat=True)
+    assert [c.quote for c in spelled.citations.all()] == [SENTENCES[4]]
+
+    # 6. An award type the registry does not know: the clerk proposes it from the
+    # warning's link (a new window), then records the award with it.
+    cite(page, reader, SENTENCES[5])
+    open_form(page, "award")
+    assert "长江友城合作奖" in page.locator(".messagelist").inner_text()
+    with page.expect_popup() as opened:
+        page.click(".messagelist a[href*='/admin/awards/awardtype/add/']")
+    proposal = opened.value
+    proposal.wait_for_load_state()
+    assert proposal.input_value("#id_name_zh") == "长江友城合作奖"
+    proposal.fill("#id_name_en", "Yangtze Partner City Cooperation Award")
+    proposal.select_option("#id_level", "provincial")
+    save(proposal)
+    proposal.close()
+    new_type = AwardType.objects.get(name_zh="长江友城合作奖")
+    assert new_type.is_proposed
+    page.reload()
+    assert chosen(page, "award_type").startswith("长江友城合作奖（待确认）")
+    assert selected(page, "place") == "咸宁市"
+    save(page)
+    proposed = Award.objects.get(chinese_place=office, award_type=new_type)
+    assert proposed.conferred_year == 2026
 
     # The dashboard's reported-vs-recorded view links the report: fully entered.
     page.goto(base + "/admin/dashboard/")

@@ -32,6 +32,8 @@ class SourceReport(CaseInsensitiveSlug, RegistryModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "chinese_place"
+    # Text fields shown on the public pages (the admin says so beside them).
+    public_fields = ("notes",)
 
     slug = models.SlugField(
         verbose_name=_("标识"),
@@ -270,6 +272,8 @@ class Citation(RegistryModel):
 
     # The path to the Chinese place whose office may change this record.
     office_lookup = "report__chinese_place"
+    # Shown under the quote wherever the citation is.
+    public_fields = ("note",)
 
     report = models.ForeignKey(
         to="sources.SourceReport",

@@ -144,3 +144,17 @@ def test_the_export_form_and_import_preview_name_columns_in_english(clerk):
     ).content.decode()
     assert "Foreign place" in page
     assert ">外方地方<" not in page
+
+
+def test_a_reports_public_notes_say_so_beside_the_field(clerk, client):
+    """A report's notes are printed on its public page; the clerk is told before typing."""
+    from sources.models import SourceReport
+    from utilities import generation
+
+    report = SourceReport.objects.get(chinese_place__slug="jinzhong")
+    page = clerk.get(reverse("admin:sources_sourcereport_change", args=[report.pk]))
+    assert page.status_code == 200
+    assert "公开显示：此项会出现在公开网页上" in page.content.decode()
+    SourceReport.objects.filter(pk=report.pk).update(notes="测试报告说明")
+    generation.bump()  # update() sends no signal
+    assert "测试报告说明" in client.get(report.get_absolute_url()).content.decode()

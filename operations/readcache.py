@@ -23,6 +23,14 @@ cookie, changes no session, carries no CSP nonce, says nothing against it in
 ``Cache-Control`` (``private``, ``no-store``: the browsable API, anything an account reads)
 and varies on no header the key does not hold.
 
+**Streamed exports are not kept.** A list export in CSV, GeoJSON or iCalendar is a
+``StreamingHttpResponse`` (``utilities.api.views.ExportMixin``): its body is made while it
+is sent, and a whole registry's file is too large to hold in memory or in the cache. Every
+such request runs the view, so it is never stale; the answer says so with
+``X-Read-Cache: pass`` (a kept answer says ``hit``, a newly kept one ``miss``). A client
+that reads an export again sends its ``ETag`` or ``Last-Modified`` back and gets the
+view's ``304``.
+
 **CSRF tokens.** Every page holds the language switch's form and its CSRF token. A kept page
 holds a placeholder instead, replaced at each hit by a token of the reader's own (the CSRF
 middleware, outside this one, then sets the cookie as it would have); a page that shows the
@@ -62,6 +70,9 @@ CSRF_PLACEHOLDER = b"\x00read-cache-csrf-token\x00"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]{64})(")')
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 HEADER = "X-Read-Cache"
+# ``X-Read-Cache`` values: answered from the cache; rendered and kept; rendered, streamed and
+# not kept (an export).
+HIT, MISS, PASS = "hit", "miss", "pass"
 
 
 def harmless_cookies():
@@ -154,7 +165,7 @@ def answer(request, kept):
     response = HttpResponse(body)
     for name, value in headers:
         response[name] = value
-    response[HEADER] = "hit"
+    response[HEADER] = HIT
     return response
 
 
@@ -181,6 +192,10 @@ class ReadCacheMiddleware:
             if kept is not None and not throttled(request):
                 return answer(request, kept)
         response = self.get_response(request)
+        if response.streaming:
+            # An export, made while it is sent: never kept, so never stale.
+            response[HEADER] = PASS
+            return response
         if keepable(request, response):
             body = stored_body(request, response.content)
             if body is not None:
@@ -190,5 +205,5 @@ class ReadCacheMiddleware:
                     if name.lower() not in NOT_KEPT_HEADERS
                 ]
                 cache.set(key, (headers, body), settings.READ_CACHE_SECONDS)
-                response[HEADER] = "miss"
+                response[HEADER] = MISS
         return response

@@ -3,26 +3,34 @@
 A full export is the whole registry (50,000 relationships and more); through the serializer
 each row would cost a dozen model instances and some hundred field reads. Here a row is
 one tuple of the relationship and both places' columns, and each chunk of rows fetches its
-fields of cooperation, stages and citations in one flat query each. The cells are the ones
-the serializer's record flattens to (``utilities.api.renderers.flatten``), column for
-column, in the request's language: ``cities/tests/test_api_export_rows.py`` compares the two
-for the loaded registry and for every stage, kind and level.
+fields of cooperation, stages, claims and citations in one flat query each (and, for staff,
+the national rules' warnings in ``relationship_warnings``' fixed number of queries). The
+cells are the ones the serializer's record flattens to (``utilities.api.renderers.flatten``),
+column for column, in the request's language: ``cities/tests/test_api_export_rows.py``
+compares the two for the loaded registry and for every stage, kind and level, with claims
+that agree and disagree, anonymously and for staff.
 """
 
 import itertools
+import json
 
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+from rest_framework.utils.encoders import JSONEncoder
 
-from cities.choices import Stage
+from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
 from cities.models import (
     BEGINNING_STAGES,
+    Claim,
     CooperationField,
     Relationship,
     RelationshipStage,
     began_sort_key,
+    dates_agree,
 )
+from cities.national_rules import relationship_warnings
 from sources.models import Citation
 from utilities.api.serializers import record_url_pattern
 from utilities.formulas import TRIGGERS, escape_formula
@@ -38,8 +46,8 @@ COLUMNS = [
     *(f"foreign_place.{name}" for name in PLACE_COLUMNS),
     "kind", "kind_display", "wording", "stage", "stage_display", "level", "level_display",
     "fields", "intent_date", "intent_date_precision", "agreement_date",
-    "agreement_date_precision", "began", "began_precision", "stages", "signatories", "notes",
-    "editors_note", "citations", "created", "last_updated",
+    "agreement_date_precision", "began", "began_precision", "stages", "claims", "disputes",
+    "signatories", "notes", "editors_note", "citations", "created", "last_updated", "warnings",
 ]  # fmt: skip
 PLACE_VALUES = ["id", "slug", "name_zh", "name_en", "country"]
 VALUES = [
@@ -87,6 +95,27 @@ def text(value):
     return "" if value is None else str(value)
 
 
+def records(items):
+    """A list of records without a display name, id or code (a dispute, a warning) as
+    ``flatten`` writes it: each record's JSON, joined by "; "."""
+    return "; ".join(json.dumps(item, ensure_ascii=False, cls=JSONEncoder) for item in items)
+
+
+def disagree(dates):
+    """Whether some two of these dates cannot both be true (``RelationshipStage.disputed``)."""
+    dates = [date for date in dates if date is not None]
+    return any(not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :])
+
+
+class Said:
+    """What a relationship's row needs of a source's claim about its kind or level."""
+
+    __slots__ = ("pk", "subject", "value", "claimant")
+
+    def __init__(self, pk, subject, value, claimant):
+        self.pk, self.subject, self.value, self.claimant = pk, subject, value, claimant
+
+
 class RelationshipRows:
     """The header and the rows of a relationships CSV for one request."""
 
@@ -102,6 +131,16 @@ class RelationshipRows:
         self.stages = labels(Relationship, "stage")
         self.levels = labels(Relationship, "level")
         self.step_labels = labels(RelationshipStage, "stage")
+        self.claimants = labels(Claim, "claimant")
+        self.our_report = str(Claimant.OUR_REPORT.label)
+        # What ``Relationship.disputes()`` names a kind or a level by: the choices' labels.
+        self.claim_subjects = [
+            (ClaimSubject.KIND, str(ClaimSubject.KIND.label), dict(RelationshipKind.choices)),
+            (ClaimSubject.LEVEL, str(ClaimSubject.LEVEL.label), dict(HoldingLevel.choices)),
+        ]
+        user = getattr(request, "user", None)
+        # ``RelationshipSerializer.get_warnings``: staff only, an empty list for others.
+        self.staff = bool(user and user.is_authenticated and user.is_staff)
         country = PlaceBriefSerializer().fields["country"]
         self._country = country
         self.countries = {}
@@ -150,7 +189,9 @@ class RelationshipRows:
         ids = [row[0] for row in chunk]
         fields = self.fields_of(ids)
         steps = self.steps_of(ids)
+        said, step_claims = self.claims_of(ids)
         citations = self.citations_of(ids)
+        warnings = relationship_warnings(ids) if self.staff else {}
         start, end = self.url
         for row in chunk:
             pk = row[0]
@@ -161,6 +202,8 @@ class RelationshipRows:
             intent = self.stage_date(own, Stage.INTENT)
             agreement = self.stage_date(own, Stage.AGREEMENT)
             began = self.began(own)
+            claims = said.get(pk, [])
+            disputes = self.disputes(kind, level, claims, own, step_claims)
             cells = [
                 str(pk), f"{start}{pk}{end}", f"{chinese_place[2]} – {foreign_place[2]}",
                 *chinese_place, *foreign_place,
@@ -171,9 +214,12 @@ class RelationshipRows:
                 text(agreement and agreement.isoformat()), text(agreement and agreement.precision),
                 text(began and began.isoformat()), text(began and began.precision),
                 "; ".join(step.display for step in own),
+                "; ".join(str(claim.pk) for claim in claims),
+                records(disputes),
                 signatories, notes, editors_note,
                 "; ".join(citations.get(pk, [])),
                 text(self.moment(created)), text(self.moment(updated)),
+                records(warning.as_dict() for warning in warnings.get(pk, [])),
             ]  # fmt: skip
             yield [escaped(cell) for cell in cells]
 
@@ -212,6 +258,58 @@ class RelationshipRows:
             display = f"{label} {date}" if date else label
             found.setdefault(relationship, []).append(Step(pk, stage, date, planned, display))
         return found
+
+    def claims_of(self, ids):
+        """``({relationship: [Said, …]}, {step: [(claimant label, date), …]})``: the claims
+        about each relationship's kind and level (``relationship.claims``), and about each
+        of its steps' dates (``step.claims``), in the order of their prefetch (``Claim``'s
+        ordering: within one relationship or step, by subject, then pk)."""
+        said, dated = {}, {}
+        rows = (
+            Claim.objects.filter(Q(relationship__in=ids) | Q(step__relationship__in=ids))
+            .order_by("subject", "pk")
+            .values_list(
+                "relationship", "pk", "subject", "step", "value", "claimant",
+                "date_year", "date_month", "date_day",
+            )
+        )  # fmt: skip
+        for relationship, pk, subject, step, value, claimant, year, month, day in rows:
+            if step is None:
+                said.setdefault(relationship, []).append(Said(pk, subject, value, claimant))
+            else:
+                who = self.claimants.get(claimant, claimant)
+                dated.setdefault(step, []).append((who, self.step_date(year, month, day)))
+        return said, dated
+
+    def disputes(self, kind, level, claims, steps, step_claims):
+        """``disputes_of(relationship)``: what the sources disagree about, the registry's
+        value first (``Relationship.disputes``)."""
+        found = []
+        for subject, subject_label, choices in self.claim_subjects:
+            own = kind if subject == ClaimSubject.KIND else level
+            about = [claim for claim in claims if claim.subject == subject]
+            if any(claim.value != own for claim in about):
+                sides = [(self.our_report, choices.get(own, own or "—"))]
+                sides += [
+                    (self.claimants.get(claim.claimant, claim.claimant),
+                     choices.get(claim.value, claim.value))
+                    for claim in about
+                ]  # fmt: skip
+                found.append((subject_label, sides))
+        for step in steps:
+            others = step_claims.get(step.pk)
+            if not others:
+                continue
+            sides = [(self.our_report, step.date), *others]
+            if disagree([date for _who, date in sides]):
+                found.append((self.step_labels.get(step.stage, step.stage), sides))
+        return [
+            {
+                "subject": str(subject),
+                "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
+            }
+            for subject, sides in found
+        ]
 
     def citations_of(self, ids):
         found = {}

@@ -1,14 +1,16 @@
 """The relationships' CSV in flat rows (``cities.api.exports``) is the serializer's CSV, byte
 for byte: for the loaded registry and for relationships of every kind, stage and level,
 with dated, partly dated, planned and repeated steps, formula-like text, a partner without
-an English name, long quotes; in Chinese and in English; filtered and ordered."""
+an English name, long quotes, sources' claims that agree and that disagree (about the kind,
+the level, a dated and an undated step); in Chinese and in English; filtered and ordered;
+for anonymous readers and for staff (who see the national rules' warnings)."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from cities.api.views import RelationshipViewSet
-from cities.choices import HoldingLevel, RelationshipKind, Stage
-from cities.models import CooperationField, Place, Relationship, RelationshipStage
+from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
+from cities.models import Claim, CooperationField, Place, Relationship, RelationshipStage
 from sources.models import Citation
 from utilities.testing.queries import content, count_queries
 
@@ -86,8 +88,43 @@ def varied(world):
             )
         if number % 5 == 4:
             RelationshipStage.objects.create(relationship=relationship, stage=Stage.ACTIVE)
+        if number % 3:
+            add_claims(relationship, number)
         made.append(relationship)
     return made
+
+
+def add_claims(relationship, number):
+    """Sources' claims: about the kind (another kind, or the same), the level (one the
+    record may lack), and each step's date (a year later: a disagreement; the same year to
+    the day: agreement; on an undated step, two years: a disagreement of the sources)."""
+    kinds = RelationshipKind.values
+    other_kind = kinds[(kinds.index(relationship.kind) + number) % len(kinds)]
+    Claim.objects.create(relationship=relationship, subject=ClaimSubject.KIND, value=other_kind)
+    Claim.objects.create(
+        relationship=relationship,
+        subject=ClaimSubject.LEVEL,
+        value=HoldingLevel.MUNICIPAL,
+        claimant=Claimant.NATIONAL_ROLL,
+    )
+    for index, step in enumerate(relationship.stages.order_by("pk")):
+        claimant = [Claimant.PARTNER, Claimant.OTHER][index % 2]
+        if step.date_year is None:
+            for year in (2015, 2016):
+                Claim.objects.create(
+                    relationship=relationship, step=step, date_year=year, claimant=claimant
+                )
+        elif (number + index) % 2:
+            Claim.objects.create(relationship=relationship, step=step, date_year=step.date_year + 1)
+        else:
+            Claim.objects.create(
+                relationship=relationship,
+                step=step,
+                date_year=step.date_year,
+                date_month=step.date_month or 6,
+                date_day=step.date_day or 15,
+                claimant=claimant,
+            )
 
 
 def test_the_loaded_registry_in_both_languages(client, monkeypatch):
@@ -113,11 +150,29 @@ def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, la
     text = fast.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'-市长" in text and "'@note" in text
     assert "1984-03-12,day" in text  # the earliest agreement of two, to the day
+    assert '""subject"": ""' in text  # the sources' disagreements
+    assert '""value"": ""None""' in text  # about an undated step
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_staff_see_the_same_warnings(insider, monkeypatch, varied, language):
+    fast, slow = both(insider, monkeypatch, {"chinese_place": "test-home"}, language)
+    assert fast == slow
+    header, *rows = fast.decode("utf-8-sig").splitlines()
+    assert header.split(",")[-1] == "warnings"
+    assert "active_without_agreement" in fast.decode("utf-8-sig")
 
 
 def test_the_flat_rows_make_as_many_queries_for_one_row_as_for_many(client, varied):
     one, _response = count_queries(client, URL, {"format": "csv", "q": "测试导出1市"})
     many, response = count_queries(client, URL, {"format": "csv", "q": "测试导出"})
+    assert content(response).count(b"\r\n") >= 9
+    assert one == many, response.queries
+
+
+def test_staff_flat_rows_make_as_many_queries_for_one_row_as_for_many(insider, varied):
+    one, _response = count_queries(insider, URL, {"format": "csv", "q": "测试导出1市"})
+    many, response = count_queries(insider, URL, {"format": "csv", "q": "测试导出"})
     assert content(response).count(b"\r\n") >= 9
     assert one == many, response.queries
 

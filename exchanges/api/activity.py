@@ -22,6 +22,7 @@ from exchanges.activity import (
     relationship_activity,
 )
 from utilities.api.conditional import CachingMixin
+from utilities.api.pagination import RegistryPagination
 from utilities.api.renderers import CSVRenderer
 from utilities.api.views import ExportMixin, StrictRequestMixin
 
@@ -128,10 +129,16 @@ class ActivityRankingViewSet(
     """The national view: Chinese cities (their counties and districts included) ranked by
     the activity of their partner work, best first by ``sort`` (exchanges, per_year,
     breadth, depth, length or relationships; ties by the other figures). ``format=csv``
-    gives the whole ranking; ``/api/activity/<place id>/`` one city's row."""
+    gives the whole ranking; ``/api/activity/<place id>/`` one city's row.
+
+    Paged like every list (``RegistryPagination``: ``limit`` a whole number from 1 to 500,
+    ``offset`` one from 0); query parameters as strict (an unknown one is a 400). The whole
+    ranking in CSV ignores ``limit`` and ``offset`` but still refuses malformed ones: a
+    client that sends ``limit=true`` is told so in every format."""
 
     serializer_class = RankingSerializer
     queryset = Place.objects.none()  # computed by ``get_queryset``
+    pagination_class = RegistryPagination
     filter_backends = []
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     http_method_names = ["get", "head", "options"]

@@ -143,6 +143,23 @@ def test_api_ranking_is_sorted_and_paged(client):
     assert refused.status_code == 400 and "sort" in refused.json()["errors"]
 
 
+@pytest.mark.parametrize("output", ["json", "csv"])
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": "true"}, {"limit": "0"}, {"limit": "501"}, {"offset": "-1"}, {"offset": "x"},
+     {"city": "wuhan"}],
+)  # fmt: skip
+def test_api_ranking_refuses_malformed_paging_and_unknown_parameters(client, output, params):
+    """Strict like every list: the whole ranking in CSV ignores paging, but a malformed
+    ``limit`` or ``offset`` is a 400 in every format."""
+    refused = client.get("/api/activity/", {"format": output, **params})
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == "application/json"
+    assert set(refused.json()["errors"]) == set(params)
+    whole = client.get("/api/activity/", {"format": output, "limit": "2", "offset": "1"})
+    assert whole.status_code == 200
+
+
 def add_active_city(index):
     city = new_place(f"test-activity-city-{index}", f"测试活跃市{index}", "prefecture_city", "CN")
     relationship = new_relationship(city)

@@ -3,8 +3,9 @@ after its first time, with one query (the generation); every write on every path
 add, change, delete, inline, bulk delete, import, history revert, API create, update and
 delete, link changes from either side, ``load_registry``, ``seed_scale``) is seen by the
 very next anonymous read; staff and token clients are never answered from it, nor kept;
-language, format and representation are separate entries; a kept page carries each
-reader's own CSRF token."""
+language, format and representation are separate entries; a streamed export (CSV, GeoJSON)
+is never kept (``X-Read-Cache: pass``), so never stale, and answers its ``304``; a kept page
+carries each reader's own CSRF token."""
 
 import shutil
 from io import StringIO
@@ -26,6 +27,7 @@ from operations.readcache import CSRF_PLACEHOLDER, HEADER
 from tests.builders import new_relationship, staff_user, superuser, token_client
 from utilities import generation
 from utilities.testing.admin import change_url, form_data
+from utilities.testing.queries import content
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,14 @@ def fresh(client, url, **headers):
     return response
 
 
+def streamed(client, url, **headers):
+    """An anonymous read of an export: streamed by the view, not kept (``pass``)."""
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    assert response.streaming and response[HEADER] == "pass", url
+    return response
+
+
 def text(response):
     return response.content.decode()
 
@@ -93,7 +103,6 @@ def text(response):
         "/search/?q=%E6%99%8B%E4%B8%AD",
         "/api/relationships/",
         "/api/places/?q=wuhan",
-        "/api/relationships/?format=csv&chinese_place=jinzhong",
         "/sitemap.xml",
     ],
 )
@@ -109,6 +118,36 @@ def test_a_hit_is_the_same_answer_for_one_query(anonymous, url):
     assert hit["Content-Type"] == first["Content-Type"]
     if b"csrfmiddlewaretoken" not in first.content:
         assert hit.content == first.content
+
+
+@pytest.mark.parametrize(
+    ("url", "marker"),
+    [
+        ("/api/relationships/?format=csv&chinese_place=jinzhong", "缓存测试用语"),
+        ("/api/relationships/?format=geojson&chinese_place=jinzhong", "缓存测试用语"),
+        ("/api/relationships/?chinese_place=jinzhong", "缓存测试用语"),  # Accept: text/csv
+    ],
+)
+def test_a_streamed_export_is_never_kept_nor_stale(anonymous, como, url, marker):
+    """Exports are streamed (``StreamingHttpResponse``) and not kept: each read runs the
+    view, so a write is seen by the very next read; a reader that has the file already
+    sends its validators back and gets a ``304``."""
+    headers = {"HTTP_ACCEPT": "text/csv"} if "format=" not in url else {}
+    first = streamed(anonymous, url, **headers)
+    body = content(first)
+    assert marker.encode() not in body and first["ETag"] and first["Last-Modified"]
+    with CaptureQueriesContext(connection) as queries:
+        again = streamed(anonymous, url, **headers)
+        assert content(again) == body
+    assert len(queries) > 1  # the view ran again: nothing was kept
+    unchanged = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
+    assert unchanged.status_code == 304
+    como.wording = marker
+    como.save()
+    after = streamed(anonymous, url, **headers)
+    assert marker.encode() in content(after) and after["ETag"] != first["ETag"]
+    changed = streamed(anonymous, url, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
+    assert marker.encode() in content(changed)
 
 
 def test_head_is_answered_from_the_get_entry(anonymous):
@@ -134,12 +173,17 @@ def test_language_format_and_representation_are_separate_entries(anonymous):
     json_en = fresh(anonymous, "/api/places/?q=jinzhong", HTTP_ACCEPT_LANGUAGE="en")
     assert json_en.content != json_zh.content
     assert anonymous.get("/api/places/?q=jinzhong", HTTP_ACCEPT_LANGUAGE="en")[HEADER] == "hit"
-    csv = fresh(anonymous, "/api/places/?q=jinzhong&format=csv")
+    # The exports are streamed and never kept: each is the view's own answer in its format,
+    # never the JSON kept under the same path.
+    csv = streamed(anonymous, "/api/places/?q=jinzhong&format=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    accept_csv = fresh(anonymous, "/api/places/?q=jinzhong", HTTP_ACCEPT="text/csv")
+    accept_csv = streamed(anonymous, "/api/places/?q=jinzhong", HTTP_ACCEPT="text/csv")
     assert accept_csv["Content-Type"].startswith("text/csv")
-    geojson = fresh(anonymous, "/api/places/?q=jinzhong&format=geojson")
-    assert geojson.content != json_zh.content
+    assert content(accept_csv) == content(csv)
+    geojson = streamed(anonymous, "/api/places/?q=jinzhong&format=geojson")
+    assert geojson["Content-Type"].startswith("application/geo+json")
+    assert content(geojson) != json_zh.content
+    assert b"FeatureCollection" in content(geojson)
 
 
 def test_each_reader_gets_a_csrf_token_of_its_own(anonymous):

@@ -105,6 +105,28 @@ def test_export_errors_are_json_too(client):
         assert_json_error(response, 400, field="country")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, format",
+    [
+        ("/api/places/", "csv"),
+        ("/api/relationships/", "csv"),
+        ("/api/places/", "geojson"),
+        ("/api/anniversaries/", "ics"),
+        ("/api/activity/", "csv"),
+    ],
+)
+@pytest.mark.parametrize("param, value", [("limit", "true"), ("limit", "0"), ("offset", "-1")])
+def test_a_whole_export_refuses_malformed_paging_as_the_pages_do(
+    client, path, format, param, value
+):
+    """An export is the whole list (``limit`` and ``offset`` do not cut it) but a malformed
+    value is still the JSON 400 the paged list gives."""
+    response = client.get(path, {"format": format, param: value})
+    assert_json_error(response, 400, field=param)
+    assert client.get(path, {"format": format, "limit": "5"}).status_code == 200
+
+
 def test_bad_bodies_get_field_level_messages(world):
     insider = token_client(staff_user("test-insider", world.home))
     cases = [

@@ -212,6 +212,11 @@ class ExportMixin(StrictRequestMixin):
         renderer = getattr(request, "accepted_renderer", None)
         if not getattr(renderer, "streams", False):
             return super().list(request, *args, **kwargs)
+        # A whole export ignores ``limit`` and ``offset`` but refuses malformed ones (400),
+        # as the paged formats do: a client that sends ``limit=true`` is told so.
+        if self.paginator is not None:
+            self.paginator.get_limit(request)
+            self.paginator.get_offset(request)
         queryset = self.filter_queryset(self.get_queryset())
         rows = self.flat_rows(renderer)
         if rows is not None:

@@ -35,6 +35,7 @@ from sources.models import Citation
 from utilities.api.serializers import record_url_pattern
 from utilities.formulas import TRIGGERS, escape_formula
 from utilities.languages import is_chinese
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import PartialDate
 
 from .briefs import PlaceBriefSerializer
@@ -49,6 +50,19 @@ COLUMNS = [
     "agreement_date_precision", "began", "began_precision", "stages", "claims", "disputes",
     "signatories", "notes", "editors_note", "citations", "created", "last_updated", "warnings",
 ]  # fmt: skip
+# The cells that people or reports wrote (and slugs, which may begin with "-"): only these
+# can start like a formula. Ids, URLs, codes, choice values, dates and JSON records cannot,
+# so a row checks 19 of its 43 cells.
+FREE_TEXT = [
+    "display", "kind_display", "stage_display", "level_display", "wording", "fields", "stages",
+    "signatories", "notes", "editors_note", "citations",
+    *(
+        f"{side}.{name}"
+        for side in ("chinese_place", "foreign_place")
+        for name in ("display", "slug", "name_zh", "name_en", "country.name")
+    ),
+]  # fmt: skip
+FREE_TEXT_INDEXES = sorted(COLUMNS.index(name) for name in FREE_TEXT)
 PLACE_VALUES = ["id", "slug", "name_zh", "name_en", "country"]
 VALUES = [
     "id",
@@ -83,11 +97,6 @@ class Step:
         self.pk, self.stage, self.date, self.planned, self.display = (
             pk, stage, date, planned, display
         )  # fmt: skip
-
-
-def escaped(cell):
-    """``escape_formula``, asked only of a cell that starts like a formula."""
-    return escape_formula(cell) if cell[:1] in TRIGGERS and cell else cell
 
 
 def text(value):
@@ -145,6 +154,7 @@ class RelationshipRows:
         self._country = country
         self.countries = {}
         self.dates = {}
+        self.step_displays = {}
         self.zone = timezone.get_current_timezone()
         self.drf_moment = serializers.DateTimeField().to_representation
         self.iso = str(api_settings.DATETIME_FORMAT).lower() == "iso-8601"
@@ -186,7 +196,8 @@ class RelationshipRows:
             yield from self.chunk_rows(chunk)
 
     def chunk_rows(self, chunk):
-        ids = [row[0] for row in chunk]
+        # A set: Django's query builder walks a list or tuple value by value.
+        ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)
         steps = self.steps_of(ids)
         said, step_claims = self.claims_of(ids)
@@ -221,7 +232,10 @@ class RelationshipRows:
                 text(self.moment(created)), text(self.moment(updated)),
                 records(warning.as_dict() for warning in warnings.get(pk, [])),
             ]  # fmt: skip
-            yield [escaped(cell) for cell in cells]
+            for index in FREE_TEXT_INDEXES:
+                if cells[index][:1] in TRIGGERS:
+                    cells[index] = escape_formula(cells[index])
+            yield cells
 
     @staticmethod
     def stage_date(steps, stage):
@@ -240,7 +254,7 @@ class RelationshipRows:
     def fields_of(self, ids):
         """Each relationship's fields of cooperation, in their own order (as prefetched)."""
         found = {}
-        rows = CooperationField.objects.filter(relationships__in=ids).values_list(
+        rows = CooperationField.objects.filter(relationships__id__among=ids).values_list(
             "relationships", "name_zh", "name_en"
         )
         for pk, name_zh, name_en in rows:
@@ -249,13 +263,16 @@ class RelationshipRows:
 
     def steps_of(self, ids):
         found = {}
-        rows = RelationshipStage.objects.filter(relationship__in=ids).values_list(
+        rows = RelationshipStage.objects.filter(relationship__id__among=ids).values_list(
             "relationship", "pk", "stage", "date_year", "date_month", "date_day", "planned"
         )
         for relationship, pk, stage, year, month, day, planned in rows:
             date = self.step_date(year, month, day)
-            label = self.step_labels.get(stage, stage)
-            display = f"{label} {date}" if date else label
+            display = self.step_displays.get((stage, date))
+            if display is None:
+                label = self.step_labels.get(stage, stage)
+                display = f"{label} {date}" if date else label
+                self.step_displays[stage, date] = display
             found.setdefault(relationship, []).append(Step(pk, stage, date, planned, display))
         return found
 
@@ -266,7 +283,9 @@ class RelationshipRows:
         ordering: within one relationship or step, by subject, then pk)."""
         said, dated = {}, {}
         rows = (
-            Claim.objects.filter(Q(relationship__in=ids) | Q(step__relationship__in=ids))
+            Claim.objects.filter(
+                Q(relationship__id__among=ids) | Q(step__relationship__id__among=ids)
+            )
             .order_by("subject", "pk")
             .values_list(
                 "relationship", "pk", "subject", "step", "value", "claimant",
@@ -313,7 +332,9 @@ class RelationshipRows:
 
     def citations_of(self, ids):
         found = {}
-        rows = Citation.objects.filter(relationships__in=ids).values_list("relationships", "quote")
+        rows = Citation.objects.filter(relationships__id__among=ids).values_list(
+            "relationships", "quote"
+        )
         for pk, quote in rows:
             found.setdefault(pk, []).append(quote if len(quote) <= 40 else quote[:40] + "…")
         return found

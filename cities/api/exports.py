@@ -154,6 +154,7 @@ class RelationshipRows:
         self._country = country
         self.countries = {}
         self.dates = {}
+        self.places = {}
         self.step_displays = {}
         self.zone = timezone.get_current_timezone()
         self.drf_moment = serializers.DateTimeField().to_representation
@@ -183,11 +184,16 @@ class RelationshipRows:
         return chinese if self.chinese or not english else english
 
     def place(self, pk, slug, name_zh, name_en, country):
-        start, end = self.place_url
-        return [
-            str(pk), f"{start}{pk}{end}", self.name(name_zh, name_en), slug, name_zh, name_en,
-            country, self.country_name(country) if country else "",
-        ]  # fmt: skip
+        """A place's eight cells, made once per export (a city is on many rows)."""
+        key = (pk, slug, name_zh, name_en, country)
+        cells = self.places.get(key)
+        if cells is None:
+            start, end = self.place_url
+            cells = self.places[key] = [
+                str(pk), f"{start}{pk}{end}", self.name(name_zh, name_en), slug, name_zh,
+                name_en, country, self.country_name(country) if country else "",
+            ]  # fmt: skip
+        return cells
 
     def rows(self, queryset):
         values = queryset.prefetch_related(None).values_list(*VALUES)

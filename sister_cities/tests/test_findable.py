@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from html import unescape
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from awards.models import Award
 from cities.models import Place, Relationship
@@ -248,3 +248,36 @@ def test_feeds_are_linked_from_the_pages(client):
     )
     assert 'href="/en/places/jinzhong/feeds/exchanges/"' in jinzhong
     assert "/places/oita/feeds/" not in page(client, "/places/oita/")
+
+
+def test_a_section_split_into_pages_lists_each_address_once(client, monkeypatch):
+    """The sections read one page of records at a time: with an odd number of addresses to
+    a page, a record's Chinese and English addresses fall on two pages, and still every
+    address is listed exactly once, in order, and the index dates each section by its
+    latest change."""
+    from sister_cities.sitemaps import RelationshipSitemap
+
+    monkeypatch.setattr(RelationshipSitemap, "limit", 3)
+    relationships = list(Relationship.objects.order_by("pk"))
+    pages = -(-2 * len(relationships) // 3)
+    listed = []
+    for number in range(1, pages + 1):
+        root = xml(client, f"/sitemap-relationships.xml?p={number}")
+        listed += [entry.text for entry in root.iter(f"{SITEMAP}loc")]
+    assert client.get(f"/sitemap-relationships.xml?p={pages + 1}").status_code == 404
+    expected = []
+    for relationship in relationships:
+        expected += [ORIGIN + url_of(relationship), ORIGIN + in_english(url_of(relationship))]
+    assert listed == expected
+
+    index = xml(client, "/sitemap.xml")
+    sections = [
+        entry
+        for entry in index.iter(f"{SITEMAP}sitemap")
+        if "sitemap-relationships.xml" in entry.find(f"{SITEMAP}loc").text
+    ]
+    assert len(sections) == pages
+    latest = max(relationship.last_updated for relationship in relationships)
+    assert {entry.find(f"{SITEMAP}lastmod").text[:19] for entry in sections} == {
+        timezone.localtime(latest).strftime("%Y-%m-%dT%H:%M:%S")
+    }

@@ -474,6 +474,10 @@ class _Loader:
             )
         if self.errors:
             raise RegistryLoadError(self.errors)
+        with generation.raised_once():
+            return self.write_all(items, take_fixture, keep_current)
+
+    def write_all(self, items, take_fixture, keep_current):
         self.read_database(items)
         self.adopt(items)
         current_file, done = None, 0
@@ -489,8 +493,9 @@ class _Loader:
         if self.errors:
             raise RegistryLoadError(self.errors)
         self.write_history()
-        # The records' saves raised the generation already; the history rows (the changes
-        # feed) are bulk inserts that send no signal.
+        # The history rows (the changes feed) and the fixture bookkeeping are bulk inserts
+        # that send no signal: the generation rises for them too (once, with the saves'
+        # raises, at the end of ``raised_once``).
         generation.bump()
         FixtureRecord.objects.bulk_create(self.new_records, batch_size=500)
         FixtureRecord.objects.bulk_update(

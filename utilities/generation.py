@@ -36,12 +36,15 @@ the transaction ends, so registry writes commit one after another (a registry's 
 writes, and the loader's one transaction, do not notice).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.db import router
+from django.db import connection, connections, router
+from django.db.transaction import TransactionManagementError
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -80,14 +83,50 @@ def current(using=None):
     return Generation(*rows[0]) if rows else Generation(0, None)
 
 
+# The databases whose raise is held back by :func:`raised_once` in this thread or task:
+# ``None`` outside it, else a set of aliases (a context variable, so threads and tasks of
+# one process never share it).
+_held_back = ContextVar("registry_generation_held_back", default=None)
+
+
 def bump(using=None):
     """Raise the generation, in the current transaction of ``using`` (the primary)."""
     model = generation_model()
     using = using or router.db_for_write(model)
+    held_back = _held_back.get()
+    if held_back is not None:
+        held_back.add(using)
+        return
     now = timezone.now()
     manager = model._base_manager.using(using)
     if not manager.filter(pk=ROW_ID).update(value=F("value") + 1, changed=now):
         manager.get_or_create(pk=ROW_ID, defaults={"value": 1, "changed": now})
+
+
+@contextmanager
+def raised_once():
+    """Within this block, in a transaction, writes raise the generation once, at its end.
+
+    For a command that writes hundreds of records in one transaction (``load_registry``):
+    each save's signal would update the one generation row again (about a quarter of the
+    loader's statements). The raise at the end is in the same transaction as the data, so
+    readers see both at the commit or neither. Also after an exception, when the
+    transaction can still commit (a caller that catches the error and commits must not keep
+    answers of the old data)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("raised_once() needs a transaction (atomic).")
+    if _held_back.get() is not None:  # already inside one: the outer block raises
+        yield
+        return
+    token = _held_back.set(set())
+    try:
+        yield
+    finally:
+        aliases = _held_back.get()
+        _held_back.reset(token)
+        for alias in sorted(aliases):
+            if not connections[alias].needs_rollback:
+                bump(alias)
 
 
 def watched_models():

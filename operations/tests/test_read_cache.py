@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 import yaml
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -390,6 +390,32 @@ def test_every_save_raises_the_generation_in_its_transaction(world):
     world.field.save()
     after = generation.current()
     assert after.value == before.value + 1 and after.stamp != before.stamp
+
+
+def test_writes_held_back_by_raised_once_raise_the_generation_once_at_its_end(world, anonymous):
+    """``load_registry``'s hundreds of saves raise the generation once, in their transaction."""
+    url = "/api/cooperation-fields/?limit=500"
+    warm(anonymous, url)
+    before = generation.current()
+    with transaction.atomic():
+        with generation.raised_once():
+            for name in ("Once", "Twice"):
+                world.field.name_en = name
+                with generation.raised_once():  # an inner block leaves the raise to the outer
+                    world.field.save()
+            assert generation.current() == before  # held back until the block ends
+        assert generation.current().value == before.value + 1
+    assert "Twice" in text(fresh(anonymous, url))
+
+
+def test_raised_once_raises_even_when_the_block_fails_but_the_transaction_commits(world):
+    before = generation.current()
+    with transaction.atomic():
+        with pytest.raises(ValueError), generation.raised_once():
+            world.field.name_en = "Kept"
+            world.field.save()
+            raise ValueError("a caller catches this and commits")
+    assert generation.current().value == before.value + 1
 
 
 def test_a_hit_still_counts_against_the_anonymous_rate(anonymous, settings):

@@ -44,9 +44,9 @@ from datetime import datetime
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections, router
-from django.db.transaction import TransactionManagementError
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 ROW_ID = 1

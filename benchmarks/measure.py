@@ -191,6 +191,16 @@ def server_environment(read_cache=None):
     return env
 
 
+def collect_static():
+    """The static files as the server (DEBUG off) names them: without the collected,
+    hashed files every page that links a stylesheet answers 500."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=server_environment(),
+        check=True,
+    )
+
+
 class Gunicorn:
     """gunicorn serving the registry with ``workers`` sync workers on a free loopback port."""
 
@@ -330,6 +340,17 @@ def serial_timings(url, budget=2.0, at_most=30):
         status, size, elapsed = fetch(url)
         timings.append(elapsed * 1000)
     return status, size, timings
+
+
+def after_write(url):
+    """Server time of the first request of a page after a write: the registry's generation
+    is raised (committed, as a write commits), so whatever the server keeps per generation
+    (figures over the whole registry, the read cache's answers) is made again."""
+    from utilities import generation
+
+    generation.bump()
+    _status, _size, elapsed = fetch(url)
+    return elapsed * 1000
 
 
 def fetch(url, timeout=300):

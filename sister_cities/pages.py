@@ -146,8 +146,14 @@ class PlaceDetailView(DetailView):
         exchanges = exchanges.order_by(*partial_date_order("start"), "pk")
         awards = awards.order_by(*partial_date_order("conferred"), "pk").distinct()
         if place.is_chinese:
+            # A city may hold tens of thousands: the page's keys come from the date index.
             exchanges = section_page(
-                self.request, exchanges, "exchanges", EXCHANGES_PER_PAGE, anchor="exchanges"
+                self.request,
+                exchanges,
+                "exchanges",
+                EXCHANGES_PER_PAGE,
+                anchor="exchanges",
+                keys_first=True,
             )
             awards = section_page(self.request, awards, "awards", AWARDS_PER_PAGE, anchor="awards")
         else:

@@ -112,6 +112,10 @@ def test_a_citys_exchanges_come_fifty_to_a_page_in_both_languages(client):
             20,
         ]
         assert sorted(set(titles), key=int) == [str(n) for n in range(120)]
+        # In date order across the pages (exchange n starts in 2000 + n % 20), the page's
+        # keys read first and its rows after them.
+        in_order = sorted(range(120), key=lambda n: (n % 20, n))
+        assert [int(n) for n in dict.fromkeys(titles)] == in_order
 
 
 def many_exchanges(relationship, count):

@@ -230,12 +230,19 @@ def place_activity(places, today=None):
     by_place = {pk: Activity() for pk in held}
     exchanges = _counted(Exchange.objects.filter(chinese_place__in=held))
     _add_exchanges(by_place, exchanges, "chinese_place")
-    relationship_fields = Relationship.fields.through.objects.filter(
-        relationship__chinese_place__in=held
-    ).values_list("relationship__chinese_place_id", "cooperationfield_id")
-    exchange_fields = Exchange.fields.through.objects.filter(
-        exchange__chinese_place__in=held, exchange__planned=False
-    ).values_list("exchange__chinese_place_id", "cooperationfield_id")
+    # Each (place, field) pair once: a city's tens of thousands of rows stay in the database.
+    relationship_fields = (
+        Relationship.fields.through.objects.filter(relationship__chinese_place__in=held)
+        .values_list("relationship__chinese_place_id", "cooperationfield_id")
+        .distinct()
+    )
+    exchange_fields = (
+        Exchange.fields.through.objects.filter(
+            exchange__chinese_place__in=held, exchange__planned=False
+        )
+        .values_list("exchange__chinese_place_id", "cooperationfield_id")
+        .distinct()
+    )
     for rows in (relationship_fields, exchange_fields):
         for place_pk, field_id in rows:
             by_place[place_pk].field_ids.add(field_id)

@@ -55,19 +55,24 @@ class FigureComparison:
         )
 
 
-def recorded_counts(place):
+def recorded_counts(place, scope=None):
     """All countable metrics for the place and the places inside it, in one query. (The
     models are reached through the place, so that ``Place.reported_vs_recorded`` can use
-    this module without the two importing each other.)"""
-    scope = type(place).objects.within(place).values("pk")
+    this module without the two importing each other.) ``scope``, the primary keys of the
+    place and the places inside it, is for a caller that has read them already: the
+    planner counts from a short list by its index, where it expects the tree's subquery
+    to hold thousands of places and reads every relationship."""
+    if scope is None:
+        scope = type(place).objects.within(place).values("pk")
     relationships = place.chinese_relationships.model.objects
     return relationships.filter(chinese_place__in=scope).aggregate(
         **{metric.value: expression for metric, expression in RECORDED.items()}
     )
 
 
-def compare(place):
-    """One FigureComparison per figure reported for the place (two queries in all)."""
-    counts = recorded_counts(place)
+def compare(place, scope=None):
+    """One FigureComparison per figure reported for the place (two queries in all; see
+    ``recorded_counts`` for ``scope``)."""
+    counts = recorded_counts(place, scope)
     figures = place.reported_figures.prefetch_related("citations__report")
     return [FigureComparison(figure, counts.get(figure.metric)) for figure in figures]

@@ -236,6 +236,7 @@ class CountryDetailView(TemplateView):
             "partners",
             PARTNERS_PER_PAGE,
             anchor="partners",
+            keys_first=True,
         )
         relationships = partners.rows
         for relationship in relationships:

@@ -197,17 +197,17 @@ def relationship_activity(relationships, today=None):
 
 def place_activity(places, today=None):
     """{place pk: Activity} for Chinese places, each gathering the places inside it at
-    any depth, in six queries: the Chinese places' tree paths, the relationships'
+    any depth, in six queries: the paths of the Chinese places inside them, the relationships'
     beginnings, two of exchanges, two of fields."""
     roots = {getattr(place, "pk", place) for place in places}
     if not roots:
         return {}
-    # Which of the roots each Chinese place counts for (itself and its ancestors).
-    counts_for = {}
-    for place in Place.objects.chinese().with_tree_fields().only("pk", "parent"):
-        hit = roots.intersection(int(node) for node in place.tree_path)
-        if hit:
-            counts_for[place.pk] = hit
+    # Which of the roots each Chinese place inside them counts for (itself and its
+    # ancestors), from the paths of those places only.
+    counts_for = {
+        pk: roots.intersection(path)
+        for pk, path in Place.objects.chinese().within(*roots).paths().items()
+    }
     pictures = {pk: Activity(today=today) for pk in roots}
 
     def spread(place_pk):
@@ -230,12 +230,19 @@ def place_activity(places, today=None):
     by_place = {pk: Activity() for pk in held}
     exchanges = _counted(Exchange.objects.filter(chinese_place__in=held))
     _add_exchanges(by_place, exchanges, "chinese_place")
-    relationship_fields = Relationship.fields.through.objects.filter(
-        relationship__chinese_place__in=held
-    ).values_list("relationship__chinese_place_id", "cooperationfield_id")
-    exchange_fields = Exchange.fields.through.objects.filter(
-        exchange__chinese_place__in=held, exchange__planned=False
-    ).values_list("exchange__chinese_place_id", "cooperationfield_id")
+    # Each (place, field) pair once: a city's tens of thousands of rows stay in the database.
+    relationship_fields = (
+        Relationship.fields.through.objects.filter(relationship__chinese_place__in=held)
+        .values_list("relationship__chinese_place_id", "cooperationfield_id")
+        .distinct()
+    )
+    exchange_fields = (
+        Exchange.fields.through.objects.filter(
+            exchange__chinese_place__in=held, exchange__planned=False
+        )
+        .values_list("exchange__chinese_place_id", "cooperationfield_id")
+        .distinct()
+    )
     for rows in (relationship_fields, exchange_fields):
         for place_pk, field_id in rows:
             by_place[place_pk].field_ids.add(field_id)

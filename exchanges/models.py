@@ -184,6 +184,22 @@ class Exchange(CitedModel):
         verbose_name = _("交流项目")
         verbose_name_plural = _("交流项目")
         constraints = [*partial_date_constraints("start"), *partial_date_constraints("end")]
+        indexes = [
+            # A place's exchanges in date order (a page of a city's thousands), their
+            # counts by kind and their latest dates, read from the index alone.
+            models.Index(
+                fields=[
+                    "chinese_place",
+                    "start_year",
+                    "start_month",
+                    "start_day",
+                    "id",
+                    "kind",
+                    "planned",
+                ],
+                name="exchanges_place_start",
+            ),
+        ]
 
     def __str__(self):
         return self.display_title()

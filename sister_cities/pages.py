@@ -14,6 +14,7 @@ from awards.models import Award
 from awards.selectors import award_rows
 from cities import statistics
 from cities.choices import FigureMetric
+from cities.comparison import compare
 from cities.models import Place, Relationship, RelationshipStage
 from cities.selectors import relationship_rows
 from exchanges import activity
@@ -32,11 +33,12 @@ AWARDS_PER_PAGE = 50
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
 
 
-def figure_tables(place):
+def figure_tables(place, scope=None):
     """The reported totals the registry can count (beside the recorded numbers) and the
-    other figures the reports state, each in the order of ``FigureMetric``."""
+    other figures the reports state, each in the order of ``FigureMetric``. ``scope``: the
+    primary keys of the place and the places inside it, if read already."""
     comparisons = sorted(
-        place.reported_vs_recorded(),
+        compare(place, scope),
         key=lambda c: (METRIC_ORDER.get(c.figure.metric, 99), c.figure.as_of_year or 0),
     )
     for comparison in comparisons:
@@ -76,7 +78,8 @@ class PlaceDetailView(DetailView):
         if place.is_chinese:
             held = Relationship.objects.filter(chinese_place__in=scope)
             # Counted in the database; only one page of partners is read (a province may
-            # hold thousands). The timeline and the map show the partners of that page.
+            # hold thousands), its keys sorted first from narrow rows. The timeline and the
+            # map show the partners of that page.
             partners = section_page(
                 self.request,
                 relationship_rows(held).order_by(
@@ -88,6 +91,7 @@ class PlaceDetailView(DetailView):
                 "partners",
                 PARTNERS_PER_PAGE,
                 anchor="partners",
+                keys_first=True,
             )
             relationships = partners.rows
             counts = statistics.kind_stage_counts(held)
@@ -113,7 +117,7 @@ class PlaceDetailView(DetailView):
                 holders=statistics.holders(held),
                 timeline=statistics.timeline(relationships),
                 **activity.page_context(activity.place_activity([place])[place.pk]),
-                **figure_tables(place),
+                **figure_tables(place, scope),
                 statements=list(place.reported_statements.prefetch_related("citations__report")),
                 reports=place.source_reports.all(),
             )
@@ -146,8 +150,14 @@ class PlaceDetailView(DetailView):
         exchanges = exchanges.order_by(*partial_date_order("start"), "pk")
         awards = awards.order_by(*partial_date_order("conferred"), "pk").distinct()
         if place.is_chinese:
+            # A city may hold tens of thousands: the page's keys come from the date index.
             exchanges = section_page(
-                self.request, exchanges, "exchanges", EXCHANGES_PER_PAGE, anchor="exchanges"
+                self.request,
+                exchanges,
+                "exchanges",
+                EXCHANGES_PER_PAGE,
+                anchor="exchanges",
+                keys_first=True,
             )
             awards = section_page(self.request, awards, "awards", AWARDS_PER_PAGE, anchor="awards")
         else:

@@ -92,9 +92,17 @@ class SectionPage:
         return links
 
 
-def section_page(request, queryset, param, per_page, anchor=""):
-    """The page of ``queryset`` that ``?<param>=`` asks for (one COUNT and one slice)."""
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+def section_page(request, queryset, param, per_page, anchor="", keys_first=False):
+    """The page of ``queryset`` that ``?<param>=`` asks for (one COUNT and one slice).
+
+    With ``keys_first`` the slice is of primary keys alone, in the queryset's order, and
+    that page's rows are read after it by key (one more query): a section of thousands of
+    wide rows whose order an index holds is then sorted from the index, without reading
+    every row and its joins. The queryset must not be ``distinct()``."""
+    rows = queryset
+    if keys_first:
+        rows = queryset.values_list("pk", flat=True)
+    paginator = Paginator(rows, per_page, allow_empty_first_page=True)
     try:
         number = max(int(request.GET.get(param) or 1), 1)
     except (TypeError, ValueError):
@@ -103,4 +111,8 @@ def section_page(request, queryset, param, per_page, anchor=""):
         page = paginator.page(number)
     except InvalidPage:
         page = paginator.page(paginator.num_pages)
+    if keys_first:
+        keys = list(page.object_list)
+        by_key = queryset.order_by().in_bulk(keys) if keys else {}
+        page.object_list = [by_key[key] for key in keys]
     return SectionPage(page, request, param, anchor)

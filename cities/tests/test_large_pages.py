@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from cities import maps, views
+from cities import maps, statistics, views
 from cities.models import Place, Relationship
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
@@ -46,6 +46,12 @@ def test_a_city_with_many_partners_shows_one_page_and_links_that_reach_every_par
     add_rows(230)
     relationships = Relationship.objects.filter(chinese_place=chinese_test_place())
     every = {relationship.get_absolute_url() for relationship in relationships}
+    in_display_order = [
+        relationship.get_absolute_url()
+        for relationship in relationships.order_by(
+            *statistics.display_order(), "foreign_place__country", "foreign_place__name_en", "pk"
+        )
+    ]
     assert len(every) == 230
     for language, url in (("zh", CITY), ("en", in_english(CITY))):
         pages = walk(client, url, "partners")
@@ -65,6 +71,8 @@ def test_a_city_with_many_partners_shows_one_page_and_links_that_reach_every_par
         if language == "en":
             seen = [link.removeprefix("/en") for link in seen]
         assert len(seen) == 230 and set(seen) == every, "each partner once, on some page"
+        # In the page's order across its pages (each page's keys are sorted first).
+        assert seen == in_display_order
     # A page past the end shows the last page; a bad number the first.
     assert PARTNER_LINK.findall(page(client, CITY + "?partners=99")) == PARTNER_LINK.findall(
         page(client, CITY + "?partners=3")
@@ -112,6 +120,10 @@ def test_a_citys_exchanges_come_fifty_to_a_page_in_both_languages(client):
             20,
         ]
         assert sorted(set(titles), key=int) == [str(n) for n in range(120)]
+        # In date order across the pages (exchange n starts in 2000 + n % 20), the page's
+        # keys read first and its rows after them.
+        in_order = sorted(range(120), key=lambda n: (n % 20, n))
+        assert [int(n) for n in dict.fromkeys(titles)] == in_order
 
 
 def many_exchanges(relationship, count):

@@ -7,6 +7,7 @@ PostgreSQL alike (the tree is one recursive query)."""
 import datetime
 
 import pytest
+from django.db.models import F, Func, OuterRef, Subquery
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -96,6 +97,71 @@ def test_a_place_is_not_within_a_place_inside_it(tree):
 def test_within_several_places(tree):
     both = Place.objects.within(tree["zone"], tree["partner"])
     assert set(both) == {tree["zone"], tree["park"], tree["partner"]}
+
+
+def test_within_starts_at_the_place_and_reads_its_branch_only(tree, django_assert_num_queries):
+    inside = Place.objects.within(tree["zone"])
+    # The branch is followed down from the zone, not built from every root of the tree.
+    assert "__tree" not in str(inside.query)
+    with django_assert_num_queries(1):
+        assert set(inside) == {tree["zone"], tree["park"]}
+
+
+def test_within_an_outer_place_counts_the_places_inside_each(tree):
+    # The outer reference is to the same table as the recursive query's own rows.
+    inside = (
+        Place.objects.within(OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    counts = dict(
+        Place.objects.filter(slug__startswith="test-deep-")
+        .annotate(n=Subquery(inside))
+        .values_list("slug", "n")
+    )
+    assert counts == {
+        "test-deep-province": 5,
+        "test-deep-city": 4,
+        "test-deep-district": 3,
+        "test-deep-zone": 2,
+        "test-deep-park": 1,
+        "test-deep-partner": 1,
+    }
+
+
+def test_paths_climb_from_each_node_to_its_root(tree, django_assert_num_queries):
+    keys = [key for key, _name, _level in LEVELS]
+    with django_assert_num_queries(1):
+        paths = Place.objects.filter(slug__in=["test-deep-park", "test-deep-city"]).paths()
+    assert paths == {
+        tree["park"].pk: [tree[key].pk for key in keys],
+        tree["city"].pk: [tree["province"].pk, tree["city"].pk],
+    }
+    assert Place.objects.none().paths() == {}
+    assert Place.objects.filter(pk=tree["partner"].pk).paths() == {
+        tree["partner"].pk: [tree["partner"].pk]
+    }
+
+
+def test_ancestors_from_the_root_down(tree, django_assert_num_queries):
+    keys = [key for key, _name, _level in LEVELS]
+    with django_assert_num_queries(2):
+        assert list(Place.objects.ancestors(tree["park"])) == [tree[key] for key in keys[:-1]]
+    assert list(Place.objects.ancestors(tree["zone"].pk, include_self=True)) == [
+        tree[key] for key in keys[:-1]
+    ]
+    with django_assert_num_queries(0):
+        assert list(Place.objects.ancestors(tree["province"])) == []
+    assert list(Place.objects.ancestors(tree["province"], include_self=True)) == [tree["province"]]
+
+
+def test_a_cycle_written_past_the_checks_ends_the_walks(tree):
+    # The parent checks refuse a cycle on every write path; a query that bypasses them
+    # must still not make the tree's queries loop.
+    Place.objects.filter(pk=tree["province"].pk).update(parent=tree["park"])
+    assert set(Place.objects.within(tree["zone"])) == {tree[key] for key, _name, _level in LEVELS}
+    assert tree["zone"].pk in Place.objects.filter(pk=tree["zone"].pk).paths()[tree["zone"].pk]
 
 
 @pytest.mark.parametrize("key", ["province", "city"])

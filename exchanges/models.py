@@ -184,6 +184,16 @@ class Exchange(CitedModel):
         verbose_name = _("交流项目")
         verbose_name_plural = _("交流项目")
         constraints = [*partial_date_constraints("start"), *partial_date_constraints("end")]
+        indexes = [
+            # The default order (oldest first: the API, a place's and a relationship's
+            # lists) and, read backwards, the API's ``ordering=-start``. The directory's and
+            # the home page's newest first, missing parts last (``DESC NULLS LAST``), has an
+            # index of its own on PostgreSQL (migration 0007): SQLite cannot declare one.
+            models.Index(
+                fields=["start_year", "start_month", "start_day", "id"],
+                name="exchanges_exchange_start",
+            ),
+        ]
 
     def __str__(self):
         return self.display_title()

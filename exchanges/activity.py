@@ -16,7 +16,8 @@ exchanges; the registry holds the exchanges, so it can draw that picture:
 Planned exchanges (a report's plans) do not count. A place's picture gathers the places
 inside it (Jinzhong's includes Pingyao County's). It lives here, above ``cities``, because
 it reads both apps; every function makes a fixed number of aggregate queries, whatever
-the number of records (the national ranking included).
+the number of records. The national ranking's figures, a pass over every relationship and
+exchange, are kept for a generation of the registry (``national_pictures``).
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cities.models import CooperationField, Place, Relationship
+from utilities.generation import remembered
 from utilities.partial_dates import PartialDate
 
 from .choices import ExchangeKind
@@ -230,12 +232,19 @@ def place_activity(places, today=None):
     by_place = {pk: Activity() for pk in held}
     exchanges = _counted(Exchange.objects.filter(chinese_place__in=held))
     _add_exchanges(by_place, exchanges, "chinese_place")
-    relationship_fields = Relationship.fields.through.objects.filter(
-        relationship__chinese_place__in=held
-    ).values_list("relationship__chinese_place_id", "cooperationfield_id")
-    exchange_fields = Exchange.fields.through.objects.filter(
-        exchange__chinese_place__in=held, exchange__planned=False
-    ).values_list("exchange__chinese_place_id", "cooperationfield_id")
+    # Each (place, field) pair once: a city's exchanges repeat the same few fields.
+    relationship_fields = (
+        Relationship.fields.through.objects.filter(relationship__chinese_place__in=held)
+        .values_list("relationship__chinese_place_id", "cooperationfield_id")
+        .distinct()
+    )
+    exchange_fields = (
+        Exchange.fields.through.objects.filter(
+            exchange__chinese_place__in=held, exchange__planned=False
+        )
+        .values_list("exchange__chinese_place_id", "cooperationfield_id")
+        .distinct()
+    )
     for rows in (relationship_fields, exchange_fields):
         for place_pk, field_id in rows:
             by_place[place_pk].field_ids.add(field_id)
@@ -262,17 +271,37 @@ RANKING_SORTS = {
 DEFAULT_RANKING_SORT = "exchanges"
 
 
-def ranking(sort=DEFAULT_RANKING_SORT, today=None):
+def ranked_cities():
+    """The Chinese cities of the national view (``RANKED_LEVELS``), parents selected."""
+    return Place.objects.chinese().filter(level__in=RANKED_LEVELS).select_related("parent")
+
+
+def national_pictures():
+    """{city pk: Activity} of every Chinese city holding a relationship or an exchange:
+    a pass over every relationship and exchange of the registry, so made once per
+    generation (``utilities.generation.remembered``; the first read after any write makes
+    it again). Kept without the field records (their ids only) nor a date: the length
+    and the yearly rate are counted from the day they are read."""
+    pictures = place_activity(list(ranked_cities()))
+    kept = {}
+    for pk, picture in pictures.items():
+        if picture.relationships or picture.exchanges:
+            picture.fields = []
+            kept[pk] = picture
+    return kept
+
+
+def ranking(sort=DEFAULT_RANKING_SORT, today=None, request=None):
     """The national view: every Chinese city holding a relationship or an exchange (its
     counties and districts included), best first by ``sort`` (then by the other
-    figures, then by name), as [(place, Activity), …]. A fixed number of queries."""
-    cities = list(Place.objects.chinese().filter(level__in=RANKED_LEVELS).select_related("parent"))
-    pictures = place_activity(cities, today=today)
-    ranked = [
-        (city, pictures[city.pk])
-        for city in cities
-        if pictures[city.pk].relationships or pictures[city.pk].exchanges
-    ]
+    figures, then by name), as [(place, Activity), …]. A fixed number of queries: the
+    figures of every city are kept for a generation (``national_pictures``)."""
+    pictures = remembered("exchanges.activity.national", national_pictures, request)
+    ranked = [(city, pictures[city.pk]) for city in ranked_cities() if city.pk in pictures]
+    today = today or timezone.localdate()  # once, not for every figure of every city
+    for _city, picture in ranked:
+        picture.today = today
+    _add_fields(pictures, [], [])
     first = RANKING_SORTS[sort][1]
     others = [value for key, (_label, value) in RANKING_SORTS.items() if key != sort]
     ranked.sort(

@@ -73,7 +73,7 @@ class ActivityRankingView(ListView):
         return sort if sort in RANKING_SORTS else DEFAULT_RANKING_SORT
 
     def get_queryset(self):
-        return ranking(self.get_sort())
+        return ranking(self.get_sort(), request=self.request)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)

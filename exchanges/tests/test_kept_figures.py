@@ -7,7 +7,8 @@ import pytest
 
 from cities.models import Place
 from exchanges.models import Exchange
-from tests.builders import new_exchange, staff_user, token_client
+from tests.builders import add_rows, new_exchange, staff_user, token_client
+from utilities.partial_dates import partial_date_order
 from utilities.testing.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,19 @@ def test_the_kept_figures_make_the_same_queries_for_one_exchange_as_for_many(cli
         new_exchange(world.away)
     many, _response = count_queries(client, "/exchanges/")
     assert one == many
+
+
+def test_a_deep_page_shows_the_rows_of_the_plain_query(client):
+    """A page's ids are read first (``DeferredRows``): the same rows in the same order as
+    slicing the list itself, on the directory and in the API, ties on the date included."""
+    add_rows(120)  # twenty start years, six exchanges each
+    newest = Exchange.objects.order_by(*partial_date_order("start", descending=True), "pk")
+    page = client.get("/exchanges/", {"page": 2}).context["object_list"]
+    assert [exchange.pk for exchange in page] == list(newest.values_list("pk", flat=True)[50:100])
+    oldest = Exchange.objects.order_by("start_year", "start_month", "start_day", "pk")
+    rows = client.get("/api/exchanges/", {"offset": 60, "limit": 30}).json()["results"]
+    assert [row["id"] for row in rows] == list(oldest.values_list("pk", flat=True)[60:90])
+    latest = Exchange.objects.order_by("-start_year", "-start_month", "-start_day", "pk")
+    query = {"ordering": "-start", "offset": 7, "limit": 40}
+    rows = client.get("/api/exchanges/", query).json()["results"]
+    assert [row["id"] for row in rows] == list(latest.values_list("pk", flat=True)[7:47])

@@ -22,7 +22,8 @@ exchange, are kept for a generation of the registry (``national_pictures``).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -148,13 +149,23 @@ def _add_exchanges(pictures, exchanges, key):
         if picture is not None:
             picture.exchanges += row["n"]
             picture.depth_counts[DEPTH_KINDS.get(row["kind"], Depth.VISITS)] += row["n"]
-    # The latest date: the greatest year, then within it the greatest month and day
-    # (a year-only date sorts before the months inside it, as PartialDate does).
-    dated = exchanges.exclude(start_year=None).values(key, "start_year", "start_month")
-    for row in dated.annotate(day=Max("start_day")):
+    # The latest date, one row a record: the greatest of year·10000 + month·100 + day, a
+    # missing part counted as 0 (a year-only date sorts before the months inside it, as
+    # ``PartialDate.sort_key`` does).
+    latest = Max(
+        ExpressionWrapper(
+            F("start_year") * 10000
+            + Coalesce("start_month", 0, output_field=IntegerField()) * 100
+            + Coalesce("start_day", 0, output_field=IntegerField()),
+            output_field=IntegerField(),
+        )
+    )
+    for row in exchanges.exclude(start_year=None).values(key).annotate(latest=latest):
         picture = pictures.get(row[key])
         if picture is not None:
-            picture.add_date(_partial(row["start_year"], row["start_month"], row["day"]))
+            value = row["latest"]
+            month, day = value // 100 % 100, value % 100
+            picture.add_date(_partial(value // 10000, month or None, day or None))
 
 
 def _add_fields(pictures, relationship_rows, exchange_rows):

@@ -9,7 +9,19 @@ The whole registry's counts (the home page) are kept for a generation of the reg
 import heapq
 from collections import defaultdict
 
-from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +30,7 @@ from django_countries import countries
 
 from utilities.generation import remembered
 from utilities.languages import is_chinese, page_and_other
+from utilities.partial_dates import PartialDate
 
 from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
 from .filtersets import first_stage_year
@@ -156,6 +169,35 @@ def began_year():
         Min("stages__date_year", filter=steps & Q(stages__stage=Stage.AGREEMENT)),
         Min("stages__date_year", filter=steps),
     )
+
+
+def began_key():
+    """When the relationship began (``Relationship.began``), whole, as an aggregate like
+    ``began_year``: year·10000 + month·100 + day, a missing part counted as 0 (the order
+    of ``PartialDate.sort_key`` and of ``began_steps``, missing parts first). Read it back
+    with ``began_from_key``."""
+    steps = Q(
+        stages__stage__in=BEGINNING_STAGES,
+        stages__date_year__isnull=False,
+        stages__planned=False,
+    )
+    key = ExpressionWrapper(
+        F("stages__date_year") * 10000
+        + Coalesce("stages__date_month", 0, output_field=IntegerField()) * 100
+        + Coalesce("stages__date_day", 0, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+    return Coalesce(
+        Min(key, filter=steps & Q(stages__stage=Stage.AGREEMENT)),
+        Min(key, filter=steps),
+    )
+
+
+def began_from_key(key):
+    """The ``PartialDate`` a ``began_key`` stands for (None for None)."""
+    if key is None:
+        return None
+    return PartialDate(key // 10000, key // 100 % 100 or None, key % 100 or None)
 
 
 def summary_counts(relationships, newest=0):

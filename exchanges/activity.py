@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cities.models import CooperationField, Place, Relationship
+from cities.statistics import began_from_key, began_key
 from utilities.generation import remembered
 from utilities.partial_dates import PartialDate
 
@@ -227,12 +228,15 @@ def place_activity(places, today=None):
         return [pictures[root] for root in counts_for.get(place_pk, ())]
 
     held = list(counts_for)
-    for place_pk, year, month, day in (
+    # Each relationship's beginning as one aggregate over the stages (a join), not three
+    # subqueries a relationship.
+    for _pk, place_pk, key in (
         Relationship.objects.filter(chinese_place__in=held)
-        .with_began()
-        .values_list("chinese_place", "began_year", "began_month", "began_day")
+        .order_by()
+        .values_list("pk", "chinese_place")
+        .annotate(began=began_key())
     ):
-        began = _partial(year, month, day)
+        began = began_from_key(key)
         for picture in spread(place_pk):
             picture.relationships += 1
             if began is not None and (picture.began is None or began < picture.began):

@@ -24,6 +24,7 @@ from cities.tests.test_admin_import import news, partners, rows, upload  # noqa:
 from cities.tests.test_batch_delete import confirmation
 from tests.builders import new_relationship, staff_user, token_client
 from utilities import generation
+from utilities.partial_dates import PartialDate
 from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -182,13 +183,12 @@ def test_seed_scale_and_its_removal_are_counted_at_once(anonymous):
     assert shown(anonymous) == before
 
 
-def test_began_year_is_the_year_relationship_began():
-    """The aggregate the counts use says what ``Relationship.began`` says, for every
-    relationship of the loaded registry and for the cases that decide it."""
-    como = Relationship.objects.get(
-        chinese_place__slug="jinzhong", foreign_place__slug="como-province"
-    )
-    other = Relationship.objects.exclude(pk=como.pk).filter(stages__isnull=True).first()
+def test_the_beginning_aggregates_say_what_began_says():
+    """The aggregates the counts (``began_year``) and the activity (``began_key``) use say
+    what ``Relationship.began`` says, for every relationship of the loaded registry and for
+    the cases that decide it."""
+    bare = Relationship.objects.filter(stages__isnull=True)
+    other, third = bare[0], bare[1]
     # A letter of intent before a later agreement: the agreement dates the beginning.
     RelationshipStage.objects.create(relationship=other, stage="intent", date_year=1990)
     RelationshipStage.objects.create(relationship=other, stage="agreement", date_year=1995)
@@ -196,16 +196,22 @@ def test_began_year_is_the_year_relationship_began():
     RelationshipStage.objects.create(
         relationship=other, stage="active", date_year=1985, planned=True
     )
-    years = dict(
-        Relationship.objects.order_by()
-        .values_list("pk")
-        .annotate(year=statistics.began_year())
-        .values_list("pk", "year")
+    # A date known to the month comes before the days of that month.
+    RelationshipStage.objects.create(
+        relationship=third, stage="agreement", date_year=2001, date_month=3, date_day=9
     )
+    RelationshipStage.objects.create(
+        relationship=third, stage="agreement", date_year=2001, date_month=3
+    )
+    rows = Relationship.objects.order_by().values_list("pk")
+    years = dict(rows.annotate(year=statistics.began_year()).values_list("pk", "year"))
+    keys = dict(rows.annotate(key=statistics.began_key()).values_list("pk", "key"))
     assert years[other.pk] == 1995
+    assert statistics.began_from_key(keys[third.pk]) == PartialDate(2001, 3)
     for relationship in Relationship.objects.prefetch_related("stages"):
         began = relationship.began
         assert years[relationship.pk] == (began.year if began else None), relationship.pk
+        assert statistics.began_from_key(keys[relationship.pk]) == began, relationship.pk
 
 
 def test_the_newest_are_the_directory_s_newest():

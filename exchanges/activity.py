@@ -292,17 +292,19 @@ def ranked_cities():
 
 
 def national_pictures():
-    """{city pk: Activity} of every Chinese city holding a relationship or an exchange:
-    a pass over every relationship and exchange of the registry, so made once per
-    generation (``utilities.generation.remembered``; the first read after any write makes
-    it again). Kept without the field records (their ids only) nor a date: the length
-    and the yearly rate are counted from the day they are read."""
-    pictures = place_activity(list(ranked_cities()))
-    kept = {}
-    for pk, picture in pictures.items():
+    """[(city, Activity), …] of every Chinese city holding a relationship or an exchange
+    (the city with its parent): a pass over every relationship and exchange of the
+    registry, so made once per generation (``utilities.generation.remembered``; the first
+    read after any write makes it again). Kept without the field records (their ids only)
+    nor a date: the length and the yearly rate are counted from the day they are read."""
+    cities = list(ranked_cities())
+    pictures = place_activity(cities)
+    kept = []
+    for city in cities:
+        picture = pictures[city.pk]
         if picture.relationships or picture.exchanges:
             picture.fields = []
-            kept[pk] = picture
+            kept.append((city, picture))
     return kept
 
 
@@ -310,13 +312,12 @@ def ranking(sort=DEFAULT_RANKING_SORT, today=None, request=None):
     """The national view: every Chinese city holding a relationship or an exchange (its
     counties and districts included), best first by ``sort`` (then by the other
     figures, then by name), as [(place, Activity), …]. A fixed number of queries: the
-    figures of every city are kept for a generation (``national_pictures``)."""
-    pictures = remembered("exchanges.activity.national", national_pictures, request)
-    ranked = [(city, pictures[city.pk]) for city in ranked_cities() if city.pk in pictures]
+    cities and their figures are kept for a generation (``national_pictures``)."""
+    ranked = remembered("exchanges.activity.national", national_pictures, request)
     today = today or timezone.localdate()  # once, not for every figure of every city
     for _city, picture in ranked:
         picture.today = today
-    _add_fields(pictures, [], [])
+    _add_fields({city.pk: picture for city, picture in ranked}, [], [])
     first = RANKING_SORTS[sort][1]
     others = [value for key, (_label, value) in RANKING_SORTS.items() if key != sort]
     ranked.sort(

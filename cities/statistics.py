@@ -2,20 +2,39 @@
 country and by decade (for the charts), a dated timeline, and the points and lines of a map.
 
 Each function takes a queryset and makes a fixed number of queries, whatever its size.
+The whole registry's counts (the home page) are kept for a generation of the registry
+(``national_counts``).
 """
 
+import heapq
 from collections import defaultdict
 
-from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from utilities.generation import remembered
 from utilities.languages import is_chinese, page_and_other
+from utilities.partial_dates import PartialDate
 
 from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
 from .filtersets import first_stage_year
+from .models import BEGINNING_STAGES, Place, Relationship
 
 # Stages in the order a reader wants them: the living relationships first.
 STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.PURSUING, Stage.ENDED]
@@ -135,43 +154,119 @@ def decade_chart(counts):
     return chart
 
 
-def summary(relationships, top=15):
-    """The national picture of the home page from one grouped query (kind, stage, the
-    partner's country and the decade the relationship began): the kind-by-stage table
-    (every stage), the established and prospective totals, and the country chart and
-    count and the decade chart of the established ties. The rows are at most kinds × stages
-    × countries × decades, whatever the number of relationships."""
+def began_year():
+    """The year the relationship began (``Relationship.began``) as an aggregate over its
+    stages: the earliest dated agreement's, else the earliest dated letter of intent's,
+    memorandum's or "active" step's, planned steps left out (the year of the step
+    ``began_steps`` puts first). A join PostgreSQL reads once, where ``first_stage_year``'s
+    subquery runs once per relationship."""
+    steps = Q(
+        stages__stage__in=BEGINNING_STAGES,
+        stages__date_year__isnull=False,
+        stages__planned=False,
+    )
+    return Coalesce(
+        Min("stages__date_year", filter=steps & Q(stages__stage=Stage.AGREEMENT)),
+        Min("stages__date_year", filter=steps),
+    )
+
+
+def began_key():
+    """When the relationship began (``Relationship.began``), whole, as an aggregate like
+    ``began_year``: year·10000 + month·100 + day, a missing part counted as 0 (the order
+    of ``PartialDate.sort_key`` and of ``began_steps``, missing parts first). Read it back
+    with ``began_from_key``."""
+    steps = Q(
+        stages__stage__in=BEGINNING_STAGES,
+        stages__date_year__isnull=False,
+        stages__planned=False,
+    )
+    key = ExpressionWrapper(
+        F("stages__date_year") * 10000
+        + Coalesce("stages__date_month", 0, output_field=IntegerField()) * 100
+        + Coalesce("stages__date_day", 0, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+    return Coalesce(
+        Min(key, filter=steps & Q(stages__stage=Stage.AGREEMENT)),
+        Min(key, filter=steps),
+    )
+
+
+def began_from_key(key):
+    """The ``PartialDate`` a ``began_key`` stands for (None for None)."""
+    if key is None:
+        return None
+    return PartialDate(key // 10000, key // 100 % 100 or None, key % 100 or None)
+
+
+def summary_counts(relationships, newest=0):
+    """The counts behind ``summary``, from one query of one short row per relationship
+    (kind, stage, the partner's country and the year it began): ``kind_stage``
+    {(kind, stage): n} over every stage; ``countries`` {code: n} and ``decades``
+    {1980 or None (undated): n} over the established ties; ``prospects``, the ties pursued
+    or at intent; and ``newest``, the ids of the ``newest`` relationships that began last
+    (by year, undated last, then the newest record first)."""
     rows = (
         relationships.order_by()
-        .annotate(
-            decade=ExpressionWrapper(
-                first_stage_year() / 10 * 10,
-                output_field=IntegerField(),
-            )
-        )
-        .values("kind", "stage", "foreign_place__country", "decade")
-        .annotate(n=Count("pk"))
+        .values_list("pk", "kind", "stage", "foreign_place__country")
+        .annotate(first_year=began_year())
     )
-    kind_stage, by_country_counts, by_decade_counts = (defaultdict(int) for _ in range(3))
+    kind_stage, countries, decades = (defaultdict(int) for _ in range(3))
     prospects = 0
-    for row in rows:
-        kind_stage[(row["kind"], row["stage"])] += row["n"]
+    order = []
+    for pk, kind, stage, country, year in rows:
+        kind_stage[(kind, stage)] += 1
+        if newest:
+            order.append((year is not None, year or 0, pk))
         # The charts count established ties; those pursued or at intent only the table.
-        if row["stage"] in NOT_ESTABLISHED:
-            prospects += row["n"]
+        if stage in NOT_ESTABLISHED:
+            prospects += 1
             continue
-        by_country_counts[row["foreign_place__country"]] += row["n"]
-        by_decade_counts[row["decade"]] += row["n"]
-    chart, country_count = country_chart(by_country_counts, top)
-    table = kind_stage_table(kind_stage)
+        countries[country] += 1
+        decades[None if year is None else year // 10 * 10] += 1
+    return {
+        "kind_stage": dict(kind_stage),
+        "countries": dict(countries),
+        "decades": dict(decades),
+        "prospects": prospects,
+        "newest": [pk for _dated, _year, pk in heapq.nlargest(newest, order)],
+    }
+
+
+def summary_from_counts(counts, top=15):
+    """The national picture from ``summary_counts``, in the current language."""
+    chart, country_count = country_chart(counts["countries"], top)
+    table = kind_stage_table(counts["kind_stage"])
     return {
         "kind_stage": table,
-        "established_total": table["total"] - prospects,
-        "prospect_total": prospects,
+        "established_total": table["total"] - counts["prospects"],
+        "prospect_total": counts["prospects"],
         "by_country": chart,
         "country_count": country_count,
-        "by_decade": decade_chart(by_decade_counts),
+        "by_decade": decade_chart(counts["decades"]),
     }
+
+
+def summary(relationships, top=15):
+    """The national picture of the home page from one query (``summary_counts``): the
+    kind-by-stage table (every stage), the established and prospective totals, and the
+    country chart and count and the decade chart of the established ties."""
+    return summary_from_counts(summary_counts(relationships), top)
+
+
+def national_counts(request=None, newest=0):
+    """``summary_counts`` of the whole registry and the number of Chinese places that
+    hold a relationship (``chinese_places``), counted once per generation of the registry
+    (``utilities.generation.remembered``): the first read after any write counts again."""
+
+    def count():
+        counts = summary_counts(Relationship.objects.all(), newest)
+        holds = Relationship.objects.filter(chinese_place=OuterRef("pk"))
+        counts["chinese_places"] = Place.objects.chinese().filter(Exists(holds)).count()
+        return counts
+
+    return remembered(f"cities.national.{newest}", count, request)
 
 
 def timeline(relationships):

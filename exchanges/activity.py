@@ -16,17 +16,21 @@ exchanges; the registry holds the exchanges, so it can draw that picture:
 Planned exchanges (a report's plans) do not count. A place's picture gathers the places
 inside it (Jinzhong's includes Pingyao County's). It lives here, above ``cities``, because
 it reads both apps; every function makes a fixed number of aggregate queries, whatever
-the number of records (the national ranking included).
+the number of records. The national ranking's figures, a pass over every relationship and
+exchange, are kept for a generation of the registry (``national_pictures``).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cities.models import CooperationField, Place, Relationship
+from cities.statistics import began_from_key, began_key
+from utilities.generation import remembered
 from utilities.partial_dates import PartialDate
 
 from .choices import ExchangeKind
@@ -146,13 +150,23 @@ def _add_exchanges(pictures, exchanges, key):
         if picture is not None:
             picture.exchanges += row["n"]
             picture.depth_counts[DEPTH_KINDS.get(row["kind"], Depth.VISITS)] += row["n"]
-    # The latest date: the greatest year, then within it the greatest month and day
-    # (a year-only date sorts before the months inside it, as PartialDate does).
-    dated = exchanges.exclude(start_year=None).values(key, "start_year", "start_month")
-    for row in dated.annotate(day=Max("start_day")):
+    # The latest date, one row a record: the greatest of year·10000 + month·100 + day, a
+    # missing part counted as 0 (a year-only date sorts before the months inside it, as
+    # ``PartialDate.sort_key`` does).
+    latest = Max(
+        ExpressionWrapper(
+            F("start_year") * 10000
+            + Coalesce("start_month", 0, output_field=IntegerField()) * 100
+            + Coalesce("start_day", 0, output_field=IntegerField()),
+            output_field=IntegerField(),
+        )
+    )
+    for row in exchanges.exclude(start_year=None).values(key).annotate(latest=latest):
         picture = pictures.get(row[key])
         if picture is not None:
-            picture.add_date(_partial(row["start_year"], row["start_month"], row["day"]))
+            value = row["latest"]
+            month, day = value // 100 % 100, value % 100
+            picture.add_date(_partial(value // 10000, month or None, day or None))
 
 
 def _add_fields(pictures, relationship_rows, exchange_rows):
@@ -214,12 +228,15 @@ def place_activity(places, today=None):
         return [pictures[root] for root in counts_for.get(place_pk, ())]
 
     held = list(counts_for)
-    for place_pk, year, month, day in (
+    # Each relationship's beginning as one aggregate over the stages (a join), not three
+    # subqueries a relationship.
+    for _pk, place_pk, key in (
         Relationship.objects.filter(chinese_place__in=held)
-        .with_began()
-        .values_list("chinese_place", "began_year", "began_month", "began_day")
+        .order_by()
+        .values_list("pk", "chinese_place")
+        .annotate(began=began_key())
     ):
-        began = _partial(year, month, day)
+        began = began_from_key(key)
         for picture in spread(place_pk):
             picture.relationships += 1
             if began is not None and (picture.began is None or began < picture.began):
@@ -269,17 +286,38 @@ RANKING_SORTS = {
 DEFAULT_RANKING_SORT = "exchanges"
 
 
-def ranking(sort=DEFAULT_RANKING_SORT, today=None):
+def ranked_cities():
+    """The Chinese cities of the national view (``RANKED_LEVELS``), parents selected."""
+    return Place.objects.chinese().filter(level__in=RANKED_LEVELS).select_related("parent")
+
+
+def national_pictures():
+    """[(city, Activity), …] of every Chinese city holding a relationship or an exchange
+    (the city with its parent): a pass over every relationship and exchange of the
+    registry, so made once per generation (``utilities.generation.remembered``; the first
+    read after any write makes it again). Kept without the field records (their ids only)
+    nor a date: the length and the yearly rate are counted from the day they are read."""
+    cities = list(ranked_cities())
+    pictures = place_activity(cities)
+    kept = []
+    for city in cities:
+        picture = pictures[city.pk]
+        if picture.relationships or picture.exchanges:
+            picture.fields = []
+            kept.append((city, picture))
+    return kept
+
+
+def ranking(sort=DEFAULT_RANKING_SORT, today=None, request=None):
     """The national view: every Chinese city holding a relationship or an exchange (its
     counties and districts included), best first by ``sort`` (then by the other
-    figures, then by name), as [(place, Activity), …]. A fixed number of queries."""
-    cities = list(Place.objects.chinese().filter(level__in=RANKED_LEVELS).select_related("parent"))
-    pictures = place_activity(cities, today=today)
-    ranked = [
-        (city, pictures[city.pk])
-        for city in cities
-        if pictures[city.pk].relationships or pictures[city.pk].exchanges
-    ]
+    figures, then by name), as [(place, Activity), …]. A fixed number of queries: the
+    cities and their figures are kept for a generation (``national_pictures``)."""
+    ranked = remembered("exchanges.activity.national", national_pictures, request)
+    today = today or timezone.localdate()  # once, not for every figure of every city
+    for _city, picture in ranked:
+        picture.today = today
+    _add_fields({city.pk: picture for city, picture in ranked}, [], [])
     first = RANKING_SORTS[sort][1]
     others = [value for key, (_label, value) in RANKING_SORTS.items() if key != sort]
     ranked.sort(

@@ -185,6 +185,14 @@ class Exchange(CitedModel):
         verbose_name_plural = _("交流项目")
         constraints = [*partial_date_constraints("start"), *partial_date_constraints("end")]
         indexes = [
+            # The default order (oldest first: the API, a place's and a relationship's
+            # lists) and, read backwards, the API's ``ordering=-start``. The directory's and
+            # the home page's newest first, missing parts last (``DESC NULLS LAST``), has an
+            # index of its own on PostgreSQL (migration 0008): SQLite cannot declare one.
+            models.Index(
+                fields=["start_year", "start_month", "start_day", "id"],
+                name="exchanges_exchange_start",
+            ),
             # A place's exchanges in date order (a page of a city's thousands), their
             # counts by kind and their latest dates, read from the index alone.
             models.Index(

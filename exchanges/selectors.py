@@ -1,5 +1,12 @@
 """Shared reads of exchanges: the queryset every list of them (the directory, the home
-page, a place's and a relationship's page) starts from, in a fixed number of queries."""
+page, a place's and a relationship's page) starts from, in a fixed number of queries; and
+the figures over all 500,000 of them that no index makes cheap (the number of them, the
+countries they involve), kept for a generation of the registry
+(``utilities.generation.remembered``: the first read after any write counts again)."""
+
+from utilities.generation import remembered
+
+from .models import Exchange
 
 
 def exchange_rows(queryset):
@@ -7,3 +14,71 @@ def exchange_rows(queryset):
     return queryset.select_related(
         "chinese_place", "relationship__foreign_place", "relationship__chinese_place"
     ).prefetch_related("fields", "places", "counts")
+
+
+def count(queryset, request=None):
+    """How many exchanges ``queryset`` holds: of them all (no filter), the number kept for
+    the generation (a COUNT of every exchange takes longer than the page); of a filtered
+    list, counted now."""
+    queryset = getattr(queryset, "queryset", queryset)  # a list's ``DeferredRows``
+    query = queryset.query
+    if queryset.model is Exchange and not query.has_filters() and not query.distinct:
+        return remembered("exchanges.count", Exchange.objects.count, request)
+    return queryset.count()
+
+
+def present_countries(request=None):
+    """The countries some exchange involves (the directory's country select): through
+    its relationship's partner, its other places and the countries it names."""
+
+    def gather():
+        codes = set(
+            Exchange.objects.exclude(relationship=None)
+            .order_by()
+            .values_list("relationship__foreign_place__country", flat=True)
+            .distinct()
+        )
+        codes |= set(
+            Exchange.objects.exclude(places=None)
+            .order_by()
+            .values_list("places__country", flat=True)
+            .distinct()
+        )
+        for value in (
+            Exchange.objects.exclude(countries="")
+            .order_by()
+            .values_list("countries", flat=True)
+            .distinct()
+        ):
+            codes |= set(value.split(","))
+        return codes
+
+    return remembered("exchanges.present_countries", gather, request)
+
+
+class DeferredRows:
+    """A list's queryset for a paginator: a page (a slice) reads the ids of its rows first,
+    from the index of the list's order alone, then those rows with everything they show.
+    A deep page (``?page=500``, ``?offset=24950``) so passes over the ids before it in
+    the index instead of reading every row before it from the table. The list's order
+    must be total (every order here ends with the primary key), so the page's rows come
+    back in the same order."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    @property
+    def ordered(self):
+        return self.queryset.ordered
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self.queryset[item]
+        ids = list(self.queryset.values_list("pk", flat=True)[item])
+        return self.queryset.filter(pk__in=ids)

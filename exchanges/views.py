@@ -7,6 +7,7 @@ from cities.views import ChinesePlaceControlsMixin
 from utilities.partial_dates import partial_date_order
 from utilities.views import FilteredListView
 
+from . import selectors
 from .activity import DEFAULT_RANKING_SORT, RANKING_SORTS, ranking
 from .filtersets import ExchangeFilterSet
 from .models import Exchange
@@ -26,19 +27,13 @@ class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
     default_sort = "-date"
 
     def present_countries(self):
-        codes = set(
-            Exchange.objects.exclude(relationship=None)
-            .order_by()
-            .values_list("relationship__foreign_place__country", flat=True)
-        )
-        codes |= set(
-            Exchange.objects.exclude(places=None)
-            .order_by()
-            .values_list("places__country", flat=True)
-        )
-        for value in Exchange.objects.exclude(countries="").values_list("countries", flat=True):
-            codes |= set(value.split(","))
-        return codes
+        return selectors.present_countries(self.request)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(selectors.DeferredRows(queryset), per_page, **kwargs)
+        # ``Paginator.count`` is a cached property: the number kept for the generation.
+        paginator.count = selectors.count(queryset, self.request)
+        return paginator
 
     def get_base_queryset(self):
         return exchange_rows(Exchange.objects.all())
@@ -73,7 +68,7 @@ class ActivityRankingView(ListView):
         return sort if sort in RANKING_SORTS else DEFAULT_RANKING_SORT
 
     def get_queryset(self):
-        return ranking(self.get_sort())
+        return ranking(self.get_sort(), request=self.request)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)

@@ -1,7 +1,6 @@
 """The home page: the national picture (search results are the ``search`` app's), and
 ``robots.txt``."""
 
-from django.db.models import F
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -9,8 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from cities import statistics
-from cities.filtersets import with_first_year
-from cities.models import Place, Relationship
+from cities.models import Relationship
 from cities.selectors import relationship_rows
 from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
@@ -22,33 +20,31 @@ NEWEST = 8
 
 class HomeView(TemplateView):
     """Relationships by kind and stage, by country and by decade; the newest agreements;
-    recent exchanges; the source reports."""
+    recent exchanges; the source reports.
+
+    The national counts and which relationships are the newest are counted once per
+    generation of the registry (``statistics.national_counts``: a pass over every
+    relationship); the rest reads a few rows through indexes."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        relationships = Relationship.objects.all()
-        newest = list(
-            relationship_rows(with_first_year(Relationship.objects.all())).order_by(
-                F("first_year").desc(nulls_last=True), "-pk"
-            )[:NEWEST]
-        )
+        counts = statistics.national_counts(self.request, newest=NEWEST)
+        rows = relationship_rows(Relationship.objects.filter(pk__in=counts["newest"]))
+        by_pk = {relationship.pk: relationship for relationship in rows}
+        newest = [by_pk[pk] for pk in counts["newest"] if pk in by_pk]
         for relationship in newest:
             relationship.established = statistics.established(relationship)
         recent_exchanges = exchange_rows(Exchange.objects.all()).order_by(
             *partial_date_order("start", descending=True), "-pk"
         )[:NEWEST]
         context.update(
-            # The table, the two charts and the country count from one grouped query.
-            **statistics.summary(relationships),
+            **statistics.summary_from_counts(counts),
             newest=newest,
             recent_exchanges=list(recent_exchanges),
             reports=list(SourceReport.objects.select_related("chinese_place")),
-            chinese_place_count=Place.objects.chinese()
-            .filter(chinese_relationships__isnull=False)
-            .distinct()
-            .count(),
+            chinese_place_count=counts["chinese_places"],
         )
         return context
 

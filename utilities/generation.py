@@ -31,6 +31,13 @@ Why a row in the database, raised in the writing transaction, and read once per 
 The row's model is ``settings.REGISTRY_GENERATION_MODEL``, found by name as Django finds
 ``AUTH_USER_MODEL``: ``utilities`` knows no app.
 
+**Figures kept for a generation** (:func:`remembered`): a figure over the whole registry
+that no index makes cheap (the home page's counts of 50,000 relationships) is computed once
+per generation and kept in the cache under the generation's stamp. The stamp is read
+*before* the figure is computed, so what is kept under a stamp is never older than the data
+that stamp stands for; the first read after any write finds no figure under the new stamp
+and computes it again.
+
 Cost of a write: one more single-row UPDATE per saved record; the row stays locked until
 the transaction ends, so registry writes commit one after another (a registry's few staff
 writes, and the loader's one transaction, do not notice).
@@ -43,6 +50,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -165,3 +173,22 @@ def watch_registry():
             if model in watched or field.related_model in watched:
                 _watched_links.add(field.remote_field.through)
     m2m_changed.connect(_links_changed, dispatch_uid="generation.links")
+
+
+# How long a remembered figure is kept at most: after a write nobody asks for it again, so
+# this only bounds the memory old generations take.
+REMEMBER_SECONDS = 24 * 60 * 60
+
+
+def remembered(name, compute, request=None):
+    """``compute()`` once per generation: kept in the cache under ``name`` and the stamp of
+    the generation (the one the request has read already, ``request.registry_generation``,
+    else read now, before computing). ``compute`` must read only registry records and
+    return something picklable and never None."""
+    read = getattr(request, "registry_generation", None) or current()
+    key = f"generation:{name}:{read.stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, REMEMBER_SECONDS)
+    return value

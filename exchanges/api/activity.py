@@ -5,6 +5,7 @@ computed by :mod:`exchanges.activity`, the same ones the pages draw."""
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -67,12 +68,17 @@ class RankingSerializer(ActivitySerializer):
     rank = serializers.IntegerField()
     place = PlaceBriefSerializer()
 
+    @cached_property
+    def activity(self):
+        # One serializer for every row of a page (making one a row costs more than the row).
+        return ActivitySerializer(context=self.context)
+
     def to_representation(self, instance):
         place, activity = instance
         return {
             "rank": activity.rank,
-            "place": PlaceBriefSerializer(place, context=self.context).data,
-            **ActivitySerializer(activity, context=self.context).data,
+            "place": self.fields["place"].to_representation(place),
+            **self.activity.to_representation(activity),
         }
 
 
@@ -158,7 +164,7 @@ class ActivityRankingViewSet(
         return sort
 
     def get_queryset(self):
-        return ranking(self.get_sort())
+        return ranking(self.get_sort(), request=self.request)
 
     def retrieve(self, request, *args, **kwargs):
         """One city's row of the ranking (by the place's id), with its rank."""

@@ -1,13 +1,27 @@
 """API viewset for exchanges (projects, events, delegations, trainings, offices,
 conferences) with their counts, places, fields and citations."""
 
+from exchanges import selectors
 from exchanges.filtersets import ExchangeFilterSet, RegionFilterSet
 from exchanges.models import Exchange, Region
 from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
+from utilities.api.pagination import RegistryPagination
 from utilities.api.views import TIMESTAMPS
 
 from . import serializers
+
+
+class ExchangePagination(RegistryPagination):
+    """The registry's paging, a page's ids read first (``exchanges.selectors.DeferredRows``);
+    the number of all exchanges (no filter) is the one kept for the generation
+    (``exchanges.selectors.count``)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return super().paginate_queryset(selectors.DeferredRows(queryset), request, view)
+
+    def get_count(self, queryset):
+        return selectors.count(queryset, self.request)
 
 
 class ExchangeViewSet(OfficeViewSet):
@@ -22,6 +36,7 @@ class ExchangeViewSet(OfficeViewSet):
     ).prefetch_related("places", "regions", "fields", "counts", brief_citations())
     serializer_class = serializers.ExchangeSerializer
     filterset_class = ExchangeFilterSet
+    pagination_class = ExchangePagination
     ordering_fields = {
         "start": ["start_year", "start_month", "start_day"],
         "end": ["end_year", "end_month", "end_day"],

@@ -11,7 +11,8 @@ from exchanges.activity import DEPTH_KINDS, place_activity, ranking, relationshi
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
 from loader.keys import fixture_object
-from tests.builders import new_exchange, new_place, new_relationship
+from tests.builders import new_exchange, new_place, new_relationship, staff_user, token_client
+from utilities import generation
 from utilities.partial_dates import PartialDate
 from utilities.testing.queries import count_queries
 
@@ -214,3 +215,46 @@ def test_ranking_skips_places_without_records():
     quiet = new_place("test-quiet-city", "测试安静市", "prefecture_city", "CN")
     assert quiet.pk not in {place.pk for place, _picture in ranking()}
     assert Place.objects.filter(pk=quiet.pk).exists()
+
+
+# The national figures are kept for a generation of the registry (``national_pictures``).
+
+
+def ranked_row(client, place):
+    rows = client.get("/api/activity/", {"limit": 500}).json()["results"]
+    return next((row for row in rows if row["place"]["id"] == place.pk), None)
+
+
+def test_the_national_figures_are_kept_for_a_generation(client, settings):
+    settings.READ_CACHE = False
+    first = count_queries(client, "/api/activity/")[0]
+    kept, _response = count_queries(client, "/api/activity/")
+    assert kept < first  # the pass over every relationship and exchange is not made again
+    generation.bump()
+    assert count_queries(client, "/api/activity/")[0] == first
+
+
+def test_a_write_changes_the_ranking_at_once(client, settings, world):
+    """Through the API and the ORM (the admin, the import and the loader save through
+    it); the read cache off, so that only the kept figures are tried."""
+    settings.READ_CACHE = False
+    api = token_client(staff_user("test-activity-admin", superuser=True))
+    assert ranked_row(client, world.home)["exchanges"] == 0  # its one relationship only
+    body = {
+        "title_zh": "测试市代表团访问测试甲市",
+        "kind": "training",
+        "chinese_place": world.home.pk,
+        "relationship": world.relationship.pk,
+        "start": "2019-10",
+        "citations": [world.citation.pk],
+    }
+    response = api.post("/api/exchanges/", body, format="json")
+    assert response.status_code == 201, response.content
+    row = ranked_row(client, world.home)
+    assert row["exchanges"] == 1 and row["last"] == "2019-10" and row["depth"] == 1
+    Exchange.objects.get(pk=response.json()["id"]).delete()
+    assert ranked_row(client, world.home)["exchanges"] == 0
+    Exchange.objects.filter(chinese_place=world.away).delete()
+    assert ranked_row(client, world.away) is None
+    new_relationship(world.away)
+    assert ranked_row(client, world.away)["relationships"] == 1

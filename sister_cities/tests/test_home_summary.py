@@ -1,4 +1,4 @@
-"""The home page's national picture comes from one grouped query
+"""The home page's national picture comes from one query
 (``cities.statistics.summary``) and says what the per-chart queries say."""
 
 import pytest

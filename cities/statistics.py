@@ -367,10 +367,7 @@ def by_chinese_province(relationships):
     if not held_by:
         return []
     model = type(relationships[0].chinese_place)
-    paths = {
-        place.pk: [int(pk) for pk in place.tree_path]
-        for place in model.objects.with_tree_fields().filter(pk__in=list(held_by))
-    }
+    paths = model.objects.filter(pk__in=list(held_by)).paths()
     on_paths = model.objects.in_bulk({pk for path in paths.values() for pk in path})
     provinces = {}
     for pk, path in paths.items():
@@ -477,10 +474,7 @@ def holders(relationships):
     if not counts:
         return []
     model = relationships.model._meta.get_field("chinese_place").related_model
-    paths = {
-        place.pk: [int(pk) for pk in place.tree_path]
-        for place in model.objects.with_tree_fields().filter(pk__in=list(counts))
-    }
+    paths = model.objects.filter(pk__in=list(counts)).paths()
     on_paths = model.objects.in_bulk({pk for path in paths.values() for pk in path})
     totals = defaultdict(int)
     for pk, path in paths.items():

@@ -291,6 +291,18 @@ def ranked_cities():
     return Place.objects.chinese().filter(level__in=RANKED_LEVELS).select_related("parent")
 
 
+def place_picture(place, request=None):
+    """One Chinese place's picture (``place_activity``), made once per generation: a
+    city's pairs of exchange and field alone are hundreds of thousands of rows at national
+    scale. Kept without a date: the length and the yearly rate are counted from the day
+    they are read."""
+    return remembered(
+        f"exchanges.activity.place:{place.pk}",
+        lambda: place_activity([place])[place.pk],
+        request,
+    )
+
+
 def national_pictures():
     """[(city, Activity), …] of every Chinese city holding a relationship or an exchange
     (the city with its parent): a pass over every relationship and exchange of the

@@ -116,7 +116,7 @@ class PlaceDetailView(DetailView):
                 # A province or city gathers the partners of the places inside it.
                 holders=statistics.holders(held),
                 timeline=statistics.timeline(relationships),
-                **activity.page_context(activity.place_activity([place])[place.pk]),
+                **activity.page_context(activity.place_picture(place, self.request)),
                 **figure_tables(place, scope),
                 statements=list(place.reported_statements.prefetch_related("citations__report")),
                 reports=place.source_reports.all(),

@@ -18,7 +18,7 @@ from cities.models import Place, Relationship
 from exchanges.activity import (
     DEFAULT_RANKING_SORT,
     RANKING_SORTS,
-    place_activity,
+    place_picture,
     ranking,
     relationship_activity,
 )
@@ -126,7 +126,7 @@ class PlaceActivityView(ActivityView):
 
     def picture(self, pk):
         place = Place.objects.chinese().filter(pk=pk).first()
-        return place_activity([place])[place.pk] if place else None
+        return place_picture(place, self.request) if place else None
 
 
 class ActivityRankingViewSet(

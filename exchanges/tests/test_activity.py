@@ -258,3 +258,32 @@ def test_a_write_changes_the_ranking_at_once(client, settings, world):
     assert ranked_row(client, world.away) is None
     new_relationship(world.away)
     assert ranked_row(client, world.away)["relationships"] == 1
+
+
+def test_a_write_changes_a_place_picture_at_once(client, settings, world):
+    """A place's picture (its page and ``/api/places/<id>/activity/``) is kept for a
+    generation: an exchange added through the API, a field linked to it and a
+    delete through the ORM are in the next read; the read cache off."""
+    settings.READ_CACHE = False
+    url = f"/api/places/{world.home.pk}/activity/"
+    before = client.get(url).json()
+    api = token_client(staff_user("test-picture-admin", superuser=True))
+    body = {
+        "title_zh": "测试市青年交流",
+        "kind": "training",
+        "chinese_place": world.home.pk,
+        "relationship": world.relationship.pk,
+        "start": "2019-10",
+        "citations": [world.citation.pk],
+    }
+    response = api.post("/api/exchanges/", body, format="json")
+    assert response.status_code == 201, response.content
+    after = client.get(url).json()
+    assert after["exchanges"] == before["exchanges"] + 1 and after["last"] == "2019-10"
+    exchange = Exchange.objects.get(pk=response.json()["id"])
+    world.field.exchanges.add(exchange)
+    assert client.get(url).json()["breadth"] == max(before["breadth"], 1)
+    page = client.get(f"/places/{world.home.slug}/")
+    assert page.context["activity"].exchanges == before["exchanges"] + 1
+    exchange.delete()
+    assert client.get(url).json()["exchanges"] == before["exchanges"]

@@ -304,7 +304,13 @@ class Place(CaseInsensitiveSlug, RegistryModel):
                 violation_error_message=_("已有地方使用该 Wikidata 编号。"),
             ),
         ]
-        indexes = [models.Index(fields=["name_zh"]), models.Index(fields=["name_en"])]
+        indexes = [
+            models.Index(fields=["name_zh"]),
+            models.Index(fields=["name_en"]),
+            # The default order (and the API's order of relationships, by their places):
+            # read in order from this index, a page of a long list is not a sort of it all.
+            models.Index(fields=["country", "name_zh"]),
+        ]
 
     def __str__(self):
         return self.display_name()

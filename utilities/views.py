@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_countries import countries
 
+from .pagination import PageIdsPaginator
+
 SORT_PARAMETER = "sort"
 
 
@@ -59,6 +61,7 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = 50
+    paginator_class = PageIdsPaginator
     sort_options = {}
     default_sort = ""
     filter_controls = []

@@ -937,7 +937,9 @@ class ReportedFigure(CitedModel):
     reported_dates = ("as_of",)
 
     class Meta:
-        ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day"]
+        # The primary key last: figures of one place, metric and date keep one order
+        # whichever plan reads them (a page of the API list and its CSV export agree).
+        ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day", "pk"]
         verbose_name = _("报告数字")
         verbose_name_plural = _("报告数字")
         constraints = [*partial_date_constraints("as_of"), value_range_constraint()]

@@ -51,7 +51,9 @@ class RegistryPagination(pagination.LimitOffsetPagination):
         return value
 
     def paginate_queryset(self, queryset, request, view=None):
-        """DRF's, with the page read by ``page_rows`` (the ids of the page, then its rows)."""
+        """DRF's, with a later page read by ``page_rows`` (the ids of the page, then its
+        rows). The first page is read as before: a top-N sort keeps only its rows, and
+        rows that tie in the list's order come in the order the CSV export gives them."""
         self.request = request
         self.limit = self.get_limit(request)
         if self.limit is None:
@@ -62,6 +64,8 @@ class RegistryPagination(pagination.LimitOffsetPagination):
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
             return []
+        if not self.offset:
+            return list(queryset[: self.limit])
         return list(page_rows(queryset, self.offset, self.offset + self.limit))
 
     def get_schema_operation_parameters(self, view):

@@ -136,13 +136,17 @@ PLACE_FIELDS = ("pk", "slug", "name_zh", "name_en", "country", "latitude", "long
 
 def features(view):
     """What the map shows in ``view``: ``{"mode": "places" | "clusters", "total", "places",
-    "links", "clusters", "truncated"}``. Four queries at most, whatever the registry
-    holds."""
+    "links", "clusters", "truncated"}``. One query for a view of clusters, four at most,
+    whatever the registry holds."""
     in_view = mapped_places().filter(view.condition())
-    total = in_view.count()
+    # Every cell of the view's grid at once (at most MAX_CELLS_ACROSS squared, about a
+    # thousand): their counts add up to the number of places in view, so a view of
+    # clusters reads its places once, not once to count them and again to group them.
+    cells = grid_cells(in_view, view)
+    total = sum(cell["count"] for cell in cells)
     answer = {"mode": "places", "total": total, "places": {}, "links": [], "clusters": []}
     if total > DETAIL_LIMIT:
-        answer.update(mode="clusters", clusters=clusters(in_view, view))
+        answer.update(mode="clusters", clusters=fullest(cells))
         answer["truncated"] = len(answer["clusters"]) >= CLUSTER_LIMIT
         return answer
     urls = Urls()
@@ -180,10 +184,11 @@ def features(view):
     return answer
 
 
-def clusters(places, view):
-    """The places on a grid of ``view.cell`` degrees: one row per non-empty cell."""
+def grid_cells(places, view):
+    """The places on a grid of ``view.cell`` degrees: one row per non-empty cell, with its
+    number of places, of Chinese places, and its mean position."""
     cell = view.cell
-    rows = (
+    return list(
         places.order_by()
         .annotate(
             cell_y=grid("latitude", cell),
@@ -202,8 +207,12 @@ def clusters(places, view):
             lat=Avg("latitude"),
             lng=Avg("longitude"),
         )
-        .order_by("-count", "cell_y", "cell_x")[:CLUSTER_LIMIT]
     )
+
+
+def fullest(cells):
+    """The clusters the map draws: at most ``CLUSTER_LIMIT`` cells, the fullest first."""
+    cells = sorted(cells, key=lambda row: (-row["count"], row["cell_y"], row["cell_x"]))
     return [
         {
             "lat": round(float(row["lat"]), 4),
@@ -211,7 +220,7 @@ def clusters(places, view):
             "count": row["count"],
             "chinese": row["chinese"],
         }
-        for row in rows
+        for row in cells[:CLUSTER_LIMIT]
     ]
 
 

@@ -304,7 +304,13 @@ class Place(CaseInsensitiveSlug, RegistryModel):
                 violation_error_message=_("已有地方使用该 Wikidata 编号。"),
             ),
         ]
-        indexes = [models.Index(fields=["name_zh"]), models.Index(fields=["name_en"])]
+        indexes = [
+            models.Index(fields=["name_zh"]),
+            models.Index(fields=["name_en"]),
+            # The default order (and the API's order of relationships, by their places):
+            # read in order from this index, a page of a long list is not a sort of it all.
+            models.Index(fields=["country", "name_zh"]),
+        ]
 
     def __str__(self):
         return self.display_name()
@@ -931,7 +937,9 @@ class ReportedFigure(CitedModel):
     reported_dates = ("as_of",)
 
     class Meta:
-        ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day"]
+        # The primary key last: figures of one place, metric and date keep one order
+        # whichever plan reads them (a page of the API list and its CSV export agree).
+        ordering = ["chinese_place", "metric", "as_of_year", "as_of_month", "as_of_day", "pk"]
         verbose_name = _("报告数字")
         verbose_name_plural = _("报告数字")
         constraints = [*partial_date_constraints("as_of"), value_range_constraint()]

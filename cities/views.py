@@ -9,6 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, V
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,6 +17,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from utilities.countries import NOT_PARTNER_COUNTRIES
+from utilities.languages import chinese_unless_english
 from utilities.pagination import section_page
 from utilities.views import FilteredListView
 
@@ -27,16 +29,35 @@ from .selectors import relationship_rows
 
 
 def chinese_place_groups(field):
-    """The Chinese-place select grouped by province: [(province, [(slug, name), …]), …]."""
-    # In tree order (a county after its city), each place indented by its depth.
-    places = list(Place.objects.chinese().with_tree_fields().order_siblings_by("name_en"))
-    provinces = {place.pk: place for place in places if place.parent_id is None}
-    groups = {pk: [] for pk in provinces}
-    for place in places:
-        indent = "\u3000" * max(place.tree_depth - 1, 0)
-        groups.setdefault(place.tree_path[0], []).append((place.slug, indent + str(place)))
-    ordered = sorted(provinces.values(), key=lambda place: place.name_en)
-    return [(str(province), groups[province.pk]) for province in ordered]
+    """The Chinese-place select grouped by province: [(province, [(slug, name), …]), …].
+
+    In tree order (a county after its city, siblings by English name), each place indented
+    by its depth. The tree is put together here from one plain read of the Chinese places'
+    names and parents: the select lists every one of them (thousands at national scale),
+    and model instances and the recursive tree query cost more than the rest of the page."""
+    language = get_language()
+    # Siblings in the database's order of English names, as the tree query ranks them.
+    rows = (
+        Place.objects.chinese()
+        .order_by("name_en", "pk")
+        .values_list("pk", "parent_id", "slug", "name_zh", "name_en")
+    )
+    children = defaultdict(list)
+    for row in rows:
+        children[row[1]].append(row)
+    groups = []
+    # The provinces (the roots) by English name, as Python sorts them.
+    for province in sorted(children[None], key=lambda row: row[4]):
+        items = []
+        stack = [(place, 1) for place in reversed(children[province[0]])]
+        while stack:
+            (pk, _parent, slug, name_zh, name_en), depth = stack.pop()
+            indent = "\u3000" * (depth - 1)
+            items.append((slug, indent + chinese_unless_english(name_zh, name_en, language)))
+            stack.extend((child, depth + 1) for child in reversed(children[pk]))
+        province_name = chinese_unless_english(province[3], province[4], language)
+        groups.append((province_name, [(province[2], province_name), *items]))
+    return groups
 
 
 class ChinesePlaceControlsMixin:

@@ -20,6 +20,7 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
+from utilities.filtersets import AmongIds, related_model
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -51,12 +52,41 @@ def starts_q(key, path=""):
     return Q(**{f"{prefix}search_text__contains": f"{KEY_SEPARATOR}{key}"})
 
 
-def rank(key, *paths):
-    """0 for an exact name, 1 for a name that starts with the query, 2 otherwise."""
+def among(model, path, places):
+    """Rows of ``model`` whose place at ``path`` is one of ``places``. A path through a
+    relation (``relationship__foreign_place``) compares the relation's own column with
+    the ids of the related rows that hold those places, so no row is joined to the
+    relation to be ranked."""
+    head, _, last = path.rpartition("__")
+    if head:
+        related = related_model(model, head)._default_manager.order_by()
+        return Q(
+            AmongIds(head, related.filter(**{f"{last}__in": places.values("pk")}).values("pk"))
+        )
+    return Q(AmongIds(path, places.values("pk")))
+
+
+def rank(key, *paths, model=None):
+    """0 for an exact name, 1 for a name that starts with the query, 2 otherwise.
+
+    Given the ``model`` the paths start from, a path's place is compared by id with the
+    places whose keys match (``AmongIds``, from the places' trigram index), not by reading
+    the joined place's keys on every matching row: a city with thousands of exchanges
+    ranks them in one pass over integers."""
     exact, starts = Q(), Q()
     for path in paths:
-        exact |= exact_q(key, path)
-        starts |= starts_q(key, path)
+        if path and model is not None:
+            # The plain key first: the trigram index reads it (not the OR of the exact forms).
+            places = (
+                related_model(model, path)
+                ._default_manager.order_by()
+                .filter(search_text__contains=key)
+            )
+            exact |= among(model, path, places.filter(exact_q(key)))
+            starts |= among(model, path, places.filter(starts_q(key)))
+        else:
+            exact |= exact_q(key, path)
+            starts |= starts_q(key, path)
     return Case(
         When(exact, then=Value(0)),
         When(starts, then=Value(1)),
@@ -89,9 +119,17 @@ class SearchResults:
         )
 
 
-def _group(queryset, limit):
-    # Always count, so the page makes the same queries however many rows match.
-    return Group(rows=list(queryset[:limit]), total=queryset.count())
+def _group(matches, ranked, rows, limit):
+    """The first ``limit`` of ``ranked`` (the matches in their order) read from ``rows``
+    (what a result shows), and the number of matches.
+
+    The order is decided on ids alone, then only those rows are read with their places:
+    a name held by a city with thousands of exchanges sorts narrow rows, and the match
+    (a scan of every exchange for a two-character name) is not evaluated again for the
+    rows. Always counts, so the page makes the same queries however many rows match."""
+    ids = list(ranked.values_list("pk", flat=True)[:limit])
+    found = rows.in_bulk(ids)
+    return Group(rows=[found[pk] for pk in ids], total=matches.count())
 
 
 def search(query, limit=RESULTS_PER_GROUP):
@@ -104,53 +142,40 @@ def search(query, limit=RESULTS_PER_GROUP):
     data = {"q": query}
 
     # Chinese places before foreign ones of the same rank.
-    places = (
-        PlaceFilterSet(data, queryset=Place.objects.select_related("parent"))
-        .qs.annotate(
-            rank=rank(key, ""),
-            foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
-        )
-        .order_by("rank", "foreign", "name_en", "name_zh")
-    )
-    results.places = _group(places, limit)
+    places = PlaceFilterSet(data, queryset=Place.objects.all()).qs
+    ranked = places.annotate(
+        rank=rank(key, ""),
+        foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
+    ).order_by("rank", "foreign", "name_en", "name_zh")
+    rows = Place.objects.select_related("parent")
+    results.places = _group(places, ranked, rows, limit)
 
-    relationships = (
-        RelationshipFilterSet(
-            data,
-            queryset=Relationship.objects.select_related(
-                "chinese_place", "foreign_place"
-            ).prefetch_related("stages"),
-        )
-        .qs.annotate(rank=rank(key, "chinese_place", "foreign_place"))
-        .order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
+    relationships = RelationshipFilterSet(data, queryset=Relationship.objects.all()).qs
+    ranked = relationships.annotate(
+        rank=rank(key, "chinese_place", "foreign_place", model=Relationship)
+    ).order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
+    rows = Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
+        "stages"
     )
-    results.relationships = _group(relationships, limit)
+    results.relationships = _group(relationships, ranked, rows, limit)
 
-    exchanges = (
-        ExchangeFilterSet(
-            data,
-            queryset=Exchange.objects.select_related(
-                "chinese_place", "relationship__foreign_place"
-            ),
-        )
-        .qs.annotate(rank=rank(key, "chinese_place", "relationship__foreign_place"))
-        .order_by("rank", "-start_year", "pk")
-    )
-    results.exchanges = _group(exchanges, limit)
+    exchanges = ExchangeFilterSet(data, queryset=Exchange.objects.all()).qs
+    ranked = exchanges.annotate(
+        rank=rank(key, "chinese_place", "relationship__foreign_place", model=Exchange)
+    ).order_by("rank", "-start_year", "pk")
+    rows = Exchange.objects.select_related("chinese_place", "relationship__foreign_place")
+    results.exchanges = _group(exchanges, ranked, rows, limit)
 
-    awards = (
-        AwardFilterSet(
-            data,
-            queryset=Award.objects.select_related(
-                "award_type",
-                "place",
-                "chinese_place",
-                "relationship__chinese_place",
-                "relationship__foreign_place",
-            ),
-        )
-        .qs.annotate(rank=rank(key, "place", "relationship__foreign_place"))
-        .order_by("rank", "-conferred_year", "pk")
+    awards = AwardFilterSet(data, queryset=Award.objects.all()).qs
+    ranked = awards.annotate(
+        rank=rank(key, "place", "relationship__foreign_place", model=Award)
+    ).order_by("rank", "-conferred_year", "pk")
+    rows = Award.objects.select_related(
+        "award_type",
+        "place",
+        "chinese_place",
+        "relationship__chinese_place",
+        "relationship__foreign_place",
     )
-    results.awards = _group(awards, limit)
+    results.awards = _group(awards, ranked, rows, limit)
     return results

@@ -23,7 +23,7 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -116,17 +116,44 @@ class SearchFilter(filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class AmongIds(Func):
+    """``column IN (subquery)``: on PostgreSQL written ``column = ANY(ARRAY(subquery))``.
+
+    The subquery (the places whose search keys hold the query, from their trigram index)
+    is then run once, before the outer query, and its ids look the rows up in the
+    column's index; the planner no longer guesses how many places match, and several such
+    conditions joined by OR become one bitmap of index scans instead of a scan of every
+    row against each subquery."""
+
+    arg_joiner = " IN "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, column, queryset):
+        super().__init__(F(column), Subquery(queryset))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            arg_joiner=" = ANY(ARRAY",
+            template="(%(expressions)s))",
+            **extra_context,
+        )
+
+
 def place_key_q(key, *paths, model=None):
     """Rows whose place at any of ``paths`` (``"chinese_place"``, ``"places"``…) has the
     normalised key in its stored ``search_text``. Given the ``model`` the paths start
     from, each path is matched through a subquery of the places that hold the key
-    (``chinese_place__in=(SELECT id … LIKE '%key%')``), which PostgreSQL answers from the
-    places' trigram index instead of joining every row to its place first."""
+    (``AmongIds``: ``chinese_place_id = ANY(ARRAY(SELECT id … LIKE '%key%'))``), which
+    PostgreSQL answers from the places' trigram index and the path's own index instead
+    of joining every row to its place first."""
     condition = Q()
     for path in paths:
         if path and model is not None:
             places = related_model(model, path)._default_manager.filter(search_text__contains=key)
-            condition |= Q(**{f"{path}__in": places.values("pk")})
+            condition |= Q(AmongIds(path, places.order_by().values("pk")))
         else:
             prefix = f"{path}__" if path else ""
             condition |= Q(**{f"{prefix}search_text__contains": key})

@@ -4,13 +4,54 @@ page independently and each link keeps the others' state and the page's language
 query strings on the current address, ``/en/...`` included).
 
 A bad or too large number shows the nearest page, as the directories do.
+
+``page_rows`` reads one page of a long list in two steps of one query: the ids of the page
+in a narrow subquery, then the rows of those ids (``PageIdsPaginator`` for the directories,
+the API's pagination too).
 """
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils.http import urlencode
 
 # How many numbered links to show either side of the current page.
 WINDOW = 2
+
+
+def page_rows(queryset, start, stop):
+    """``queryset[start:stop]``, as ``WHERE pk IN (the ids of rows start to stop)``.
+
+    A list ordered by its places' names (the relationships) cannot be read in order from
+    an index: the database sorts every row before it can skip to a page. Sorting only the
+    ids and the sort keys, then joining the page's rows to everything they show, is a
+    fraction of the work of sorting the wide joined rows (at 50,000 relationships the
+    wide sort spilled to disk). One query all the same, in the same order.
+
+    A ``DISTINCT`` list (its ids would carry its sort keys) or a combined one keeps the
+    plain slice, as does a database that cannot limit a subquery (MySQL)."""
+    if (
+        not isinstance(queryset, QuerySet)
+        or queryset.query.distinct
+        or queryset.query.combinator
+        or queryset.query.is_sliced
+        or not connections[queryset.db].features.allow_sliced_subqueries_with_in
+    ):
+        return queryset[start:stop]
+    ids = queryset.values("pk")[start:stop]
+    return queryset.filter(pk__in=ids)
+
+
+class PageIdsPaginator(Paginator):
+    """A paginator whose pages are read by ``page_rows``."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
 
 
 class SectionPage:

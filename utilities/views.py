@@ -6,10 +6,17 @@ ones are ignored and named in a message next to the form. A bad page number show
 nearest page; an unknown sort key falls back to the default order.
 """
 
+from functools import lru_cache
+
 from django.core.paginator import InvalidPage
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_countries import countries
+
+from .pagination import PageIdsPaginator
 
 SORT_PARAMETER = "sort"
 
@@ -30,6 +37,33 @@ class FilterControl:
             for group, items in groups
         ]
 
+    @property
+    def options_html(self):
+        """The select's ``<option>``s and ``<optgroup>``s, written here rather than by a
+        template loop: the Chinese-place select has thousands of options at national scale,
+        and a loop of the template language over them took longer than the rest of the
+        page. The markup is what the loop wrote (each value and text escaped)."""
+        parts = [_option_html(*option) for option in self.options]
+        for group, items in self.groups:
+            parts.append(f'<optgroup label="{escape(group)}">')
+            parts.extend(_option_html(*item) for item in items)
+            parts.append("</optgroup>")
+        return mark_safe("".join(parts))
+
+
+def _option_html(value, text, selected):
+    return (
+        f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(text)}</option>'
+    )
+
+
+@lru_cache(maxsize=8)
+def country_names(language):
+    """Every country's name in ``language`` (``{code: name}``): fixed data, translated once
+    per language rather than name by name on every page (a select lists about 250)."""
+    with override(language):
+        return {code: str(name) for code, name in countries}
+
 
 class FilteredListView(ListView):
     """A list page: ``filterset_class`` filters ``get_base_queryset()``; ``sort_options`` maps
@@ -38,6 +72,7 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = 50
+    paginator_class = PageIdsPaginator
     sort_options = {}
     default_sort = ""
     filter_controls = []
@@ -105,8 +140,10 @@ class FilteredListView(ListView):
         """(value, label) pairs for a select."""
         if name == "country" and self.present_countries is not None:
             codes = sorted(set(self.present_countries()) - {""})
+            names = country_names(get_language())
             return sorted(
-                ((code, countries.name(code)) for code in codes), key=lambda pair: pair[1]
+                ((code, names.get(code) or countries.name(code)) for code in codes),
+                key=lambda pair: pair[1],
             )
         queryset = getattr(field, "queryset", None)
         if queryset is not None:

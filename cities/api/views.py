@@ -51,7 +51,7 @@ from .exports import RelationshipRows
 def claims_prefetch():
     """A relationship's stages with their claims, and its own claims, each with brief
     citations: a fixed number of queries for any number of relationships."""
-    claims = Claim.objects.prefetch_related(brief_citations()).select_related()
+    claims = Claim.objects.prefetch_related(brief_citations())
     return [
         Prefetch("stages", queryset=RelationshipStage.objects.prefetch_related(
             Prefetch("claims", queryset=claims)

@@ -11,6 +11,7 @@ DRF imports it while its own modules load.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
+from ..pagination import page_rows
 from .exceptions import RequestError
 
 # Far beyond any table here, and small enough that OFFSET + LIMIT fits a 64-bit integer.
@@ -48,6 +49,24 @@ class RegistryPagination(pagination.LimitOffsetPagination):
             message = _("offset 应为不小于 0 的整数。")
             raise RequestError({self.offset_query_param: [message]}, "invalid")
         return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """DRF's, with a later page read by ``page_rows`` (the ids of the page, then its
+        rows). The first page is read as before: a top-N sort keeps only its rows, and
+        rows that tie in the list's order come in the order the CSV export gives them."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        if not self.offset:
+            return list(queryset[: self.limit])
+        return list(page_rows(queryset, self.offset, self.offset + self.limit))
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

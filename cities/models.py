@@ -557,6 +557,10 @@ class Relationship(CitedModel):
                 violation_error_message=_("关系须连接两个不同的地方。"),
             ),
         ]
+        indexes = [
+            # Newest first (the feed of new relationships), read backwards.
+            models.Index(fields=["created", "id"], name="cities_relationship_created"),
+        ]
 
     def __str__(self):
         return f"{self.chinese_place} – {self.foreign_place}"

@@ -207,6 +207,8 @@ class Exchange(CitedModel):
                 ],
                 name="exchanges_place_start",
             ),
+            # Newest first (the feed of new exchanges), read backwards.
+            models.Index(fields=["created", "id"], name="exchanges_exchange_created"),
         ]
 
     def __str__(self):

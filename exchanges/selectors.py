@@ -20,7 +20,6 @@ def count(queryset, request=None):
     """How many exchanges ``queryset`` holds: of them all (no filter), the number kept for
     the generation (a COUNT of every exchange takes longer than the page); of a filtered
     list, counted now."""
-    queryset = getattr(queryset, "queryset", queryset)  # a list's ``DeferredRows``
     query = queryset.query
     if queryset.model is Exchange and not query.has_filters() and not query.distinct:
         return remembered("exchanges.count", Exchange.objects.count, request)
@@ -54,31 +53,3 @@ def present_countries(request=None):
         return codes
 
     return remembered("exchanges.present_countries", gather, request)
-
-
-class DeferredRows:
-    """A list's queryset for a paginator: a page (a slice) reads the ids of its rows first,
-    from the index of the list's order alone, then those rows with everything they show.
-    A deep page (``?page=500``, ``?offset=24950``) so passes over the ids before it in
-    the index instead of reading every row before it from the table. The list's order
-    must be total (every order here ends with the primary key), so the page's rows come
-    back in the same order."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    @property
-    def ordered(self):
-        return self.queryset.ordered
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            return self.queryset[item]
-        ids = list(self.queryset.values_list("pk", flat=True)[item])
-        return self.queryset.filter(pk__in=ids)

@@ -30,7 +30,7 @@ class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
         return selectors.present_countries(self.request)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(selectors.DeferredRows(queryset), per_page, **kwargs)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
         # ``Paginator.count`` is a cached property: the number kept for the generation.
         paginator.count = selectors.count(queryset, self.request)
         return paginator

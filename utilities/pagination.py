@@ -13,6 +13,7 @@ the API's pagination too).
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.http import urlencode
 
 # How many numbered links to show either side of the current page.
@@ -40,6 +41,29 @@ def page_rows(queryset, start, stop):
         return queryset[start:stop]
     ids = queryset.values("pk")[start:stop]
     return queryset.filter(pk__in=ids)
+
+
+def shaped_like(queryset):
+    """The rows ``queryset`` shows (its related rows, prefetches, loaded fields and order)
+    without its filters: the page's ids were chosen under them already, and a filter asked
+    again of the page's rows is a search's whole work done twice (the database cannot
+    know the ids came from it). A list with annotations or extra columns, which may lean
+    on its filters' joins, or one that reads values, keeps them."""
+    query = queryset.query
+    if (
+        query.annotations
+        or query.extra
+        or queryset._iterable_class is not ModelIterable
+        or queryset._fields is not None
+    ):
+        return queryset
+    rows = queryset.model._default_manager.all()
+    rows.query.select_related = query.select_related
+    rows.query.deferred_loading = query.deferred_loading
+    rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+    if query.order_by or not query.default_ordering:
+        rows = rows.order_by(*query.order_by)
+    return rows
 
 
 class PageIdsPaginator(Paginator):

@@ -13,12 +13,8 @@ from . import serializers
 
 
 class ExchangePagination(RegistryPagination):
-    """The registry's paging, a page's ids read first (``exchanges.selectors.DeferredRows``);
-    the number of all exchanges (no filter) is the one kept for the generation
-    (``exchanges.selectors.count``)."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        return super().paginate_queryset(selectors.DeferredRows(queryset), request, view)
+    """The registry's paging; the number of all exchanges (no filter) is the one kept for
+    the generation (``exchanges.selectors.count``)."""
 
     def get_count(self, queryset):
         return selectors.count(queryset, self.request)

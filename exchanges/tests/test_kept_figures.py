@@ -88,7 +88,7 @@ def test_the_kept_figures_make_the_same_queries_for_one_exchange_as_for_many(cli
 
 
 def test_a_deep_page_shows_the_rows_of_the_plain_query(client):
-    """A page's ids are read first (``DeferredRows``): the same rows in the same order as
+    """A page's ids are read first (``utilities.pagination.page_rows``): the same rows in the same order as
     slicing the list itself, on the directory and in the API, ties on the date included."""
     add_rows(120)  # twenty start years, six exchanges each
     newest = Exchange.objects.order_by(*partial_date_order("start", descending=True), "pk")

@@ -234,12 +234,10 @@ def test_the_national_figures_are_kept_for_a_generation(client, settings):
     assert count_queries(client, "/api/activity/")[0] == first
 
 
-def test_a_write_changes_the_ranking_at_once(client, settings, world):
-    """Through the API and the ORM (the admin, the import and the loader save through
-    it); the read cache off, so that only the kept figures are tried."""
-    settings.READ_CACHE = False
+def add_training_through_the_api(world):
+    """A training exchange of the home city's relationship (October 2019), added by a
+    superuser through the API."""
     api = token_client(staff_user("test-activity-admin", superuser=True))
-    assert ranked_row(client, world.home)["exchanges"] == 0  # its one relationship only
     body = {
         "title_zh": "测试市代表团访问测试甲市",
         "kind": "training",
@@ -250,9 +248,18 @@ def test_a_write_changes_the_ranking_at_once(client, settings, world):
     }
     response = api.post("/api/exchanges/", body, format="json")
     assert response.status_code == 201, response.content
+    return Exchange.objects.get(pk=response.json()["id"])
+
+
+def test_a_write_changes_the_ranking_at_once(client, settings, world):
+    """Through the API and the ORM (the admin, the import and the loader save through
+    it); the read cache off, so that only the kept figures are tried."""
+    settings.READ_CACHE = False
+    assert ranked_row(client, world.home)["exchanges"] == 0  # its one relationship only
+    exchange = add_training_through_the_api(world)
     row = ranked_row(client, world.home)
     assert row["exchanges"] == 1 and row["last"] == "2019-10" and row["depth"] == 1
-    Exchange.objects.get(pk=response.json()["id"]).delete()
+    exchange.delete()
     assert ranked_row(client, world.home)["exchanges"] == 0
     Exchange.objects.filter(chinese_place=world.away).delete()
     assert ranked_row(client, world.away) is None
@@ -267,20 +274,9 @@ def test_a_write_changes_a_place_picture_at_once(client, settings, world):
     settings.READ_CACHE = False
     url = f"/api/places/{world.home.pk}/activity/"
     before = client.get(url).json()
-    api = token_client(staff_user("test-picture-admin", superuser=True))
-    body = {
-        "title_zh": "测试市青年交流",
-        "kind": "training",
-        "chinese_place": world.home.pk,
-        "relationship": world.relationship.pk,
-        "start": "2019-10",
-        "citations": [world.citation.pk],
-    }
-    response = api.post("/api/exchanges/", body, format="json")
-    assert response.status_code == 201, response.content
+    exchange = add_training_through_the_api(world)
     after = client.get(url).json()
     assert after["exchanges"] == before["exchanges"] + 1 and after["last"] == "2019-10"
-    exchange = Exchange.objects.get(pk=response.json()["id"])
     world.field.exchanges.add(exchange)
     assert client.get(url).json()["breadth"] == max(before["breadth"], 1)
     page = client.get(f"/places/{world.home.slug}/")

@@ -32,6 +32,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from utilities import generation
+
 from .views import TRIVIAL_PATH
 
 LOOPBACK = "127.0.0.1"
@@ -346,8 +348,6 @@ def after_write(url):
     """Server time of the first request of a page after a write: the registry's generation
     is raised (committed, as a write commits), so whatever the server keeps per generation
     (figures over the whole registry, the read cache's answers) is made again."""
-    from utilities import generation
-
     generation.bump()
     _status, _size, elapsed = fetch(url)
     return elapsed * 1000

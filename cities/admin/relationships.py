@@ -2,14 +2,14 @@
 (exchanges and awards add their own inlines from their apps)."""
 
 from django.contrib import admin
-from django.db.models import Min, Q
+from django.db.models import Min, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin_mixins import EditableFilter, RegistryAdmin
 from utilities.admin.display import admin_link, admin_links, changelist_link, country_name, label
-from utilities.admin.filters import chinese_place_filter, country_filter
+from utilities.admin.filters import UsedRelatedFilter, chinese_place_filter, country_filter
 
 from ..choices import Stage
 from ..models import RelationshipStage
@@ -43,6 +43,7 @@ class AgreementYearFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         years = (
             RelationshipStage.objects.filter(stage=Stage.AGREEMENT, date_year__isnull=False)
+            .order_by()  # DISTINCT over the year alone, not the model's ordering
             .values_list("date_year", flat=True)
             .distinct()
         )
@@ -77,7 +78,7 @@ class RelationshipAdmin(
         "stage",
         "level",
         country_filter("foreign_place__country"),
-        ("fields", admin.RelatedOnlyFieldListFilter),
+        ("fields", UsedRelatedFilter),
         AgreementYearFilter,
     ]
     search_fields = ["wording", "signatories", "notes"]
@@ -112,7 +113,17 @@ class RelationshipAdmin(
             .prefetch_related("stages")
             .annotate(
                 n_exchanges=count_of(EXCHANGES, "relationship"),
-                agreement_year=Min("stages__date_year", filter=Q(stages__stage=Stage.AGREEMENT)),
+                # A correlated subquery, not a join and GROUP BY over every relationship:
+                # a page is sorted and cut before its 50 rows are counted.
+                agreement_year=Subquery(
+                    RelationshipStage.objects.filter(
+                        relationship=OuterRef("pk"), stage=Stage.AGREEMENT
+                    )
+                    .order_by()
+                    .values("relationship")
+                    .annotate(year=Min("date_year"))
+                    .values("year")
+                ),
             )
         )
 

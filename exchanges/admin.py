@@ -70,7 +70,8 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     inlines = [ExchangeCountInline]
     resource_classes = [ExchangeResource]
     importable = True
-    # Newest first; undated exchanges last.
+    # Newest first; undated exchanges last (on PostgreSQL read from the index
+    # exchanges_newest_first, migration 0008).
     ordering = [*partial_date_order("start", descending=True), "-pk"]
     start_display = partial_date_column("start", _("开始"))
 

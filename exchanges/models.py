@@ -199,16 +199,6 @@ class Exchange(CitedModel):
                 ],
                 name="exchanges_place_start",
             ),
-            # The admin's list, newest first with undated ones last
-            # (``partial_date_order("start", descending=True)``, then ``-pk``): a page is
-            # read from the index, not a sort of every exchange.
-            models.Index(
-                models.F("start_year").desc(nulls_last=True),
-                models.F("start_month").desc(nulls_last=True),
-                models.F("start_day").desc(nulls_last=True),
-                models.F("id").desc(),
-                name="exchanges_newest_first",
-            ),
         ]
 
     def __str__(self):

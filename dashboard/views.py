@@ -145,7 +145,9 @@ def anniversaries(place, today=None):
     """Round anniversaries (5, 10, … 50 years) in the next twelve months of the office's
     relationships: the one computation the API's feed also uses
     (``cities.anniversaries.upcoming_anniversaries``)."""
-    return upcoming_anniversaries(office_relationships(place).with_began(), today)
+    # ``began`` is read from the annotation: the stages need not be prefetched.
+    relationships = office_relationships(place).prefetch_related(None).with_began()
+    return upcoming_anniversaries(relationships, today)
 
 
 @dataclass

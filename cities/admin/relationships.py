@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from offices.admin_mixins import EditableFilter, RegistryAdmin
 from utilities.admin.display import admin_link, admin_links, changelist_link, country_name, label
 from utilities.admin.filters import UsedRelatedFilter, chinese_place_filter, country_filter
+from utilities.admin.page_annotations import PageAnnotationsMixin
 
 from ..choices import Stage
 from ..models import RelationshipStage
@@ -58,7 +59,11 @@ class AgreementYearFilter(admin.SimpleListFilter):
 
 
 class RelationshipAdmin(
-    RelationshipPassageMixin, NationalRuleWarningsMixin, CheckboxFieldsMixin, RegistryAdmin
+    RelationshipPassageMixin,
+    NationalRuleWarningsMixin,
+    CheckboxFieldsMixin,
+    PageAnnotationsMixin,
+    RegistryAdmin,
 ):
     list_display = [
         "__str__",
@@ -111,21 +116,20 @@ class RelationshipAdmin(
             .get_queryset(request)
             .select_related("chinese_place", "foreign_place")
             .prefetch_related("stages")
-            .annotate(
-                n_exchanges=count_of(EXCHANGES, "relationship"),
-                # A correlated subquery, not a join and GROUP BY over every relationship:
-                # a page is sorted and cut before its 50 rows are counted.
-                agreement_year=Subquery(
-                    RelationshipStage.objects.filter(
-                        relationship=OuterRef("pk"), stage=Stage.AGREEMENT
-                    )
-                    .order_by()
-                    .values("relationship")
-                    .annotate(year=Min("date_year"))
-                    .values("year")
-                ),
-            )
         )
+
+    def page_annotations(self):
+        return {
+            "n_exchanges": count_of(EXCHANGES, "relationship"),
+            # A correlated subquery, not a join and GROUP BY over every relationship.
+            "agreement_year": Subquery(
+                RelationshipStage.objects.filter(relationship=OuterRef("pk"), stage=Stage.AGREEMENT)
+                .order_by()
+                .values("relationship")
+                .annotate(year=Min("date_year"))
+                .values("year")
+            ),
+        }
 
     def get_inline_instances(self, request, obj=None):
         # Exchanges and awards hang off a saved relationship; stages can come with a new one.

@@ -24,6 +24,7 @@ The rules:
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -105,26 +106,35 @@ def tier_of_chinese_side(relationship):
 
 def relationship_warnings(relationships):
     """{relationship pk: [RuleWarning, …]} of the unacknowledged warnings of these
-    relationships (a queryset or a list), in five queries whatever their number."""
+    relationships (a queryset or a list), in six queries whatever their number."""
+    if isinstance(relationships, QuerySet):
+        # A subquery: the queryset's own joins and prefetches are not needed here.
+        pks = relationships.order_by().values("pk")
+    else:
+        pks = [getattr(item, "pk", item) for item in relationships]
     relationships = list(
-        Relationship.objects.filter(
-            pk__in=[getattr(item, "pk", item) for item in relationships]
-        ).select_related("chinese_place", "foreign_place")
+        Relationship.objects.filter(pk__in=pks).select_related("chinese_place", "foreign_place")
     )
     if not relationships:
         return {}
     pks = [relationship.pk for relationship in relationships]
-    # The Chinese province (tree root) of every Chinese place.
-    province_of = {
-        place.pk: int(place.tree_path[0])
-        for place in Place.objects.chinese().with_tree_fields().only("pk", "parent")
-    }
-    # The other relationships of the same foreign places.
+    # (pk, Chinese place) of every relationship of the same foreign places, by (foreign
+    # place, kind): plain values, the names of the few that are shown are read below.
     partners = defaultdict(list)
-    for other in Relationship.objects.filter(
+    for pk, foreign_id, kind, chinese_id in Relationship.objects.filter(
         foreign_place__in={r.foreign_place_id for r in relationships}
-    ).select_related("chinese_place"):
-        partners[(other.foreign_place_id, other.kind)].append(other)
+    ).values_list("pk", "foreign_place", "kind", "chinese_place"):
+        partners[(foreign_id, kind)].append((pk, chinese_id))
+    # The Chinese province (tree root) of the Chinese place of each of these and of their
+    # partners' other relationships: one query that climbs from those places only.
+    sides = {chinese_id for others in partners.values() for _pk, chinese_id in others}
+    province_of = {
+        pk: path[0]
+        for pk, path in Place.objects.chinese()
+        .filter(pk__in=sides | {r.chinese_place_id for r in relationships})
+        .paths()
+        .items()
+    }
     agreed = set(
         RelationshipStage.objects.filter(relationship__in=pks, stage=Stage.AGREEMENT).values_list(
             "relationship", flat=True
@@ -133,40 +143,52 @@ def relationship_warnings(relationships):
     acknowledged = set(
         RuleAcknowledgement.objects.filter(relationship__in=pks).values_list("relationship", "rule")
     )
-    result = {}
+    found = {}  # relationship pk: [(rule, message values), …]
     for relationship in relationships:
-        found = []  # (rule, message values)
+        found[relationship.pk] = rules = []
         chinese_tier, chinese_label = tier_of_chinese_side(relationship)
         foreign = relationship.foreign_place
         foreign_tier = PLACE_TIERS.get(foreign.level)
         if chinese_tier and foreign_tier and abs(chinese_tier - foreign_tier) >= 2:
             values = {"chinese": chinese_label, "foreign": foreign.get_level_display()}
-            found.append((NationalRule.LEVEL_MISMATCH, values))
+            rules.append((NationalRule.LEVEL_MISMATCH, values))
         province = province_of.get(relationship.chinese_place_id)
         others = [
-            other
-            for other in partners[(relationship.foreign_place_id, relationship.kind)]
-            if other.pk != relationship.pk
+            chinese_id
+            for pk, chinese_id in partners[(relationship.foreign_place_id, relationship.kind)]
+            if pk != relationship.pk
             and province is not None
-            and province_of.get(other.chinese_place_id) == province
+            and province_of.get(chinese_id) == province
         ]
         if others:
-            values = {
-                "foreign": foreign.display_name(),
-                "others": "、".join(str(other.chinese_place) for other in others),
-            }
-            found.append((NationalRule.SAME_PROVINCE, values))
+            rules.append((NationalRule.SAME_PROVINCE, {"foreign": foreign, "others": others}))
         if foreign.country and foreign.country.code in NO_DIPLOMATIC_RELATIONS:
-            found.append((NationalRule.NO_DIPLOMATIC_RELATIONS, {"country": foreign.country.name}))
+            rules.append((NationalRule.NO_DIPLOMATIC_RELATIONS, {"country": foreign.country.name}))
         if relationship.stage == Stage.ACTIVE and relationship.pk not in agreed:
-            found.append((NationalRule.ACTIVE_WITHOUT_AGREEMENT, {}))
-        result[relationship.pk] = [
-            RuleWarning(
-                relationship, str(rule), str(MESSAGES[rule] % values if values else MESSAGES[rule])
-            )
-            for rule, values in found
-            if (relationship.pk, str(rule)) not in acknowledged
-        ]
+            rules.append((NationalRule.ACTIVE_WITHOUT_AGREEMENT, {}))
+    # The names of the other partners the same-province warnings list.
+    names = Place.objects.only("pk", "name_zh", "name_en").in_bulk(
+        {
+            chinese_id
+            for rules in found.values()
+            for rule, values in rules
+            if rule == NationalRule.SAME_PROVINCE
+            for chinese_id in values["others"]
+        }
+    )
+    result = {}
+    for relationship in relationships:
+        warnings = result[relationship.pk] = []
+        for rule, values in found[relationship.pk]:
+            if (relationship.pk, str(rule)) in acknowledged:
+                continue
+            if rule == NationalRule.SAME_PROVINCE:
+                values = {
+                    "foreign": values["foreign"].display_name(),
+                    "others": "、".join(str(names[pk]) for pk in values["others"]),
+                }
+            message = MESSAGES[rule] % values if values else MESSAGES[rule]
+            warnings.append(RuleWarning(relationship, str(rule), str(message)))
     return result
 
 

@@ -34,6 +34,9 @@ from utilities.partial_dates import PartialDate, partial_date_order
 DEFAULT_QUIET_YEARS = 3
 # Relationships that are in force (signed, not ended).
 IN_FORCE = (Stage.AGREEMENT, Stage.ACTIVE)
+EXCHANGE_DATES = [
+    f"{side}_{part}" for side in ("start", "end") for part in ("year", "month", "day")
+]
 
 
 def office_relationships(place):
@@ -48,6 +51,23 @@ def office_relationships(place):
 def exchange_date(exchange):
     """The latest known date of an exchange (its end, else its start)."""
     return exchange.end or exchange.start
+
+
+def latest_date(parts):
+    """:func:`exchange_date` from the six date columns (``EXCHANGE_DATES``) as read."""
+    start, end = parts[:3], parts[3:]
+    return partial_date(*end) or partial_date(*start)
+
+
+def partial_date(year, month, day):
+    """A partial date as a record reads it (``read_partial_date``): none without a year
+    or for parts that make no date."""
+    if year is None:
+        return None
+    try:
+        return PartialDate(year, month, day)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -65,44 +85,53 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
     the relationship's Chinese place or a place above it (its city, its province)."""
     today = today or timezone.localdate()
     cutoff = years_before(today, years)
-    relationships = list(office_relationships(place).filter(stage__in=IN_FORCE))
-    # Each Chinese place with the places above it, at any depth (one recursive query).
-    paths = dict(
-        Place.objects.with_tree_fields()
-        .filter(pk__in={r.chinese_place_id for r in relationships})
-        .values_list("pk", "tree_path")
+    relationships = list(
+        office_relationships(place).filter(stage__in=IN_FORCE).prefetch_related(None)
     )
+    # Each Chinese place with the places above it, at any depth (one recursive query that
+    # climbs from these places only).
+    paths = Place.objects.filter(pk__in={r.chinese_place_id for r in relationships}).paths()
     chinese_ids = {pk for path in paths.values() for pk in path}
-    exchanges = (
-        Exchange.objects.filter(
-            Q(relationship__in=[r.pk for r in relationships])
-            | Q(
-                chinese_place__in=chinese_ids,
-                places__in=[r.foreign_place_id for r in relationships],
-            )
-        )
-        .distinct()
-        .prefetch_related("places")
-    )
+    # Only the dates of the exchanges (a large city has tens of thousands): the exchange a
+    # row names is read afterwards. Each list keeps the exchanges' own order.
     by_relationship, by_pair = {}, {}
-    for exchange in exchanges:
-        if exchange.relationship_id:
-            by_relationship.setdefault(exchange.relationship_id, []).append(exchange)
-        for partner in exchange.places.all():
-            by_pair.setdefault((exchange.chinese_place_id, partner.pk), []).append(exchange)
+    own = Exchange.objects.filter(relationship__in=[r.pk for r in relationships])
+    for pk, relationship_id, *parts in own.values_list("pk", "relationship", *EXCHANGE_DATES):
+        by_relationship.setdefault(relationship_id, []).append((pk, latest_date(parts)))
+    links = (
+        Exchange.places.through.objects.filter(
+            exchange__chinese_place__in=chinese_ids,
+            place__in={r.foreign_place_id for r in relationships},
+        )
+        .order_by(*(f"exchange__{name}" for name in Exchange._meta.ordering))
+        .values_list(
+            "exchange",
+            "exchange__chinese_place",
+            "place",
+            *(f"exchange__{name}" for name in EXCHANGE_DATES),
+        )
+    )
+    for pk, chinese_id, partner_id, *parts in links:
+        by_pair.setdefault((chinese_id, partner_id), []).append((pk, latest_date(parts)))
+    found_last = {}
+    for relationship in relationships:
+        found = list(by_relationship.get(relationship.pk, []))
+        for side in paths[relationship.chinese_place_id]:
+            found += by_pair.get((side, relationship.foreign_place_id), [])
+        dated = [(pk, date) for pk, date in found if date]
+        found_last[relationship.pk] = (
+            max(dated, key=lambda item: item[1].sort_key()) if dated else (None, None)
+        )
+    shown = Exchange.objects.only("pk", "title_zh", "title_en", *EXCHANGE_DATES).in_bulk(
+        {pk for pk, _date in found_last.values() if pk is not None}
+    )
     rows = []
     for relationship in relationships:
-        sides = paths[relationship.chinese_place_id]
-        found = list(by_relationship.get(relationship.pk, []))
-        for side in sides:
-            found += by_pair.get((side, relationship.foreign_place_id), [])
-        dated = [e for e in found if exchange_date(e)]
-        last = max(dated, key=lambda e: exchange_date(e).sort_key()) if dated else None
-        last_date = exchange_date(last) if last else None
+        pk, last_date = found_last[relationship.pk]
         if last_date and last_date.latest() >= cutoff:
             continue
         quiet_for = today.year - last_date.year if last_date else None
-        rows.append(QuietPartner(relationship, last, last_date, quiet_for))
+        rows.append(QuietPartner(relationship, shown.get(pk), last_date, quiet_for))
     rows.sort(
         key=lambda row: (
             row.last_date is not None,
@@ -116,7 +145,9 @@ def anniversaries(place, today=None):
     """Round anniversaries (5, 10, … 50 years) in the next twelve months of the office's
     relationships: the one computation the API's feed also uses
     (``cities.anniversaries.upcoming_anniversaries``)."""
-    return upcoming_anniversaries(office_relationships(place).with_began(), today)
+    # ``began`` is read from the annotation: the stages need not be prefetched.
+    relationships = office_relationships(place).prefetch_related(None).with_began()
+    return upcoming_anniversaries(relationships, today)
 
 
 @dataclass

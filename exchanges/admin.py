@@ -9,7 +9,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from cities.admin import CheckboxFieldsMixin, FromRelationshipFormSet, RelationshipAdmin
 from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
 from utilities.admin.display import admin_link, country_name, label, partial_date_column
-from utilities.admin.filters import chinese_place_filter, country_filter, year_filter
+from utilities.admin.filters import (
+    UsedRelatedFilter,
+    chinese_place_filter,
+    country_filter,
+    year_filter,
+)
 from utilities.admin.records import ReferenceDataAdmin
 from utilities.partial_dates import partial_date_order
 
@@ -39,7 +44,7 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
         EditableFilter,
         chinese_place_filter("chinese_place"),
         "kind",
-        ("fields", admin.RelatedOnlyFieldListFilter),
+        ("fields", UsedRelatedFilter),
         country_filter("relationship__foreign_place__country", _("伙伴国家")),
         year_filter("start_year", _("开始年份")),
     ]
@@ -65,7 +70,8 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     inlines = [ExchangeCountInline]
     resource_classes = [ExchangeResource]
     importable = True
-    # Newest first; undated exchanges last.
+    # Newest first; undated exchanges last (on PostgreSQL read from the index
+    # exchanges_newest_first, migration 0008).
     ordering = [*partial_date_order("start", descending=True), "-pk"]
     start_display = partial_date_column("start", _("开始"))
 

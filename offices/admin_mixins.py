@@ -35,6 +35,19 @@ from .rules import (
 )
 
 
+def may_change(request, obj):
+    """``can_change`` for the acting user, answered once per record on a page that only
+    shows it (the permission hooks ask for every inline row); a write always asks."""
+    if request.method != "GET" or obj.pk is None:
+        return can_change(request.user, obj)
+    # Keyed by the instance (a history version of the same record is judged apart); the
+    # instance is kept with its answer so its id cannot be reused within the request.
+    answers = request.__dict__.setdefault("office_may_change", {})
+    if id(obj) not in answers:
+        answers[id(obj)] = (obj, can_change(request.user, obj))
+    return answers[id(obj)][1]
+
+
 def chinese_or_foreign(source_model, field_name, queryset):
     """Autocomplete convenience: a field that holds a record's Chinese side offers Chinese
     places, ``foreign_place`` foreign ones (the model's clean() holds the rule itself)."""
@@ -115,7 +128,7 @@ class RegistryAdmin(OfficeRuleMixin, RecordAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj) or not self.may_write_any(request):
             return False
-        return obj is None or can_change(request.user, obj)
+        return obj is None or may_change(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj) or not self.may_write_any(request):
@@ -212,7 +225,9 @@ class OfficeInlineMixin(ConcurrencyInlineMixin, OfficeRuleMixin):
     def parent_allows(self, request, obj):
         if not self.may_write_any(request):
             return False
-        return obj is None or can_change(request.user, obj)
+        if obj is None:
+            return True
+        return may_change(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self.parent_allows(request, obj)

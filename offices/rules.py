@@ -103,7 +103,10 @@ def partners_of(office_place):
     ids = set()
     for model, name in partner_relations(type(office_place)):
         rows = model._default_manager.filter(office_q(model, office_place))
-        ids.update(rows.exclude(**{name: None}).values_list(name, flat=True))
+        # ``__isnull=False`` joins the partner column; ``exclude(name=None)`` on a
+        # many-to-many (an exchange's places) was a correlated NOT EXISTS per row.
+        rows = rows.filter(**{f"{name}__isnull": False}).order_by()
+        ids.update(rows.values_list(name, flat=True).distinct())
     return ids
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from offices.admin_mixins import EditableFilter, OfficeInlineMixin, RegistryAdmin
 from utilities.admin.display import admin_link, admin_links, changelist_link, country_name
 from utilities.admin.filters import country_filter
+from utilities.admin.page_annotations import PageAnnotationsMixin
 from utilities.countries import CHINA
 
 from ..models import EDITOR_ADDABLE_FIELDS, Place, PlaceAlias, Relationship
@@ -45,7 +46,7 @@ def editor_field_choices():
     return [(name, Place._meta.get_field(name).verbose_name) for name in names]
 
 
-class PlaceAdmin(RegistryAdmin):
+class PlaceAdmin(PageAnnotationsMixin, RegistryAdmin):
     list_display = [
         "name_zh",
         "name_en",
@@ -84,15 +85,13 @@ class PlaceAdmin(RegistryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("parent")
-            .annotate(
-                chinese_count=count_of(Relationship, "chinese_place"),
-                foreign_count=count_of(Relationship, "foreign_place"),
-            )
-        )
+        return super().get_queryset(request).select_related("parent")
+
+    def page_annotations(self):
+        return {
+            "chinese_count": count_of(Relationship, "chinese_place"),
+            "foreign_count": count_of(Relationship, "foreign_place"),
+        }
 
     @admin.display(description=_("行政级别"), ordering="level")
     def level_display(self, obj):

@@ -2,14 +2,15 @@
 (exchanges and awards add their own inlines from their apps)."""
 
 from django.contrib import admin
-from django.db.models import Min, Q
+from django.db.models import Min, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin_mixins import EditableFilter, RegistryAdmin
 from utilities.admin.display import admin_link, admin_links, changelist_link, country_name, label
-from utilities.admin.filters import chinese_place_filter, country_filter
+from utilities.admin.filters import UsedRelatedFilter, chinese_place_filter, country_filter
+from utilities.admin.page_annotations import PageAnnotationsMixin
 
 from ..choices import Stage
 from ..models import RelationshipStage
@@ -43,6 +44,7 @@ class AgreementYearFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         years = (
             RelationshipStage.objects.filter(stage=Stage.AGREEMENT, date_year__isnull=False)
+            .order_by()  # DISTINCT over the year alone, not the model's ordering
             .values_list("date_year", flat=True)
             .distinct()
         )
@@ -57,7 +59,11 @@ class AgreementYearFilter(admin.SimpleListFilter):
 
 
 class RelationshipAdmin(
-    RelationshipPassageMixin, NationalRuleWarningsMixin, CheckboxFieldsMixin, RegistryAdmin
+    RelationshipPassageMixin,
+    NationalRuleWarningsMixin,
+    CheckboxFieldsMixin,
+    PageAnnotationsMixin,
+    RegistryAdmin,
 ):
     list_display = [
         "__str__",
@@ -77,7 +83,7 @@ class RelationshipAdmin(
         "stage",
         "level",
         country_filter("foreign_place__country"),
-        ("fields", admin.RelatedOnlyFieldListFilter),
+        ("fields", UsedRelatedFilter),
         AgreementYearFilter,
     ]
     search_fields = ["wording", "signatories", "notes"]
@@ -110,11 +116,20 @@ class RelationshipAdmin(
             .get_queryset(request)
             .select_related("chinese_place", "foreign_place")
             .prefetch_related("stages")
-            .annotate(
-                n_exchanges=count_of(EXCHANGES, "relationship"),
-                agreement_year=Min("stages__date_year", filter=Q(stages__stage=Stage.AGREEMENT)),
-            )
         )
+
+    def page_annotations(self):
+        return {
+            "n_exchanges": count_of(EXCHANGES, "relationship"),
+            # A correlated subquery, not a join and GROUP BY over every relationship.
+            "agreement_year": Subquery(
+                RelationshipStage.objects.filter(relationship=OuterRef("pk"), stage=Stage.AGREEMENT)
+                .order_by()
+                .values("relationship")
+                .annotate(year=Min("date_year"))
+                .values("year")
+            ),
+        }
 
     def get_inline_instances(self, request, obj=None):
         # Exchanges and awards hang off a saved relationship; stages can come with a new one.

@@ -3,7 +3,10 @@ their own precision, kind and stage as labels, search by simplified, traditional
 pinyin or alias, and the filters staff ask for (a city includes the places inside it)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cities.admin import RelationshipAdmin
 from cities.models import CooperationField, Place, Relationship
 from utilities.testing.admin import admin_url, listed
 
@@ -98,3 +101,39 @@ class TestFilters:
             .context["cl"]
             .result_list
         )
+
+
+class TestPageCounts:
+    """The count columns (exchanges of a relationship, relationships of a place) are read
+    for the page's rows only, and annotated on the list when it is sorted by them: the
+    same numbers either way, in a number of queries that does not grow with the page."""
+
+    def test_exchange_counts_match_the_records(self, client, staff):
+        rows = listed(client, Relationship).context["cl"].result_list
+        assert rows
+        for row in rows:
+            assert row.n_exchanges == row.exchanges.count()
+
+    def test_sorted_by_exchange_count(self, client, staff):
+        changelist = listed(client, Relationship).context["cl"]
+        index = changelist.list_display.index("exchange_count")
+        rows = listed(client, Relationship, o=f"-{index}").context["cl"].result_list
+        counts = [row.n_exchanges for row in rows]
+        assert counts == sorted(counts, reverse=True)
+        assert counts[0] == max(r.exchanges.count() for r in Relationship.objects.all())
+
+    def test_place_partner_counts(self, client, staff):
+        rows = listed(client, Place).context["cl"].result_list
+        for row in rows:
+            assert row.chinese_count == Relationship.objects.filter(chinese_place=row).count()
+            assert row.foreign_count == Relationship.objects.filter(foreign_place=row).count()
+
+    def test_same_queries_for_a_short_or_a_full_page(self, client, staff, monkeypatch):
+        counts = []
+        for per_page in (2, 40):
+            monkeypatch.setattr(RelationshipAdmin, "list_per_page", per_page)
+            with CaptureQueriesContext(connection) as queries:
+                rows = listed(client, Relationship).context["cl"].result_list
+            assert len(rows) == min(per_page, Relationship.objects.count())
+            counts.append(len(queries))
+        assert counts[0] == counts[1]

@@ -32,22 +32,28 @@ def chinese_place_filter(path, title=None):
 
         def lookups(self, request, model_admin):
             used = model_admin.model._default_manager.exclude(**{f"{path}__isnull": True})
-            paths = self.places.with_tree_fields().filter(pk__in=used.values(path))
-            ids = {
-                pk for tree_path in paths.values_list("tree_path", flat=True) for pk in tree_path
+            # Each used place's path from its root, climbing from the used places only.
+            paths = self.places.filter(pk__in=used.order_by().values(path)).paths()
+            # The path of every place on them (a place above a used one too).
+            tree_paths = {
+                tree_path[depth]: tree_path[: depth + 1]
+                for tree_path in paths.values()
+                for depth in range(len(tree_path))
             }
-            places = list(
-                self.places.filter(pk__in=ids, country=CHINA)
-                .with_tree_fields()
-                .order_siblings_by("name_zh")
-            )
+            places = self.places.filter(pk__in=tree_paths, country=CHINA)
             by_pk = {place.pk: place for place in places}
-            return [(str(place.pk), self.label(place, by_pk)) for place in places]
+
+            def tree_order(pk):  # siblings by Chinese name, as the directory orders them
+                return [(by_pk[step].name_zh, step) for step in tree_paths[pk] if step in by_pk]
+
+            return [
+                (str(pk), self.label(tree_paths[pk], by_pk)) for pk in sorted(by_pk, key=tree_order)
+            ]
 
         @staticmethod
-        def label(place, by_pk):
-            names = [by_pk[pk].display_name() for pk in place.tree_path[1:] if pk in by_pk]
-            return " · ".join(names) if names else place.display_name()
+        def label(tree_path, by_pk):
+            names = [by_pk[pk].display_name() for pk in tree_path[1:] if pk in by_pk]
+            return " · ".join(names) if names else by_pk[tree_path[-1]].display_name()
 
         def queryset(self, request, queryset):
             value = self.value()
@@ -76,6 +82,7 @@ def country_filter(path, title=None):
             codes = (
                 model_admin.model._default_manager.exclude(**{path: ""})
                 .exclude(**{f"{path}__isnull": True})
+                .order_by()  # DISTINCT over the column alone, not the model's ordering
                 .values_list(path, flat=True)
                 .distinct()
             )
@@ -103,6 +110,7 @@ def year_filter(path, title, parameter="year"):
         def lookups(self, request, model_admin):
             years = (
                 model_admin.model._default_manager.exclude(**{f"{path}__isnull": True})
+                .order_by()  # DISTINCT over the column alone, not the model's ordering
                 .values_list(path, flat=True)
                 .distinct()
             )
@@ -115,3 +123,19 @@ def year_filter(path, title, parameter="year"):
             return queryset.filter(**{path: int(value)})
 
     return YearFilter
+
+
+class UsedRelatedFilter(admin.RelatedFieldListFilter):
+    """Django's ``RelatedOnlyFieldListFilter`` for a many-to-many field, read from the link
+    table: the targets some row links to. Django's own asks for the DISTINCT targets of
+    every row of the list (a join over every row: half a million exchanges). Every row
+    counts, as every staff account views every record."""
+
+    def field_choices(self, field, request, model_admin):
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        used = through._default_manager.order_by().values(target)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": used}, ordering=ordering
+        )

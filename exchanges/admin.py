@@ -71,7 +71,7 @@ class ExchangeAdmin(ExchangePassageMixin, CheckboxFieldsMixin, RegistryAdmin):
     resource_classes = [ExchangeResource]
     importable = True
     # Newest first; undated exchanges last (on PostgreSQL read from the index
-    # exchanges_newest_first, migration 0008).
+    # exchanges_exchange_newest, migration 0008, the ties of a date sorted by -pk).
     ordering = [*partial_date_order("start", descending=True), "-pk"]
     start_display = partial_date_column("start", _("开始"))
 

@@ -83,7 +83,8 @@ class Server:
             try:
                 urllib.request.urlopen(self.url + "/healthz", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # A worker still starting may accept and answer late (a read time-out): ask again.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     self.log.seek(0)

@@ -16,8 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from cities import statistics
 from cities.anniversaries import upcoming_anniversaries
@@ -26,9 +24,13 @@ from cities.selectors import relationship_rows
 from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
 from utilities.languages import is_chinese
+from utilities.lazy_imports import lazy_module
 from utilities.partial_dates import PartialDate, partial_date_order
 
 from .pages import figure_tables
+
+# Loaded by the first PDF (with its fonts, some 40 MB).
+weasyprint = lazy_module("weasyprint")
 
 # As many of the latest exchanges as fit on the page with the rest.
 LATEST_EXCHANGES = 8
@@ -102,11 +104,11 @@ class PlaceBriefPdfView(PlaceBriefView):
 
     def render_to_response(self, context, **response_kwargs):
         html = render_to_string(self.template_name, context, request=self.request)
-        stylesheets = [CSS(filename=finders.find(name)) for name in STYLESHEETS]
+        stylesheets = [weasyprint.CSS(filename=finders.find(name)) for name in STYLESHEETS]
         # Inline ``data:`` URLs only: the stylesheets are given as files, and a request
         # back to this server could wait for its own worker.
-        fetcher = URLFetcher(allowed_protocols={"data"})
-        pdf = HTML(
+        fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"})
+        pdf = weasyprint.HTML(
             string=html, base_url=self.request.build_absolute_uri("/"), url_fetcher=fetcher
         ).write_pdf(stylesheets=stylesheets)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -9,7 +9,12 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
+
+from .country_pinyin import COUNTRY_PINYIN
+from .lazy_imports import lazy_module
+
+# Loaded only for a Chinese name not in ``COUNTRY_PINYIN`` (its dictionaries are some 55 MB).
+pypinyin = lazy_module("pypinyin")
 
 # The Chinese side of every relationship; every other country is a partner's.
 CHINA = "CN"
@@ -98,12 +103,20 @@ def _has_han(text):
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
+def country_pinyin(name):
+    """A Chinese name's pinyin with tone numbers, syllables spaced (阿富汗 -> "a1 fu4 han4")."""
+    known = COUNTRY_PINYIN.get(name)
+    if known is not None:
+        return known
+    return " ".join(pypinyin.lazy_pinyin(name, style=pypinyin.Style.TONE3))
+
+
 def country_sort_key(item):
     """The key django-countries sorts ``(code, name)`` by: a Chinese name by its pinyin
     (阿尔巴尼亚 a-er-ba-ni-ya before 巴西 ba-xi), any other by its letters without accents
     (Åland Islands beside Albania)."""
     name = str(item[1]).strip()
     if _has_han(name):
-        return (0, " ".join(lazy_pinyin(name, style=Style.TONE3)), name)
+        return (0, country_pinyin(name), name)
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return (1, plain.casefold(), name)

@@ -12,7 +12,11 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from pypinyin import lazy_pinyin
+
+from .lazy_imports import lazy_module
+
+# Loaded when a pinyin key is first made (its dictionaries are some 55 MB).
+pypinyin = lazy_module("pypinyin")
 
 KEY_SEPARATOR = "|"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -43,7 +47,7 @@ def fold(text: str) -> str:
 
 def pinyin_key(text: str) -> str:
     """济南 -> jinan (tone-less pinyin, no spaces)."""
-    return fold("".join(lazy_pinyin(to_simplified(text))))
+    return fold("".join(pypinyin.lazy_pinyin(to_simplified(text))))
 
 
 def search_keys(*names: str) -> str:

@@ -22,6 +22,7 @@ from exchanges.admin import ExchangeAdmin
 from exchanges.models import Exchange
 from tests.builders import superuser
 from utilities.countries import COUNTRY_NAME_CORRECTIONS, PART_OF_CHINA, country_sort_key
+from utilities.country_pinyin import COUNTRY_PINYIN
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +228,15 @@ def test_chinese_lists_are_in_pinyin_order():
     assert keys == sorted(keys)
     assert names.index("埃及") < names.index("爱尔兰")
     assert names.index("巴西") < names.index("德国") < names.index("日本") < names.index("英国")
+
+
+def test_every_chinese_country_name_has_pypinyins_own_pinyin_at_hand():
+    # The table spares each process pypinyin's dictionaries; its order must be pypinyin's.
+    with translation.override("zh-hans"):
+        names = [name for _code, name in countries]
+    assert set(names) <= set(COUNTRY_PINYIN)
+    for name, known in COUNTRY_PINYIN.items():
+        assert known == " ".join(lazy_pinyin(name, style=Style.TONE3)), name
 
 
 def test_english_lists_are_in_name_order():

@@ -27,7 +27,6 @@ from cities.models import (
     CooperationField,
     Relationship,
     RelationshipStage,
-    began_sort_key,
     dates_agree,
 )
 from cities.national_rules import relationship_warnings
@@ -51,8 +50,9 @@ COLUMNS = [
     "signatories", "notes", "editors_note", "citations", "created", "last_updated", "warnings",
 ]  # fmt: skip
 # The cells that people or reports wrote (and slugs, which may begin with "-"): only these
-# can start like a formula. Ids, URLs, codes, choice values, dates and JSON records cannot,
-# so a row checks 19 of its 43 cells.
+# can start like a formula. Ids, URLs, codes, choice values, dates and JSON records cannot.
+# Each is escaped where it is made: a place's, a label's or a list's once per export, a
+# relationship's own text on its row.
 FREE_TEXT = [
     "display", "kind_display", "stage_display", "level_display", "wording", "fields", "stages",
     "signatories", "notes", "editors_note", "citations",
@@ -62,7 +62,12 @@ FREE_TEXT = [
         for name in ("display", "slug", "name_zh", "name_en", "country.name")
     ),
 ]  # fmt: skip
-FREE_TEXT_INDEXES = sorted(COLUMNS.index(name) for name in FREE_TEXT)
+# Within a place's eight cells, its free text.
+PLACE_FREE_TEXT = {
+    PLACE_COLUMNS.index(name.partition(".")[2])
+    for name in FREE_TEXT
+    if name.startswith("chinese_place.")
+}
 PLACE_VALUES = ["id", "slug", "name_zh", "name_en", "country"]
 VALUES = [
     "id",
@@ -79,6 +84,20 @@ def labels(model, name):
     return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
+def escaped(text):
+    """A free-text cell as the CSV writes it (``escape_formula``), for cells made here."""
+    return escape_formula(text) if text.startswith(TRIGGERS) else text
+
+
+class Escaped(dict):
+    """``{value: cell}`` of a choice's labels, escaped once: a value without a label is
+    itself (escaped too), as ``get_<name>_display`` gives it."""
+
+    def __missing__(self, value):
+        cell = self[value] = escaped(value)
+        return cell
+
+
 def partial_date(year, month, day):
     if year is None:
         return None
@@ -86,17 +105,6 @@ def partial_date(year, month, day):
         return PartialDate(year, month, day)
     except ValueError:
         return None
-
-
-class Step:
-    """What a relationship's row needs of one of its stages."""
-
-    __slots__ = ("pk", "stage", "date", "planned", "display")
-
-    def __init__(self, pk, stage, date, planned, display):
-        self.pk, self.stage, self.date, self.planned, self.display = (
-            pk, stage, date, planned, display
-        )  # fmt: skip
 
 
 def text(value):
@@ -125,8 +133,19 @@ class Said:
         self.pk, self.subject, self.value, self.claimant = pk, subject, value, claimant
 
 
+# The cells of a relationship without steps: no intent, agreement or beginning, no stages.
+NO_STEPS = ("", "", "", "", "", "", "")
+NO_DATE = ("", "")
+INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
+BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
+
+
 class RelationshipRows:
-    """The header and the rows of a relationships CSV for one request."""
+    """The header and the rows of a relationships CSV for one request.
+
+    A row is one tuple: what depends on the relationship alone is made per row, the rest
+    once (a place's eight cells, a choice's label, a date's text, a list of fields) and
+    escaped as it is made, so that a row checks only its own free text for formulas."""
 
     header = COLUMNS
 
@@ -136,9 +155,10 @@ class RelationshipRows:
         self.chinese = is_chinese()
         self.url = record_url_pattern(request, "api:relationship-detail")
         self.place_url = record_url_pattern(request, "api:place-detail")
-        self.kinds = labels(Relationship, "kind")
-        self.stages = labels(Relationship, "stage")
-        self.levels = labels(Relationship, "level")
+        self.kinds = Escaped(labels(Relationship, "kind"))
+        self.stages = Escaped(labels(Relationship, "stage"))
+        # No level: an empty cell (``get_level_display`` is not asked for a blank level).
+        self.levels = Escaped({**labels(Relationship, "level"), "": "", None: ""})
         self.step_labels = labels(RelationshipStage, "stage")
         self.claimants = labels(Claim, "claimant")
         self.our_report = str(Claimant.OUR_REPORT.label)
@@ -154,8 +174,13 @@ class RelationshipRows:
         self._country = country
         self.countries = {}
         self.dates = {}
+        self.date_facts = {}
+        # ``PartialDate.format``'s language, asked once.
+        self.language = "zh-hans" if self.chinese else "en"
         self.places = {}
         self.step_displays = {}
+        self.field_names = None
+        self.field_lists = {}
         self.zone = timezone.get_current_timezone()
         self.drf_moment = serializers.DateTimeField().to_representation
         self.iso = str(api_settings.DATETIME_FORMAT).lower() == "iso-8601"
@@ -163,10 +188,10 @@ class RelationshipRows:
     def moment(self, value):
         """A time as DRF's ``DateTimeField`` writes it (ISO 8601 in the current time zone,
         ``Z`` for UTC), without its per-value time-zone look-ups."""
-        if not self.iso or value is None or not timezone.is_aware(value):
-            return self.drf_moment(value)
-        text = value.astimezone(self.zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if not self.iso or value is None or value.utcoffset() is None:
+            return text(self.drf_moment(value))
+        moment = value.astimezone(self.zone).isoformat()
+        return moment[:-6] + "Z" if moment.endswith("+00:00") else moment
 
     def step_date(self, year, month, day):
         key = (year, month, day)
@@ -184,16 +209,19 @@ class RelationshipRows:
         return chinese if self.chinese or not english else english
 
     def place(self, pk, slug, name_zh, name_en, country):
-        """A place's eight cells, made once per export (a city is on many rows)."""
-        key = (pk, slug, name_zh, name_en, country)
-        cells = self.places.get(key)
-        if cells is None:
-            start, end = self.place_url
-            cells = self.places[key] = [
-                str(pk), f"{start}{pk}{end}", self.name(name_zh, name_en), slug, name_zh,
-                name_en, country, self.country_name(country) if country else "",
-            ]  # fmt: skip
-        return cells
+        """A place's display name and its eight cells (escaped), made once per export (a
+        city is on many rows; one export reads one snapshot, so a place's id stands for
+        its columns)."""
+        start, end = self.place_url
+        display = self.name(name_zh, name_en)
+        cells = [
+            str(pk), f"{start}{pk}{end}", display, slug, name_zh, name_en, country,
+            self.country_name(country) if country else "",
+        ]  # fmt: skip
+        for index in PLACE_FREE_TEXT:
+            cells[index] = escaped(cells[index])
+        found = self.places[pk] = (display, tuple(cells))
+        return found
 
     def rows(self, queryset):
         values = queryset.prefetch_related(None).values_list(*VALUES)
@@ -205,82 +233,137 @@ class RelationshipRows:
         # A set: Django's query builder walks a list or tuple value by value.
         ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)
-        steps = self.steps_of(ids)
         said, step_claims = self.claims_of(ids)
+        steps = self.steps_of(ids, keep=bool(step_claims))
         citations = self.citations_of(ids)
         warnings = relationship_warnings(ids) if self.staff else {}
         start, end = self.url
-        for row in chunk:
-            pk = row[0]
-            chinese_place = self.place(*row[1:6])
-            foreign_place = self.place(*row[6:11])
-            kind, wording, stage, level, signatories, notes, editors_note, created, updated = row[11:]  # fmt: skip
-            own = steps.get(pk, [])
-            intent = self.stage_date(own, Stage.INTENT)
-            agreement = self.stage_date(own, Stage.AGREEMENT)
-            began = self.began(own)
-            claims = said.get(pk, [])
-            disputes = self.disputes(kind, level, claims, own, step_claims)
-            cells = [
-                str(pk), f"{start}{pk}{end}", f"{chinese_place[2]} – {foreign_place[2]}",
-                *chinese_place, *foreign_place,
-                kind, self.kinds.get(kind, kind), wording, stage, self.stages.get(stage, stage),
-                level, self.levels.get(level, level) if level else "",
-                "; ".join(fields.get(pk, [])),
-                text(intent and intent.isoformat()), text(intent and intent.precision),
-                text(agreement and agreement.isoformat()), text(agreement and agreement.precision),
-                text(began and began.isoformat()), text(began and began.precision),
-                "; ".join(step.display for step in own),
-                "; ".join(str(claim.pk) for claim in claims),
-                records(disputes),
-                signatories, notes, editors_note,
-                "; ".join(citations.get(pk, [])),
-                text(self.moment(created)), text(self.moment(updated)),
-                records(warning.as_dict() for warning in warnings.get(pk, [])),
-            ]  # fmt: skip
-            for index in FREE_TEXT_INDEXES:
-                if cells[index][:1] in TRIGGERS:
-                    cells[index] = escape_formula(cells[index])
-            yield cells
-
-    @staticmethod
-    def stage_date(steps, stage):
-        dates = [step.date for step in steps if step.stage == stage and step.date]
-        return min(dates) if dates else None
-
-    @staticmethod
-    def began(steps):
-        dated = [
-            step
-            for step in steps
-            if step.stage in BEGINNING_STAGES and step.date and not step.planned
-        ]
-        return min(dated, key=began_sort_key).date if dated else None
+        places, place, moment = self.places, self.place, self.moment
+        kinds, stages, levels = self.kinds, self.stages, self.levels
+        for (
+            pk, chinese_id, c_slug, c_zh, c_en, c_country, foreign_id, f_slug, f_zh, f_en,
+            f_country, kind, wording, stage, level, signatories, notes, editors_note, created,
+            updated,
+        ) in chunk:  # fmt: skip
+            chinese_name, chinese_cells = places.get(chinese_id) or place(
+                chinese_id, c_slug, c_zh, c_en, c_country
+            )
+            foreign_name, foreign_cells = places.get(foreign_id) or place(
+                foreign_id, f_slug, f_zh, f_en, f_country
+            )
+            step_cells, own = steps.get(pk, (NO_STEPS, ()))
+            claims = said.get(pk)
+            if claims or step_claims:
+                disputes = records(self.disputes(kind, level, claims or [], own, step_claims))
+            else:
+                disputes = ""
+            yield (
+                str(pk), f"{start}{pk}{end}", escaped(f"{chinese_name} – {foreign_name}"),
+                *chinese_cells, *foreign_cells,
+                kind, kinds[kind], escaped(wording), stage, stages[stage], level, levels[level],
+                fields.get(pk, ""), *step_cells,
+                "; ".join(str(claim.pk) for claim in claims) if claims else "",
+                disputes, escaped(signatories), escaped(notes), escaped(editors_note),
+                citations.get(pk, ""), moment(created), moment(updated),
+                records(warning.as_dict() for warning in warnings[pk]) if pk in warnings else "",
+            )  # fmt: skip
 
     def fields_of(self, ids):
-        """Each relationship's fields of cooperation, in their own order (as prefetched)."""
+        """Each relationship's fields of cooperation, in their own order (as prefetched:
+        by pk), as one escaped cell. The fields are a short vocabulary, read once."""
+        if self.field_names is None:
+            self.field_names = {
+                pk: self.name(name_zh, name_en)
+                for pk, name_zh, name_en in CooperationField.objects.values_list(
+                    "pk", "name_zh", "name_en"
+                )
+            }
         found = {}
-        rows = CooperationField.objects.filter(relationships__id__among=ids).values_list(
-            "relationships", "name_zh", "name_en"
+        rows = (
+            Relationship.fields.through.objects.filter(relationship__id__among=ids)
+            .order_by("cooperationfield_id")
+            .values_list("relationship_id", "cooperationfield_id")
         )
-        for pk, name_zh, name_en in rows:
-            found.setdefault(pk, []).append(self.name(name_zh, name_en))
+        for pk, field in rows:
+            found.setdefault(pk, []).append(field)
+        lists, names = self.field_lists, self.field_names
+        for pk, fields in found.items():
+            key = tuple(fields)
+            cell = lists.get(key)
+            if cell is None:
+                cell = lists[key] = escaped("; ".join(names[field] for field in fields))
+            found[pk] = cell
         return found
 
-    def steps_of(self, ids):
-        found = {}
+    def steps_of(self, ids, keep):
+        """``{relationship: (its seven step cells, its steps)}``: the dates of intent,
+        agreement and beginning with their precisions and the stages' cell, as
+        ``Relationship.stage_date``, ``began`` and the serializer's ``stages`` give them;
+        the steps themselves (pk, stage, date) only when some step has claims (``keep``)."""
+        grouped = {}
         rows = RelationshipStage.objects.filter(relationship__id__among=ids).values_list(
             "relationship", "pk", "stage", "date_year", "date_month", "date_day", "planned"
         )
-        for relationship, pk, stage, year, month, day, planned in rows:
-            date = self.step_date(year, month, day)
-            display = self.step_displays.get((stage, date))
-            if display is None:
-                label = self.step_labels.get(stage, stage)
-                display = f"{label} {date}" if date else label
-                self.step_displays[stage, date] = display
-            found.setdefault(relationship, []).append(Step(pk, stage, date, planned, display))
+        for relationship, *step in rows:
+            grouped.setdefault(relationship, []).append(step)
+        found = {}
+        for relationship, steps in grouped.items():
+            own = ()
+            if keep:
+                own = [
+                    (pk, stage, self.step_date(year, month, day), planned)
+                    for pk, stage, year, month, day, planned in steps
+                ]
+            found[relationship] = (self.step_cells(steps), own)
         return found
+
+    def step_cells(self, steps):
+        intent = agreement = began = began_key = None
+        displays = []
+        dates, labels = self.date_facts, self.step_displays
+        for pk, stage, year, month, day, planned in steps:
+            parts = (year, month, day)
+            facts = dates[parts] if parts in dates else self.date_fact(parts)
+            display = labels.get((stage, parts))
+            if display is None:
+                display = labels[stage, parts] = self.step_display(stage, facts)
+            displays.append(display)
+            if facts is None:
+                continue
+            order = facts[1]
+            # ``stage_date``: the earliest dated step of the stage.
+            if stage == INTENT:
+                if intent is None or order < intent[1]:
+                    intent = facts
+            elif stage == AGREEMENT and (agreement is None or order < agreement[1]):
+                agreement = facts
+            # ``began``: the first by ``began_sort_key`` of the dated steps not planned.
+            if stage in BEGINNING and not planned:
+                key = (0 if stage == AGREEMENT else 1, order, pk or 0)
+                if began_key is None or key < began_key:
+                    began, began_key = facts, key
+        return (
+            *(intent[2] if intent else NO_DATE),
+            *(agreement[2] if agreement else NO_DATE),
+            *(began[2] if began else NO_DATE),
+            escaped("; ".join(displays)),
+        )
+
+    def date_fact(self, parts):
+        """``(date, its sort key, its two cells: ISO text and precision)`` of a step's date
+        columns, None for no date (none, or parts that make no date); made once per
+        export."""
+        date = self.step_date(*parts)
+        facts = None
+        if date is not None:
+            facts = (date, date.sort_key(), (date.isoformat(), str(date.precision)))
+        self.date_facts[parts] = facts
+        return facts
+
+    def step_display(self, stage, facts):
+        """A step in the stages' cell: its label and date (``str(step)``)."""
+        label = self.step_labels.get(stage, stage)
+        return f"{label} {facts[0].format(self.language)}" if facts else label
 
     def claims_of(self, ids):
         """``({relationship: [Said, …]}, {step: [(claimant label, date), …]})``: the claims
@@ -321,13 +404,13 @@ class RelationshipRows:
                     for claim in about
                 ]  # fmt: skip
                 found.append((subject_label, sides))
-        for step in steps:
-            others = step_claims.get(step.pk)
+        for pk, stage, date, _planned in steps:
+            others = step_claims.get(pk)
             if not others:
                 continue
-            sides = [(self.our_report, step.date), *others]
+            sides = [(self.our_report, date), *others]
             if disagree([date for _who, date in sides]):
-                found.append((self.step_labels.get(step.stage, step.stage), sides))
+                found.append((self.step_labels.get(stage, stage), sides))
         return [
             {
                 "subject": str(subject),
@@ -337,10 +420,11 @@ class RelationshipRows:
         ]
 
     def citations_of(self, ids):
+        """Each relationship's citations (their quotes, shortened), as one escaped cell."""
         found = {}
         rows = Citation.objects.filter(relationships__id__among=ids).values_list(
             "relationships", "quote"
         )
         for pk, quote in rows:
             found.setdefault(pk, []).append(quote if len(quote) <= 40 else quote[:40] + "…")
-        return found
+        return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

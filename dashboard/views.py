@@ -29,7 +29,8 @@ from offices.rules import office_of, partners_of
 from sources.models import SourceReport
 from sources.reading import whats_left, with_citations
 from utilities.concurrency import BOOKKEEPING
-from utilities.partial_dates import PartialDate, partial_date_order
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.partial_dates import PartialDate, partial_date, partial_date_order
 
 DEFAULT_QUIET_YEARS = 3
 # Relationships that are in force (signed, not ended).
@@ -39,11 +40,22 @@ EXCHANGE_DATES = [
 ]
 
 
+# What the dashboard shows of a relationship: its name (both places' names), kind and stage.
+# A city's office has thousands: the other columns (notes, sources, each place's country
+# and coordinates) would be read and remembered for every one of them.
+SHOWN_FIELDS = [
+    "kind",
+    "stage",
+    *(f"{side}__{name}" for side in ("chinese_place", "foreign_place") for name in ("name_zh", "name_en")),
+]  # fmt: skip
+
+
 def office_relationships(place):
     """The relationships of the place and of the places inside it."""
     return (
         Relationship.objects.filter(chinese_place__in=Place.objects.within(place).values("pk"))
         .select_related("chinese_place", "foreign_place")
+        .only(*SHOWN_FIELDS)
         .prefetch_related("stages")
     )
 
@@ -53,21 +65,15 @@ def exchange_date(exchange):
     return exchange.end or exchange.start
 
 
-def latest_date(parts):
-    """:func:`exchange_date` from the six date columns (``EXCHANGE_DATES``) as read."""
-    start, end = parts[:3], parts[3:]
-    return partial_date(*end) or partial_date(*start)
-
-
-def partial_date(year, month, day):
-    """A partial date as a record reads it (``read_partial_date``): none without a year
-    or for parts that make no date."""
-    if year is None:
-        return None
-    try:
-        return PartialDate(year, month, day)
-    except ValueError:
-        return None
+def latest_date(parts, known=None):
+    """:func:`exchange_date` from the six date columns (``EXCHANGE_DATES``) as read;
+    ``known`` keeps the dates already made (a city's exchanges share most of them)."""
+    if known is None:
+        known = {}
+    date = known.get(parts)
+    if date is None and parts not in known:
+        date = known[parts] = partial_date(*parts[3:]) or partial_date(*parts[:3])
+    return date
 
 
 @dataclass
@@ -95,13 +101,17 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
     # Only the dates of the exchanges (a large city has tens of thousands): the exchange a
     # row names is read afterwards. Each list keeps the exchanges' own order.
     by_relationship, by_pair = {}, {}
-    own = Exchange.objects.filter(relationship__in=[r.pk for r in relationships])
+    # ``__among``: the ids go to the database as one array, not a parameter each.
+    own = Exchange.objects.filter(relationship__id__among={r.pk for r in relationships})
+    known = {}
     for pk, relationship_id, *parts in own.values_list("pk", "relationship", *EXCHANGE_DATES):
-        by_relationship.setdefault(relationship_id, []).append((pk, latest_date(parts)))
+        by_relationship.setdefault(relationship_id, []).append(
+            (pk, latest_date(tuple(parts), known))
+        )
     links = (
         Exchange.places.through.objects.filter(
-            exchange__chinese_place__in=chinese_ids,
-            place__in={r.foreign_place_id for r in relationships},
+            exchange__chinese_place__id__among=chinese_ids,
+            place__id__among={r.foreign_place_id for r in relationships},
         )
         .order_by(*(f"exchange__{name}" for name in Exchange._meta.ordering))
         .values_list(
@@ -112,7 +122,9 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
         )
     )
     for pk, chinese_id, partner_id, *parts in links:
-        by_pair.setdefault((chinese_id, partner_id), []).append((pk, latest_date(parts)))
+        by_pair.setdefault((chinese_id, partner_id), []).append(
+            (pk, latest_date(tuple(parts), known))
+        )
     found_last = {}
     for relationship in relationships:
         found = list(by_relationship.get(relationship.pk, []))
@@ -287,6 +299,17 @@ def rule_warnings(place):
     )
 
 
+# An id no record has: where it stands in a reversed URL, a row's id goes.
+MARKER = "987654321987654321"
+
+
+def record_link(name):
+    """``(start, end)`` of an admin URL around a record's id (``{{ start }}{{ pk }}{{ end
+    }}`` in the template): reversed once for lists of thousands of rows."""
+    start, _marker, end = reverse(name, args=[MARKER]).rpartition(MARKER)
+    return start, end
+
+
 def office_choices():
     """The Chinese cities that have an office account or a report."""
     return (
@@ -335,6 +358,8 @@ class OfficeDashboardView(TemplateView):
                 "years": years,
                 "year_choices": [1, 2, 3, 5, 10],
                 "today": today,
+                "relationship_url": record_link("admin:cities_relationship_change"),
+                "exchange_url": record_link("admin:exchanges_exchange_change"),
             }
         )
         if place is None:

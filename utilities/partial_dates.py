@@ -195,16 +195,23 @@ def partial_date_order(prefix, descending=False):
     ]
 
 
-def read_partial_date(instance, prefix) -> PartialDate | None:
-    year = getattr(instance, f"{prefix}_year")
+def partial_date(year, month, day) -> PartialDate | None:
+    """The partial date of three columns as read: none without a year, or for parts that
+    make no date."""
     if year is None:
         return None
     try:
-        return PartialDate(
-            year, getattr(instance, f"{prefix}_month"), getattr(instance, f"{prefix}_day")
-        )
+        return PartialDate(year, month, day)
     except ValueError:
         return None
+
+
+def read_partial_date(instance, prefix) -> PartialDate | None:
+    return partial_date(
+        getattr(instance, f"{prefix}_year"),
+        getattr(instance, f"{prefix}_month"),
+        getattr(instance, f"{prefix}_day"),
+    )
 
 
 def write_partial_date(instance, prefix, value: PartialDate | None):

@@ -35,7 +35,7 @@ from utilities.api.serializers import record_url_pattern
 from utilities.formulas import TRIGGERS, escape_formula
 from utilities.languages import is_chinese
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
-from utilities.partial_dates import PartialDate
+from utilities.partial_dates import partial_date
 
 from .briefs import PlaceBriefSerializer
 
@@ -96,15 +96,6 @@ class Escaped(dict):
     def __missing__(self, value):
         cell = self[value] = escaped(value)
         return cell
-
-
-def partial_date(year, month, day):
-    if year is None:
-        return None
-    try:
-        return PartialDate(year, month, day)
-    except ValueError:
-        return None
 
 
 def text(value):

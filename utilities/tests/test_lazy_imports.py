@@ -1,0 +1,60 @@
+"""A worker carries only the libraries its requests use: pypinyin's dictionaries and
+WeasyPrint load at the first pinyin key or PDF, not at start-up nor for a Chinese country
+list (whose Chinese order comes from ``utilities.country_pinyin``). Checked in a fresh
+process: the test run itself has loaded both long before."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+from utilities.lazy_imports import lazy_module
+
+WORKER = """
+import json, sys
+import django
+django.setup()
+import sister_cities.urls
+from django.utils import translation
+from django_countries import countries
+from cities.api.briefs import PlaceBriefSerializer
+with translation.override("zh-hans"):
+    # What an API list with places does: a country field lists every country, in order.
+    PlaceBriefSerializer().fields["country"]
+    names = [name for _code, name in countries]
+
+def loaded(name):
+    module = sys.modules.get(name)
+    return module is not None and type(module).__name__ == "module"
+
+before = {name: loaded(name) for name in ("pypinyin", "weasyprint")}
+from utilities.search import pinyin_key
+key = pinyin_key("济南")
+print(json.dumps({"before": before, "first": names[1], "key": key, "after": loaded("pypinyin")}))
+"""
+
+
+def test_a_worker_loads_pinyin_and_pdf_libraries_only_when_used():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sister_cities.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["before"] == {"pypinyin": False, "weasyprint": False}
+    assert found["first"] == "阿尔巴尼亚"  # after 中国 (first): the pinyin order
+    assert found["key"] == "jinan"
+    assert found["after"] is True
+
+
+def test_a_lazy_module_is_the_module_once_used():
+    json_module = lazy_module("json")  # imported already: the module itself
+    assert json_module is json
+    assert lazy_module("weasyprint").HTML.__name__ == "HTML"

@@ -24,6 +24,7 @@ from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
+from .generation import current as current_generation
 from .generation import remembered
 
 # How many numbered links to show either side of the current page.
@@ -102,6 +103,16 @@ def whole_list_ids(queryset, request=None):
     digest = hashlib.sha256(repr((ids.db, sql, params)).encode()).hexdigest()[:32]
     name = f"page_ids.{queryset.model._meta.label_lower}.{digest}"
     return remembered(name, lambda: array("q", ids), request)
+
+
+def with_generation(request):
+    """``request`` (Django's, or DRF's around it), with the registry's generation read once
+    for every figure the request keeps for it (``generation.remembered``); the read cache
+    may have read it already."""
+    request = getattr(request, "_request", request)
+    if getattr(request, "registry_generation", None) is None:
+        request.registry_generation = current_generation()
+    return request
 
 
 def rows_by_ids(queryset, ids):

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_countries import countries
 
-from . import generation
-from .pagination import PageIdsPaginator, whole_list_ids
+from .pagination import PageIdsPaginator, whole_list_ids, with_generation
 
 SORT_PARAMETER = "sort"
 
@@ -151,10 +150,8 @@ class FilteredListView(ListView):
 
     def request_with_generation(self):
         """The request, with the registry's generation read once for every figure the page
-        keeps for it (``generation.remembered``); the read cache may have read it already."""
-        if getattr(self.request, "registry_generation", None) is None:
-            self.request.registry_generation = generation.current()
-        return self.request
+        keeps for it (``generation.remembered``)."""
+        return with_generation(self.request)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)

@@ -132,3 +132,47 @@ def test_kept_markup_marks_the_chosen_options_as_the_loop_does(world):
         kept = FilterControl("chinese_place", "", "select", ["test-home"], markup=markup)
         assert kept.options_html == built.options_html
         assert '<option value="test-home" selected>Testville</option>' in kept.options_html
+
+
+def api_rows(client, query=None):
+    """Every record of the API's list, page after page: (id, Chinese place, foreign place)."""
+    rows, offset = [], 0
+    while True:
+        answer = client.get("/api/relationships/", {**(query or {}), "offset": offset}).json()
+        rows += [
+            (row["id"], row["chinese_place"]["name_zh"], row["foreign_place"]["name_zh"])
+            for row in answer["results"]
+        ]
+        offset += 50
+        if offset >= answer["count"]:
+            assert len(rows) == answer["count"]
+            return rows
+
+
+def test_the_api_list_order_and_count_follow_every_write(client, world):
+    def plain(*order):
+        rows = Relationship.objects.select_related("chinese_place", "foreign_place")
+        return [
+            (row.chinese_place.name_zh, row.foreign_place.name_zh) for row in rows.order_by(*order)
+        ]
+
+    def names(rows):
+        return [(chinese, foreign) for _id, chinese, foreign in rows]
+
+    default = ["chinese_place", "foreign_place", "kind"]
+    assert names(api_rows(client)) == plain(*default)
+    added = Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_c, kind="sister"
+    )
+    rows = api_rows(client)
+    assert added.pk in [pk for pk, _chinese, _foreign in rows]
+    assert names(rows) == plain(*default)
+    world.partner_c.name_zh = "测试改名丙市"
+    world.partner_c.save()
+    assert ("别市", "测试改名丙市") in names(api_rows(client))
+    ordering = {"ordering": "-foreign_place"}
+    assert names(api_rows(client, ordering))[0] == plain("-foreign_place__name_zh")[0]
+    added.delete()
+    rows = api_rows(client)
+    assert added.pk not in [pk for pk, _chinese, _foreign in rows]
+    assert len(rows) == Relationship.objects.count()

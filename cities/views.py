@@ -153,7 +153,12 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         )
 
     def get_base_queryset(self):
-        return relationship_rows(Relationship.objects.all())
+        # What a row shows (``relationship_rows.html``): the two places and the stages its
+        # beginning is read from; not the fields of cooperation nor the Chinese place's
+        # parent the selector adds for other lists.
+        return Relationship.objects.select_related(
+            "chinese_place", "foreign_place"
+        ).prefetch_related("stages")
 
     def order(self, queryset, key, descending):
         if key == "year":

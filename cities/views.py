@@ -17,9 +17,10 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from utilities.countries import NOT_PARTNER_COUNTRIES
+from utilities.generation import remembered
 from utilities.languages import chinese_unless_english
 from utilities.pagination import section_page
-from utilities.views import FilteredListView
+from utilities.views import FilteredListView, options_markup
 
 from . import maps, statistics
 from .choices import NOT_ESTABLISHED
@@ -62,17 +63,20 @@ def chinese_place_groups(field):
 
 class ChinesePlaceControlsMixin:
     """A directory whose ``chinese_place`` select lists the Chinese places grouped by
-    province (cities and counties indented under them)."""
+    province (cities and counties indented under them).
 
-    def control_groups(self, name, field):
-        if name == "chinese_place":
-            return chinese_place_groups(field)
-        return super().control_groups(name, field)
+    Its markup (some 2,400 options, a third of the page at national scale) is made once
+    per generation of the registry and language, and kept (``generation.remembered``)."""
 
-    def control_options(self, name, field):
+    def control_markup(self, name, field):
         if name == "chinese_place":
-            return []
-        return super().control_options(name, field)
+            language = get_language()
+            return remembered(
+                f"cities.chinese_place_options.{language}",
+                lambda: options_markup(groups=chinese_place_groups(field)),
+                self.request_with_generation(),
+            )
+        return super().control_markup(name, field)
 
 
 class PlaceListView(FilteredListView):
@@ -133,16 +137,28 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         "kind": (_("类别"), ["kind", "chinese_place__name_en", "foreign_place__name_en"]),
     }
     default_sort = "chinese"
+    # The places' names order no index holds: a page would sort all 50,000 relationships.
+    remember_order = True
 
     def present_countries(self):
-        return (
-            Relationship.objects.order_by()
-            .values_list("foreign_place__country", flat=True)
-            .distinct()
+        # Every relationship's partner read to find some 200 codes: kept for the generation.
+        return remembered(
+            "cities.relationship_countries",
+            lambda: set(
+                Relationship.objects.order_by()
+                .values_list("foreign_place__country", flat=True)
+                .distinct()
+            ),
+            self.request_with_generation(),
         )
 
     def get_base_queryset(self):
-        return relationship_rows(Relationship.objects.all())
+        # What a row shows (``relationship_rows.html``): the two places and the stages its
+        # beginning is read from; not the fields of cooperation nor the Chinese place's
+        # parent the selector adds for other lists.
+        return Relationship.objects.select_related(
+            "chinese_place", "foreign_place"
+        ).prefetch_related("stages")
 
     def order(self, queryset, key, descending):
         if key == "year":

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_countries import countries
 
-from .pagination import PageIdsPaginator
+from .pagination import PageIdsPaginator, whole_list_ids, with_generation
 
 SORT_PARAMETER = "sort"
 
@@ -25,7 +25,7 @@ class FilterControl:
     """One control of the filter form, ready for the template: a search box, a number or
     a single-choice select (the URL may still carry several values, as the API allows)."""
 
-    def __init__(self, name, label, kind, values, options=(), groups=()):
+    def __init__(self, name, label, kind, values, options=(), groups=(), markup=None):
         self.name = name
         self.label = label
         self.kind = kind  # "search", "number" or "select"
@@ -36,19 +36,36 @@ class FilterControl:
             (group, [(str(value), text, str(value) in values) for value, text in items])
             for group, items in groups
         ]
+        # The options' markup made beforehand with none selected (``options_markup``).
+        self.markup = markup
 
     @property
     def options_html(self):
         """The select's ``<option>``s and ``<optgroup>``s, written here rather than by a
         template loop: the Chinese-place select has thousands of options at national scale,
         and a loop of the template language over them took longer than the rest of the
-        page. The markup is what the loop wrote (each value and text escaped)."""
+        page. The markup is what the loop wrote (each value and text escaped).
+
+        Given markup made beforehand, the options asked for are marked selected in it:
+        ``<option value="…">`` with the closing ``>`` cannot match a longer value."""
+        if self.markup is not None:
+            markup = self.markup
+            for value in set(self.values):
+                plain = f'<option value="{escape(value)}">'
+                markup = markup.replace(plain, f"{plain[:-1]} selected>")
+            return mark_safe(markup)
         parts = [_option_html(*option) for option in self.options]
         for group, items in self.groups:
             parts.append(f'<optgroup label="{escape(group)}">')
             parts.extend(_option_html(*item) for item in items)
             parts.append("</optgroup>")
         return mark_safe("".join(parts))
+
+
+def options_markup(options=(), groups=()):
+    """The ``<option>``s and ``<optgroup>``s of a select, none selected, as text: a long
+    select's markup can be kept (``FilterControl(markup=…)`` marks the chosen ones)."""
+    return str(FilterControl("", "", "select", [], options, groups).options_html)
 
 
 def _option_html(value, text, selected):
@@ -78,6 +95,9 @@ class FilteredListView(ListView):
     filter_controls = []
     # Filters whose select lists only the values present in the data (not all countries).
     present_countries = None
+    # Keep the unfiltered list's order for the generation (``whole_list_ids``): for a list
+    # whose order no index holds, else every page, the first included, sorts every row.
+    remember_order = False
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -123,6 +143,16 @@ class FilteredListView(ListView):
             fields = [field[1:] if field.startswith("-") else f"-{field}" for field in fields]
         return queryset.order_by(*fields)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.remember_order:
+            kwargs["ids"] = whole_list_ids(queryset, self.request_with_generation())
+        return super().get_paginator(queryset, per_page, **kwargs)
+
+    def request_with_generation(self):
+        """The request, with the registry's generation read once for every figure the page
+        keeps for it (``generation.remembered``)."""
+        return with_generation(self.request)
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         number = self.request.GET.get(self.page_kwarg) or 1
@@ -162,6 +192,8 @@ class FilteredListView(ListView):
                 controls.append(FilterControl(name, label, "search", values))
             elif name.startswith("year"):
                 controls.append(FilterControl(name, label, "number", values))
+            elif (markup := self.control_markup(name, field)) is not None:
+                controls.append(FilterControl(name, label, "select", values, markup=markup))
             else:
                 options = self.control_options(name, field)
                 groups = self.control_groups(name, field)
@@ -171,6 +203,11 @@ class FilteredListView(ListView):
     def control_groups(self, name, field):
         """Optional <optgroup>s for a select (the Chinese places, by province)."""
         return ()
+
+    def control_markup(self, name, field):
+        """A select's options as markup made beforehand (``options_markup``), or None to
+        build them from ``control_options`` and ``control_groups``."""
+        return None
 
     def get_sort_links(self):
         return [

@@ -248,7 +248,13 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     def get_claims(self, relationship):
         """Claims about the relationship's kind and level (a step's are under the step)."""
         claims = [claim for claim in relationship.claims.all() if claim.step_id is None]
-        return ClaimBriefSerializer(claims, many=True, context=self.context).data
+        if not claims:
+            return []  # most relationships: no serializer built for an empty list
+        # One claim serializer per answer, not one per relationship.
+        child = self.__dict__.get("_claim_serializer")
+        if child is None:
+            child = self._claim_serializer = ClaimBriefSerializer(context=self.context)
+        return [child.to_representation(claim) for claim in claims]
 
     @extend_schema_field(DisputeSerializer(many=True))
     def get_disputes(self, relationship):

@@ -34,8 +34,10 @@ from cities.models import (
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.conditional import CachingMixin
+from utilities.api.pagination import RegistryPagination
 from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRenderer
 from utilities.api.views import TIMESTAMPS, ExportMixin
+from utilities.pagination import rows_by_ids, whole_list_ids, with_generation
 
 from . import serializers
 from .briefs import (
@@ -79,6 +81,26 @@ class PlaceViewSet(OfficeViewSet):
     }
 
 
+class RelationshipPagination(RegistryPagination):
+    """All relationships in an order of their places' names, which no index holds: their
+    ids in that order are kept for a generation of the registry (``whole_list_ids``), so
+    a page is the rows of its slice of them, not a sort of 50,000 rows, and they are
+    counted without a COUNT. A filtered list is counted and read as it is."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        limit, offset = self.get_limit(request), self.get_offset(request)  # 400 if malformed
+        ids = whole_list_ids(queryset, with_generation(request))
+        if ids is None or limit is None:
+            return super().paginate_queryset(queryset, request, view)
+        self.request, self.limit, self.offset = request, limit, offset
+        self.count = len(ids)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        return rows_by_ids(queryset, ids[self.offset : self.offset + self.limit])
+
+
 class RelationshipViewSet(OfficeViewSet):
     """Partner relationships: a Chinese place and a foreign place, a sister city (友好城市)
     or a friendly-exchange city (友好交流/合作城市), with the report's own wording, the
@@ -90,6 +112,7 @@ class RelationshipViewSet(OfficeViewSet):
     serializer_class = serializers.RelationshipSerializer
     brief_serializer_class = RelationshipBriefSerializer
     filterset_class = RelationshipFilterSet
+    pagination_class = RelationshipPagination
     renderer_classes = [*OfficeViewSet.renderer_classes, GeoJSONRenderer]
     # The whole registry's CSV in flat rows (the serializer's cells, 20 times faster).
     flat_row_classes = {"csv": RelationshipRows}

@@ -169,6 +169,31 @@ class TestPages:
         assert "外方发布" in page
         assert "signed on 8 November 2019" in page
 
+    def test_the_relationship_carries_its_own_claims_in_the_list_as_in_its_record(
+        self, client, como, roll
+    ):
+        kind = claim(
+            como,
+            roll,
+            subject=ClaimSubject.KIND,
+            value=RelationshipKind.FRIENDLY,
+            claimant=Claimant.NATIONAL_ROLL,
+        )
+        record = client.get(f"/api/relationships/{como.pk}/").json()
+        listed = client.get("/api/relationships/", {"chinese_place": "jinzhong"}).json()
+        [row] = [row for row in listed["results"] if row["id"] == como.pk]
+        assert row["claims"] == record["claims"]
+        [claimed] = row["claims"]
+        assert (claimed["id"], claimed["subject"], claimed["claimant"], claimed["value"]) == (
+            kind.pk,
+            "kind",
+            "national_roll",
+            "friendly",
+        )
+        assert claimed["citations"][0]["report"]["kind"] == "national_roll"
+        others = [other for other in listed["results"] if other["id"] != como.pk]
+        assert all(other["claims"] == [] for other in others)
+
     def test_in_english(self, client, como, partner_date):
         page = client.get("/en" + como.get_absolute_url()).content.decode()
         assert "our report: 28 October 2019" in page

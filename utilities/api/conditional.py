@@ -84,8 +84,13 @@ def registry_stamp(request=None):
     (``utilities.generation``), which every write raises in its own transaction. The read
     cache has read it for this request already (``request.registry_generation``);
     otherwise one primary-key query on the database the router reads from (a replica for
-    an anonymous read, the primary after a write)."""
-    current = getattr(request, "registry_generation", None) or generation.current()
+    an anonymous read, the primary after a write), kept on the request so that the figures
+    the answer keeps for the generation (``generation.remembered``) read it no more."""
+    current = getattr(request, "registry_generation", None)
+    if current is None:
+        current = generation.current()
+        if request is not None:
+            getattr(request, "_request", request).registry_generation = current
     return current.stamp, current.changed
 
 

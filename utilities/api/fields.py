@@ -125,6 +125,11 @@ def brief_serializer_for(model):
     return serializer
 
 
+# How many brief records one field keeps for records embedded again (an export streams
+# thousands of rows through one serializer: its memory must not grow with them).
+BRIEFS_KEPT = 1000
+
+
 class BriefRelatedField(serializers.PrimaryKeyRelatedField):
     """A related record: its brief form when reading, its id (or ``{"id": …}``) when
     writing.
@@ -168,7 +173,19 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         # costs far more than using them, and a list embeds hundreds of brief records.
         if getattr(self, "_brief", None) is None:
             self._brief = self.brief_serializer(context=self.context)
-        return self._brief.to_representation(value)
+            self._made = {}
+        # A record embedded again in the same answer (a page of relationships in order of
+        # their Chinese places names each place some twenty times) is the same brief: made
+        # once, given as a copy. The rows of one read; kept for a bounded number of records.
+        key = getattr(value, "pk", None)
+        if key is None:
+            return self._brief.to_representation(value)
+        brief = self._made.get(key)
+        if brief is None:
+            if len(self._made) >= BRIEFS_KEPT:
+                self._made.clear()
+            brief = self._made[key] = self._brief.to_representation(value)
+        return dict(brief)
 
     def get_choices(self, cutoff=None):
         # The browsable API's form lists choices by id, never by the (unhashable) brief form.

@@ -1,0 +1,178 @@
+"""What the relationship directory keeps for a generation of the registry
+(``generation.remembered``): the whole list's order and number, the countries of its
+partners and the Chinese-place select's markup. A write changes each at once; a filtered
+list is read as it is. The read cache is off, so that only the kept figures are tried."""
+
+import pytest
+from django.utils import translation
+
+from cities.models import Relationship
+from cities.views import chinese_place_groups
+from tests.builders import new_place
+from utilities.views import FilterControl, options_markup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def read_cache_off(settings):
+    settings.READ_CACHE = False
+
+
+def directory_pairs(client, query=None):
+    """Every row of the directory, page after page: (Chinese place, foreign place, kind)."""
+    first = client.get("/relationships/", query or {})
+    pages = first.context["paginator"].num_pages
+    rows = list(first.context["object_list"])
+    for number in range(2, pages + 1):
+        rows += client.get("/relationships/", {**(query or {}), "page": number}).context[
+            "object_list"
+        ]
+    assert len(rows) == first.context["paginator"].count
+    return [(row.chinese_place.name_en, row.foreign_place.name_en, row.kind) for row in rows]
+
+
+def plain_pairs(order):
+    rows = Relationship.objects.select_related("chinese_place", "foreign_place").order_by(*order)
+    return [(row.chinese_place.name_en, row.foreign_place.name_en, row.kind) for row in rows]
+
+
+def names(pairs):
+    """The directory's order (its keys are the places' names; rows that tie on both may
+    come in either order)."""
+    return [(chinese, foreign) for chinese, foreign, _kind in pairs]
+
+
+def control(client, name, query=None):
+    controls = client.get("/relationships/", query or {}).context["filter_controls"]
+    return next(control for control in controls if control.name == name)
+
+
+def test_the_directory_order_and_number_follow_every_write(client, world):
+    by_chinese = ["chinese_place__name_en", "foreign_place__name_en"]
+    by_foreign = ["foreign_place__name_en", "chinese_place__name_en"]
+    assert names(directory_pairs(client)) == names(plain_pairs(by_chinese))
+    added = Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_c, kind="sister"
+    )
+    pairs = directory_pairs(client)
+    assert ("Elsewhere", "Testc", "sister") in pairs
+    assert names(pairs) == names(plain_pairs(by_chinese))
+    # A renamed place moves its relationships: the order is its new name's.
+    world.away.name_en = "Aaaa Elsewhere"
+    world.away.save()
+    pairs = directory_pairs(client)
+    assert pairs[0] == ("Aaaa Elsewhere", "Testc", "sister")
+    assert names(pairs) == names(plain_pairs(by_chinese))
+    assert names(directory_pairs(client, {"sort": "-foreign"})) == names(
+        plain_pairs([f"-{key}" for key in by_foreign])
+    )
+    added.delete()
+    pairs = directory_pairs(client)
+    assert ("Aaaa Elsewhere", "Testc", "sister") not in pairs
+    assert len(pairs) == Relationship.objects.count()
+
+
+def test_a_filtered_directory_is_read_as_it_is(client, world):
+    Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_c, kind="sister"
+    )
+    away = {"chinese_place": "test-away"}
+    assert directory_pairs(client, away) == [("Elsewhere", "Testc", "sister")]
+
+
+def test_the_country_select_follows_every_write(client, world):
+    def countries():
+        return {value for value, _label, _selected in control(client, "country").options}
+
+    assert "IS" not in countries()
+    reykjavik = new_place("test-kept-reykjavik", "测试雷克雅未克", "city", "IS")
+    relationship = Relationship.objects.create(chinese_place=world.away, foreign_place=reykjavik)
+    assert "IS" in countries()
+    relationship.delete()
+    assert "IS" not in countries()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_chinese_place_select_follows_every_write(client, world, language):
+    prefix = "" if language == "zh-hans" else "/en"
+
+    def options():
+        response = client.get(f"{prefix}/relationships/", {"chinese_place": "test-home"})
+        controls = response.context["filter_controls"]
+        return str(next(c for c in controls if c.name == "chinese_place").options_html)
+
+    markup = options()
+    assert '<option value="test-home" selected>' in markup
+    assert 'value="test-kept-town"' not in markup
+    town = new_place(
+        "test-kept-town", "测试新镇", "county", "CN", world.home, name_en="Test New Town"
+    )
+    expected = "测试新镇" if language == "zh-hans" else "Test New Town"
+    assert f'<option value="test-kept-town">\u3000{expected}</option>' in options()
+    town.name_zh, town.name_en = "测试改名镇", "Test Renamed Town"
+    town.save()
+    expected = "测试改名镇" if language == "zh-hans" else "Test Renamed Town"
+    assert f'<option value="test-kept-town">\u3000{expected}</option>' in options()
+    town.delete()
+    assert 'value="test-kept-town"' not in options()
+
+
+def test_kept_markup_marks_the_chosen_options_as_the_loop_does(world):
+    groups = chinese_place_groups(None)
+    markup = options_markup(groups=groups)
+    for values in ([], ["test-home"], ["test-province", "test-home-county"], ["test-home&x"]):
+        kept = FilterControl("chinese_place", "", "select", values, markup=markup)
+        built = FilterControl("chinese_place", "", "select", values, groups=groups)
+        assert kept.options_html == built.options_html
+    with translation.override("en"):
+        groups = chinese_place_groups(None)
+        built = FilterControl("chinese_place", "", "select", ["test-home"], groups=groups)
+        markup = options_markup(groups=groups)
+        kept = FilterControl("chinese_place", "", "select", ["test-home"], markup=markup)
+        assert kept.options_html == built.options_html
+        assert '<option value="test-home" selected>Testville</option>' in kept.options_html
+
+
+def api_rows(client, query=None):
+    """Every record of the API's list, page after page: (id, Chinese place, foreign place)."""
+    rows, offset = [], 0
+    while True:
+        answer = client.get("/api/relationships/", {**(query or {}), "offset": offset}).json()
+        rows += [
+            (row["id"], row["chinese_place"]["name_zh"], row["foreign_place"]["name_zh"])
+            for row in answer["results"]
+        ]
+        offset += 50
+        if offset >= answer["count"]:
+            assert len(rows) == answer["count"]
+            return rows
+
+
+def test_the_api_list_order_and_count_follow_every_write(client, world):
+    def plain(*order):
+        rows = Relationship.objects.select_related("chinese_place", "foreign_place")
+        return [
+            (row.chinese_place.name_zh, row.foreign_place.name_zh) for row in rows.order_by(*order)
+        ]
+
+    def names(rows):
+        return [(chinese, foreign) for _id, chinese, foreign in rows]
+
+    default = ["chinese_place", "foreign_place", "kind"]
+    assert names(api_rows(client)) == plain(*default)
+    added = Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_c, kind="sister"
+    )
+    rows = api_rows(client)
+    assert added.pk in [pk for pk, _chinese, _foreign in rows]
+    assert names(rows) == plain(*default)
+    world.partner_c.name_zh = "测试改名丙市"
+    world.partner_c.save()
+    assert ("别市", "测试改名丙市") in names(api_rows(client))
+    ordering = {"ordering": "-foreign_place"}
+    assert names(api_rows(client, ordering))[0] == plain("-foreign_place__name_zh")[0]
+    added.delete()
+    rows = api_rows(client)
+    assert added.pk not in [pk for pk, _chinese, _foreign in rows]
+    assert len(rows) == Relationship.objects.count()

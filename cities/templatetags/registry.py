@@ -128,6 +128,20 @@ def participants(exchange):
 
 
 @register.filter
+def brief_partners(partners):
+    """A brief's partners (``sister_cities.briefs.Partner``) as one line: each name with its
+    note, separated as ``sep`` separates. Joined here, not in a template loop: a big city's
+    brief lists thousands."""
+    item = '<span class="brief-partner">{}<span class="meta">{}</span></span>'
+    # Safe: each item is built with format_html, the separator escaped.
+    return mark_safe(
+        conditional_escape(sep()).join(
+            format_html(item, partner.foreign_name, partner.note) for partner in partners
+        )
+    )
+
+
+@register.filter
 def page_url(pager, number):
     """The address of page ``number`` of a paginated section (``utilities.pagination``)."""
     return pager.url(number)

@@ -502,3 +502,47 @@ def holders(relationships):
         )
     items.sort(key=lambda item: item["order"])
     return items
+
+
+def country_figures(code, request=None):
+    """What a partner country's page counts over all its records, whatever page of its
+    sections is shown, made once per generation of the registry (``remembered``; the first
+    read after any write counts again): ``places``, its places that have Chinese partners
+    as (key, number of partners) by name; ``holders`` (``holders``); ``partners``, the
+    keys of its relationships in the page's order: by the province groups (the province
+    with most partners first, then its places in tree order), then by foreign place."""
+
+    def count():
+        places = (
+            Place.objects.filter(country=code)
+            .annotate(partner_count=Count("foreign_relationships"))
+            .filter(partner_count__gt=0)
+            .order_by("name_en", "name_zh", "pk")
+            .values_list("pk", "partner_count")
+        )
+        held = Relationship.objects.filter(foreign_place__country=code)
+        found = holders(held)
+        partners = held.order_by("foreign_place__name_en", "kind", "pk")
+        if found:
+            holder_order = Case(
+                *(
+                    When(chinese_place_id=item["place"].pk, then=Value(index))
+                    for index, item in enumerate(found)
+                ),
+                default=Value(len(found)),
+                output_field=IntegerField(),
+            )
+            partners = partners.order_by(holder_order, "foreign_place__name_en", "kind", "pk")
+        return {
+            "places": list(places),
+            "holders": found,
+            "partners": list(partners.values_list("pk", flat=True)),
+        }
+
+    return remembered(f"cities.country:{code}", count, request)
+
+
+def in_order(queryset, keys):
+    """The rows of ``keys`` in that order, read in one query."""
+    by_key = queryset.in_bulk(keys) if keys else {}
+    return [by_key[key] for key in keys]

@@ -125,9 +125,14 @@ class PlaceDetailView(DetailView):
             partners = section_page(
                 self.request, figures["partners"], "partners", PARTNERS_PER_PAGE, anchor="partners"
             )
-            keys = partners.rows
-            by_key = relationship_rows(Relationship.objects.all()).in_bulk(keys) if keys else {}
-            partners.rows = relationships = [by_key[key] for key in keys]
+            # Only what the page shows of them: their two places and their stages (the
+            # timeline); not the fields or the parent a directory row shows.
+            partners.rows = relationships = statistics.in_order(
+                Relationship.objects.select_related(
+                    "chinese_place", "foreign_place"
+                ).prefetch_related("stages"),
+                partners.rows,
+            )
             counts = figures["counts"]
             groups, group_summary = statistics.grouped_page(
                 relationships, counts, PARTNERS_PER_PAGE

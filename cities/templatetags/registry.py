@@ -6,6 +6,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cities import statistics
+from cities.statistics import place_url
 from utilities.languages import is_chinese, page_and_other
 
 register = template.Library()
@@ -32,7 +34,13 @@ def place_name(place, link=True):
     """大分市 <span lang="en">Oita</span> on a Chinese page, Oita 大分市 on an English one."""
     if place is None:
         return ""
-    return bilingual(place.name_zh, place.name_en, place.get_absolute_url() if link else "")
+    return bilingual(place.name_zh, place.name_en, place_url(place) if link else "")
+
+
+@register.filter
+def relationship_url(relationship):
+    """A relationship's address (``get_absolute_url``), without a ``reverse`` per row."""
+    return statistics.relationship_url(relationship)
 
 
 @register.simple_tag

@@ -149,6 +149,74 @@ def brief_partners(partners):
     )
 
 
+# A place's page lists a hundred partners and hundreds of dated steps: their rows are
+# joined here, each with one format_html, where a template loop costs a lookup per value.
+PARTNER_ITEM = (
+    '\n      <li>\n        <a class="partner" href="{}">{}</a>\n'
+    '        <span class="meta">{}{}{}</span>\n        {}\n      </li>\n      '
+)
+TIMELINE_ITEM = (
+    '\n        <li><time>{}</time> <span class="stage stage-{}">{}</span> '
+    '<a href="{}#stage-{}">{}{}</a>{}</li>\n        '
+)
+
+
+@register.simple_tag
+def partner_items(relationships, place):
+    """The items of a place's list of partners (``pages/chinese_place_detail.html``): the
+    partner's name, its country, when it began and the wording, and who holds it when a
+    place inside ``place`` does."""
+    items = []
+    for relationship in relationships:
+        partner = relationship.foreign_place
+        began = relationship.established
+        via = ""
+        if relationship.chinese_place_id != place.pk:
+            name = conditional_escape(relationship.chinese_place.display_name())
+            via = format_html(
+                '<span class="via">{}</span>', mark_safe(_("由%(name)s结好") % {"name": name})
+            )
+        items.append(
+            format_html(
+                PARTNER_ITEM,
+                statistics.relationship_url(relationship),
+                place_name(partner, link=False),
+                country(partner.country),
+                f" · {began}" if began else "",
+                f" · “{relationship.wording}”" if relationship.wording else "",
+                via,
+            )
+        )
+    return mark_safe("\n      " + "".join(items))
+
+
+@register.simple_tag
+def timeline_items(events, place):
+    """The items of one year of a place's timeline: (date, stage, relationship) each."""
+    items = []
+    for date, stage, relationship in events:
+        holder = ""
+        if relationship.chinese_place_id != place.pk:
+            holder = f"{relationship.chinese_place.display_name()} – "
+        document = (
+            format_html(' <span class="meta">{}</span>', stage.document) if stage.document else ""
+        )
+        items.append(
+            format_html(
+                TIMELINE_ITEM,
+                date,
+                stage.stage,
+                stage.get_stage_display(),
+                statistics.relationship_url(relationship),
+                stage.pk,
+                holder,
+                relationship.foreign_place.display_name(),
+                document,
+            )
+        )
+    return mark_safe("\n        " + "".join(items))
+
+
 @register.filter
 def page_url(pager, number):
     """The address of page ``number`` of a paginated section (``utilities.pagination``)."""

@@ -31,6 +31,25 @@ PARTNERS_PER_PAGE = 100
 EXCHANGES_PER_PAGE = 50
 AWARDS_PER_PAGE = 50
 
+# What a page of partners shows of each (its row, the timeline, the map): the other columns
+# are left unread, a hundred rows and their places and steps being most of the page's work.
+PLACE_FIELDS = ("slug", "name_zh", "name_en", "country", "latitude", "longitude")
+PARTNER_FIELDS = (
+    "kind",
+    "stage",
+    "wording",
+    *(f"{side}__{name}" for side in ("chinese_place", "foreign_place") for name in PLACE_FIELDS),
+)
+STEP_FIELDS = (
+    "relationship",
+    "stage",
+    "date_year",
+    "date_month",
+    "date_day",
+    "document",
+    "planned",
+)
+
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
 
 
@@ -125,12 +144,14 @@ class PlaceDetailView(DetailView):
             partners = section_page(
                 self.request, figures["partners"], "partners", PARTNERS_PER_PAGE, anchor="partners"
             )
-            # Only what the page shows of them: their two places and their stages (the
-            # timeline); not the fields or the parent a directory row shows.
+            # Only what the page shows of them (PARTNER_FIELDS): not the fields of
+            # cooperation or the parent a directory row shows.
             partners.rows = relationships = statistics.in_order(
-                Relationship.objects.select_related(
-                    "chinese_place", "foreign_place"
-                ).prefetch_related("stages"),
+                Relationship.objects.select_related("chinese_place", "foreign_place")
+                .only(*PARTNER_FIELDS)
+                .prefetch_related(
+                    Prefetch("stages", queryset=RelationshipStage.objects.only(*STEP_FIELDS))
+                ),
                 partners.rows,
             )
             counts = figures["counts"]

@@ -155,6 +155,10 @@ def upcoming_anniversaries(relationships, today=None):
         if began is None:
             continue
         for years in ROUND_YEARS:
+            # Only an anniversary in the window's one or two years can fall in it: the
+            # others are not built (a big city's brief has thousands of relationships).
+            if not start.year <= began.year + years <= until.year:
+                continue
             date = anniversary_of(began, years)
             if date.latest() >= start and date.earliest() < until:
                 found.append(Anniversary(relationship, years, began, date))

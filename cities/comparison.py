@@ -70,9 +70,10 @@ def recorded_counts(place, scope=None):
     )
 
 
-def compare(place, scope=None):
+def compare(place, scope=None, counts=None):
     """One FigureComparison per figure reported for the place (two queries in all; see
-    ``recorded_counts`` for ``scope``)."""
-    counts = recorded_counts(place, scope)
+    ``recorded_counts`` for ``scope``; one when ``counts``, its result, is known already)."""
+    if counts is None:
+        counts = recorded_counts(place, scope)
     figures = place.reported_figures.prefetch_related("citations__report")
     return [FigureComparison(figure, counts.get(figure.metric)) for figure in figures]

@@ -5,7 +5,7 @@ those apps (``sister_cities.pages``)."""
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -241,40 +241,21 @@ class CountryDetailView(TemplateView):
             raise Http404(code)
         if not Place.objects.filter(country=code).exists():
             raise Http404(code)
-        # Counted in the database; one page of places and one of relationships are read
-        # (a country may have thousands). The map and the timeline show that page's.
+        # Counted once per generation; one page of places and one of relationships are
+        # read (a country may have thousands). The map and the timeline show that page's.
+        figures = statistics.country_figures(code, self.request)
         places = section_page(
-            self.request,
-            Place.objects.filter(country=code)
-            .annotate(partner_count=Count("foreign_relationships"))
-            .filter(partner_count__gt=0)
-            .order_by("name_en", "name_zh", "pk"),
-            "places",
-            PLACES_PER_PAGE,
-            anchor="places",
+            self.request, figures["places"], "places", PLACES_PER_PAGE, anchor="places"
         )
-        held = Relationship.objects.filter(foreign_place__country=code)
-        holders = statistics.holders(held)
-        # The page's relationships in the order of the province groups (the province with
-        # most partners first, then its places in tree order), then by foreign place.
-        holder_order = Case(
-            *(
-                When(chinese_place_id=item["place"].pk, then=Value(index))
-                for index, item in enumerate(holders)
-            ),
-            default=Value(len(holders)),
-            output_field=IntegerField(),
-        )
+        counted = dict(places.rows)
+        places.rows = statistics.in_order(Place.objects.all(), list(counted))
+        for place in places.rows:
+            place.partner_count = counted[place.pk]
+        holders = figures["holders"]
         partners = section_page(
-            self.request,
-            relationship_rows(held).order_by(holder_order, "foreign_place__name_en", "kind", "pk")
-            if holders
-            else relationship_rows(held),
-            "partners",
-            PARTNERS_PER_PAGE,
-            anchor="partners",
-            keys_first=True,
+            self.request, figures["partners"], "partners", PARTNERS_PER_PAGE, anchor="partners"
         )
+        partners.rows = statistics.in_order(relationship_rows(Relationship.objects), partners.rows)
         relationships = partners.rows
         for relationship in relationships:
             relationship.established = statistics.established(relationship)

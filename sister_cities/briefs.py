@@ -10,24 +10,28 @@ read from disk: it fetches nothing over the network (no request back to this ser
 fontconfig embeds the installed CJK font (``fonts-wqy-microhei``, or Noto CJK) for Chinese.
 """
 
+import heapq
+from dataclasses import dataclass
+
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView
+from django_countries.fields import Country
 
 from cities import statistics
 from cities.anniversaries import upcoming_anniversaries
 from cities.models import Place, Relationship
-from cities.selectors import relationship_rows
 from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
+from utilities.generation import remembered
 from utilities.languages import is_chinese
 from utilities.lazy_imports import lazy_module
-from utilities.partial_dates import PartialDate, partial_date_order
+from utilities.partial_dates import PartialDate
 
-from .pages import figure_tables
+from .pages import figure_tables, place_figures
 
 # Loaded by the first PDF (with its fonts, some 40 MB).
 weasyprint = lazy_module("weasyprint")
@@ -39,17 +43,96 @@ LATEST_EXCHANGES = 8
 STYLESHEETS = ["site/brief.css"]
 
 
-def partner_note(relationship, place, chinese):
+@dataclass
+class Partner:
+    """One relationship as the brief lists it, read as plain values: the brief lists every
+    partner (thousands for a big city), so no model instances are made for them."""
+
+    pk: int
+    kind: str
+    stage: str
+    began: PartialDate | None
+    chinese_name: str
+    foreign_name: str
+    note: str
+
+
+def partner_note(country, began, holder, chinese):
     """After a partner's name: its country, when the relationship began and, for a place
-    inside the brief's, who holds it: （日本，1979年） / (Japan, 1979)."""
-    parts = [str(relationship.foreign_place.country.name)]
-    if relationship.established:
-        parts.append(str(relationship.established))
-    if relationship.chinese_place_id != place.pk:
-        parts.append(relationship.chinese_place.display_name())
+    inside the brief's, who holds it (``holder``, else ""): （日本，1979年） / (Japan, 1979)."""
+    parts = [str(country)]
+    if began:
+        parts.append(str(began))
+    if holder:
+        parts.append(holder)
     if chinese:
         return "（" + "，".join(parts) + "）"
     return " (" + ", ".join(parts) + ")"
+
+
+def newest_first(row):
+    """The sort key of an exchange's (pk, start year, month, day): newest first, an
+    undated part after the dated ones (``partial_date_order(descending=True)``), then
+    the newest record first."""
+    pk, year, month, day = row
+    return (year is None, -(year or 0), month is None, -(month or 0), day is None, -(day or 0), -pk)
+
+
+def brief_records(place, scope, request=None):
+    """What the brief lists of the place and the places inside it (``scope``, their keys),
+    read once per generation of the registry (``remembered``; the first read after any
+    write reads them again), a big city having thousands of partners and tens of
+    thousands of exchanges: ``partners``, the values of every relationship by the
+    partner's country and name (one query); ``latest``, the keys of the latest exchanges.
+    Those are chosen here from narrow rows: ordered by date in the database, the planner
+    walks the whole date index for a place with few exchanges."""
+
+    def read():
+        partners = (
+            Relationship.objects.filter(chinese_place__in=scope)
+            .order_by("foreign_place__country", "foreign_place__name_en", "pk")
+            .values_list(
+                "pk",
+                "kind",
+                "stage",
+                "chinese_place_id",
+                "chinese_place__name_zh",
+                "chinese_place__name_en",
+                "foreign_place__name_zh",
+                "foreign_place__name_en",
+                "foreign_place__country",
+            )
+            .annotate(began=statistics.began_key())
+        )
+        exchanges = (
+            Exchange.objects.filter(chinese_place__in=scope)
+            .order_by()
+            .values_list("pk", "start_year", "start_month", "start_day")
+        )
+        latest = heapq.nsmallest(LATEST_EXCHANGES, exchanges, key=newest_first)
+        return {"partners": list(partners), "latest": [row[0] for row in latest]}
+
+    return remembered(f"briefs.records:{place.pk}", read, request)
+
+
+def partners(place, rows):
+    """The brief's partners (``brief_records``) as ``Partner`` rows in the page's language."""
+    chinese = is_chinese()
+    country_names = {}
+    result = []
+    for pk, kind, stage, holder, holder_zh, holder_en, zh, en, country, key in rows:
+        began = statistics.began_from_key(key)
+        # As ``display_name()`` picks, with the language read once.
+        holder_name = holder_zh if chinese or not holder_en else holder_en
+        if country not in country_names:
+            country_names[country] = Country(country).name
+        note = partner_note(
+            country_names[country], began, holder_name if holder != place.pk else "", chinese
+        )
+        result.append(
+            Partner(pk, kind, stage, began, holder_name, zh if chinese or not en else en, note)
+        )
+    return result
 
 
 class PlaceBriefView(DetailView):
@@ -67,32 +150,24 @@ class PlaceBriefView(DetailView):
         context = super().get_context_data(**kwargs)
         place = self.object
         today = timezone.localdate()
-        scope = Relationship.objects.filter(
-            chinese_place__in=Place.objects.within(place).values("pk")
-        )
-        relationships = list(
-            relationship_rows(scope).order_by("foreign_place__country", "foreign_place__name_en")
-        )
-        chinese = is_chinese()
-        for relationship in relationships:
-            relationship.established = statistics.established(relationship)
-            relationship.brief_note = partner_note(relationship, place, chinese)
-        exchanges = exchange_rows(
-            Exchange.objects.filter(chinese_place__in=Place.objects.within(place).values("pk"))
-        ).order_by(*partial_date_order("start", descending=True), "-pk")
+        figures = place_figures(place, self.request)
+        scope = figures["scope"]
+        records = brief_records(place, scope, self.request)
+        relationships = partners(place, records["partners"])
+        latest = exchange_rows(Exchange.objects.all()).in_bulk(records["latest"])
         context.update(
             today=PartialDate(today.year, today.month, today.day),
             ancestors=list(Place.objects.ancestors(place)),
             relationships=relationships,
-            table=statistics.by_kind_and_stage(scope),
+            table=statistics.kind_stage_table(figures["counts"]),
             groups=statistics.grouped_by_kind_and_stage(relationships),
             anniversaries=upcoming_anniversaries(relationships, today),
-            exchanges=list(exchanges[:LATEST_EXCHANGES]),
+            exchanges=[latest[pk] for pk in records["latest"] if pk in latest],
             page_url=self.request.build_absolute_uri(place.get_absolute_url()),
             pdf_url=self.request.build_absolute_uri(
                 place.get_absolute_url().rstrip("/") + "/brief.pdf"
             ),
-            **figure_tables(place),
+            **figure_tables(place, counts=figures["recorded"]),
         )
         return context
 

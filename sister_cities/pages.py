@@ -14,7 +14,7 @@ from awards.models import Award
 from awards.selectors import award_rows
 from cities import statistics
 from cities.choices import FigureMetric
-from cities.comparison import compare
+from cities.comparison import compare, recorded_counts
 from cities.models import Place, Relationship, RelationshipStage
 from cities.selectors import relationship_rows
 from exchanges import activity
@@ -22,6 +22,7 @@ from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
 from sources.models import SourceReport
 from sources.reading import highlight
+from utilities.generation import remembered
 from utilities.pagination import section_page
 from utilities.partial_dates import partial_date_order
 
@@ -30,15 +31,35 @@ PARTNERS_PER_PAGE = 100
 EXCHANGES_PER_PAGE = 50
 AWARDS_PER_PAGE = 50
 
+# What a page of partners shows of each (its row, the timeline, the map): the other columns
+# are left unread, a hundred rows and their places and steps being most of the page's work.
+PLACE_FIELDS = ("slug", "name_zh", "name_en", "country", "latitude", "longitude")
+PARTNER_FIELDS = (
+    "kind",
+    "stage",
+    "wording",
+    *(f"{side}__{name}" for side in ("chinese_place", "foreign_place") for name in PLACE_FIELDS),
+)
+STEP_FIELDS = (
+    "relationship",
+    "stage",
+    "date_year",
+    "date_month",
+    "date_day",
+    "document",
+    "planned",
+)
+
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
 
 
-def figure_tables(place, scope=None):
+def figure_tables(place, scope=None, counts=None):
     """The reported totals the registry can count (beside the recorded numbers) and the
     other figures the reports state, each in the order of ``FigureMetric``. ``scope``: the
-    primary keys of the place and the places inside it, if read already."""
+    primary keys of the place and the places inside it, if read already; ``counts``: the
+    recorded counts (``cities.comparison.recorded_counts``), if counted already."""
     comparisons = sorted(
-        compare(place, scope),
+        compare(place, scope, counts),
         key=lambda c: (METRIC_ORDER.get(c.figure.metric, 99), c.figure.as_of_year or 0),
     )
     for comparison in comparisons:
@@ -49,6 +70,49 @@ def figure_tables(place, scope=None):
         "comparisons": [c for c in comparisons if c.recorded is not None],
         "other_figures": [c.figure for c in comparisons if c.recorded is None],
     }
+
+
+def place_awards(place, scope):
+    """The awards a Chinese place's page lists: of the place and the places inside it
+    (``scope``, their keys), to the place itself, or to its relationships; by date."""
+    awards = Award.objects.filter(
+        Q(chinese_place__in=scope) | Q(place=place) | Q(relationship__chinese_place=place)
+    )
+    return award_rows(awards).order_by(*partial_date_order("conferred"), "pk").distinct()
+
+
+def place_figures(place, request=None):
+    """What a Chinese place's page counts over all its records, whatever page of its
+    sections is shown, made once per generation of the registry (``remembered``; the
+    first read after any write counts again): a city may hold thousands of partners and
+    tens of thousands of exchanges. ``scope``: the keys of the place and the places inside
+    it; ``partners``: the keys of its relationships in the page's order; ``counts``: by
+    kind and stage; ``holders``: by the place holding them; ``recorded``: the counts
+    beside the reported figures; ``exchanges`` and ``awards``: how many."""
+
+    def count():
+        # The tree read once: as a subquery its recursive query would run in each query,
+        # and the planner, expecting thousands of places from it, would read every row.
+        scope = list(Place.objects.within(place).values_list("pk", flat=True))
+        held = Relationship.objects.filter(chinese_place__in=scope)
+        # Sorted from narrow rows; the page reads the rows of one page of these keys.
+        partners = held.order_by(
+            *statistics.display_order(),
+            "foreign_place__country",
+            "foreign_place__name_en",
+            "pk",
+        ).values_list("pk", flat=True)
+        return {
+            "scope": scope,
+            "partners": list(partners),
+            "counts": statistics.kind_stage_counts(held),
+            "holders": statistics.holders(held),
+            "recorded": recorded_counts(place, scope),
+            "exchanges": Exchange.objects.filter(chinese_place__in=scope).count(),
+            "awards": place_awards(place, scope).count(),
+        }
+
+    return remembered(f"pages.place:{place.pk}", count, request)
 
 
 class PlaceDetailView(DetailView):
@@ -71,41 +135,31 @@ class PlaceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         place = self.object
-        # The place and the places inside it, read once: as a subquery the tree's recursive
-        # query would run in each of the page's queries, and the planner, expecting
-        # thousands of places from it, would read every exchange to find a city's.
-        scope = list(Place.objects.within(place).values_list("pk", flat=True))
         if place.is_chinese:
-            held = Relationship.objects.filter(chinese_place__in=scope)
-            # Counted in the database; only one page of partners is read (a province may
-            # hold thousands), its keys sorted first from narrow rows. The timeline and the
-            # map show the partners of that page.
+            figures = place_figures(place, self.request)
+            scope = figures["scope"]
+            # One page of partners, its keys in page order kept with the figures (a
+            # province may hold thousands): only that page's rows are read. The timeline
+            # and the map show the partners of that page.
             partners = section_page(
-                self.request,
-                relationship_rows(held).order_by(
-                    *statistics.display_order(),
-                    "foreign_place__country",
-                    "foreign_place__name_en",
-                    "pk",
-                ),
-                "partners",
-                PARTNERS_PER_PAGE,
-                anchor="partners",
-                keys_first=True,
+                self.request, figures["partners"], "partners", PARTNERS_PER_PAGE, anchor="partners"
             )
-            relationships = partners.rows
-            counts = statistics.kind_stage_counts(held)
+            # Only what the page shows of them (PARTNER_FIELDS): not the fields of
+            # cooperation or the parent a directory row shows.
+            partners.rows = relationships = statistics.in_order(
+                Relationship.objects.select_related("chinese_place", "foreign_place")
+                .only(*PARTNER_FIELDS)
+                .prefetch_related(
+                    Prefetch("stages", queryset=RelationshipStage.objects.only(*STEP_FIELDS))
+                ),
+                partners.rows,
+            )
+            counts = figures["counts"]
             groups, group_summary = statistics.grouped_page(
                 relationships, counts, PARTNERS_PER_PAGE
             )
             exchanges = exchange_rows(Exchange.objects.filter(chinese_place__in=scope))
-            awards = award_rows(
-                Award.objects.filter(
-                    Q(chinese_place__in=scope)
-                    | Q(place=place)
-                    | Q(relationship__chinese_place=place)
-                )
-            )
+            awards = place_awards(place, scope)
             established, prospects = statistics.established_and_prospects_counted(counts)
             context.update(
                 partners=partners,
@@ -114,14 +168,17 @@ class PlaceDetailView(DetailView):
                 established_count=established,
                 prospect_count=prospects,
                 # A province or city gathers the partners of the places inside it.
-                holders=statistics.holders(held),
+                holders=figures["holders"],
                 timeline=statistics.timeline(relationships),
                 **activity.page_context(activity.place_picture(place, self.request)),
-                **figure_tables(place, scope),
+                **figure_tables(place, counts=figures["recorded"]),
                 statements=list(place.reported_statements.prefetch_related("citations__report")),
                 reports=place.source_reports.all(),
             )
         else:
+            # The place and the places inside it, read once: as a subquery the tree's
+            # recursive query would run in each of the page's queries.
+            scope = list(Place.objects.within(place).values_list("pk", flat=True))
             relationships = list(
                 Relationship.objects.filter(foreign_place__in=scope)
                 .select_related("chinese_place", "foreign_place", "chinese_place__parent")
@@ -148,7 +205,6 @@ class PlaceDetailView(DetailView):
         for relationship in relationships:
             relationship.established = statistics.established(relationship)
         exchanges = exchanges.order_by(*partial_date_order("start"), "pk")
-        awards = awards.order_by(*partial_date_order("conferred"), "pk").distinct()
         if place.is_chinese:
             # A city may hold tens of thousands: the page's keys come from the date index.
             exchanges = section_page(
@@ -158,9 +214,18 @@ class PlaceDetailView(DetailView):
                 EXCHANGES_PER_PAGE,
                 anchor="exchanges",
                 keys_first=True,
+                count=figures["exchanges"],
             )
-            awards = section_page(self.request, awards, "awards", AWARDS_PER_PAGE, anchor="awards")
+            awards = section_page(
+                self.request,
+                awards,
+                "awards",
+                AWARDS_PER_PAGE,
+                anchor="awards",
+                count=figures["awards"],
+            )
         else:
+            awards = awards.order_by(*partial_date_order("conferred"), "pk").distinct()
             exchanges, awards = list(exchanges), list(awards)
         context.update(
             relationships=relationships,

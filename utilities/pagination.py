@@ -229,8 +229,9 @@ class SectionPage:
         return links
 
 
-def section_page(request, queryset, param, per_page, anchor="", keys_first=False):
-    """The page of ``queryset`` that ``?<param>=`` asks for (one COUNT and one slice).
+def section_page(request, queryset, param, per_page, anchor="", keys_first=False, count=None):
+    """The page of ``queryset`` that ``?<param>=`` asks for (one COUNT and one slice; no
+    COUNT when the caller knows ``count`` already, e.g. kept for the generation).
 
     With ``keys_first`` the slice is of primary keys alone, in the queryset's order, and
     that page's rows are read after it by key (one more query): a section of thousands of
@@ -240,6 +241,8 @@ def section_page(request, queryset, param, per_page, anchor="", keys_first=False
     if keys_first:
         rows = queryset.values_list("pk", flat=True)
     paginator = Paginator(rows, per_page, allow_empty_first_page=True)
+    if count is not None:
+        paginator.count = count
     try:
         number = max(int(request.GET.get(param) or 1), 1)
     except (TypeError, ValueError):

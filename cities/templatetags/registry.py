@@ -6,6 +6,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cities import statistics
+from cities.statistics import place_url
 from utilities.languages import is_chinese, page_and_other
 
 register = template.Library()
@@ -32,7 +34,13 @@ def place_name(place, link=True):
     """大分市 <span lang="en">Oita</span> on a Chinese page, Oita 大分市 on an English one."""
     if place is None:
         return ""
-    return bilingual(place.name_zh, place.name_en, place.get_absolute_url() if link else "")
+    return bilingual(place.name_zh, place.name_en, place_url(place) if link else "")
+
+
+@register.filter
+def relationship_url(relationship):
+    """A relationship's address (``get_absolute_url``), without a ``reverse`` per row."""
+    return statistics.relationship_url(relationship)
 
 
 @register.simple_tag
@@ -125,6 +133,88 @@ def participants(exchange):
         items.append(country(code))
     # Safe: every item is escaped (or already built with format_html).
     return mark_safe(conditional_escape(sep()).join(conditional_escape(item) for item in items))
+
+
+@register.filter
+def brief_partners(partners):
+    """A brief's partners (``sister_cities.briefs.Partner``) as one line: each name with its
+    note, separated as ``sep`` separates. Joined here, not in a template loop: a big city's
+    brief lists thousands."""
+    item = '<span class="brief-partner">{}<span class="meta">{}</span></span>'
+    # Safe: each item is built with format_html, the separator escaped.
+    return mark_safe(
+        conditional_escape(sep()).join(
+            format_html(item, partner.foreign_name, partner.note) for partner in partners
+        )
+    )
+
+
+# A place's page lists a hundred partners and hundreds of dated steps: their rows are
+# joined here, each with one format_html, where a template loop costs a lookup per value.
+PARTNER_ITEM = (
+    '\n      <li>\n        <a class="partner" href="{}">{}</a>\n'
+    '        <span class="meta">{}{}{}</span>\n        {}\n      </li>\n      '
+)
+TIMELINE_ITEM = (
+    '\n        <li><time>{}</time> <span class="stage stage-{}">{}</span> '
+    '<a href="{}#stage-{}">{}{}</a>{}</li>\n        '
+)
+
+
+@register.simple_tag
+def partner_items(relationships, place):
+    """The items of a place's list of partners (``pages/chinese_place_detail.html``): the
+    partner's name, its country, when it began and the wording, and who holds it when a
+    place inside ``place`` does."""
+    items = []
+    for relationship in relationships:
+        partner = relationship.foreign_place
+        began = relationship.established
+        via = ""
+        if relationship.chinese_place_id != place.pk:
+            name = conditional_escape(relationship.chinese_place.display_name())
+            via = format_html(
+                '<span class="via">{}</span>', mark_safe(_("由%(name)s结好") % {"name": name})
+            )
+        items.append(
+            format_html(
+                PARTNER_ITEM,
+                statistics.relationship_url(relationship),
+                place_name(partner, link=False),
+                country(partner.country),
+                f" · {began}" if began else "",
+                f" · “{relationship.wording}”" if relationship.wording else "",
+                via,
+            )
+        )
+    return mark_safe("\n      " + "".join(items))
+
+
+@register.simple_tag
+def timeline_items(events, place):
+    """The items of one year of a place's timeline: (date, stage, relationship) each."""
+    items = []
+    for date, stage, relationship in events:
+        holder = ""
+        if relationship.chinese_place_id != place.pk:
+            holder = f"{relationship.chinese_place.display_name()} – "
+        document = (
+            format_html(' <span class="meta">{}</span>', stage.document) if stage.document else ""
+        )
+        items.append(
+            format_html(
+                TIMELINE_ITEM,
+                date,
+                stage.stage,
+                stage.get_stage_display(),
+                statistics.relationship_url(relationship),
+                stage.pk,
+                holder,
+                relationship.foreign_place.display_name(),
+                document,
+            )
+        )
+    return mark_safe("\n        " + "".join(items))
 
 
 @register.filter

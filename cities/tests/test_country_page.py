@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cities.models import Place
+from cities.models import Place, Relationship
 from tests.builders import add_rows, chinese_test_place
 from utilities.testing.pages import in_english, page
 from utilities.testing.queries import count_queries
@@ -107,3 +107,23 @@ def test_the_country_page_makes_the_same_queries_for_one_partner_as_for_a_hundre
     hundred, response = count_queries(client, "/countries/jp/")
     assert response.content.decode().count("测试伙伴") >= 20
     assert one == hundred, f"{one} queries for 1 partner, {hundred} for 100"
+
+
+def test_the_country_page_shows_every_write_at_once(client, settings, world):
+    """Its counts and orders, kept for the generation of the registry, follow each write
+    (the read cache off, so that only they are tried)."""
+    settings.READ_CACHE = False
+    body = page(client, "/countries/fr/")
+    assert "测试丙市" not in body and "测试县" not in body
+    relationship = Relationship.objects.create(
+        chinese_place=world.county, foreign_place=world.partner_c, kind="friendly"
+    )
+    relationship.citations.set([world.citation])
+    body = page(client, "/countries/fr/")
+    assert "测试丙市" in section(body, "places")
+    partners = section(body, "partners")
+    assert "测试县" in partners and "测试丙市" in partners
+    relationship.delete()
+    body = page(client, "/countries/fr/")
+    assert "测试丙市" not in section(body, "places")
+    assert "测试县" not in body

@@ -1,0 +1,93 @@
+"""A Chinese place's page and brief keep what they count over all the place's records for a
+generation of the registry (``sister_cities.pages.place_figures``,
+``sister_cities.briefs.brief_records``): a write on any path shows on the very next page.
+The read cache is off, so that only the kept figures are tried."""
+
+import re
+
+import pytest
+
+from cities.models import Relationship, RelationshipStage
+from tests.builders import new_exchange, new_relationship
+from utilities.testing.pages import in_english, page
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/places/test-home/"
+BRIEF = "/places/test-home/brief/"
+
+
+@pytest.fixture(autouse=True)
+def read_cache_off(settings):
+    settings.READ_CACHE = False
+
+
+def section(body, element_id):
+    start = body.index(f'<section id="{element_id}"')
+    return body[start : body.index("</section>", start)]
+
+
+def heading_count(body, element_id):
+    """The count in a section's heading (友好伙伴 3, 交流项目 2)."""
+    heading = re.search(r"<h2[^>]*>.*?</h2>", section(body, element_id), re.S).group(0)
+    return int(re.search(r'<span class="count"[^>]*>(\d+)</span>', heading).group(1))
+
+
+def test_a_places_page_counts_every_write_at_once(client, world):
+    body = page(client, HOME)
+    partners, exchanges = heading_count(body, "partners"), heading_count(body, "exchanges")
+
+    # A partner of the county inside the city: counted in the city's page, held by it.
+    relationship = new_relationship(world.county)
+    RelationshipStage.objects.create(relationship=relationship, stage="agreement", date_year=2001)
+    exchange = new_exchange(world.home)
+    body = page(client, HOME)
+    assert heading_count(body, "partners") == partners + 1
+    assert heading_count(body, "exchanges") == exchanges + 1
+    assert relationship.foreign_place.name_zh in section(body, "partners")
+    assert exchange.title_zh in section(body, "exchanges")
+    assert "测试县" in section(body, "holders")
+
+    # An update moves the partner out of the established count; a delete takes it away.
+    Relationship.objects.get(pk=relationship.pk).stages.all().delete()
+    relationship.refresh_from_db()
+    relationship.stage = "intent"
+    relationship.save()
+    body = page(client, HOME)
+    assert heading_count(body, "partners") == partners
+    assert "另有 1 对处于意向" in body
+    relationship.delete()
+    exchange.delete()
+    body = page(client, HOME)
+    assert heading_count(body, "partners") == partners
+    assert heading_count(body, "exchanges") == exchanges
+    assert relationship.foreign_place.name_zh not in body
+
+
+def test_a_brief_lists_every_write_at_once_in_both_languages(client, world):
+    brief = section(page(client, BRIEF), "brief-partners")
+    assert "测试乙市" not in brief
+
+    relationship = Relationship.objects.create(
+        chinese_place=world.county, foreign_place=world.partner_b, kind="friendly"
+    )
+    relationship.citations.set([world.citation])
+    RelationshipStage.objects.create(relationship=relationship, stage="agreement", date_year=1999)
+    exchange = new_exchange(world.home)
+    exchange.start_year = 2099
+    exchange.save()
+    body = page(client, BRIEF)
+    # Held by the county: its note says so, with the country and the year it began.
+    assert '测试乙市<span class="meta">（美国，1999年，测试县）</span>' in body
+    assert exchange.title_zh in section(body, "brief-exchanges")
+    english = page(client, in_english(BRIEF))
+    assert re.search(
+        r"Testb<span class=\"meta\"> \(United States[^,]*, 1999, Test County\)</span>", english
+    )
+
+    world.partner_b.name_zh = "测试乙市新名"
+    world.partner_b.save()
+    exchange.delete()
+    body = page(client, BRIEF)
+    assert "测试乙市新名" in section(body, "brief-partners")
+    assert exchange.title_zh not in body

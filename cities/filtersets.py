@@ -192,7 +192,7 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
             # Only punctuation or emoji: nothing is named like that.
             return queryset.none()
         condition = place_key_q(key, "chinese_place", "foreign_place", model=Relationship) | text_q(
-            value, "wording", "notes"
+            value, "wording", "notes", grams=True
         )
         terms = query_terms(value)
         if terms:

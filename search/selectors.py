@@ -12,7 +12,7 @@ rest; relationships and exchanges whose place is an exact match first.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 
 from awards.filtersets import AwardFilterSet
 from awards.models import Award
@@ -20,7 +20,7 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from utilities.filtersets import AmongIds, related_model
+from utilities.filtersets import among_q, key_q, related_model
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -52,20 +52,6 @@ def starts_q(key, path=""):
     return Q(**{f"{prefix}search_text__contains": f"{KEY_SEPARATOR}{key}"})
 
 
-def among(model, path, places):
-    """Rows of ``model`` whose place at ``path`` is one of ``places``. A path through a
-    relation (``relationship__foreign_place``) compares the relation's own column with
-    the ids of the related rows that hold those places, so no row is joined to the
-    relation to be ranked."""
-    head, _, last = path.rpartition("__")
-    if head:
-        related = related_model(model, head)._default_manager.order_by()
-        return Q(
-            AmongIds(head, related.filter(**{f"{last}__in": places.values("pk")}).values("pk"))
-        )
-    return Q(AmongIds(path, places.values("pk")))
-
-
 def rank(key, *paths, model=None):
     """0 for an exact name, 1 for a name that starts with the query, 2 otherwise.
 
@@ -77,13 +63,9 @@ def rank(key, *paths, model=None):
     for path in paths:
         if path and model is not None:
             # The plain key first: the trigram index reads it (not the OR of the exact forms).
-            places = (
-                related_model(model, path)
-                ._default_manager.order_by()
-                .filter(search_text__contains=key)
-            )
-            exact |= among(model, path, places.filter(exact_q(key)))
-            starts |= among(model, path, places.filter(starts_q(key)))
+            places = related_model(model, path)._default_manager.order_by().filter(key_q(key))
+            exact |= among_q(model, path, places.filter(exact_q(key)))
+            starts |= among_q(model, path, places.filter(starts_q(key)))
         else:
             exact |= exact_q(key, path)
             starts |= starts_q(key, path)
@@ -119,17 +101,19 @@ class SearchResults:
         )
 
 
-def _group(matches, ranked, rows, limit):
+def _group(ranked, rows, limit):
     """The first ``limit`` of ``ranked`` (the matches in their order) read from ``rows``
     (what a result shows), and the number of matches.
 
     The order is decided on ids alone, then only those rows are read with their places:
-    a name held by a city with thousands of exchanges sorts narrow rows, and the match
-    (a scan of every exchange for a two-character name) is not evaluated again for the
-    rows. Always counts, so the page makes the same queries however many rows match."""
-    ids = list(ranked.values_list("pk", flat=True)[:limit])
+    a name held by a city with thousands of exchanges sorts narrow rows. The number of
+    matches comes with them (``COUNT(*) OVER ()``, counted before the limit), so the
+    matches are found once, not again by a separate count; the page makes the same
+    queries however many rows match."""
+    first = list(ranked.annotate(matches=Window(Count("*"))).values_list("pk", "matches")[:limit])
+    ids = [pk for pk, _matches in first]
     found = rows.in_bulk(ids)
-    return Group(rows=[found[pk] for pk in ids], total=matches.count())
+    return Group(rows=[found[pk] for pk in ids], total=first[0][1] if first else 0)
 
 
 def search(query, limit=RESULTS_PER_GROUP):
@@ -148,7 +132,7 @@ def search(query, limit=RESULTS_PER_GROUP):
         foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
     ).order_by("rank", "foreign", "name_en", "name_zh")
     rows = Place.objects.select_related("parent")
-    results.places = _group(places, ranked, rows, limit)
+    results.places = _group(ranked, rows, limit)
 
     relationships = RelationshipFilterSet(data, queryset=Relationship.objects.all()).qs
     ranked = relationships.annotate(
@@ -157,14 +141,14 @@ def search(query, limit=RESULTS_PER_GROUP):
     rows = Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
         "stages"
     )
-    results.relationships = _group(relationships, ranked, rows, limit)
+    results.relationships = _group(ranked, rows, limit)
 
     exchanges = ExchangeFilterSet(data, queryset=Exchange.objects.all()).qs
     ranked = exchanges.annotate(
         rank=rank(key, "chinese_place", "relationship__foreign_place", model=Exchange)
     ).order_by("rank", "-start_year", "pk")
     rows = Exchange.objects.select_related("chinese_place", "relationship__foreign_place")
-    results.exchanges = _group(exchanges, ranked, rows, limit)
+    results.exchanges = _group(ranked, rows, limit)
 
     awards = AwardFilterSet(data, queryset=Award.objects.all()).qs
     ranked = awards.annotate(
@@ -177,5 +161,5 @@ def search(query, limit=RESULTS_PER_GROUP):
         "relationship__chinese_place",
         "relationship__foreign_place",
     )
-    results.awards = _group(awards, ranked, rows, limit)
+    results.awards = _group(ranked, rows, limit)
     return results

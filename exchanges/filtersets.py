@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 
 from cities.models import CooperationField, Place, Relationship
 from utilities.filtersets import (
+    AmongIds,
     ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
@@ -89,18 +90,29 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
             "year_max",
         ]  # fmt: skip
 
-    def search(self, queryset, name, value):
+    @staticmethod
+    def search_q(value):
+        """The exchanges ``q`` finds, as a condition on the exchange's own columns (its
+        places by id, ``place_key_q``; its texts): PostgreSQL reads each way of matching
+        from its index and joins them in one bitmap, each exchange once, with no join
+        that repeats rows. None when nothing can match."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
-            return queryset.none()
-        # Every way of matching is a condition on the exchange's own columns (its places
-        # by id, ``place_key_q``; its texts), so PostgreSQL reads each from its index and
-        # joins them in one bitmap: each exchange once, with no join that repeats rows.
-        condition = place_key_q(
+            return None
+        return place_key_q(
             key, "chinese_place", "relationship__foreign_place", "places", model=Exchange
         ) | text_q(value, "title_zh", "title_en", "description", grams=True)
-        return queryset.filter(condition)
+
+    def search(self, queryset, name, value):
+        condition = self.search_q(value)
+        if condition is None:
+            return queryset.none()
+        # The matches' ids first (``AmongIds``: found once, before the list is read): the
+        # planner cannot tell how few rows match, and with the condition beside the list's
+        # order it walked every exchange by date looking for the dozen it holds.
+        matches = Exchange.objects.filter(condition).order_by().values("pk")
+        return queryset.filter(AmongIds("pk", matches))
 
     def filter_place(self, queryset, name, value):
         if not value:

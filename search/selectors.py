@@ -143,7 +143,8 @@ def search(query, limit=RESULTS_PER_GROUP):
     )
     results.relationships = _group(ranked, rows, limit)
 
-    exchanges = ExchangeFilterSet(data, queryset=Exchange.objects.all()).qs
+    # The filter's own condition, not its list of ids: ranked in the same pass that finds them.
+    exchanges = Exchange.objects.filter(ExchangeFilterSet.search_q(query))
     ranked = exchanges.annotate(
         rank=rank(key, "chinese_place", "relationship__foreign_place", model=Exchange)
     ).order_by("rank", "-start_year", "pk")

@@ -1,7 +1,7 @@
 """The site's one search box: places, relationships, exchanges and awards in one query.
 
-Matching is the FilterSets' ``q`` filter (so the search page, the directory and the API
-agree): the query is folded once (``utilities.search.query_key``: simplified characters,
+Matching is the FilterSets' ``q`` condition (their ``search_q``, so the search page, the
+directory and the API agree): the query is folded once (``utilities.search.query_key``: simplified characters,
 no accents, tone-less pinyin without spaces) and compared with the keys stored on each
 place. 濟南, "ji nan" and "jinan" all become 济南 / jinan; 博伦厄 is an alias of Borlänge.
 
@@ -12,6 +12,7 @@ rest; relationships and exchanges whose place is an exact match first.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 
 from awards.filtersets import AwardFilterSet
@@ -20,7 +21,7 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from utilities.filtersets import among_q, key_q, related_model
+from utilities.filtersets import SearchFilter, among_q, key_q, related_model
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -116,6 +117,22 @@ def _group(ranked, rows, limit):
     return Group(rows=[found[pk] for pk in ids], total=first[0][1] if first else 0)
 
 
+def accepted(query):
+    """Whether the FilterSets' ``q`` field accepts the query (a NUL character it refuses)."""
+    try:
+        SearchFilter().field.clean(query)
+    except ValidationError:
+        return False
+    return True
+
+
+def matching(filterset, query, valid):
+    """The condition ``filterset``'s ``q`` filter applies, without building the FilterSet:
+    its form and its other filters, each checked though empty, cost more than the search.
+    A ``q`` the form refuses the FilterSet ignores (every row), and so does this."""
+    return filterset.search_q(query) if valid else Q()
+
+
 def search(query, limit=RESULTS_PER_GROUP):
     """Search every kind of record; each group holds at most ``limit`` rows."""
     query = (query or "").strip()
@@ -123,10 +140,10 @@ def search(query, limit=RESULTS_PER_GROUP):
     results = SearchResults(query=query, key=key)
     if not key:
         return results
-    data = {"q": query}
+    valid = accepted(query)
 
     # Chinese places before foreign ones of the same rank.
-    places = PlaceFilterSet(data, queryset=Place.objects.all()).qs
+    places = Place.objects.filter(matching(PlaceFilterSet, query, valid))
     ranked = places.annotate(
         rank=rank(key, ""),
         foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
@@ -134,7 +151,7 @@ def search(query, limit=RESULTS_PER_GROUP):
     rows = Place.objects.select_related("parent")
     results.places = _group(ranked, rows, limit)
 
-    relationships = RelationshipFilterSet(data, queryset=Relationship.objects.all()).qs
+    relationships = Relationship.objects.filter(matching(RelationshipFilterSet, query, valid))
     ranked = relationships.annotate(
         rank=rank(key, "chinese_place", "foreign_place", model=Relationship)
     ).order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
@@ -143,15 +160,16 @@ def search(query, limit=RESULTS_PER_GROUP):
     )
     results.relationships = _group(ranked, rows, limit)
 
-    # The filter's own condition, not its list of ids: ranked in the same pass that finds them.
-    exchanges = Exchange.objects.filter(ExchangeFilterSet.search_q(query))
+    # The filter's condition itself, not the list of ids its ``search`` reads first: the
+    # matches are ranked in the same pass that finds them.
+    exchanges = Exchange.objects.filter(matching(ExchangeFilterSet, query, valid))
     ranked = exchanges.annotate(
         rank=rank(key, "chinese_place", "relationship__foreign_place", model=Exchange)
     ).order_by("rank", "-start_year", "pk")
     rows = Exchange.objects.select_related("chinese_place", "relationship__foreign_place")
     results.exchanges = _group(ranked, rows, limit)
 
-    awards = AwardFilterSet(data, queryset=Award.objects.all()).qs
+    awards = Award.objects.filter(matching(AwardFilterSet, query, valid))
     ranked = awards.annotate(
         rank=rank(key, "place", "relationship__foreign_place", model=Award)
     ).order_by("rank", "-conferred_year", "pk")

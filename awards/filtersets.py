@@ -72,11 +72,13 @@ class AwardFilterSet(ChinesePlaceFilterSet):
             "chinese_place", "place_id", "place", "country", "year_min", "year_max",
         ]  # fmt: skip
 
-    def search(self, queryset, name, value):
+    @staticmethod
+    def search_q(value):
+        """The awards ``q`` finds; None when nothing can match."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
-            return queryset.none()
+            return None
         condition = place_key_q(
             key,
             "place",
@@ -93,7 +95,11 @@ class AwardFilterSet(ChinesePlaceFilterSet):
         )
         # Any spelling of the award (its aliases), without a join that repeats rows.
         spelt = AwardTypeAlias.objects.filter(text_q(value, "name")).values("award_type")
-        return queryset.filter(condition | Q(award_type__in=spelt))
+        return condition | Q(award_type__in=spelt)
+
+    def search(self, queryset, name, value):
+        condition = self.search_q(value)
+        return queryset.none() if condition is None else queryset.filter(condition)
 
     def filter_place(self, queryset, name, value):
         """Awards won by the place, alone or as one side of a pair."""

@@ -89,12 +89,18 @@ class PlaceFilterSet(RegistryFilterSet):
         model = Place
         fields = ["q", "side", "country", "level", "parent_id", "parent", "kind"]
 
-    def search(self, queryset, name, value):
+    @staticmethod
+    def search_q(value):
+        """The places ``q`` finds; None when nothing can match (the search page asks too)."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
-            return queryset.none()
-        return queryset.filter(place_key_q(key, ""))
+            return None
+        return place_key_q(key, "")
+
+    def search(self, queryset, name, value):
+        condition = self.search_q(value)
+        return queryset.none() if condition is None else queryset.filter(condition)
 
     def filter_side(self, queryset, name, value):
         if value == "chinese":
@@ -186,13 +192,15 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
             "foreign_place_id", "foreign_place", "field_id", "field", "year_min", "year_max",
         ]  # fmt: skip
 
-    def search(self, queryset, name, value):
+    @staticmethod
+    def search_q(value):
+        """The relationships ``q`` finds; None when nothing can match."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
-            return queryset.none()
+            return None
         condition = place_key_q(key, "chinese_place", "foreign_place", model=Relationship) | text_q(
-            value, "wording", "notes"
+            value, "wording", "notes", grams=True
         )
         terms = query_terms(value)
         if terms:
@@ -201,7 +209,11 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
             for term in terms:
                 every &= place_key_q(term, "chinese_place", "foreign_place", model=Relationship)
             condition |= every
-        return queryset.filter(condition)
+        return condition
+
+    def search(self, queryset, name, value):
+        condition = self.search_q(value)
+        return queryset.none() if condition is None else queryset.filter(condition)
 
     def filter_year_min(self, queryset, name, value):
         return with_first_year(queryset).filter(first_year__gte=value)

@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 
 from cities.models import CooperationField, Place, Relationship
 from utilities.filtersets import (
+    AmongIds,
     ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
@@ -89,24 +90,29 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
             "year_max",
         ]  # fmt: skip
 
-    def search(self, queryset, name, value):
+    @staticmethod
+    def search_q(value):
+        """The exchanges ``q`` finds, as a condition on the exchange's own columns (its
+        places by id, ``place_key_q``; its texts): PostgreSQL reads each way of matching
+        from its index and joins them in one bitmap, each exchange once, with no join
+        that repeats rows. None when nothing can match."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
+            return None
+        return place_key_q(
+            key, "chinese_place", "relationship__foreign_place", "places", model=Exchange
+        ) | text_q(value, "title_zh", "title_en", "description", grams=True)
+
+    def search(self, queryset, name, value):
+        condition = self.search_q(value)
+        if condition is None:
             return queryset.none()
-        # One branch per way of matching, joined by UNION: each branch reads its own index
-        # (the places' and the titles' trigram indexes on PostgreSQL), where one OR over
-        # every exchange would scan them all. The union also drops the repeats that the
-        # many-to-many places make.
-        branches = [
-            Exchange.objects.filter(place_key_q(key, path, model=Exchange))
-            for path in ("chinese_place", "relationship__foreign_place", "places")
-        ]
-        branches.append(
-            Exchange.objects.filter(text_q(value, "title_zh", "title_en", "description"))
-        )
-        first, *others = (branch.order_by().values("pk") for branch in branches)
-        return queryset.filter(pk__in=first.union(*others))
+        # The matches' ids first (``AmongIds``: found once, before the list is read): the
+        # planner cannot tell how few rows match, and with the condition beside the list's
+        # order it walked every exchange by date looking for the dozen it holds.
+        matches = Exchange.objects.filter(condition).order_by().values("pk")
+        return queryset.filter(AmongIds("pk", matches))
 
     def filter_place(self, queryset, name, value):
         if not value:

@@ -1,7 +1,7 @@
 """The site's one search box: places, relationships, exchanges and awards in one query.
 
-Matching is the FilterSets' ``q`` filter (so the search page, the directory and the API
-agree): the query is folded once (``utilities.search.query_key``: simplified characters,
+Matching is the FilterSets' ``q`` condition (their ``search_q``, so the search page, the
+directory and the API agree): the query is folded once (``utilities.search.query_key``: simplified characters,
 no accents, tone-less pinyin without spaces) and compared with the keys stored on each
 place. 濟南, "ji nan" and "jinan" all become 济南 / jinan; 博伦厄 is an alias of Borlänge.
 
@@ -12,7 +12,8 @@ rest; relationships and exchanges whose place is an exact match first.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 
 from awards.filtersets import AwardFilterSet
 from awards.models import Award
@@ -20,7 +21,7 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from utilities.filtersets import AmongIds, related_model
+from utilities.filtersets import SearchFilter, among_q, key_q, related_model
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -52,20 +53,6 @@ def starts_q(key, path=""):
     return Q(**{f"{prefix}search_text__contains": f"{KEY_SEPARATOR}{key}"})
 
 
-def among(model, path, places):
-    """Rows of ``model`` whose place at ``path`` is one of ``places``. A path through a
-    relation (``relationship__foreign_place``) compares the relation's own column with
-    the ids of the related rows that hold those places, so no row is joined to the
-    relation to be ranked."""
-    head, _, last = path.rpartition("__")
-    if head:
-        related = related_model(model, head)._default_manager.order_by()
-        return Q(
-            AmongIds(head, related.filter(**{f"{last}__in": places.values("pk")}).values("pk"))
-        )
-    return Q(AmongIds(path, places.values("pk")))
-
-
 def rank(key, *paths, model=None):
     """0 for an exact name, 1 for a name that starts with the query, 2 otherwise.
 
@@ -77,13 +64,9 @@ def rank(key, *paths, model=None):
     for path in paths:
         if path and model is not None:
             # The plain key first: the trigram index reads it (not the OR of the exact forms).
-            places = (
-                related_model(model, path)
-                ._default_manager.order_by()
-                .filter(search_text__contains=key)
-            )
-            exact |= among(model, path, places.filter(exact_q(key)))
-            starts |= among(model, path, places.filter(starts_q(key)))
+            places = related_model(model, path)._default_manager.order_by().filter(key_q(key))
+            exact |= among_q(model, path, places.filter(exact_q(key)))
+            starts |= among_q(model, path, places.filter(starts_q(key)))
         else:
             exact |= exact_q(key, path)
             starts |= starts_q(key, path)
@@ -119,17 +102,35 @@ class SearchResults:
         )
 
 
-def _group(matches, ranked, rows, limit):
+def _group(ranked, rows, limit):
     """The first ``limit`` of ``ranked`` (the matches in their order) read from ``rows``
     (what a result shows), and the number of matches.
 
     The order is decided on ids alone, then only those rows are read with their places:
-    a name held by a city with thousands of exchanges sorts narrow rows, and the match
-    (a scan of every exchange for a two-character name) is not evaluated again for the
-    rows. Always counts, so the page makes the same queries however many rows match."""
-    ids = list(ranked.values_list("pk", flat=True)[:limit])
+    a name held by a city with thousands of exchanges sorts narrow rows. The number of
+    matches comes with them (``COUNT(*) OVER ()``, counted before the limit), so the
+    matches are found once, not again by a separate count; the page makes the same
+    queries however many rows match."""
+    first = list(ranked.annotate(matches=Window(Count("*"))).values_list("pk", "matches")[:limit])
+    ids = [pk for pk, _matches in first]
     found = rows.in_bulk(ids)
-    return Group(rows=[found[pk] for pk in ids], total=matches.count())
+    return Group(rows=[found[pk] for pk in ids], total=first[0][1] if first else 0)
+
+
+def accepted(query):
+    """Whether the FilterSets' ``q`` field accepts the query (a NUL character it refuses)."""
+    try:
+        SearchFilter().field.clean(query)
+    except ValidationError:
+        return False
+    return True
+
+
+def matching(filterset, query, valid):
+    """The condition ``filterset``'s ``q`` filter applies, without building the FilterSet:
+    its form and its other filters, each checked though empty, cost more than the search.
+    A ``q`` the form refuses the FilterSet ignores (every row), and so does this."""
+    return filterset.search_q(query) if valid else Q()
 
 
 def search(query, limit=RESULTS_PER_GROUP):
@@ -139,34 +140,36 @@ def search(query, limit=RESULTS_PER_GROUP):
     results = SearchResults(query=query, key=key)
     if not key:
         return results
-    data = {"q": query}
+    valid = accepted(query)
 
     # Chinese places before foreign ones of the same rank.
-    places = PlaceFilterSet(data, queryset=Place.objects.all()).qs
+    places = Place.objects.filter(matching(PlaceFilterSet, query, valid))
     ranked = places.annotate(
         rank=rank(key, ""),
         foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
     ).order_by("rank", "foreign", "name_en", "name_zh")
     rows = Place.objects.select_related("parent")
-    results.places = _group(places, ranked, rows, limit)
+    results.places = _group(ranked, rows, limit)
 
-    relationships = RelationshipFilterSet(data, queryset=Relationship.objects.all()).qs
+    relationships = Relationship.objects.filter(matching(RelationshipFilterSet, query, valid))
     ranked = relationships.annotate(
         rank=rank(key, "chinese_place", "foreign_place", model=Relationship)
     ).order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
     rows = Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
         "stages"
     )
-    results.relationships = _group(relationships, ranked, rows, limit)
+    results.relationships = _group(ranked, rows, limit)
 
-    exchanges = ExchangeFilterSet(data, queryset=Exchange.objects.all()).qs
+    # The filter's condition itself, not the list of ids its ``search`` reads first: the
+    # matches are ranked in the same pass that finds them.
+    exchanges = Exchange.objects.filter(matching(ExchangeFilterSet, query, valid))
     ranked = exchanges.annotate(
         rank=rank(key, "chinese_place", "relationship__foreign_place", model=Exchange)
     ).order_by("rank", "-start_year", "pk")
     rows = Exchange.objects.select_related("chinese_place", "relationship__foreign_place")
-    results.exchanges = _group(exchanges, ranked, rows, limit)
+    results.exchanges = _group(ranked, rows, limit)
 
-    awards = AwardFilterSet(data, queryset=Award.objects.all()).qs
+    awards = Award.objects.filter(matching(AwardFilterSet, query, valid))
     ranked = awards.annotate(
         rank=rank(key, "place", "relationship__foreign_place", model=Award)
     ).order_by("rank", "-conferred_year", "pk")
@@ -177,5 +180,5 @@ def search(query, limit=RESULTS_PER_GROUP):
         "relationship__chinese_place",
         "relationship__foreign_place",
     )
-    results.awards = _group(awards, ranked, rows, limit)
+    results.awards = _group(ranked, rows, limit)
     return results

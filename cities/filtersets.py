@@ -200,7 +200,7 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
             # Only punctuation or emoji: nothing is named like that.
             return None
         condition = place_key_q(key, "chinese_place", "foreign_place", model=Relationship) | text_q(
-            value, "wording", "notes", grams=True
+            value, "wording", "notes"
         )
         terms = query_terms(value)
         if terms:

@@ -102,7 +102,7 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
             return None
         return place_key_q(
             key, "chinese_place", "relationship__foreign_place", "places", model=Exchange
-        ) | text_q(value, "title_zh", "title_en", "description", grams=True)
+        ) | text_q(value, "title_zh", "title_en", "description")
 
     def search(self, queryset, name, value):
         condition = self.search_q(value)

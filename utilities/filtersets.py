@@ -23,8 +23,7 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import BooleanField, F, Func, Q, Subquery, TextField
-from django.db.models.functions import Upper
+from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -143,67 +142,10 @@ class AmongIds(Func):
         )
 
 
-# Texts this short hold no trigram, so the trigram indexes cannot find them; PostgreSQL
-# finds them by the grams indexes instead (search/migrations/0003_short_query_grams_search).
-GRAMS_MAX_LENGTH = 2
-
-
-class HasGram(Func):
-    """``search_grams(<text>) && ARRAY[…]``: the text holds one of ``pieces`` (each of one
-    or two characters), read from the grams index on that very expression.
-
-    It stands beside the ``LIKE`` it narrows, never alone: a text that contains a piece so
-    short holds it among its grams, so the rows found are the ``LIKE``'s own. Other
-    databases have no such index, and there the ``LIKE`` decides alone."""
-
-    function = "search_grams"
-    template = "%(function)s(%(expressions)s) && ARRAY[%(pieces)s]"
-    output_field = BooleanField()
-
-    def __init__(self, expression, pieces, upper=False):
-        super().__init__(expression)
-        self.pieces = tuple(pieces)
-        self.upper = upper
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return "1 = 1", []
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        # Upper-cased by the database, as ``icontains`` upper-cases both sides.
-        piece = "UPPER(%s)" if self.upper else "%s"
-        sql, params = super().as_sql(
-            compiler,
-            connection,
-            pieces=", ".join([piece] * len(self.pieces)),
-            **extra_context,
-        )
-        return sql, (*params, *self.pieces)
-
-
-class JoinedText(Func):
-    """The upper-cased ``fields`` joined by a space, as the grams indexes of texts hold
-    them (``UPPER(title_zh) || ' ' || UPPER(title_en) || …``)."""
-
-    template = "%(expressions)s"
-    arg_joiner = " || ' ' || "
-    output_field = TextField()
-
-    def __init__(self, *fields):
-        super().__init__(*(Upper(field) for field in fields))
-
-
-def short(pieces):
-    return all(0 < len(piece) <= GRAMS_MAX_LENGTH for piece in pieces)
-
-
 def key_q(key, path=""):
-    """Rows whose (place's) stored keys hold ``key``; a key of one or two characters is
-    also looked up in the keys' grams index."""
+    """Rows whose (place's) stored keys hold ``key``."""
     prefix = f"{path}__" if path else ""
-    condition = Q(**{f"{prefix}search_text__contains": key})
-    if short([key]):
-        condition &= Q(HasGram(F(f"{prefix}search_text"), [key]))
-    return condition
+    return Q(**{f"{prefix}search_text__contains": key})
 
 
 def among_q(model, path, places):
@@ -231,7 +173,7 @@ def place_key_q(key, *paths, model=None):
     normalised key in its stored ``search_text``. Given the ``model`` the paths start
     from, each path is matched through a subquery of the places that hold the key
     (``among_q``: ``chinese_place_id = ANY(ARRAY(SELECT id … LIKE '%key%'))``), which
-    PostgreSQL answers from the places' trigram (or grams) index and the path's own index
+    PostgreSQL answers from the places' trigram index and the path's own index
     instead of joining every row to its place first; several paths joined by OR become
     one bitmap of index scans, one row each."""
     condition = Q()
@@ -252,17 +194,14 @@ def text_variants(query):
     return sorted(variant for variant in variants if variant)
 
 
-def text_q(query, *fields, grams=False):
+def text_q(query, *fields):
     """Rows whose plain text fields contain the query as typed or in simplified characters
-    (a title stored as 济南 is found by 濟南). ``grams``: these very ``fields`` have a
-    grams index (search 0003), which a query of one or two characters is looked up in."""
+    (a title stored as 济南 is found by 濟南)."""
     variants = text_variants(query)
     condition = Q()
     for field in fields:
         for variant in variants:
             condition |= Q(**{f"{field}__icontains": variant})
-    if grams and variants and short(variants):
-        condition &= Q(HasGram(JoinedText(*fields), variants, upper=True))
     return condition
 
 

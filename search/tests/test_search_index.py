@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
-from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
+from cities.filtersets import RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
@@ -80,20 +80,6 @@ def test_the_queries_as_django_writes_them_read_the_indexes():
     for name in ("title_zh", "title_en", "description"):
         assert f"search_exchange_{name}_trgm" in text
     assert "Seq Scan" not in text
-
-
-@on_postgresql
-def test_one_and_two_character_queries_read_the_grams_indexes():
-    # No trigram in 大分: the grams indexes find the places, the exchanges' texts and the
-    # relationships' texts, where the trigram indexes would read every row.
-    places = PlaceFilterSet({"q": "大分"}, queryset=Place.objects.all()).qs.order_by()
-    assert "search_place_key_grams" in plan(places)
-    exchanges = ExchangeFilterSet({"q": "大分"}, queryset=Exchange.objects.all()).qs.order_by()
-    text = plan(exchanges)
-    assert "search_exchange_text_grams" in text and "search_place_key_grams" in text
-    assert "Seq Scan" not in text
-    relationships = RelationshipFilterSet({"q": "友城"}, queryset=Relationship.objects.all()).qs
-    assert "search_relationship_text_grams" in plan(relationships.order_by())
 
 
 def scanned(query):

@@ -289,7 +289,9 @@ class TestApi:
         listed = jinzhong_api.get("/api/relationships/", {"chinese_place": "jinzhong"}).json()
         row = next(r for r in listed["results"] if r["id"] == hoi_an.pk)
         assert row["warnings"] == staff
-        # A staff list judges its rows at once: one row costs the queries of fifty.
+        # A staff list judges its rows at once: one row costs the queries of fifty. (The
+        # first read after a write also makes the list's order kept for the generation.)
+        jinzhong_api.get("/api/relationships/", {"limit": 1})
         one = count_queries(jinzhong_api, "/api/relationships/", {"limit": 1})[0]
         many = count_queries(jinzhong_api, "/api/relationships/", {"limit": 50})[0]
         assert one == many

@@ -8,6 +8,7 @@ requests wait. HUP re-reads this file and replaces the workers; to load new code
 new master beside the old one (``kill -USR2``), then stop the old one (``kill -QUIT``).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -26,6 +27,15 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def pre_fork(server, worker):
+    # What the master loaded (Django, the URL configuration, every app's modules: some
+    # 135,000 objects) lives as long as the worker. Frozen, it is left out of the worker's
+    # full garbage collections, which otherwise walk it again and again (about a third of
+    # a second each at national scale, several a second under load), and the memory pages
+    # it sits on stay shared with the master instead of being copied on write.
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -73,8 +73,9 @@ class AwardFilterSet(ChinesePlaceFilterSet):
         ]  # fmt: skip
 
     @staticmethod
-    def search_q(value):
-        """The awards ``q`` finds; None when nothing can match."""
+    def search_q(value, place_ids=None):
+        """The awards ``q`` finds; None when nothing can match. ``place_ids``: the ids of
+        the places whose keys hold the query, when the caller has read them."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
@@ -86,6 +87,7 @@ class AwardFilterSet(ChinesePlaceFilterSet):
             "relationship__chinese_place",
             "relationship__foreign_place",
             model=Award,
+            place_ids=place_ids,
         ) | text_q(
             value,
             "award_type__name_zh",

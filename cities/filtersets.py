@@ -193,15 +193,16 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
         ]  # fmt: skip
 
     @staticmethod
-    def search_q(value):
-        """The relationships ``q`` finds; None when nothing can match."""
+    def search_q(value, place_ids=None):
+        """The relationships ``q`` finds; None when nothing can match. ``place_ids``: the
+        ids of the places whose keys hold the query, when the caller has read them."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
             return None
-        condition = place_key_q(key, "chinese_place", "foreign_place", model=Relationship) | text_q(
-            value, "wording", "notes"
-        )
+        condition = place_key_q(
+            key, "chinese_place", "foreign_place", model=Relationship, place_ids=place_ids
+        ) | text_q(value, "wording", "notes")
         terms = query_terms(value)
         if terms:
             # "武汉 大分": every word names one side or the other.

@@ -91,17 +91,23 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
         ]  # fmt: skip
 
     @staticmethod
-    def search_q(value):
+    def search_q(value, place_ids=None):
         """The exchanges ``q`` finds, as a condition on the exchange's own columns (its
         places by id, ``place_key_q``; its texts): PostgreSQL reads each way of matching
         from its index and joins them in one bitmap, each exchange once, with no join
-        that repeats rows. None when nothing can match."""
+        that repeats rows. None when nothing can match. ``place_ids``: the ids of the
+        places whose keys hold the query, when the caller has read them."""
         key = query_key(value)
         if not key:
             # Only punctuation or emoji: nothing is named like that.
             return None
         return place_key_q(
-            key, "chinese_place", "relationship__foreign_place", "places", model=Exchange
+            key,
+            "chinese_place",
+            "relationship__foreign_place",
+            "places",
+            model=Exchange,
+            place_ids=place_ids,
         ) | text_q(value, "title_zh", "title_en", "description")
 
     def search(self, queryset, name, value):

@@ -13,7 +13,7 @@ rest; relationships and exchanges whose place is an exact match first.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 
 from awards.filtersets import AwardFilterSet
 from awards.models import Award
@@ -21,13 +21,19 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from utilities.filtersets import SearchFilter, among_q, key_q, related_model
+from utilities.filtersets import AmongIds, SearchFilter, among_q, key_q, related_model
+from utilities.lookups import Among
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
 CJK_SUFFIXES = ("市", "县", "省", "区", "州")
 PINYIN_SUFFIXES = ("shi", "xian", "sheng", "qu")
 RESULTS_PER_GROUP = 20
+# Up to this many matching places the groups compare their ids as they are; a key held by
+# more (合 names 22,000 synthetic places) is looked up by the key in each subquery as
+# before: thousands of ids written into a query cost PostgreSQL more to plan than the
+# subqueries cost to run.
+PLACES_BY_ID = 200
 
 
 def exact_keys(key):
@@ -53,20 +59,36 @@ def starts_q(key, path=""):
     return Q(**{f"{prefix}search_text__contains": f"{KEY_SEPARATOR}{key}"})
 
 
-def rank(key, *paths, model=None):
+def holds_one_of(model, path, ids):
+    """Rows of ``model`` whose place at ``path`` (a foreign key, or one through a relation:
+    ``relationship__foreign_place``) is one of ``ids``, for ranking: the ids are one
+    array, which PostgreSQL compares with each row through a hash, not a subquery.
+    (In an ORDER BY the planner's estimate of how many rows match plays no part.)"""
+    head, _, last = path.rpartition("__")
+    if head:
+        related = related_model(model, head)._default_manager.order_by()
+        return Q(AmongIds(head, related.filter(Among(F(last), ids)).values("pk")))
+    return Q(Among(F(path), ids))
+
+
+def rank(key, *paths, model=None, places=None):
     """0 for an exact name, 1 for a name that starts with the query, 2 otherwise.
 
     Given the ``model`` the paths start from, a path's place is compared by id with the
     places whose keys match (``AmongIds``, from the places' trigram index), not by reading
     the joined place's keys on every matching row: a city with thousands of exchanges
-    ranks them in one pass over integers."""
+    ranks them in one pass over integers. Given ``places`` (``PlaceMatches``, read once
+    for the whole page), their ids are compared as they are (``holds_one_of``)."""
     exact, starts = Q(), Q()
     for path in paths:
-        if path and model is not None:
+        if path and places is not None:
+            exact |= holds_one_of(model, path, places.exact)
+            starts |= holds_one_of(model, path, places.starts)
+        elif path and model is not None:
             # The plain key first: the trigram index reads it (not the OR of the exact forms).
-            places = related_model(model, path)._default_manager.order_by().filter(key_q(key))
-            exact |= among_q(model, path, places.filter(exact_q(key)))
-            starts |= among_q(model, path, places.filter(starts_q(key)))
+            holding = related_model(model, path)._default_manager.order_by().filter(key_q(key))
+            exact |= among_q(model, path, holding.filter(exact_q(key)))
+            starts |= among_q(model, path, holding.filter(starts_q(key)))
         else:
             exact |= exact_q(key, path)
             starts |= starts_q(key, path)
@@ -76,6 +98,27 @@ def rank(key, *paths, model=None):
         default=Value(2),
         output_field=IntegerField(),
     )
+
+
+@dataclass(frozen=True)
+class PlaceMatches:
+    """The places whose keys hold the query, read once for the whole page: every group
+    finds and ranks its rows by these ids instead of looking the places up again in a
+    subquery of its own (a short query such as 大分 made each such subquery read every
+    place)."""
+
+    ids: frozenset
+    exact: frozenset  # named the query itself (rank 0)
+    starts: frozenset  # a name that starts with it, the exact ones included (rank 0 or 1)
+
+    @classmethod
+    def of(cls, ranked):
+        """From the ``(id, rank)`` pairs of the matching places."""
+        return cls(
+            ids=frozenset(pk for pk, _rank in ranked),
+            exact=frozenset(pk for pk, place_rank in ranked if place_rank == 0),
+            starts=frozenset(pk for pk, place_rank in ranked if place_rank <= 1),
+        )
 
 
 @dataclass
@@ -126,11 +169,27 @@ def accepted(query):
     return True
 
 
-def matching(filterset, query, valid):
+def matching(filterset, query, valid, places):
     """The condition ``filterset``'s ``q`` filter applies, without building the FilterSet:
     its form and its other filters, each checked though empty, cost more than the search.
-    A ``q`` the form refuses the FilterSet ignores (every row), and so does this."""
-    return filterset.search_q(query) if valid else Q()
+    A ``q`` the form refuses the FilterSet ignores (every row), and so does this. The
+    places (``PlaceMatches``, or None when they are too many) are compared by id."""
+    if not valid:
+        return Q()
+    return filterset.search_q(query, place_ids=places.ids if places else None)
+
+
+def ranked_places(key, condition):
+    """The places ``condition`` finds in the page's order: exact names first, Chinese
+    places before foreign ones of the same rank."""
+    return (
+        Place.objects.filter(condition)
+        .annotate(
+            rank=rank(key, ""),
+            foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
+        )
+        .order_by("rank", "foreign", "name_en", "name_zh")
+    )
 
 
 def search(query, limit=RESULTS_PER_GROUP):
@@ -142,18 +201,23 @@ def search(query, limit=RESULTS_PER_GROUP):
         return results
     valid = accepted(query)
 
-    # Chinese places before foreign ones of the same rank.
-    places = Place.objects.filter(matching(PlaceFilterSet, query, valid))
-    ranked = places.annotate(
-        rank=rank(key, ""),
-        foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
-    ).order_by("rank", "foreign", "name_en", "name_zh")
+    # Every place the key finds, in order, in one read: the places group is its first
+    # rows and its length, and every other group matches and ranks by these ids.
+    found = list(ranked_places(key, PlaceFilterSet.search_q(query)).values_list("pk", "rank"))
+    places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else None
     rows = Place.objects.select_related("parent")
-    results.places = _group(ranked, rows, limit)
+    if valid:
+        ids = [pk for pk, _rank in found[:limit]]
+        shown = rows.in_bulk(ids)
+        results.places = Group(rows=[shown[pk] for pk in ids], total=len(found))
+    else:
+        results.places = _group(ranked_places(key, Q()), rows, limit)
 
-    relationships = Relationship.objects.filter(matching(RelationshipFilterSet, query, valid))
+    relationships = Relationship.objects.filter(
+        matching(RelationshipFilterSet, query, valid, places)
+    )
     ranked = relationships.annotate(
-        rank=rank(key, "chinese_place", "foreign_place", model=Relationship)
+        rank=rank(key, "chinese_place", "foreign_place", model=Relationship, places=places)
     ).order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
     rows = Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
         "stages"
@@ -162,16 +226,18 @@ def search(query, limit=RESULTS_PER_GROUP):
 
     # The filter's condition itself, not the list of ids its ``search`` reads first: the
     # matches are ranked in the same pass that finds them.
-    exchanges = Exchange.objects.filter(matching(ExchangeFilterSet, query, valid))
+    exchanges = Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places))
     ranked = exchanges.annotate(
-        rank=rank(key, "chinese_place", "relationship__foreign_place", model=Exchange)
+        rank=rank(
+            key, "chinese_place", "relationship__foreign_place", model=Exchange, places=places
+        )
     ).order_by("rank", "-start_year", "pk")
     rows = Exchange.objects.select_related("chinese_place", "relationship__foreign_place")
     results.exchanges = _group(ranked, rows, limit)
 
-    awards = Award.objects.filter(matching(AwardFilterSet, query, valid))
+    awards = Award.objects.filter(matching(AwardFilterSet, query, valid, places))
     ranked = awards.annotate(
-        rank=rank(key, "place", "relationship__foreign_place", model=Award)
+        rank=rank(key, "place", "relationship__foreign_place", model=Award, places=places)
     ).order_by("rank", "-conferred_year", "pk")
     rows = Award.objects.select_related(
         "award_type",

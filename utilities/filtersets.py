@@ -23,7 +23,7 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import BooleanField, F, Func, Q, Subquery
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from django_countries import countries
 from django_filters import rest_framework as filters
 from django_filters.fields import ModelMultipleChoiceField
 
+from utilities.lookups import Among
 from utilities.search import CJK, query_key, to_simplified
 
 # A query longer than this is not a name; the limit keeps LIKE patterns small.
@@ -154,8 +155,19 @@ def among_q(model, path, places):
     its column (``chinese_place_id``); a path through a relation
     (``relationship__foreign_place``) is the relation's column, among the ids of the
     related rows that hold those places; a many-to-many field (``places``) is the row's
-    id, among the rows its link table pairs with them."""
+    id, among the rows its link table pairs with them.
+
+    ``places`` is a queryset of places, or the set of their ids when they have been read
+    already (the search page reads them once for all its groups): the places are then
+    looked up by primary key, not found again by their keys (a two-character key reads
+    every place). They stay a subquery, run once before the outer query: the planner
+    plans for a few places as it does for the keys' subquery (shown a hub's id, it
+    expects its 19,000 exchanges and splits the read across parallel workers, which on
+    two busy cores took twice as long)."""
     head, _, last = path.rpartition("__")
+    if not isinstance(places, QuerySet):
+        ids = places
+        places = related_model(model, path)._default_manager.filter(Among(F("pk"), ids))
     places = places.order_by().values("pk")
     if head:
         related = related_model(model, head)._default_manager.order_by()
@@ -168,18 +180,22 @@ def among_q(model, path, places):
     return Q(AmongIds(path, places))
 
 
-def place_key_q(key, *paths, model=None):
+def place_key_q(key, *paths, model=None, place_ids=None):
     """Rows whose place at any of ``paths`` (``"chinese_place"``, ``"places"``…) has the
     normalised key in its stored ``search_text``. Given the ``model`` the paths start
     from, each path is matched through a subquery of the places that hold the key
     (``among_q``: ``chinese_place_id = ANY(ARRAY(SELECT id … LIKE '%key%'))``), which
     PostgreSQL answers from the places' trigram index and the path's own index
     instead of joining every row to its place first; several paths joined by OR become
-    one bitmap of index scans, one row each."""
+    one bitmap of index scans, one row each. ``place_ids``, the ids of those places when
+    the caller has read them already, take the subquery's place."""
     condition = Q()
     for path in paths:
         if path and model is not None:
-            places = related_model(model, path)._default_manager.filter(key_q(key))
+            if place_ids is None:
+                places = related_model(model, path)._default_manager.filter(key_q(key))
+            else:
+                places = place_ids
             condition |= among_q(model, path, places)
         else:
             condition |= key_q(key, path)

@@ -10,13 +10,17 @@ import re
 import pytest
 from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
+from awards.filtersets import AwardFilterSet
+from awards.models import Award
 from cities.filtersets import RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from search.selectors import RESULTS_PER_GROUP, search
+from search.selectors import RESULTS_PER_GROUP, PlaceMatches, rank, ranked_places, search
 from tests.builders import add_rows
+from utilities.filtersets import key_q
 from utilities.search import query_key
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +165,55 @@ def test_the_results_page_stays_bounded_however_many_match(client):
     body = client.get("/search/", {"q": "Zyxtest"}).content.decode()
     assert len(re.findall(r'href="/places/test-site-partner-\d+/"', body)) <= RESULTS_PER_GROUP
     assert "/places/?q=Zyxtest" in body  # the whole list is the directory's, paginated
+
+
+@pytest.mark.parametrize(
+    "query", ["大分", "oita", "wuhan", "武汉", "jin", "Zyxtest", "测试市", "x"]
+)
+def test_the_places_read_once_find_and_rank_as_their_keys_do(query):
+    # The search page reads the matching places once and hands their ids to every group;
+    # each group must find and rank exactly what the FilterSets' own subqueries find.
+    add_rows(5)
+    key = query_key(query)
+    places = PlaceMatches.of(list(ranked_places(key, key_q(key)).values_list("pk", "rank")))
+    assert places.ids, "something to compare"
+    groups = [
+        (RelationshipFilterSet, Relationship, ("chinese_place", "foreign_place")),
+        (ExchangeFilterSet, Exchange, ("chinese_place", "relationship__foreign_place")),
+        (AwardFilterSet, Award, ("place", "relationship__foreign_place")),
+    ]
+    for filterset, model, paths in groups:
+        by_keys = model.objects.filter(filterset.search_q(query))
+        by_ids = model.objects.filter(filterset.search_q(query, place_ids=places.ids))
+        assert set(by_ids.values_list("pk", flat=True)) == set(by_keys.values_list("pk", flat=True))
+        ranked_by_keys = model.objects.annotate(rank=rank(key, *paths, model=model))
+        ranked_by_ids = model.objects.annotate(rank=rank(key, *paths, model=model, places=places))
+        assert dict(ranked_by_ids.values_list("pk", "rank")) == dict(
+            ranked_by_keys.values_list("pk", "rank")
+        )
+
+
+def test_the_search_makes_as_many_queries_for_many_places_as_for_one(
+    django_assert_max_num_queries,
+):
+    add_rows(30)
+    with CaptureQueriesContext(connection) as one:
+        search("测试伙伴2")
+    with django_assert_max_num_queries(len(one)):
+        results = search("Zyxtest")
+    assert results.places.total >= 30
+
+
+@pytest.mark.parametrize("query", ["Zyxtest", "测试市", "oita", "jin"])
+def test_many_places_are_looked_up_by_key_with_the_same_results(monkeypatch, query):
+    add_rows(5)
+
+    def found(results):
+        return [
+            (group.total, [row.pk for row in group.rows])
+            for group in (results.places, results.relationships, results.exchanges, results.awards)
+        ]
+
+    by_ids = found(search(query))
+    monkeypatch.setattr("search.selectors.PLACES_BY_ID", 0)
+    assert found(search(query)) == by_ids

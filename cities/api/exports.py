@@ -169,7 +169,6 @@ class RelationshipRows:
         country = PlaceBriefSerializer().fields["country"]
         self._country = country
         self.countries = {}
-        self.dates = {}
         self.date_facts = {}
         # ``PartialDate.format``'s language, asked once.
         self.language = "zh-hans" if self.chinese else "en"
@@ -188,12 +187,6 @@ class RelationshipRows:
             return text(self.drf_moment(value))
         moment = value.astimezone(self.zone).isoformat()
         return moment[:-6] + "Z" if moment.endswith("+00:00") else moment
-
-    def step_date(self, year, month, day):
-        key = (year, month, day)
-        if key not in self.dates:
-            self.dates[key] = partial_date(year, month, day)
-        return self.dates[key]
 
     def country_name(self, code):
         name = self.countries.get(code)
@@ -229,7 +222,7 @@ class RelationshipRows:
         """Empty the caches of cells that have grown past ``CACHED_CELLS`` (a cell is made
         again when it is next needed, the same)."""
         for cache in (
-            self.places, self.dates, self.date_facts, self.step_displays, self.field_lists
+            self.places, self.date_facts, self.step_displays, self.field_lists
         ):  # fmt: skip
             if len(cache) > CACHED_CELLS:
                 cache.clear()
@@ -317,7 +310,7 @@ class RelationshipRows:
             own = ()
             if keep:
                 own = [
-                    (pk, stage, self.step_date(year, month, day), planned)
+                    (pk, stage, partial_date(year, month, day), planned)
                     for pk, stage, year, month, day, planned in steps
                 ]
             found[relationship] = (self.step_cells(steps), own)
@@ -359,7 +352,7 @@ class RelationshipRows:
         """``(date, its sort key, its two cells: ISO text and precision)`` of a step's date
         columns, None for no date (none, or parts that make no date); made once per
         export."""
-        date = self.step_date(*parts)
+        date = partial_date(*parts)
         facts = None
         if date is not None:
             facts = (date, date.sort_key(), (date.isoformat(), str(date.precision)))
@@ -392,7 +385,7 @@ class RelationshipRows:
                 said.setdefault(relationship, []).append(Said(pk, subject, value, claimant))
             else:
                 who = self.claimants.get(claimant, claimant)
-                dated.setdefault(step, []).append((who, self.step_date(year, month, day)))
+                dated.setdefault(step, []).append((who, partial_date(year, month, day)))
         return said, dated
 
     def disputes(self, kind, level, claims, steps, step_claims):

@@ -129,10 +129,11 @@ NO_STEPS = ("", "", "", "", "", "", "")
 NO_DATE = ("", "")
 INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
 BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
-# The most cells (of places, dates, steps, lists of fields) one export keeps made at a
-# time. A national export meets some 22,000 places and 14,000 dates: keeping them all
-# added some 20 MB to the worker's peak. Rows come in place order, so a cache emptied when
-# it grows past this still finds the places and dates that come back soon.
+# The most places' (and lists of fields') cells one export keeps made at a time. A national
+# export meets some 22,000 places: keeping them all added some 12 MB to the worker's peak.
+# Rows come in Chinese place order, so a cache emptied when it grows past this still finds
+# the places that come back soon; a foreign place is made again, cheaply. (Dates and steps
+# stay: there are as many as the registry has distinct dates, and they cost more to make.)
 CACHED_CELLS = 4096
 
 
@@ -221,9 +222,7 @@ class RelationshipRows:
     def forget_cells(self):
         """Empty the caches of cells that have grown past ``CACHED_CELLS`` (a cell is made
         again when it is next needed, the same)."""
-        for cache in (
-            self.places, self.date_facts, self.step_displays, self.field_lists
-        ):  # fmt: skip
+        for cache in (self.places, self.field_lists):
             if len(cache) > CACHED_CELLS:
                 cache.clear()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from functools import total_ordering
@@ -195,6 +196,10 @@ def partial_date_order(prefix, descending=False):
     ]
 
 
+# A PartialDate is immutable and made from its three parts alone: the dates a worker read
+# last are kept (some 300 bytes each), since checking the calendar costs more than making
+# most cells of an export's row.
+@functools.lru_cache(maxsize=4096)
 def partial_date(year, month, day) -> PartialDate | None:
     """The partial date of three columns as read: none without a year, or for parts that
     make no date."""

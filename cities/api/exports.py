@@ -129,6 +129,12 @@ NO_STEPS = ("", "", "", "", "", "", "")
 NO_DATE = ("", "")
 INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
 BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
+# The most places' (and lists of fields') cells one export keeps made at a time. A national
+# export meets some 22,000 places: keeping them all added some 12 MB to the worker's peak.
+# Rows come in Chinese place order, so a cache emptied when it grows past this still finds
+# the places that come back soon; a foreign place is made again, cheaply. (Dates and steps
+# stay: there are as many as the registry has distinct dates, and they cost more to make.)
+CACHED_CELLS = 4096
 
 
 class RelationshipRows:
@@ -164,7 +170,6 @@ class RelationshipRows:
         country = PlaceBriefSerializer().fields["country"]
         self._country = country
         self.countries = {}
-        self.dates = {}
         self.date_facts = {}
         # ``PartialDate.format``'s language, asked once.
         self.language = "zh-hans" if self.chinese else "en"
@@ -183,12 +188,6 @@ class RelationshipRows:
             return text(self.drf_moment(value))
         moment = value.astimezone(self.zone).isoformat()
         return moment[:-6] + "Z" if moment.endswith("+00:00") else moment
-
-    def step_date(self, year, month, day):
-        key = (year, month, day)
-        if key not in self.dates:
-            self.dates[key] = partial_date(year, month, day)
-        return self.dates[key]
 
     def country_name(self, code):
         name = self.countries.get(code)
@@ -220,7 +219,15 @@ class RelationshipRows:
         while chunk := list(itertools.islice(source, self.chunk_size)):
             yield from self.chunk_rows(chunk)
 
+    def forget_cells(self):
+        """Empty the caches of cells that have grown past ``CACHED_CELLS`` (a cell is made
+        again when it is next needed, the same)."""
+        for cache in (self.places, self.field_lists):
+            if len(cache) > CACHED_CELLS:
+                cache.clear()
+
     def chunk_rows(self, chunk):
+        self.forget_cells()
         # A set: Django's query builder walks a list or tuple value by value.
         ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)
@@ -302,7 +309,7 @@ class RelationshipRows:
             own = ()
             if keep:
                 own = [
-                    (pk, stage, self.step_date(year, month, day), planned)
+                    (pk, stage, partial_date(year, month, day), planned)
                     for pk, stage, year, month, day, planned in steps
                 ]
             found[relationship] = (self.step_cells(steps), own)
@@ -344,7 +351,7 @@ class RelationshipRows:
         """``(date, its sort key, its two cells: ISO text and precision)`` of a step's date
         columns, None for no date (none, or parts that make no date); made once per
         export."""
-        date = self.step_date(*parts)
+        date = partial_date(*parts)
         facts = None
         if date is not None:
             facts = (date, date.sort_key(), (date.isoformat(), str(date.precision)))
@@ -377,7 +384,7 @@ class RelationshipRows:
                 said.setdefault(relationship, []).append(Said(pk, subject, value, claimant))
             else:
                 who = self.claimants.get(claimant, claimant)
-                dated.setdefault(step, []).append((who, self.step_date(year, month, day)))
+                dated.setdefault(step, []).append((who, partial_date(year, month, day)))
         return said, dated
 
     def disputes(self, kind, level, claims, steps, step_claims):

@@ -8,10 +8,12 @@ for anonymous readers and for staff (who see the national rules' warnings)."""
 import pytest
 from rest_framework.test import APIClient
 
+from cities.api import exports
 from cities.api.views import RelationshipViewSet
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
 from cities.models import Claim, CooperationField, Place, Relationship, RelationshipStage
 from sources.models import Citation
+from utilities.api import views
 from utilities.testing.queries import content, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +154,25 @@ def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, la
     assert "1984-03-12,day" in text  # the earliest agreement of two, to the day
     assert '""subject"": ""' in text  # the sources' disagreements
     assert '""value"": ""None""' in text  # about an undated step
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_cells_made_again_after_their_cache_is_emptied(client, monkeypatch, varied, language):
+    """Chunks of two rows and caches emptied past one entry: every place and list of
+    fields is made again many times, the same."""
+    monkeypatch.setattr(exports, "CACHED_CELLS", 1)
+    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    forgotten = []
+    forget_cells = exports.RelationshipRows.forget_cells
+
+    def counted(rows):
+        forgotten.append(len(rows.places))
+        forget_cells(rows)
+
+    monkeypatch.setattr(exports.RelationshipRows, "forget_cells", counted)
+    fast, slow = both(client, monkeypatch, {"chinese_place": "test-home"}, language)
+    assert fast == slow
+    assert len(forgotten) >= 4 and max(forgotten) > 1
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -20,13 +20,16 @@ import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 from rest_framework import renderers, serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 from utilities.formulas import escape_formula
+from utilities.lazy_imports import lazy_module
 
 from .fields import BriefRelatedField, CountryField
+
+# Only the anniversaries' calendar uses icalendar (some 8 MB of modules): loaded then.
+icalendar = lazy_module("icalendar")
 
 # Records per piece of a streamed export: large enough that a piece is a few hundred
 # kilobytes, small enough that memory stays flat.
@@ -208,7 +211,7 @@ class ICalendarRenderer(renderers.BaseRenderer):
 
     def calendar(self, renderer_context, empty):
         view = (renderer_context or {}).get("view")
-        calendar = Calendar()
+        calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Sister Cities Registry//REST API//ZH")
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
@@ -243,7 +246,7 @@ class ICalendarRenderer(renderers.BaseRenderer):
     @staticmethod
     def event(record, stamp):
         """One all-day event of a record (``id``, ``starts``, ``summary``…)."""
-        event = Event()
+        event = icalendar.Event()
         event.add("uid", f"{record['id']}@sister-cities-registry")
         event.add("dtstamp", stamp)
         # One all-day event on ``starts``; DTEND is exclusive, so the day after. (An

@@ -1,7 +1,8 @@
-"""A worker carries only the libraries its requests use: pypinyin's dictionaries and
-WeasyPrint load at the first pinyin key or PDF, not at start-up nor for a Chinese country
-list (whose Chinese order comes from ``utilities.country_pinyin``). Checked in a fresh
-process: the test run itself has loaded both long before."""
+"""A worker carries only the libraries its requests use: pypinyin's dictionaries,
+WeasyPrint and icalendar load at the first pinyin key, PDF or calendar, not at start-up
+nor for a Chinese country list (whose Chinese order comes from
+``utilities.country_pinyin``). Checked in a fresh process: the test run itself has loaded
+them long before."""
 
 import json
 import os
@@ -29,7 +30,7 @@ def loaded(name):
     module = sys.modules.get(name)
     return module is not None and type(module).__name__ == "module"
 
-before = {name: loaded(name) for name in ("pypinyin", "weasyprint")}
+before = {name: loaded(name) for name in ("pypinyin", "weasyprint", "icalendar")}
 from utilities.search import pinyin_key
 key = pinyin_key("济南")
 print(json.dumps({"before": before, "first": names[1], "key": key, "after": loaded("pypinyin")}))
@@ -48,7 +49,7 @@ def test_a_worker_loads_pinyin_and_pdf_libraries_only_when_used():
         check=True,
     )
     found = json.loads(result.stdout.strip().splitlines()[-1])
-    assert found["before"] == {"pypinyin": False, "weasyprint": False}
+    assert found["before"] == {"pypinyin": False, "weasyprint": False, "icalendar": False}
     assert found["first"] == "阿尔巴尼亚"  # after 中国 (first): the pinyin order
     assert found["key"] == "jinan"
     assert found["after"] is True

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from utilities.partial_dates import PartialDate, Precision
+from utilities.partial_dates import PartialDate, Precision, partial_date
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,13 @@ def test_partial_dates_sort_and_span():
         "1997-10-31",
     )
     assert PartialDate(2020, 2).latest().day == 29
+
+
+def test_partial_date_of_columns_is_kept_and_still_checked():
+    """``partial_date`` keeps the dates it made (they are immutable): the same parts give
+    the same date, and parts that make no date give none, the second time too."""
+    first = partial_date(1997, 10, 28)
+    assert first == PartialDate(1997, 10, 28) and partial_date(1997, 10, 28) is first
+    assert partial_date(1997, 2, 29) is None and partial_date(1997, 2, 29) is None
+    assert partial_date(None, 2, 1) is None
+    assert partial_date(1996, 2, 29) == PartialDate(1996, 2, 29)

@@ -5,7 +5,7 @@ those apps (``sister_cities.pages``)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -25,7 +25,7 @@ from utilities.views import FilteredListView, options_markup
 from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
-from .models import Place, Relationship
+from .models import Place, Relationship, RelationshipStage
 from .selectors import relationship_rows
 
 
@@ -118,6 +118,17 @@ class PlaceListView(FilteredListView):
         )
 
 
+# What a directory row reads of a relationship, and of its steps to say when it began.
+DIRECTORY_FIELDS = (
+    "kind",
+    "stage",
+    "wording",
+    *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
+    *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
+)
+BEGINNING_FIELDS = ("relationship", "stage", "date_year", "date_month", "date_day", "planned")
+
+
 class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
     """The directory of relationships: filter by country, kind, stage, level, Chinese
     province or city, field and year range; sort; paginate."""
@@ -153,12 +164,18 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         )
 
     def get_base_queryset(self):
-        # What a row shows (``relationship_rows.html``): the two places and the stages its
-        # beginning is read from; not the fields of cooperation nor the Chinese place's
-        # parent the selector adds for other lists.
-        return Relationship.objects.select_related(
-            "chinese_place", "foreign_place"
-        ).prefetch_related("stages")
+        # Only what a row shows (``relationship_rows.html``): the two places' names, the
+        # partner's country and the steps its beginning is read from; not the fields of
+        # cooperation, the Chinese place's parent the selector adds for other lists, nor
+        # the columns a row does not show (each loaded column is also kept for the
+        # stale-write check: fewer columns, less work).
+        return (
+            Relationship.objects.select_related("chinese_place", "foreign_place")
+            .only(*DIRECTORY_FIELDS)
+            .prefetch_related(
+                Prefetch("stages", queryset=RelationshipStage.objects.only(*BEGINNING_FIELDS))
+            )
+        )
 
     def order(self, queryset, key, descending):
         if key == "year":

@@ -1,14 +1,19 @@
 """Template tags for the public site: names in the page language with the other language
 alongside, bilingual titles, approximate quantities, and server-rendered SVG bar charts."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cities import statistics
+from cities.choices import RelationshipKind, Stage
 from cities.statistics import place_url
 from utilities.languages import is_chinese, page_and_other
+from utilities.views import country_names
 
 register = template.Library()
 
@@ -188,6 +193,82 @@ def partner_items(relationships, place):
             )
         )
     return mark_safe("\n      " + "".join(items))
+
+
+# The directory's rows (``cities/includes/relationship_rows.html``): fifty a page, each with
+# seven cells that a template loop rendered value by value (most of the page's time).
+RELATIONSHIP_ROW = (
+    '\n  <tr>\n    <td data-label="{}">{}</td>\n    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}</td>\n    <td data-label="{}">{}{}</td>\n'
+    '    <td data-label="{}"><span class="stage stage-{}">{}</span></td>\n'
+    '    <td data-label="{}">{}</td>\n'
+    '    <td><a href="{}" aria-label="{}">{}</a></td>\n  </tr>\n  '
+)
+# The column names, as the table's head says them.
+RELATIONSHIP_COLUMNS = (
+    _("中方"), _("外方"), _("国家"), _("类别"), _("阶段"), _("始于"), _("详情"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def relationship_labels(language):
+    """The column names and the kinds' and stages' labels in ``language``, translated
+    once per language rather than in every row."""
+    return (
+        [str(label) for label in RELATIONSHIP_COLUMNS],
+        {kind.value: str(kind.label) for kind in RelationshipKind},
+        {stage.value: str(stage.label) for stage in Stage},
+    )
+
+
+@register.simple_tag
+def relationship_items(relationships):
+    """The rows of a list of relationships (the directory, the home page's newest): the
+    two places, the partner's country, the kind with the wording, the stage, when it
+    began (``established``) and a link to its page."""
+    language = get_language()
+    (chinese, foreign, country_label, kind, stage, began, details), kinds, stages = (
+        relationship_labels(language)
+    )
+    names = country_names(language)
+    aria = gettext("%(name)s：详情")
+    # A place on many rows (a city's partners, sorted by it) is written once.
+    place_names = {}
+
+    def named(place):
+        name = place_names.get(place.pk)
+        if name is None:
+            name = place_names[place.pk] = place_name(place)
+        return name
+
+    rows = []
+    for relationship in relationships:
+        chinese_place, foreign_place = relationship.chinese_place, relationship.foreign_place
+        code = foreign_place.country.code
+        wording = relationship.wording
+        rows.append(
+            format_html(
+                RELATIONSHIP_ROW,
+                chinese,
+                named(chinese_place),
+                foreign,
+                named(foreign_place),
+                country_label,
+                country(names.get(code) or foreign_place.country.name) if code else "",
+                kind,
+                kinds.get(relationship.kind, relationship.kind),
+                format_html('<br><small class="wording">“{}”</small>', wording) if wording else "",
+                stage,
+                relationship.stage,
+                stages.get(relationship.stage, relationship.stage),
+                began,
+                relationship.established or "—",
+                statistics.relationship_url(relationship),
+                mark_safe(aria % {"name": conditional_escape(str(relationship))}),
+                details,
+            )
+        )
+    return mark_safe("".join(rows))
 
 
 @register.simple_tag

@@ -19,7 +19,7 @@ from django_countries.fields import Country
 from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.generation import remembered
 from utilities.languages import chinese_unless_english
-from utilities.pagination import section_page
+from utilities.pagination import section_page, with_generation
 from utilities.views import FilteredListView, options_markup
 
 from . import maps, statistics
@@ -205,12 +205,21 @@ class MapView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Every place and relationship counted and gridded: kept for the generation of
+        # the registry (a small registry's world shows names and addresses: per language).
+        request = with_generation(self.request)
         context.update(
-            map_data=maps.features(maps.View(*maps.WORLD, zoom=2)),
-            relationship_count=Relationship.objects.count(),
-            unlocated_count=Relationship.objects.filter(
-                foreign_place__latitude__isnull=True
-            ).count(),
+            remembered(
+                f"cities.map.{get_language()}",
+                lambda: {
+                    "map_data": maps.features(maps.View(*maps.WORLD, zoom=2)),
+                    "relationship_count": Relationship.objects.count(),
+                    "unlocated_count": Relationship.objects.filter(
+                        foreign_place__latitude__isnull=True
+                    ).count(),
+                },
+                request,
+            )
         )
         return context
 

@@ -4,7 +4,9 @@ reference. The directory's narrow read (only the columns a row shows) is all a r
 writing the rows makes no query."""
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cities import statistics
@@ -138,3 +140,26 @@ def test_exchange_rows_are_the_loops_rows(language, jinzhong, awkward_relationsh
     assert joined == reference
     assert "&lt;Garden&gt; &amp; co" in joined
     assert joined.count("<tr>") == len(exchanges) >= 3
+
+
+def test_a_city_pages_exchange_rows_read_nothing_more(client, jinzhong, awkward_relationships):
+    """A place's page reads only the columns its exchange rows show: more exchanges (with
+    a relationship, other places, fields and countries) cost no more queries."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/places/jinzhong/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+        return len(captured)
+
+    first = new_exchange(jinzhong)
+    first.relationship = awkward_relationships[0]
+    first.save()
+    before = queries()
+    for _ in range(3):
+        exchange = new_exchange(jinzhong)
+        exchange.relationship = awkward_relationships[1]
+        exchange.countries = ["FR"]
+        exchange.save()
+        exchange.places.add(awkward_relationships[0].foreign_place)
+        exchange.fields.set(CooperationField.objects.order_by("pk")[:2])
+    assert queries() == before

@@ -163,6 +163,17 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
             self.request_with_generation(),
         )
 
+    def control_markup(self, name, field):
+        if name == "country":
+            # Some 200 countries named and sorted: their markup kept as the Chinese places'
+            # is (the countries present change only with a write).
+            return remembered(
+                f"cities.relationship_country_options.{get_language()}",
+                lambda: options_markup(options=self.control_options(name, field)),
+                self.request_with_generation(),
+            )
+        return super().control_markup(name, field)
+
     def get_base_queryset(self):
         # Only what a row shows (``relationship_rows.html``): the two places' names, the
         # partner's country and the steps its beginning is read from; not the fields of

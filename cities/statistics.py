@@ -57,6 +57,13 @@ def address(viewname, argument):
     return pattern.replace(ARGUMENT, str(argument))
 
 
+def addresses(viewname):
+    """``address`` for the rows of a list: a function of the argument, the address's
+    pattern looked up once (the language, script prefix and URLconf read once)."""
+    pattern = address(viewname, ARGUMENT)
+    return lambda argument: pattern.replace(ARGUMENT, str(argument))
+
+
 def place_url(place):
     """``place.get_absolute_url()``, through ``address``."""
     return address("cities:place", place.slug)

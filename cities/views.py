@@ -5,7 +5,7 @@ those apps (``sister_cities.pages``)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -19,13 +19,13 @@ from django_countries.fields import Country
 from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.generation import remembered
 from utilities.languages import chinese_unless_english
-from utilities.pagination import section_page
+from utilities.pagination import section_page, with_generation
 from utilities.views import FilteredListView, options_markup
 
 from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
-from .models import Place, Relationship
+from .models import Place, Relationship, RelationshipStage
 from .selectors import relationship_rows
 
 
@@ -118,6 +118,17 @@ class PlaceListView(FilteredListView):
         )
 
 
+# What a directory row reads of a relationship, and of its steps to say when it began.
+DIRECTORY_FIELDS = (
+    "kind",
+    "stage",
+    "wording",
+    *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
+    *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
+)
+BEGINNING_FIELDS = ("relationship", "stage", "date_year", "date_month", "date_day", "planned")
+
+
 class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
     """The directory of relationships: filter by country, kind, stage, level, Chinese
     province or city, field and year range; sort; paginate."""
@@ -152,13 +163,30 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
             self.request_with_generation(),
         )
 
+    def control_markup(self, name, field):
+        if name == "country":
+            # Some 200 countries named and sorted: their markup kept as the Chinese places'
+            # is (the countries present change only with a write).
+            return remembered(
+                f"cities.relationship_country_options.{get_language()}",
+                lambda: options_markup(options=self.control_options(name, field)),
+                self.request_with_generation(),
+            )
+        return super().control_markup(name, field)
+
     def get_base_queryset(self):
-        # What a row shows (``relationship_rows.html``): the two places and the stages its
-        # beginning is read from; not the fields of cooperation nor the Chinese place's
-        # parent the selector adds for other lists.
-        return Relationship.objects.select_related(
-            "chinese_place", "foreign_place"
-        ).prefetch_related("stages")
+        # Only what a row shows (``relationship_rows.html``): the two places' names, the
+        # partner's country and the steps its beginning is read from; not the fields of
+        # cooperation, the Chinese place's parent the selector adds for other lists, nor
+        # the columns a row does not show (each loaded column is also kept for the
+        # stale-write check: fewer columns, less work).
+        return (
+            Relationship.objects.select_related("chinese_place", "foreign_place")
+            .only(*DIRECTORY_FIELDS)
+            .prefetch_related(
+                Prefetch("stages", queryset=RelationshipStage.objects.only(*BEGINNING_FIELDS))
+            )
+        )
 
     def order(self, queryset, key, descending):
         if key == "year":
@@ -188,12 +216,21 @@ class MapView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Every place and relationship counted and gridded: kept for the generation of
+        # the registry (a small registry's world shows names and addresses: per language).
+        request = with_generation(self.request)
         context.update(
-            map_data=maps.features(maps.View(*maps.WORLD, zoom=2)),
-            relationship_count=Relationship.objects.count(),
-            unlocated_count=Relationship.objects.filter(
-                foreign_place__latitude__isnull=True
-            ).count(),
+            remembered(
+                f"cities.map.{get_language()}",
+                lambda: {
+                    "map_data": maps.features(maps.View(*maps.WORLD, zoom=2)),
+                    "relationship_count": Relationship.objects.count(),
+                    "unlocated_count": Relationship.objects.filter(
+                        foreign_place__latitude__isnull=True
+                    ).count(),
+                },
+                request,
+            )
         )
         return context
 

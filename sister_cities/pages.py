@@ -50,6 +50,17 @@ STEP_FIELDS = (
     "planned",
 )
 
+# What a row of a place's exchanges shows of each.
+EXCHANGE_ROW_FIELDS = (
+    "title_zh",
+    "title_en",
+    "kind",
+    "countries",
+    *(f"{part}_{name}" for part in ("start", "end") for name in ("year", "month", "day")),
+    *(f"chinese_place__{name}" for name in PLACE_FIELDS),
+    *(f"relationship__foreign_place__{name}" for name in PLACE_FIELDS),
+)
+
 METRIC_ORDER = {metric.value: index for index, metric in enumerate(FigureMetric)}
 
 
@@ -158,7 +169,16 @@ class PlaceDetailView(DetailView):
             groups, group_summary = statistics.grouped_page(
                 relationships, counts, PARTNERS_PER_PAGE
             )
-            exchanges = exchange_rows(Exchange.objects.filter(chinese_place__in=scope))
+            # Only what an exchange row shows (``exchange_items``): not the notes, the
+            # counts or the relationship's Chinese side the other lists read.
+            exchanges = (
+                Exchange.objects.filter(chinese_place__in=scope)
+                .select_related("chinese_place", "relationship__foreign_place")
+                .only(*EXCHANGE_ROW_FIELDS)
+                .prefetch_related(
+                    "fields", Prefetch("places", queryset=Place.objects.only(*PLACE_FIELDS))
+                )
+            )
             awards = place_awards(place, scope)
             established, prospects = statistics.established_and_prospects_counted(counts)
             context.update(

@@ -143,11 +143,15 @@ class VersionedModel(models.Model):
         self._remember_loaded()
 
     def _remember_loaded(self):
-        deferred = self.get_deferred_fields()
+        # The stored values, read from the instance's dict (a field left unloaded is not
+        # in it): a field's descriptor may make an object of its value (django-countries
+        # a Country), and this runs for every row every page reads. Such an object
+        # compares equal to its stored value (``changed_fields``).
+        values = self.__dict__
         self._loaded_values = {
-            field.attname: getattr(self, field.attname)
+            field.attname: values[field.attname]
             for field in self._meta.concrete_fields
-            if field.attname not in deferred
+            if field.attname in values
         }
         self._expected_version = self._loaded_values.get("version")
 

@@ -1,32 +1,39 @@
 """Template tags for the public site: names in the page language with the other language
 alongside, bilingual titles, approximate quantities, and server-rendered SVG bar charts."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cities import statistics
+from cities.choices import RelationshipKind, Stage
 from cities.statistics import place_url
 from utilities.languages import is_chinese, page_and_other
+from utilities.views import country_names
 
 register = template.Library()
 
 
-def _pair(zh, en):
-    """(the name in the page language, the other name or "", the other's lang attribute)."""
-    primary, other = page_and_other(zh, en)
-    return primary, other, "en" if is_chinese() or not en else "zh-Hans"
+def _bilingual(zh, en, link, language):
+    primary, other = page_and_other(zh, en, language)
+    if other:
+        other_lang = "en" if is_chinese(language) or not en else "zh-Hans"
+        alt = format_html(' <span class="alt" lang="{}">{}</span>', other_lang, other)
+    else:
+        alt = ""
+    if link:
+        return format_html('<a href="{}"><span class="primary">{}</span>{}</a>', link, primary, alt)
+    return format_html('<span class="primary">{}</span>{}', primary, alt)
 
 
 @register.simple_tag
 def bilingual(zh, en, link=""):
     """A name or title in the page language, with the other language after it."""
-    primary, other, other_lang = _pair(zh, en)
-    alt = format_html(' <span class="alt" lang="{}">{}</span>', other_lang, other) if other else ""
-    if link:
-        return format_html('<a href="{}"><span class="primary">{}</span>{}</a>', link, primary, alt)
-    return format_html('<span class="primary">{}</span>{}', primary, alt)
+    return _bilingual(zh, en, link, get_language())
 
 
 @register.simple_tag
@@ -35,6 +42,44 @@ def place_name(place, link=True):
     if place is None:
         return ""
     return bilingual(place.name_zh, place.name_en, place_url(place) if link else "")
+
+
+class RowWriter:
+    """What the row tags below write of many rows in the page's language: the language
+    and the addresses' patterns read once (not per row), each place's name once."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.chinese = is_chinese(self.language)
+        self.separator = "、" if self.chinese else ", "
+        self.place_url = statistics.addresses("cities:place")
+        self.relationship_url = statistics.addresses("cities:relationship")
+        self.countries = country_names(self.language)
+        self._places = {}
+
+    def place(self, place, link=True):
+        """``place_name(place, link)``."""
+        key = (place.pk, link)
+        html = self._places.get(key)
+        if html is None:
+            url = self.place_url(place.slug) if link else ""
+            html = self._places[key] = _bilingual(place.name_zh, place.name_en, url, self.language)
+        return html
+
+    def country(self, value):
+        """``country(value)`` of a Country."""
+        code = value.code
+        if not code:
+            return ""
+        return format_html(
+            '<span class="country">{}</span>', self.countries.get(code) or value.name
+        )
+
+    def name(self, record):
+        """``record.display_name()`` of a place (``str`` of a field of cooperation)."""
+        if self.chinese or not record.name_en:
+            return record.name_zh
+        return record.name_en
 
 
 @register.filter
@@ -118,21 +163,22 @@ def sep():
 
 
 @register.simple_tag
-def participants(exchange):
+def participants(exchange, writer=None):
     """Who took part in an exchange besides the Chinese city: the relationship's partner,
     the other places, the countries a report names (uses prefetched ``places``)."""
+    writer = writer or RowWriter()
     items, seen = [], set()
     if exchange.relationship_id:
-        items.append(place_name(exchange.relationship.foreign_place))
+        items.append(writer.place(exchange.relationship.foreign_place))
         seen.add(exchange.relationship.foreign_place_id)
     for place in exchange.places.all():
         if place.pk not in seen:
-            items.append(place_name(place))
+            items.append(writer.place(place))
             seen.add(place.pk)
     for code in exchange.countries:
         items.append(country(code))
     # Safe: every item is escaped (or already built with format_html).
-    return mark_safe(conditional_escape(sep()).join(conditional_escape(item) for item in items))
+    return mark_safe(writer.separator.join(conditional_escape(item) for item in items))
 
 
 @register.filter
@@ -166,23 +212,24 @@ def partner_items(relationships, place):
     """The items of a place's list of partners (``pages/chinese_place_detail.html``): the
     partner's name, its country, when it began and the wording, and who holds it when a
     place inside ``place`` does."""
+    writer = RowWriter()
     items = []
     for relationship in relationships:
         partner = relationship.foreign_place
         began = relationship.established
         via = ""
         if relationship.chinese_place_id != place.pk:
-            name = conditional_escape(relationship.chinese_place.display_name())
+            name = conditional_escape(writer.name(relationship.chinese_place))
             via = format_html(
                 '<span class="via">{}</span>', mark_safe(_("由%(name)s结好") % {"name": name})
             )
         items.append(
             format_html(
                 PARTNER_ITEM,
-                statistics.relationship_url(relationship),
-                place_name(partner, link=False),
-                country(partner.country),
-                f" · {began}" if began else "",
+                writer.relationship_url(relationship.pk),
+                writer.place(partner, link=False),
+                writer.country(partner.country),
+                f" · {began.format(writer.language)}" if began else "",
                 f" · “{relationship.wording}”" if relationship.wording else "",
                 via,
             )
@@ -190,27 +237,139 @@ def partner_items(relationships, place):
     return mark_safe("\n      " + "".join(items))
 
 
+# The directory's rows (``cities/includes/relationship_rows.html``): fifty a page, each with
+# seven cells that a template loop rendered value by value (most of the page's time).
+RELATIONSHIP_ROW = (
+    '\n  <tr>\n    <td data-label="{}">{}</td>\n    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}</td>\n    <td data-label="{}">{}{}</td>\n'
+    '    <td data-label="{}"><span class="stage stage-{}">{}</span></td>\n'
+    '    <td data-label="{}">{}</td>\n'
+    '    <td><a href="{}" aria-label="{}">{}</a></td>\n  </tr>\n  '
+)
+# The column names, as the table's head says them.
+RELATIONSHIP_COLUMNS = (
+    _("中方"), _("外方"), _("国家"), _("类别"), _("阶段"), _("始于"), _("详情"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def relationship_labels(language):
+    """The column names and the kinds' and stages' labels in ``language``, translated
+    once per language rather than in every row."""
+    return (
+        [str(label) for label in RELATIONSHIP_COLUMNS],
+        {kind.value: str(kind.label) for kind in RelationshipKind},
+        {stage.value: str(stage.label) for stage in Stage},
+    )
+
+
+@register.simple_tag
+def relationship_items(relationships):
+    """The rows of a list of relationships (the directory, the home page's newest): the
+    two places, the partner's country, the kind with the wording, the stage, when it
+    began (``established``) and a link to its page."""
+    writer = RowWriter()
+    (chinese, foreign, country_label, kind, stage, began, details), kinds, stages = (
+        relationship_labels(writer.language)
+    )
+    aria = gettext("%(name)s：详情")
+    rows = []
+    for relationship in relationships:
+        chinese_place, foreign_place = relationship.chinese_place, relationship.foreign_place
+        wording = relationship.wording
+        established = relationship.established
+        name = f"{writer.name(chinese_place)} – {writer.name(foreign_place)}"
+        rows.append(
+            format_html(
+                RELATIONSHIP_ROW,
+                chinese,
+                writer.place(chinese_place),
+                foreign,
+                writer.place(foreign_place),
+                country_label,
+                writer.country(foreign_place.country),
+                kind,
+                kinds.get(relationship.kind, relationship.kind),
+                format_html('<br><small class="wording">“{}”</small>', wording) if wording else "",
+                stage,
+                relationship.stage,
+                stages.get(relationship.stage, relationship.stage),
+                began,
+                established.format(writer.language) if established else "—",
+                writer.relationship_url(relationship.pk),
+                mark_safe(aria % {"name": conditional_escape(name)}),
+                details,
+            )
+        )
+    return mark_safe("".join(rows))
+
+
+# A list of exchanges (``exchanges/includes/exchange_rows.html``): fifty a page.
+EXCHANGE_ROW = (
+    '\n  <tr>\n    <td data-label="{}">{}{}</td>\n    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}</td>\n    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}</td>\n    <td data-label="{}">{}</td>\n  </tr>\n  '
+)
+EXCHANGE_COLUMNS = (_("日期"), _("名称"), _("中方"), _("参与方"), _("类型"), _("领域"))
+
+
+@register.simple_tag
+def exchange_items(exchanges):
+    """The rows of a list of exchanges: when, the title linked to its page, the Chinese
+    place, who else took part (``participants``), the type and the fields of
+    cooperation (prefetched, as ``exchange_rows`` reads them)."""
+    writer = RowWriter()
+    exchange_url = statistics.addresses("exchanges:exchange")
+    date, title, chinese, others, kind, fields = (str(label) for label in EXCHANGE_COLUMNS)
+    rows = []
+    for exchange in exchanges:
+        start, end = exchange.start, exchange.end
+        rows.append(
+            format_html(
+                EXCHANGE_ROW,
+                date,
+                start.format(writer.language) if start else "—",
+                f" – {end.format(writer.language)}" if end and end != start else "",
+                title,
+                _bilingual(
+                    exchange.title_zh, exchange.title_en, exchange_url(exchange.pk), writer.language
+                ),
+                chinese,
+                writer.place(exchange.chinese_place),
+                others,
+                participants(exchange, writer),
+                kind,
+                exchange.get_kind_display(),
+                fields,
+                writer.separator.join(writer.name(field) for field in exchange.fields.all()),
+            )
+        )
+    return mark_safe("".join(rows))
+
+
 @register.simple_tag
 def timeline_items(events, place):
     """The items of one year of a place's timeline: (date, stage, relationship) each."""
+    writer = RowWriter()
+    stages = relationship_labels(writer.language)[2]
     items = []
     for date, stage, relationship in events:
         holder = ""
         if relationship.chinese_place_id != place.pk:
-            holder = f"{relationship.chinese_place.display_name()} – "
+            holder = f"{writer.name(relationship.chinese_place)} – "
         document = (
             format_html(' <span class="meta">{}</span>', stage.document) if stage.document else ""
         )
         items.append(
             format_html(
                 TIMELINE_ITEM,
-                date,
+                date.format(writer.language),
                 stage.stage,
-                stage.get_stage_display(),
-                statistics.relationship_url(relationship),
+                stages.get(stage.stage, stage.stage),
+                writer.relationship_url(relationship.pk),
                 stage.pk,
                 holder,
-                relationship.foreign_place.display_name(),
+                writer.name(relationship.foreign_place),
                 document,
             )
         )

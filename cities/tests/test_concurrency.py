@@ -197,3 +197,13 @@ class TestModel:
         loaded.save()
         assert loaded.history.count() == count
         assert Relationship.objects.get(pk=relationship.pk).version == 1
+
+    def test_a_country_is_compared_as_loaded(self, jinzhong):
+        place = Place.objects.get(pk=jinzhong.pk)
+        assert place.changed_fields() == []
+        place.save()
+        assert Place.objects.get(pk=jinzhong.pk).version == place.version
+        place.country = "JP"
+        assert place.changed_fields() == ["country"]
+        place.country = "CN"
+        assert place.changed_fields() == []

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from cities.models import Relationship
+from cities.models import Place, Relationship
+from tests.builders import new_relationship
 from utilities.testing.pages import in_english
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,25 @@ def test_map_page_draws_every_located_relationship_without_outside_urls(client):
     assert not re.search(r'(src|href)="(https?:)?//(?!testserver/)', body), (
         "nothing loads from another host"
     )
+
+
+def test_map_page_shows_a_new_relationship_at_once(client):
+    """The map's world view and counts are kept for the generation: a write shows."""
+
+    def lead(body):
+        return re.search(r'<p class="lead">(.*?)</p>', body, re.S).group(1)
+
+    before = page(client, "/map/")
+    links = len(map_data(before)["links"])
+    count = Relationship.objects.count()
+    assert f"登记册中的 {count} 对友好关系" in lead(before)
+    jinzhong = Place.objects.get(slug="jinzhong")
+    located = new_relationship(jinzhong)
+    located.foreign_place.latitude, located.foreign_place.longitude = 35.0, 139.0
+    located.foreign_place.save()
+    new_relationship(jinzhong)  # its partner has no coordinates
+    after = page(client, "/map/")
+    assert f"登记册中的 {count + 2} 对友好关系" in lead(after)
+    assert len(map_data(after)["links"]) == links + 1
+    unlocated = Relationship.objects.filter(foreign_place__latitude__isnull=True).count()
+    assert f"其中 {unlocated} 个外方地方暂无坐标" in lead(after)

@@ -98,7 +98,8 @@ class RelationshipPagination(RegistryPagination):
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
             return []
-        return rows_by_ids(queryset, ids[self.offset : self.offset + self.limit])
+        page_ids = ids[self.offset : self.offset + self.limit]
+        return self.read_page(queryset, lambda rows: rows_by_ids(rows, page_ids))
 
 
 class RelationshipViewSet(OfficeViewSet):

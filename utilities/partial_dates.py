@@ -12,7 +12,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -195,9 +195,11 @@ def partial_date_order(prefix, descending=False):
     ]
 
 
+@lru_cache(maxsize=8192)
 def partial_date(year, month, day) -> PartialDate | None:
     """The partial date of three columns as read: none without a year, or for parts that
-    make no date."""
+    make no date. Made once per three parts (a date is an immutable value): a page of
+    relationships reads each of its stages' dates a dozen times."""
     if year is None:
         return None
     try:

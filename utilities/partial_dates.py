@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import functools
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -199,10 +198,11 @@ def partial_date_order(prefix, descending=False):
 # A PartialDate is immutable and made from its three parts alone: the dates a worker read
 # last are kept (some 300 bytes each), since checking the calendar costs more than making
 # most cells of an export's row.
-@functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def partial_date(year, month, day) -> PartialDate | None:
     """The partial date of three columns as read: none without a year, or for parts that
-    make no date."""
+    make no date. Made once per three parts (a date is an immutable value): a page of
+    relationships reads each of its stages' dates a dozen times."""
     if year is None:
         return None
     try:

@@ -54,11 +54,19 @@ def claims_prefetch():
     """A relationship's stages with their claims, and its own claims, each with brief
     citations: a fixed number of queries for any number of relationships."""
     claims = Claim.objects.prefetch_related(brief_citations())
+    # Each record's rows in the order of their model's ``Meta.ordering`` less the keys that
+    # are the same for all of them (the relationship, whose order is its places' names):
+    # the same order without joining every row to those places.
+    stages = RelationshipStage.objects.order_by("date_year", "date_month", "date_day", "pk")
+    step_claims = claims.order_by("pk")  # one step's claims: all about its date
+    relationship_claims = claims.order_by(
+        "subject", "step__date_year", "step__date_month", "step__date_day", "step_id", "pk"
+    )
     return [
-        Prefetch("stages", queryset=RelationshipStage.objects.prefetch_related(
-            Prefetch("claims", queryset=claims)
+        Prefetch("stages", queryset=stages.prefetch_related(
+            Prefetch("claims", queryset=step_claims)
         )),
-        Prefetch("claims", queryset=claims),
+        Prefetch("claims", queryset=relationship_claims),
     ]  # fmt: skip
 
 
@@ -98,7 +106,8 @@ class RelationshipPagination(RegistryPagination):
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
             return []
-        return rows_by_ids(queryset, ids[self.offset : self.offset + self.limit])
+        page_ids = ids[self.offset : self.offset + self.limit]
+        return self.read_page(queryset, lambda rows: rows_by_ids(rows, page_ids))
 
 
 class RelationshipViewSet(OfficeViewSet):

@@ -1,9 +1,11 @@
 """API viewset for exchanges (projects, events, delegations, trainings, offices,
 conferences) with their counts, places, fields and citations."""
 
+from django.db.models import Prefetch
+
 from exchanges import selectors
 from exchanges.filtersets import ExchangeFilterSet, RegionFilterSet
-from exchanges.models import Exchange, Region
+from exchanges.models import Exchange, ExchangeCount, Region
 from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.pagination import RegistryPagination
@@ -29,7 +31,15 @@ class ExchangeViewSet(OfficeViewSet):
         "chinese_place",
         "relationship__chinese_place",
         "relationship__foreign_place",
-    ).prefetch_related("places", "regions", "fields", "counts", brief_citations())
+    ).prefetch_related(
+        "places",
+        "regions",
+        "fields",
+        # An exchange's counts in their order (``ExchangeCount.Meta.ordering`` less the
+        # exchange, the same for all of them) without a join to the exchanges' dates.
+        Prefetch("counts", queryset=ExchangeCount.objects.order_by("pk")),
+        brief_citations(),
+    )
     serializer_class = serializers.ExchangeSerializer
     filterset_class = ExchangeFilterSet
     pagination_class = ExchangePagination

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
 from ..pagination import page_rows
+from ..prefetch import prefetch_page
 from .exceptions import RequestError
 
 # Far beyond any table here, and small enough that OFFSET + LIMIT fits a 64-bit integer.
@@ -65,8 +66,20 @@ class RegistryPagination(pagination.LimitOffsetPagination):
         if self.count == 0 or self.offset > self.count:
             return []
         if not self.offset:
-            return list(queryset[: self.limit])
-        return list(page_rows(queryset, self.offset, self.offset + self.limit))
+            return self.read_page(queryset, lambda rows: rows[: self.limit])
+        return self.read_page(
+            queryset, lambda rows: page_rows(rows, self.offset, self.offset + self.limit)
+        )
+
+    def read_page(self, queryset, page_of):
+        """The rows ``page_of(queryset)`` gives, with the queryset's prefetches read for
+        them by ``prefetch_page`` (the same queries, no queryset built per row)."""
+        lookups = getattr(queryset, "_prefetch_related_lookups", ())
+        if lookups:
+            queryset = queryset.prefetch_related(None)
+        rows = list(page_of(queryset))
+        prefetch_page(rows, *lookups)
+        return rows
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -139,6 +139,17 @@ def _field_reader(serializer, name, field):
             data[name] = f"{pattern[0]}{instance.pk}{pattern[1]}"
 
         return read_url
+    if field.source == "*" and not isinstance(
+        field, (serializers.RelatedField, serializers.ManyRelatedField, serializers.BaseSerializer)
+    ):
+        # The whole record (a method's value, a partial date and its precision): DRF's
+        # ``get_attribute`` gives the record itself, never None.
+        represent = field.to_representation
+
+        def read_record(instance, data):
+            data[name] = represent(instance)
+
+        return read_record
     if not attrs or len(attrs) != 1:
         return drf
     attribute = attrs[0]

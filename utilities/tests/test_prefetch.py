@@ -1,0 +1,139 @@
+"""``utilities.prefetch.prefetch_page``: an API page's related rows held without a queryset
+built per record, read the same as Django's ``prefetch_related`` gives them."""
+
+import pytest
+from django.db.models import Prefetch, prefetch_related_objects
+from django.test import Client
+
+import utilities.api.pagination
+from cities.choices import Claimant, ClaimSubject, RelationshipKind, Stage
+from cities.models import Claim, Relationship, RelationshipStage
+from exchanges.models import Exchange
+from sources.models import Citation
+from tests.builders import staff_user
+from utilities.prefetch import prefetch_page
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/api/relationships/?limit=500",
+    "/api/relationships/?limit=500&offset=500",
+    "/api/relationships/?ordering=-created&limit=200",
+    "/api/relationships/?fields=id,stages,claims,disputes,began,fields,citations",
+    "/api/relationships/?format=geojson&limit=100",
+    "/api/exchanges/?limit=500",
+    "/api/exchanges/?limit=500&offset=300",
+    "/api/relationship-stages/?limit=500",
+    "/api/claims/?limit=500",
+    "/api/places/?limit=500",
+]
+
+
+@pytest.fixture(autouse=True)
+def disputes():
+    """A partner's date for a signing and a national roll's other kind: claims on a step
+    and on a relationship, each with a citation, so pages carry claims and disputes."""
+    como = Relationship.objects.get(
+        chinese_place__slug="jinzhong", foreign_place__slug="como-province"
+    )
+    signing = como.stages.get(stage=Stage.AGREEMENT)
+    citation = Citation.objects.filter(report__chinese_place=como.chinese_place).first()
+    on_step = Claim.objects.create(
+        relationship=como,
+        step=signing,
+        date_year=2019,
+        date_month=11,
+        date_day=8,
+        claimant=Claimant.PARTNER,
+    )
+    on_kind = Claim.objects.create(
+        relationship=como,
+        subject=ClaimSubject.KIND,
+        value=RelationshipKind.FRIENDLY if como.kind == RelationshipKind.SISTER else "sister",
+        claimant=Claimant.NATIONAL_ROLL,
+    )
+    on_step.citations.set([citation])
+    on_kind.citations.set([citation])
+
+
+def pages(client, language):
+    answers = {url: client.get(url, HTTP_ACCEPT_LANGUAGE=language) for url in PAGES}
+    assert {answer.status_code for answer in answers.values()} == {200}
+    return {
+        url: b"".join(answer.streaming_content) if answer.streaming else answer.content
+        for url, answer in answers.items()
+    }
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("staff", [False, True])
+def test_pages_are_those_of_djangos_prefetch(monkeypatch, language, staff):
+    """Every page of the registry (with its claims, disputes and warnings) is the same byte
+    for byte as when Django's ``prefetch_related_objects`` reads its related rows."""
+    client = Client()
+    if staff:
+        client.force_login(staff_user("test-prefetch-staff", superuser=True))
+    assert Relationship.objects.filter(claims__isnull=False).exists()
+    ours = pages(client, language)
+    assert any(b"national_roll" in body for body in ours.values())
+    monkeypatch.setattr(utilities.api.pagination, "prefetch_page", prefetch_related_objects)
+    djangos = pages(client, language)
+    assert ours == djangos
+
+
+def page_of_relationships():
+    relationships = list(Relationship.objects.filter(stages__claims__isnull=False).distinct())
+    assert relationships
+    claims = Claim.objects.prefetch_related("citations")
+    prefetch_page(
+        relationships,
+        "fields",
+        Prefetch("stages", queryset=RelationshipStage.objects.prefetch_related("claims")),
+        Prefetch("claims", queryset=claims),
+    )
+    return relationships
+
+
+def test_held_rows_are_read_without_a_query(django_assert_num_queries):
+    relationships = page_of_relationships()
+    expected = {
+        relationship.pk: list(RelationshipStage.objects.filter(relationship=relationship))
+        for relationship in relationships
+    }
+    with django_assert_num_queries(0):
+        for relationship in relationships:
+            stages = list(relationship.stages.all())
+            assert stages == expected[relationship.pk]
+            assert relationship.stages.count() == len(stages)
+            assert all(stage.relationship is relationship for stage in stages)
+            assert any(list(stage.claims.all()) for stage in stages)
+            for claim in relationship.claims.all():
+                list(claim.citations.all())
+            list(relationship.fields.all())
+
+
+def test_a_new_query_of_held_rows_is_the_records_own():
+    """``relationship.stages.filter(...)`` asks the database, of that record's rows only."""
+    relationships = page_of_relationships()
+    for relationship in relationships:
+        fresh = Relationship.objects.get(pk=relationship.pk)
+        assert list(relationship.stages.filter(date_year__isnull=False)) == list(
+            fresh.stages.filter(date_year__isnull=False)
+        )
+        assert list(relationship.claims.exclude(subject="")) == list(fresh.claims.all())
+        assert list(relationship.fields.order_by("-pk")) == list(fresh.fields.order_by("-pk"))
+        stage = relationship.stages.filter(date_year__isnull=False).first()
+        if stage is not None:
+            assert stage.relationship is relationship  # known, as Django's manager knows it
+
+
+def test_other_lookups_go_through_django():
+    exchanges = list(Exchange.objects.filter(relationship__isnull=False)[:20])
+    prefetch_page(exchanges, "relationship__chinese_place", "places")
+    for exchange in exchanges:
+        assert exchange.relationship.chinese_place == (
+            Exchange.objects.get(pk=exchange.pk).relationship.chinese_place
+        )
+        assert list(exchange.places.all()) == list(
+            Exchange.objects.get(pk=exchange.pk).places.all()
+        )

@@ -209,7 +209,8 @@ def search(query, limit=RESULTS_PER_GROUP):
     if valid:
         ids = [pk for pk, _rank in found[:limit]]
         shown = rows.in_bulk(ids)
-        results.places = Group(rows=[shown[pk] for pk in ids], total=len(found))
+        # A place deleted between the two reads is left out, not a 500.
+        results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=len(found))
     else:
         results.places = _group(ranked_places(key, Q()), rows, limit)
 

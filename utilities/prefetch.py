@@ -2,13 +2,15 @@
 
 Django's ``prefetch_related`` reads each relation of a page in one query, then gives every
 record its rows through the record's related manager: a manager and a filtered clone of
-the queryset per record and relation (some 350 clones for a page of 50 relationships with
-their stages, claims, citations and fields: most of the page's time).
-:func:`prefetch_page` reads the same rows with the same queries and holds each record's
-rows in a queryset made without a clone; its filter on the record is applied only if the
-queryset is ever used to query again (``relationship.stages.filter(...)``), which then
-reads the database as a prefetched queryset does. ``relationship.stages.all()`` and every
-other read of the prefetched rows are as before.
+the queryset per record and relation (some 350 for a page of 50 relationships with their
+stages, claims, citations and fields). :func:`prefetch_page` reads the same rows with the
+same queries and holds each record's rows in a queryset made without a manager (and,
+for a plain relation, without a clone: a ``Prefetch``'s own queryset is cloned once, as
+Django does, so a new query keeps its filter and columns); its filter on the record is
+applied only if the queryset is ever used to query again
+(``relationship.stages.filter(...)``), which then reads the database as Django's
+prefetched queryset does (``test_prefetch`` compares the SQL). ``relationship.stages.all()``
+and every other read of the prefetched rows are as before.
 
 Many-valued relations (reverse foreign keys and many-to-many fields) given by name or as
 ``Prefetch(name, queryset=...)`` are read this way, nested lookups inside a ``Prefetch``
@@ -17,13 +19,17 @@ Django's ``prefetch_related_objects``.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
+from django.db.models.fields.related_descriptors import (
+    ManyToManyDescriptor,
+    ReverseManyToOneDescriptor,
+)
 
 
 def _many_valued(model, lookup):
     descriptor = getattr(model, lookup.prefetch_through, None)
     return (
-        isinstance(descriptor, ReverseManyToOneDescriptor)  # many-to-many ones too
+        # Exactly these two (a generic relation's descriptor, a subclass, has no ``field``).
+        type(descriptor) in (ReverseManyToOneDescriptor, ManyToManyDescriptor)
         and lookup.prefetch_through == lookup.prefetch_to
         and "__" not in lookup.prefetch_through
     )
@@ -72,10 +78,17 @@ def _prefetch_many(instances, lookup):
     field = None if many_to_many else manager.field
     path = f"{manager.query_field_name}__pk" if many_to_many else field.name
     related = manager.model._default_manager
+    custom = lookup.queryset is not None
     for instance in instances:
-        held = related.get_queryset()
+        # A ``Prefetch``'s own queryset (its filter, columns, joins, order) is kept for a
+        # new query, as Django's manager keeps it: one clone, the record's filter deferred.
+        held = lookup.queryset._chain() if custom else related.get_queryset()
         held._add_hints(instance=instance)
         held._deferred_filter = (False, (), {path: instance.pk if many_to_many else instance})
+        if many_to_many:
+            # Sticky, as the manager's: a further filter across the relation reuses the
+            # link table's join instead of adding another.
+            held._query.filter_is_sticky = True
         if field is not None:
             target = getattr(instance, field.target_field.attname)
             held._known_related_objects = {field: {target: instance}}

@@ -137,3 +137,33 @@ def test_other_lookups_go_through_django():
         assert list(exchange.places.all()) == list(
             Exchange.objects.get(pk=exchange.pk).places.all()
         )
+
+
+def test_a_new_query_keeps_the_prefetchs_own_queryset():
+    """A ``Prefetch`` with a filtered queryset: the held rows are its rows, and a new query
+    of them is filtered as Django's manager filters it (the Prefetch's filter kept)."""
+    signings = RelationshipStage.objects.filter(stage=Stage.AGREEMENT)
+    ours = list(Relationship.objects.all()[:60])
+    django = list(Relationship.objects.all()[:60])
+    prefetch_page(ours, Prefetch("stages", queryset=signings))
+    prefetch_related_objects(django, Prefetch("stages", queryset=signings))
+    for mine, theirs in zip(ours, django, strict=True):
+        assert list(mine.stages.all()) == list(theirs.stages.all())
+        assert list(mine.stages.filter(date_year__isnull=False)) == list(
+            theirs.stages.filter(date_year__isnull=False)
+        )
+        assert str(mine.stages.order_by("pk").query) == str(theirs.stages.order_by("pk").query)
+
+
+def test_a_further_filter_across_a_many_to_many_reuses_its_join():
+    """As Django's many-to-many manager: ``exchange.places.filter(partner_exchanges__…)`` filters
+    on the same link row, not on a second join."""
+    ours = list(Exchange.objects.all()[:30])
+    django = list(Exchange.objects.all()[:30])
+    prefetch_page(ours, "places")
+    prefetch_related_objects(django, "places")
+    for mine, theirs in zip(ours, django, strict=True):
+        mine_query = mine.places.filter(partner_exchanges__start_year__isnull=False)
+        theirs_query = theirs.places.filter(partner_exchanges__start_year__isnull=False)
+        assert str(mine_query.query) == str(theirs_query.query)
+        assert list(mine_query) == list(theirs_query)

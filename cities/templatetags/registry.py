@@ -4,6 +4,7 @@ alongside, bilingual titles, approximate quantities, and server-rendered SVG bar
 from functools import lru_cache
 
 from django import template
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -255,12 +256,14 @@ RELATIONSHIP_COLUMNS = (
 @lru_cache(maxsize=8)
 def relationship_labels(language):
     """The column names and the kinds' and stages' labels in ``language``, translated
-    once per language rather than in every row."""
-    return (
-        [str(label) for label in RELATIONSHIP_COLUMNS],
-        {kind.value: str(kind.label) for kind in RelationshipKind},
-        {stage.value: str(stage.label) for stage in Stage},
-    )
+    once per language rather than in every row (in that language whatever is active, so
+    the cache cannot hold another language's words)."""
+    with translation.override(language):
+        return (
+            [str(label) for label in RELATIONSHIP_COLUMNS],
+            {kind.value: str(kind.label) for kind in RelationshipKind},
+            {stage.value: str(stage.label) for stage in Stage},
+        )
 
 
 @register.simple_tag

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from cities import statistics
 from cities.models import CooperationField, Place, RelationshipStage
+from cities.templatetags.registry import relationship_labels
 from cities.views import RelationshipListView
 from exchanges.models import Exchange
 from exchanges.selectors import exchange_rows
@@ -163,3 +164,13 @@ def test_a_city_pages_exchange_rows_read_nothing_more(client, jinzhong, awkward_
         exchange.places.add(awkward_relationships[0].foreign_place)
         exchange.fields.set(CooperationField.objects.order_by("pk")[:2])
     assert queries() == before
+
+
+def test_labels_are_in_the_language_asked_for_whatever_is_active():
+    relationship_labels.cache_clear()
+    with translation.override("zh-hans"):
+        columns, kinds, _stages = relationship_labels("en")
+    assert columns[0] != "中方" and kinds["sister"] != "友好城市"
+    with translation.override("en"):
+        columns, kinds, _stages = relationship_labels("zh-hans")
+    assert columns[0] == "中方" and kinds["sister"] == "友好城市"

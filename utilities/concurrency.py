@@ -138,9 +138,23 @@ class VersionedModel(models.Model):
         instance._remember_loaded()
         return instance
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._remember_loaded()
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        loaded = getattr(self, "_loaded_values", None)
+        if fields is None or loaded is None:
+            self._remember_loaded()
+            return
+        # Only the fields read now (a deferred field on first access): the others keep
+        # the values they were loaded with, so an edit made before is still a change, and
+        # the version a form expects (``expect_version``) is kept.
+        for name in fields:
+            attname = self._meta.get_field(name).attname
+            if attname in self.__dict__:
+                loaded[attname] = self.__dict__[attname]
+        if "version" in loaded and any(
+            self._meta.get_field(name).name == "version" for name in fields
+        ):
+            self._expected_version = loaded["version"]
 
     def _remember_loaded(self):
         # The stored values, read from the instance's dict (a field left unloaded is not

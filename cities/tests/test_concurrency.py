@@ -207,3 +207,17 @@ class TestModel:
         assert place.changed_fields() == ["country"]
         place.country = "CN"
         assert place.changed_fields() == []
+
+
+def test_an_edit_before_a_deferred_field_is_read_is_still_saved(relationship):
+    """Reading a deferred field loads that field alone: an edit made before
+    stays a change (it was taken for the loaded value and the save skipped), and the
+    version a form expects stays the one it expects."""
+    loaded = Relationship.objects.defer("wording").get(pk=relationship.pk)
+    loaded.notes = "改过的说明"
+    loaded.expect_version(relationship.version)
+    assert loaded.wording is not None  # deferred: read now
+    assert loaded.changed_fields() == ["notes"]
+    assert loaded._expected_version == relationship.version
+    loaded.save()
+    assert Relationship.objects.get(pk=relationship.pk).notes == "改过的说明"

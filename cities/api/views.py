@@ -6,7 +6,6 @@ feed)."""
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, renderers, viewsets
 
 from cities.anniversaries import upcoming_anniversaries
@@ -34,6 +33,7 @@ from cities.models import (
 from offices.api import OfficePermission, OfficeViewSet, ReadOnlyOfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.conditional import CachingMixin
+from utilities.api.filter_backends import RegistryFilterBackend
 from utilities.api.pagination import RegistryPagination
 from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRenderer
 from utilities.api.views import TIMESTAMPS, ExportMixin
@@ -257,7 +257,7 @@ class AnniversaryViewSet(CachingMixin, ExportMixin, mixins.ListModelMixin, views
     )
     serializer_class = serializers.AnniversarySerializer
     filterset_class = RelationshipFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [RegistryFilterBackend]
     permission_classes = [OfficePermission]
     renderer_classes = [
         renderers.JSONRenderer,

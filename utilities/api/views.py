@@ -18,13 +18,13 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, renderers, status, viewsets
 
 from ..concurrency import StaleRecord
 from . import schema  # noqa: F401 - registers the schema extensions
 from .conditional import CachingMixin, ConditionalMixin, PreconditionFailed
 from .exceptions import RequestError
+from .filter_backends import RegistryFilterBackend
 from .history import HistoryMixin
 from .renderers import CSVRenderer
 from .selection import FieldSelectionMixin
@@ -280,7 +280,7 @@ class RegistryViewSet(
     rule); each record's history at ``<id>/history/``."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
-    filter_backends = [DjangoFilterBackend, RegistryOrderingFilter]
+    filter_backends = [RegistryFilterBackend, RegistryOrderingFilter]
     ordering_fields = TIMESTAMPS
     detail_etag_is_version = True
 
@@ -328,5 +328,5 @@ class ReadOnlyRegistryViewSet(
     """Computed, read-only views of the registry (comparisons, anniversaries)."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
-    filter_backends = [DjangoFilterBackend, RegistryOrderingFilter]
+    filter_backends = [RegistryFilterBackend, RegistryOrderingFilter]
     ordering_fields = {}

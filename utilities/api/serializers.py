@@ -139,11 +139,17 @@ def _field_reader(serializer, name, field):
             data[name] = f"{pattern[0]}{instance.pk}{pattern[1]}"
 
         return read_url
-    if field.source == "*" and not isinstance(
-        field, (serializers.RelatedField, serializers.ManyRelatedField, serializers.BaseSerializer)
+    if (
+        field.source == "*"
+        and type(field).get_attribute is serializers.Field.get_attribute
+        and not isinstance(
+            field,
+            (serializers.RelatedField, serializers.ManyRelatedField, serializers.BaseSerializer),
+        )
     ):
         # The whole record (a method's value, a partial date and its precision): DRF's
-        # ``get_attribute`` gives the record itself, never None.
+        # ``get_attribute`` gives the record itself, never None (a field that reads its
+        # attribute its own way goes through DRF).
         represent = field.to_representation
 
         def read_record(instance, data):

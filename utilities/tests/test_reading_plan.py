@@ -33,3 +33,27 @@ def test_the_plan_reads_what_drf_reads(viewset, serializer_class):
         assert planned.to_representation(record) == serializers.Serializer.to_representation(
             drf, record
         )
+
+
+class LabelOfRecord(serializers.CharField):
+    """Reads the whole record its own way (an overridden ``get_attribute``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return f"#{instance.pk}"
+
+
+def test_a_field_that_reads_the_record_its_own_way_goes_through_drf():
+    class Labelled(RelationshipStageSerializer):
+        label = LabelOfRecord()
+
+        class Meta(RelationshipStageSerializer.Meta):
+            fields = [*RelationshipStageSerializer.Meta.fields, "label"]
+
+    request = Request(APIRequestFactory().get("/api/"))
+    stage = RelationshipStageViewSet.queryset.first()
+    assert Labelled(context={"request": request}).to_representation(stage)["label"] == (
+        f"#{stage.pk}"
+    )

@@ -30,6 +30,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from utilities.countries import NO_DIPLOMATIC_RELATIONS
+from utilities.languages import chinese_unless_english
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 
 from .choices import HoldingLevel, NationalRule, PlaceLevel, Stage
 from .models import Place, Relationship, RelationshipStage, RuleAcknowledgement
@@ -97,6 +99,22 @@ class RuleWarning:
         }
 
 
+# What the warnings' wording reads of a relationship and its two places, for the few
+# relationships that have a warning (the others are judged from plain values).
+WORDED_FIELDS = [
+    "kind",
+    "stage",
+    "level",
+    "chinese_place__level",
+    "chinese_place__name_zh",
+    "chinese_place__name_en",
+    "foreign_place__level",
+    "foreign_place__country",
+    "foreign_place__name_zh",
+    "foreign_place__name_en",
+]
+
+
 def tier_of_chinese_side(relationship):
     if relationship.level:
         return HOLDING_TIERS.get(relationship.level), relationship.get_level_display()
@@ -104,89 +122,127 @@ def tier_of_chinese_side(relationship):
     return PLACE_TIERS.get(place.level), place.get_level_display()
 
 
+def message_values(rule, relationship, others, names):
+    """The values a rule's message names, from the relationship as loaded."""
+    foreign = relationship.foreign_place
+    if rule == NationalRule.LEVEL_MISMATCH:
+        _tier, chinese_label = tier_of_chinese_side(relationship)
+        return {"chinese": chinese_label, "foreign": foreign.get_level_display()}
+    if rule == NationalRule.SAME_PROVINCE:
+        return {
+            "foreign": foreign.display_name(),
+            "others": "、".join(chinese_unless_english(*names[pk]) for pk in others),
+        }
+    if rule == NationalRule.NO_DIPLOMATIC_RELATIONS:
+        return {"country": foreign.country.name}
+    return {}
+
+
 def relationship_warnings(relationships):
     """{relationship pk: [RuleWarning, …]} of the unacknowledged warnings of these
-    relationships (a queryset or a list), in six queries whatever their number."""
+    relationships (a queryset or a list), in six queries whatever their number.
+
+    The rules are judged from plain values (an office judges thousands of relationships
+    at once); only the relationships with a warning are read as records, for its wording."""
     if isinstance(relationships, QuerySet):
         # A subquery: the queryset's own joins and prefetches are not needed here.
         pks = relationships.order_by().values("pk")
     else:
         pks = [getattr(item, "pk", item) for item in relationships]
-    relationships = list(
-        Relationship.objects.filter(pk__in=pks).select_related("chinese_place", "foreign_place")
+    judged = list(
+        Relationship.objects.filter(pk__in=pks).values_list(
+            "pk",
+            "kind",
+            "stage",
+            "level",
+            "chinese_place",
+            "chinese_place__level",
+            "foreign_place",
+            "foreign_place__level",
+            "foreign_place__country",
+        )
     )
-    if not relationships:
+    if not judged:
         return {}
-    pks = [relationship.pk for relationship in relationships]
+    # Sets of ids go to the database as one parameter each (``__among``): an office's
+    # thousands of ids would each be prepared as a parameter of ``__in``.
+    pks = {row[0] for row in judged}
     # (pk, Chinese place) of every relationship of the same foreign places, by (foreign
-    # place, kind): plain values, the names of the few that are shown are read below.
+    # place, kind), and the names of those Chinese places (a same-province warning lists
+    # them).
     partners = defaultdict(list)
-    for pk, foreign_id, kind, chinese_id in Relationship.objects.filter(
-        foreign_place__in={r.foreign_place_id for r in relationships}
-    ).values_list("pk", "foreign_place", "kind", "chinese_place"):
+    names = {}
+    for pk, foreign_id, kind, chinese_id, name_zh, name_en in Relationship.objects.filter(
+        foreign_place__id__among={row[6] for row in judged}
+    ).values_list(
+        "pk",
+        "foreign_place",
+        "kind",
+        "chinese_place",
+        "chinese_place__name_zh",
+        "chinese_place__name_en",
+    ):
         partners[(foreign_id, kind)].append((pk, chinese_id))
+        names[chinese_id] = (name_zh, name_en)
     # The Chinese province (tree root) of the Chinese place of each of these and of their
     # partners' other relationships: one query that climbs from those places only.
     sides = {chinese_id for others in partners.values() for _pk, chinese_id in others}
     province_of = {
         pk: path[0]
         for pk, path in Place.objects.chinese()
-        .filter(pk__in=sides | {r.chinese_place_id for r in relationships})
+        .filter(pk__among=sides | {row[4] for row in judged})
         .paths()
         .items()
     }
     agreed = set(
-        RelationshipStage.objects.filter(relationship__in=pks, stage=Stage.AGREEMENT).values_list(
-            "relationship", flat=True
-        )
+        RelationshipStage.objects.filter(
+            relationship__id__among=pks, stage=Stage.AGREEMENT
+        ).values_list("relationship", flat=True)
     )
     acknowledged = set(
-        RuleAcknowledgement.objects.filter(relationship__in=pks).values_list("relationship", "rule")
+        RuleAcknowledgement.objects.filter(relationship__id__among=pks).values_list(
+            "relationship", "rule"
+        )
     )
-    found = {}  # relationship pk: [(rule, message values), …]
-    for relationship in relationships:
-        found[relationship.pk] = rules = []
-        chinese_tier, chinese_label = tier_of_chinese_side(relationship)
-        foreign = relationship.foreign_place
-        foreign_tier = PLACE_TIERS.get(foreign.level)
+    found = {}  # relationship pk: [(rule, the other partners in its province), …]
+    for (
+        pk, kind, stage, level, chinese_id, chinese_level, foreign_id, foreign_level, country,
+    ) in judged:  # fmt: skip
+        rules = []
+        chinese_tier = HOLDING_TIERS.get(level) if level else PLACE_TIERS.get(chinese_level)
+        foreign_tier = PLACE_TIERS.get(foreign_level)
         if chinese_tier and foreign_tier and abs(chinese_tier - foreign_tier) >= 2:
-            values = {"chinese": chinese_label, "foreign": foreign.get_level_display()}
-            rules.append((NationalRule.LEVEL_MISMATCH, values))
-        province = province_of.get(relationship.chinese_place_id)
+            rules.append((NationalRule.LEVEL_MISMATCH, None))
+        province = province_of.get(chinese_id)
         others = [
-            chinese_id
-            for pk, chinese_id in partners[(relationship.foreign_place_id, relationship.kind)]
-            if pk != relationship.pk
+            other_chinese_id
+            for other, other_chinese_id in partners[(foreign_id, kind)]
+            if other != pk
             and province is not None
-            and province_of.get(chinese_id) == province
+            and province_of.get(other_chinese_id) == province
         ]
         if others:
-            rules.append((NationalRule.SAME_PROVINCE, {"foreign": foreign, "others": others}))
-        if foreign.country and foreign.country.code in NO_DIPLOMATIC_RELATIONS:
-            rules.append((NationalRule.NO_DIPLOMATIC_RELATIONS, {"country": foreign.country.name}))
-        if relationship.stage == Stage.ACTIVE and relationship.pk not in agreed:
-            rules.append((NationalRule.ACTIVE_WITHOUT_AGREEMENT, {}))
-    # The names of the other partners the same-province warnings list.
-    names = Place.objects.only("pk", "name_zh", "name_en").in_bulk(
-        {
-            chinese_id
-            for rules in found.values()
-            for rule, values in rules
-            if rule == NationalRule.SAME_PROVINCE
-            for chinese_id in values["others"]
-        }
-    )
+            rules.append((NationalRule.SAME_PROVINCE, others))
+        if country and country in NO_DIPLOMATIC_RELATIONS:
+            rules.append((NationalRule.NO_DIPLOMATIC_RELATIONS, None))
+        if stage == Stage.ACTIVE and pk not in agreed:
+            rules.append((NationalRule.ACTIVE_WITHOUT_AGREEMENT, None))
+        found[pk] = [
+            (rule, others) for rule, others in rules if (pk, str(rule)) not in acknowledged
+        ]
+    # Read even when none is warned: a list makes the same queries whatever its rows.
+    warned = {
+        relationship.pk: relationship
+        for relationship in Relationship.objects.select_related("chinese_place", "foreign_place")
+        .only(*WORDED_FIELDS)
+        .filter(pk__among={pk for pk, rules in found.items() if rules})
+    }
     result = {}
-    for relationship in relationships:
-        warnings = result[relationship.pk] = []
-        for rule, values in found[relationship.pk]:
-            if (relationship.pk, str(rule)) in acknowledged:
-                continue
-            if rule == NationalRule.SAME_PROVINCE:
-                values = {
-                    "foreign": values["foreign"].display_name(),
-                    "others": "、".join(str(names[pk]) for pk in values["others"]),
-                }
+    for pk, rules in found.items():
+        warnings = result[pk] = []
+        for rule, others in rules:
+            relationship = warned[pk]
+            values = message_values(rule, relationship, others, names)
             message = MESSAGES[rule] % values if values else MESSAGES[rule]
             warnings.append(RuleWarning(relationship, str(rule), str(message)))
     return result

@@ -142,6 +142,16 @@ class Anniversary:
         return _("协议签署于%(date)s。") % values
 
 
+def may_fall_in_window(relationships, today=None):
+    """Of a queryset ``with_began()``, the relationships that can have a round anniversary
+    in the next twelve months: celebrated, and begun a round number of years before the
+    window's one or two years (a big city's office has thousands of relationships, of
+    which a few hundred qualify). :func:`upcoming_anniversaries` then finds the dates."""
+    start, until = window(today or timezone.localdate())
+    years = {year - rounds for year in (start.year, until.year) for rounds in ROUND_YEARS}
+    return relationships.exclude(stage__in=NOT_CELEBRATED).filter(began_year__in=years)
+
+
 def upcoming_anniversaries(relationships, today=None):
     """The round anniversaries of these relationships that fall in the next twelve months,
     soonest first. Give a queryset ``with_began()`` (or relationships with their stages

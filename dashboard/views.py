@@ -10,17 +10,21 @@ the admin (``admin.site.admin_view``), linked from the admin index.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Max, Q, When
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from cities.anniversaries import upcoming_anniversaries, years_before
+from cities.anniversaries import may_fall_in_window, upcoming_anniversaries, years_before
 from cities.choices import FigureMetric, RelationshipKind, Stage
 from cities.models import Place, Relationship
 from cities.national_rules import relationship_warnings
@@ -48,6 +52,15 @@ SHOWN_FIELDS = [
     "stage",
     *(f"{side}__{name}" for side in ("chinese_place", "foreign_place") for name in ("name_zh", "name_en")),
 ]  # fmt: skip
+
+
+# The relationships' own order (``Meta.ordering``: each place by its own ordering) spelled
+# out: ``values_list`` of the places' ids would otherwise be ordered by the ids.
+RELATIONSHIP_ORDER = [
+    f"{side}__{name}"
+    for side in ("chinese_place", "foreign_place")
+    for name in Place._meta.ordering
+] + ["kind"]
 
 
 def office_relationships(place):
@@ -84,73 +97,163 @@ class QuietPartner:
     years: int | None  # whole years since the last exchange, None when none is recorded
 
 
-def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
-    """Relationships in force with no exchange recorded in the last ``years`` years, the
-    longest-quiet first (never-recorded ones at the top). An exchange counts for a
-    relationship when it belongs to it, or when it involves the partner and was run by
-    the relationship's Chinese place or a place above it (its city, its province)."""
-    today = today or timezone.localdate()
-    cutoff = years_before(today, years)
-    relationships = list(
-        office_relationships(place).filter(stage__in=IN_FORCE).prefetch_related(None)
+class OfficeRows(Sequence):
+    """One of an office's lists, counted in full but described only where it is shown.
+
+    ``keys`` are every row of the list in its order, each as little as the order needs
+    (ids and dates); ``describe(keys)`` makes the rows of a slice of them, with the records
+    they name, in a fixed number of queries. A big city lists thousands of rows: its
+    dashboard shows the first few and a page of the full list shows one page."""
+
+    def __init__(self, keys, describe):
+        self.keys = keys
+        self.describe = describe
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.describe(self.keys[index])
+        return self.describe([self.keys[index]])[0]
+
+    def __iter__(self):
+        return iter(self.describe(self.keys))
+
+
+def exchange_date_key(prefix=""):
+    """:func:`exchange_date` as one sortable number (``year * 10000 + month * 100 + day``,
+    a missing part 0: ``PartialDate.sort_key`` in order), so the database finds a
+    relationship's latest exchange date with ``Max``."""
+
+    def key(side):
+        parts = [F(f"{prefix}{side}_{part}") for part in ("year", "month", "day")]
+        year, month, day = parts
+        return ExpressionWrapper(
+            Cast(year, IntegerField()) * 10000
+            + Coalesce(Cast(month, IntegerField()), 0) * 100
+            + Coalesce(Cast(day, IntegerField()), 0),
+            output_field=IntegerField(),
+        )
+
+    return Case(
+        When(**{f"{prefix}end_year__isnull": False}, then=key("end")),
+        default=key("start"),
+        output_field=IntegerField(),
     )
-    # Each Chinese place with the places above it, at any depth (one recursive query that
-    # climbs from these places only).
-    paths = Place.objects.filter(pk__in={r.chinese_place_id for r in relationships}).paths()
-    chinese_ids = {pk for path in paths.values() for pk in path}
-    # Only the dates of the exchanges (a large city has tens of thousands): the exchange a
-    # row names is read afterwards. Each list keeps the exchanges' own order.
+
+
+def date_of_key(key):
+    """The partial date of an :func:`exchange_date_key`."""
+    if key is None:
+        return None
+    return partial_date(key // 10000, key // 100 % 100 or None, key % 100 or None)
+
+
+def exchanges_counted(relationships, paths):
+    """The exchanges that count for each relationship (``(pk, chinese place pk, foreign
+    place pk)``): its own, and those run by its Chinese place or a place above it
+    (``paths``) with its partner: ``(own exchanges, exchanges by (Chinese place, partner))``,
+    querysets to read or aggregate."""
+    own = Exchange.objects.filter(relationship__id__among={pk for pk, _c, _f in relationships})
+    links = Exchange.places.through.objects.filter(
+        exchange__chinese_place__id__among={pk for path in paths.values() for pk in path},
+        place__id__among={foreign_id for _pk, _c, foreign_id in relationships},
+    )
+    return own, links
+
+
+def last_exchanges(relationships, paths):
+    """{relationship pk: (pk, date) of its latest exchange, or (None, None)} for the few
+    relationships shown: among exchanges of the same date, the first in the exchanges'
+    own order (its own before its places')."""
+    own, links = exchanges_counted(relationships, paths)
     by_relationship, by_pair = {}, {}
-    # ``__among``: the ids go to the database as one array, not a parameter each.
-    own = Exchange.objects.filter(relationship__id__among={r.pk for r in relationships})
     known = {}
     for pk, relationship_id, *parts in own.values_list("pk", "relationship", *EXCHANGE_DATES):
         by_relationship.setdefault(relationship_id, []).append(
             (pk, latest_date(tuple(parts), known))
         )
-    links = (
-        Exchange.places.through.objects.filter(
-            exchange__chinese_place__id__among=chinese_ids,
-            place__id__among={r.foreign_place_id for r in relationships},
-        )
-        .order_by(*(f"exchange__{name}" for name in Exchange._meta.ordering))
-        .values_list(
-            "exchange",
-            "exchange__chinese_place",
-            "place",
-            *(f"exchange__{name}" for name in EXCHANGE_DATES),
-        )
-    )
-    for pk, chinese_id, partner_id, *parts in links:
+    links = links.order_by(*(f"exchange__{name}" for name in Exchange._meta.ordering))
+    for pk, chinese_id, partner_id, *parts in links.values_list(
+        "exchange",
+        "exchange__chinese_place",
+        "place",
+        *(f"exchange__{name}" for name in EXCHANGE_DATES),
+    ):
         by_pair.setdefault((chinese_id, partner_id), []).append(
             (pk, latest_date(tuple(parts), known))
         )
     found_last = {}
-    for relationship in relationships:
-        found = list(by_relationship.get(relationship.pk, []))
-        for side in paths[relationship.chinese_place_id]:
-            found += by_pair.get((side, relationship.foreign_place_id), [])
-        dated = [(pk, date) for pk, date in found if date]
-        found_last[relationship.pk] = (
-            max(dated, key=lambda item: item[1].sort_key()) if dated else (None, None)
-        )
-    shown = Exchange.objects.only("pk", "title_zh", "title_en", *EXCHANGE_DATES).in_bulk(
-        {pk for pk, _date in found_last.values() if pk is not None}
+    for pk, chinese_id, foreign_id in relationships:
+        found = list(by_relationship.get(pk, []))
+        for side in paths[chinese_id]:
+            found += by_pair.get((side, foreign_id), [])
+        dated = [(exchange, date) for exchange, date in found if date]
+        found_last[pk] = max(dated, key=lambda item: item[1].sort_key()) if dated else (None, None)
+    return found_last
+
+
+def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
+    """Relationships in force with no exchange recorded in the last ``years`` years, the
+    longest-quiet first (never-recorded ones at the top). An exchange counts for a
+    relationship when it belongs to it, or when it involves the partner and was run by
+    the relationship's Chinese place or a place above it (its city, its province).
+
+    The database gives each relationship's latest exchange date (a city has tens of
+    thousands of exchanges); the exchange itself is found for the rows shown only."""
+    today = today or timezone.localdate()
+    cutoff = years_before(today, years)
+    relationships = list(
+        office_relationships(place)
+        .filter(stage__in=IN_FORCE)
+        .order_by(*RELATIONSHIP_ORDER)
+        .values_list("pk", "chinese_place", "foreign_place")
     )
-    rows = []
-    for relationship in relationships:
-        pk, last_date = found_last[relationship.pk]
+    # Each Chinese place with the places above it, at any depth (one recursive query that
+    # climbs from these places only).
+    paths = Place.objects.filter(pk__in={c for _pk, c, _f in relationships}).paths()
+    own, links = exchanges_counted(relationships, paths)
+    last_own = dict(
+        own.order_by()
+        .values("relationship")
+        .annotate(last=Max(exchange_date_key()))
+        .values_list("relationship", "last")
+    )
+    last_by_pair = {
+        (chinese_id, partner_id): last
+        for chinese_id, partner_id, last in links.order_by()
+        .values("exchange__chinese_place", "place")
+        .annotate(last=Max(exchange_date_key("exchange__")))
+        .values_list("exchange__chinese_place", "place", "last")
+    }
+    keys = []
+    for pk, chinese_id, foreign_id in relationships:
+        found = [last_own.get(pk)]
+        found += [last_by_pair.get((side, foreign_id)) for side in paths[chinese_id]]
+        last_date = date_of_key(max((key for key in found if key is not None), default=None))
         if last_date and last_date.latest() >= cutoff:
             continue
-        quiet_for = today.year - last_date.year if last_date else None
-        rows.append(QuietPartner(relationship, shown.get(pk), last_date, quiet_for))
-    rows.sort(
-        key=lambda row: (
-            row.last_date is not None,
-            row.last_date.sort_key() if row.last_date else (),
+        keys.append((pk, chinese_id, foreign_id, last_date))
+    keys.sort(key=lambda row: (row[3] is not None, row[3].sort_key() if row[3] else ()))
+
+    def describe(keys):
+        shown = office_relationships(place).prefetch_related(None).in_bulk([k[0] for k in keys])
+        found_last = last_exchanges([k[:3] for k in keys], paths)
+        exchanges = Exchange.objects.only("pk", "title_zh", "title_en", *EXCHANGE_DATES).in_bulk(
+            {pk for pk, _date in found_last.values() if pk is not None}
         )
-    )
-    return rows
+        return [
+            QuietPartner(
+                shown[pk],
+                exchanges.get(found_last[pk][0]),
+                last_date,
+                today.year - last_date.year if last_date else None,
+            )
+            for pk, _chinese_id, _foreign_id, last_date in keys
+        ]
+
+    return OfficeRows(keys, describe)
 
 
 def anniversaries(place, today=None):
@@ -159,7 +262,7 @@ def anniversaries(place, today=None):
     (``cities.anniversaries.upcoming_anniversaries``)."""
     # ``began`` is read from the annotation: the stages need not be prefetched.
     relationships = office_relationships(place).prefetch_related(None).with_began()
-    return upcoming_anniversaries(relationships, today)
+    return upcoming_anniversaries(may_fall_in_window(relationships, today), today)
 
 
 @dataclass
@@ -320,11 +423,25 @@ def office_choices():
     )
 
 
+# Rows each list shows on the dashboard, and on a page of its full list.
+DASHBOARD_ROWS = 20
+LIST_ROWS = 100
+
+# The lists an office's dashboard shows: (context name, full list). Intents and partners
+# being pursued are listed in full by the admin's own relationship list (with the same
+# filter), the others by a page of the dashboard (``office-dashboard-list``).
+LISTS = ["quiet", "anniversaries", "intents", "pursued", "disagreements", "rule_warnings"]
+CHANGELIST_STAGES = {"intents": Stage.INTENT, "pursued": Stage.PURSUING}
+
+
 class OfficeDashboardView(TemplateView):
     """The dashboard of one office: the user's own, or (for any staff account, since
-    everyone may view everything) the one chosen with ``?place=``."""
+    everyone may view everything) the one chosen with ``?place=``. Each list shows its
+    count and its first rows, with a link to the full list when there are more."""
 
     template_name = "dashboard/dashboard.html"
+    # One list in full, a page at a time (``OfficeListView``); None: the dashboard.
+    section = None
 
     def chosen_place(self):
         value = self.request.GET.get("place", "")
@@ -364,6 +481,13 @@ class OfficeDashboardView(TemplateView):
         )
         if place is None:
             return context
+        lists = self.lists(place, years, today)
+        context.update(lists)
+        if self.section is not None:
+            return context
+        for name, rows in lists.items():
+            context[f"{name}_shown"] = rows[:DASHBOARD_ROWS]
+            context[f"{name}_all"] = self.full_list_url(name, place, years)
         comparisons = [
             (
                 comparison,
@@ -377,18 +501,72 @@ class OfficeDashboardView(TemplateView):
         comparisons.sort(key=lambda item: item[0].recorded is None)
         context.update(
             {
-                "quiet": quiet_partners(place, years, today),
-                "anniversaries": anniversaries(place, today),
-                "intents": pending_intents(place, today),
-                "pursued": pending_intents(place, today, Stage.PURSUING),
-                "disagreements": disagreements(place),
                 "comparisons": comparisons,
                 "partner_changes": partner_changes(place, today),
                 "reports_left": reports_left(place),
-                "rule_warnings": rule_warnings(place),
             }
         )
         return context
 
+    def lists(self, place, years, today):
+        """The office's lists, each in full (rows are described as they are shown)."""
+        return {
+            "quiet": quiet_partners(place, years, today),
+            "anniversaries": anniversaries(place, today),
+            "intents": pending_intents(place, today),
+            "pursued": pending_intents(place, today, Stage.PURSUING),
+            "disagreements": disagreements(place),
+            "rule_warnings": rule_warnings(place),
+        }
+
+    @staticmethod
+    def full_list_url(name, place, years):
+        if name in CHANGELIST_STAGES:
+            query = {"chinese_place": place.pk, "stage__exact": CHANGELIST_STAGES[name]}
+            return f"{reverse('admin:cities_relationship_changelist')}?{urlencode(query)}"
+        query = {"place": place.pk, **({"years": years} if name == "quiet" else {})}
+        slug = name.replace("_", "-")
+        return f"{reverse('office-dashboard-list', args=[slug])}?{urlencode(query)}"
+
+
+class OfficeListView(OfficeDashboardView):
+    """One of the dashboard's lists in full, a page at a time."""
+
+    def dispatch(self, request, *args, section, **kwargs):
+        section = section.replace("-", "_")
+        if section not in LISTS or section in CHANGELIST_STAGES:
+            raise Http404
+        self.section = section
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("place") is None:
+            return context
+        place, years = context["place"], context["years"]
+        page = Paginator(context[self.section], LIST_ROWS).get_page(self.request.GET.get("page"))
+        query = {"place": place.pk, **({"years": years} if self.section == "quiet" else {})}
+        context.update(
+            {
+                "section": self.section,
+                "page_obj": page,
+                f"{self.section}_shown": page.object_list,
+                "list_url": self.full_list_url(self.section, place, years),
+                "dashboard_url": f"{reverse('office-dashboard')}?{urlencode(query)}",
+            }
+        )
+        return context
+
+    def lists(self, place, years, today):
+        # Only the list shown is made.
+        every = {
+            "quiet": lambda: quiet_partners(place, years, today),
+            "anniversaries": lambda: anniversaries(place, today),
+            "disagreements": lambda: disagreements(place),
+            "rule_warnings": lambda: rule_warnings(place),
+        }
+        return {self.section: every[self.section]()}
+
 
 office_dashboard = admin.site.admin_view(OfficeDashboardView.as_view())
+office_dashboard_list = admin.site.admin_view(OfficeListView.as_view())

@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from dashboard.views import office_dashboard
+from dashboard.views import office_dashboard, office_dashboard_list
 from operations.views import healthz
 
 from .sitemaps import SITEMAPS
@@ -19,6 +19,7 @@ handler500 = "operations.views.server_error"
 urlpatterns = [
     # The office dashboard lives in the admin (staff only); before admin/ so it is matched first.
     path("admin/dashboard/", office_dashboard, name="office-dashboard"),
+    path("admin/dashboard/<slug:section>/", office_dashboard_list, name="office-dashboard-list"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -126,3 +126,77 @@ class TestPage:
             exchange.save()
         many, response = count_queries(client, DASHBOARD)
         assert many == few, response.queries
+
+
+class TestLongLists:
+    """A big city's lists keep their exact count on the dashboard, show their first rows
+    and link to the full list, a page at a time."""
+
+    @pytest.fixture
+    def staff(self, client):
+        user = office_user("test-dashboard-long", "jinzhong")
+        client.force_login(user)
+        return user
+
+    @staticmethod
+    def section(page, html_id):
+        start = page.index(f'id="{html_id}"')
+        return page[start : page.index("</div>", start)]
+
+    def test_a_list_shows_its_count_its_first_rows_and_a_link(
+        self, client, staff, jinzhong, monkeypatch
+    ):
+        monkeypatch.setattr("dashboard.views.DASHBOARD_ROWS", 1)
+        every = names(quiet_partners(jinzhong, years=3))
+        assert len(every) > 1
+        quiet = self.section(client.get(DASHBOARD).content.decode(), "quiet")
+        assert f"（{len(every)}）</caption>" in quiet
+        assert sum(name in quiet for name in every) == 1
+        assert f'href="/admin/dashboard/quiet/?place={jinzhong.pk}&amp;years=3"' in quiet
+        assert f"查看全部 {len(every)} 条" in quiet
+
+    def test_the_full_list_pages_through_every_row(self, client, staff, jinzhong, monkeypatch):
+        monkeypatch.setattr("dashboard.views.LIST_ROWS", 2)
+        every = names(quiet_partners(jinzhong, years=3))
+        url = reverse("office-dashboard-list", args=["quiet"])
+        seen = []
+        for number in range(1, (len(every) + 1) // 2 + 1):
+            page = client.get(url, {"place": jinzhong.pk, "years": 3, "page": number})
+            seen += [name for name in every if name in self.section(page.content.decode(), "quiet")]
+        assert sorted(seen) == sorted(every)
+        assert 'id="anniversaries"' not in page.content.decode()  # one list, not the dashboard
+
+    def test_intents_link_to_the_admin_list_with_the_same_filter(
+        self, client, staff, jinzhong, monkeypatch
+    ):
+        monkeypatch.setattr("dashboard.views.DASHBOARD_ROWS", 1)
+        intents = self.section(client.get(DASHBOARD).content.decode(), "intents")
+        link = f"/admin/cities/relationship/?chinese_place={jinzhong.pk}&amp;stage__exact=intent"
+        assert f'href="{link}"' in intents
+        listed = client.get(link.replace("&amp;", "&")).content.decode()
+        assert "平遥县 – 恰克图市" in listed and "晋中市 – 比肯菲尔德市" in listed
+
+    def test_rule_warnings_and_anniversaries_have_full_lists(self, client, staff, jinzhong):
+        for slug, html_id in [
+            ("rule-warnings", "rule-warnings"),
+            ("anniversaries", "anniversaries"),
+        ]:
+            url = reverse("office-dashboard-list", args=[slug])
+            response = client.get(url, {"place": jinzhong.pk})
+            assert response.status_code == 200 and f'id="{html_id}"' in response.content.decode()
+        warnings = client.get(reverse("office-dashboard-list", args=["rule-warnings"]))
+        assert "晋中市 – 会安市" in warnings.content.decode()  # active with no agreement step
+
+    def test_other_lists_have_no_page_of_their_own(self, client, staff):
+        for slug in ["intents", "reported", "nothing"]:
+            url = reverse("office-dashboard-list", args=[slug])
+            assert client.get(url).status_code == 404
+
+    def test_a_full_list_makes_the_same_queries_for_few_or_many_rows(self, client, staff, jinzhong):
+        url = reverse("office-dashboard-list", args=["quiet"])
+        client.get(url)
+        few, _response = count_queries(client, url)
+        for _ in range(5):
+            FACTORIES[Relationship](jinzhong)
+        many, response = count_queries(client, url)
+        assert many == few, response.queries

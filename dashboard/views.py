@@ -11,7 +11,7 @@ the admin (``admin.site.admin_view``), linked from the admin index.
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -259,10 +259,28 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
 def anniversaries(place, today=None):
     """Round anniversaries (5, 10, … 50 years) in the next twelve months of the office's
     relationships: the one computation the API's feed also uses
-    (``cities.anniversaries.upcoming_anniversaries``)."""
+    (``cities.anniversaries.upcoming_anniversaries``). Found from each relationship's
+    stage and beginning; the relationships' names are read for the rows shown."""
     # ``began`` is read from the annotation: the stages need not be prefetched.
-    relationships = office_relationships(place).prefetch_related(None).with_began()
-    return upcoming_anniversaries(may_fall_in_window(relationships, today), today)
+    relationships = (
+        office_relationships(place)
+        .prefetch_related(None)
+        .select_related(None)
+        .only("stage")
+        .order_by()
+        .with_began()
+    )
+    found = upcoming_anniversaries(may_fall_in_window(relationships, today), today)
+
+    def describe(rows):
+        shown = (
+            office_relationships(place)
+            .prefetch_related(None)
+            .in_bulk([row.relationship.pk for row in rows])
+        )
+        return [replace(row, relationship=shown[row.relationship.pk]) for row in rows]
+
+    return OfficeRows(found, describe)
 
 
 @dataclass
@@ -340,7 +358,7 @@ def partner_changes(place, today=None):
     inside = Place.objects.within(place).values("pk")
     rows = (
         Place.history.filter(
-            id__in=partners_of(place),
+            id__among=partners_of(place),  # thousands of ids: one parameter
             history_type="~",
             history_date__gte=cutoff,
             history_user__isnull=False,

@@ -33,6 +33,7 @@ from offices.rules import office_of, partners_of
 from sources.models import SourceReport
 from sources.reading import whats_left, with_citations
 from utilities.concurrency import BOOKKEEPING
+from utilities.generation import remembered
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import PartialDate, partial_date, partial_date_order
 
@@ -194,44 +195,65 @@ def last_exchanges(relationships, paths):
     return found_last
 
 
-def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None):
+def last_exchange_dates(place, request=None):
+    """The office's relationships in force, each with its latest exchange date, and the
+    path of each Chinese place: ``{"relationships": [(pk, Chinese place pk, partner pk,
+    date key or None), …] in the relationships' order, "paths": {pk: [root, …, pk]}}``.
+
+    The database gives each relationship's latest date (a city has tens of thousands of
+    exchanges). Registry records only: kept for the generation of the registry
+    (``remembered``), whatever the years asked or the day."""
+
+    def compute():
+        relationships = list(
+            office_relationships(place)
+            .filter(stage__in=IN_FORCE)
+            .order_by(*RELATIONSHIP_ORDER)
+            .values_list("pk", "chinese_place", "foreign_place")
+        )
+        # Each Chinese place with the places above it, at any depth (one recursive query
+        # that climbs from these places only).
+        paths = Place.objects.filter(pk__in={c for _pk, c, _f in relationships}).paths()
+        own, links = exchanges_counted(relationships, paths)
+        last_own = dict(
+            own.order_by()
+            .values("relationship")
+            .annotate(last=Max(exchange_date_key()))
+            .values_list("relationship", "last")
+        )
+        last_by_pair = {
+            (chinese_id, partner_id): last
+            for chinese_id, partner_id, last in links.order_by()
+            .values("exchange__chinese_place", "place")
+            .annotate(last=Max(exchange_date_key("exchange__")))
+            .values_list("exchange__chinese_place", "place", "last")
+        }
+        rows = []
+        for pk, chinese_id, foreign_id in relationships:
+            found = [last_own.get(pk)]
+            found += [last_by_pair.get((side, foreign_id)) for side in paths[chinese_id]]
+            last = max((key for key in found if key is not None), default=None)
+            rows.append((pk, chinese_id, foreign_id, last))
+        return {"relationships": rows, "paths": paths}
+
+    return remembered(f"dashboard.last_exchange_dates:{place.pk}", compute, request)
+
+
+def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None, request=None):
     """Relationships in force with no exchange recorded in the last ``years`` years, the
     longest-quiet first (never-recorded ones at the top). An exchange counts for a
     relationship when it belongs to it, or when it involves the partner and was run by
     the relationship's Chinese place or a place above it (its city, its province).
 
-    The database gives each relationship's latest exchange date (a city has tens of
-    thousands of exchanges); the exchange itself is found for the rows shown only."""
+    Counted from each relationship's latest exchange date (``last_exchange_dates``); the
+    exchange itself is found for the rows shown only."""
     today = today or timezone.localdate()
     cutoff = years_before(today, years)
-    relationships = list(
-        office_relationships(place)
-        .filter(stage__in=IN_FORCE)
-        .order_by(*RELATIONSHIP_ORDER)
-        .values_list("pk", "chinese_place", "foreign_place")
-    )
-    # Each Chinese place with the places above it, at any depth (one recursive query that
-    # climbs from these places only).
-    paths = Place.objects.filter(pk__in={c for _pk, c, _f in relationships}).paths()
-    own, links = exchanges_counted(relationships, paths)
-    last_own = dict(
-        own.order_by()
-        .values("relationship")
-        .annotate(last=Max(exchange_date_key()))
-        .values_list("relationship", "last")
-    )
-    last_by_pair = {
-        (chinese_id, partner_id): last
-        for chinese_id, partner_id, last in links.order_by()
-        .values("exchange__chinese_place", "place")
-        .annotate(last=Max(exchange_date_key("exchange__")))
-        .values_list("exchange__chinese_place", "place", "last")
-    }
+    found = last_exchange_dates(place, request)
+    paths = found["paths"]
     keys = []
-    for pk, chinese_id, foreign_id in relationships:
-        found = [last_own.get(pk)]
-        found += [last_by_pair.get((side, foreign_id)) for side in paths[chinese_id]]
-        last_date = date_of_key(max((key for key in found if key is not None), default=None))
+    for pk, chinese_id, foreign_id, last in found["relationships"]:
+        last_date = date_of_key(last)
         if last_date and last_date.latest() >= cutoff:
             continue
         keys.append((pk, chinese_id, foreign_id, last_date))
@@ -529,7 +551,7 @@ class OfficeDashboardView(TemplateView):
     def lists(self, place, years, today):
         """The office's lists, each in full (rows are described as they are shown)."""
         return {
-            "quiet": quiet_partners(place, years, today),
+            "quiet": quiet_partners(place, years, today, self.request),
             "anniversaries": anniversaries(place, today),
             "intents": pending_intents(place, today),
             "pursued": pending_intents(place, today, Stage.PURSUING),
@@ -578,7 +600,7 @@ class OfficeListView(OfficeDashboardView):
     def lists(self, place, years, today):
         # Only the list shown is made.
         every = {
-            "quiet": lambda: quiet_partners(place, years, today),
+            "quiet": lambda: quiet_partners(place, years, today, self.request),
             "anniversaries": lambda: anniversaries(place, today),
             "disagreements": lambda: disagreements(place),
             "rule_warnings": lambda: rule_warnings(place),

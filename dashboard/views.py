@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -278,7 +279,7 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None, request=None):
     return OfficeRows(keys, describe)
 
 
-def anniversaries(place, today=None):
+def anniversaries(place, today=None, request=None):
     """Round anniversaries (5, 10, … 50 years) in the next twelve months of the office's
     relationships: the one computation the API's feed also uses
     (``cities.anniversaries.upcoming_anniversaries``). Found from each relationship's
@@ -292,7 +293,12 @@ def anniversaries(place, today=None):
         .order_by()
         .with_began()
     )
-    found = upcoming_anniversaries(may_fall_in_window(relationships, today), today)
+    today = today or timezone.localdate()
+    found = remembered(
+        f"dashboard.anniversaries:{place.pk}:{today.isoformat()}",
+        lambda: upcoming_anniversaries(may_fall_in_window(relationships, today), today),
+        request,
+    )
 
     def describe(rows):
         shown = (
@@ -432,14 +438,19 @@ METRIC_FILTERS = {
 }
 
 
-def rule_warnings(place):
+def rule_warnings(place, request=None):
     """The national-rule warnings of the office's relationships not yet acknowledged
-    (``cities.national_rules``), in a fixed number of queries."""
-    found = relationship_warnings(office_relationships(place))
-    return sorted(
-        (warning for warnings in found.values() for warning in warnings),
-        key=lambda warning: (str(warning.relationship), warning.rule),
-    )
+    (``cities.national_rules``), in a fixed number of queries; kept for the generation of
+    the registry, in each language (the messages are worded)."""
+
+    def judge():
+        found = relationship_warnings(office_relationships(place))
+        return sorted(
+            (warning for warnings in found.values() for warning in warnings),
+            key=lambda warning: (str(warning.relationship), warning.rule),
+        )
+
+    return remembered(f"dashboard.rule_warnings:{place.pk}:{get_language()}", judge, request)
 
 
 # An id no record has: where it stands in a reversed URL, a row's id goes.
@@ -552,11 +563,11 @@ class OfficeDashboardView(TemplateView):
         """The office's lists, each in full (rows are described as they are shown)."""
         return {
             "quiet": quiet_partners(place, years, today, self.request),
-            "anniversaries": anniversaries(place, today),
+            "anniversaries": anniversaries(place, today, self.request),
             "intents": pending_intents(place, today),
             "pursued": pending_intents(place, today, Stage.PURSUING),
             "disagreements": disagreements(place),
-            "rule_warnings": rule_warnings(place),
+            "rule_warnings": rule_warnings(place, self.request),
         }
 
     @staticmethod
@@ -601,9 +612,9 @@ class OfficeListView(OfficeDashboardView):
         # Only the list shown is made.
         every = {
             "quiet": lambda: quiet_partners(place, years, today, self.request),
-            "anniversaries": lambda: anniversaries(place, today),
+            "anniversaries": lambda: anniversaries(place, today, self.request),
             "disagreements": lambda: disagreements(place),
-            "rule_warnings": lambda: rule_warnings(place),
+            "rule_warnings": lambda: rule_warnings(place, self.request),
         }
         return {self.section: every[self.section]()}
 

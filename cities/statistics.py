@@ -9,6 +9,7 @@ The whole registry's counts (the home page) are kept for a generation of the reg
 import heapq
 from collections import defaultdict
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -35,7 +36,7 @@ from utilities.partial_dates import PartialDate
 
 from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
 from .filtersets import first_stage_year
-from .models import BEGINNING_STAGES, Place, Relationship
+from .models import BEGINNING_STAGES, Place, Relationship, RelationshipStage
 
 # Stages in the order a reader wants them: the living relationships first.
 STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.PURSUING, Stage.ENDED]
@@ -235,37 +236,69 @@ def began_from_key(key):
 
 
 def summary_counts(relationships, newest=0):
-    """The counts behind ``summary``, from one query of one short row per relationship
-    (kind, stage, the partner's country and the year it began): ``kind_stage``
-    {(kind, stage): n} over every stage; ``countries`` {code: n} and ``decades``
-    {1980 or None (undated): n} over the established ties; ``prospects``, the ties pursued
-    or at intent; and ``newest``, the ids of the ``newest`` relationships that began last
-    (by year, undated last, then the newest record first)."""
+    """The counts behind ``summary``: ``kind_stage`` {(kind, stage): n} over every stage;
+    ``countries`` {code: n} and ``decades`` {1980 or None (undated): n} over the
+    established ties; ``prospects``, the ties pursued or at intent; and ``newest``, the
+    ids of the ``newest`` relationships that began last (by year, undated last, then the
+    newest record first).
+
+    One grouped query: the database reads a short row per relationship (kind, stage, the
+    partner's country and the year it began) and returns one per kind, stage, country
+    and year, some thousands at national scale instead of 50,000. The newest are then
+    read among the relationships begun in the latest years that hold them."""
     rows = (
         relationships.order_by()
         .values_list("pk", "kind", "stage", "foreign_place__country")
         .annotate(first_year=began_year())
     )
-    kind_stage, countries, decades = (defaultdict(int) for _ in range(3))
+    inner, params = rows.query.sql_with_params()
+    connection = connections[rows.db]
+    kind, stage, country, year = (
+        connection.ops.quote_name(name)
+        for name in ("kind", "stage", "foreign_place__country", "first_year")
+    )
+    columns = f"{kind}, {stage}, {country}, {year}"
+    kind_stage, countries, decades, by_year = (defaultdict(int) for _ in range(4))
     prospects = 0
-    order = []
-    for pk, kind, stage, country, year in rows:
-        kind_stage[(kind, stage)] += 1
-        if newest:
-            order.append((year is not None, year or 0, pk))
-        # The charts count established ties; those pursued or at intent only the table.
-        if stage in NOT_ESTABLISHED:
-            prospects += 1
-            continue
-        countries[country] += 1
-        decades[None if year is None else year // 10 * 10] += 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}, COUNT(*) FROM ({inner}) rows GROUP BY {columns}", params)
+        for row_kind, row_stage, row_country, row_year, number in cursor.fetchall():
+            kind_stage[(row_kind, row_stage)] += number
+            by_year[row_year] += number
+            # The charts count established ties; those pursued or at intent only the table.
+            if row_stage in NOT_ESTABLISHED:
+                prospects += number
+                continue
+            countries[row_country] += number
+            decades[None if row_year is None else row_year // 10 * 10] += number
     return {
         "kind_stage": dict(kind_stage),
         "countries": dict(countries),
         "decades": dict(decades),
         "prospects": prospects,
-        "newest": [pk for _dated, _year, pk in heapq.nlargest(newest, order)],
+        "newest": newest_began(rows, by_year, newest) if newest else [],
     }
+
+
+def newest_began(rows, by_year, newest):
+    """The ids of the ``newest`` of ``rows`` (``summary_counts``'s) that began last, by
+    year (undated last), then the newest record first; ``by_year`` {year: n} of them."""
+    dated = sorted((year for year in by_year if year is not None), reverse=True)
+    held, since = 0, None
+    for year in dated:
+        held += by_year[year]
+        since = year
+        if held >= newest:
+            break
+    if held >= newest:
+        # Only those begun in the latest years that hold enough, found through their
+        # steps: a relationship begun in ``since`` or later has a beginning step dated so.
+        steps = RelationshipStage.objects.filter(
+            stage__in=BEGINNING_STAGES, date_year__gte=since, planned=False
+        )
+        rows = rows.filter(pk__in=steps.values("relationship"), first_year__gte=since)
+    order = [(year is not None, year or 0, pk) for pk, _k, _s, _c, year in rows]
+    return [pk for _dated, _year, pk in heapq.nlargest(newest, order)]
 
 
 def summary_from_counts(counts, top=15):

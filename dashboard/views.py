@@ -7,6 +7,13 @@ registry records (with, per report, what is left to enter from it), letters of i
 have not become agreements, the national-rule warnings not yet acknowledged, and changes other
 offices made to the foreign places this office's records use (with a link to revert them). The page is in
 the admin (``admin.site.admin_view``), linked from the admin index.
+
+A city with thousands of partners has long lists: each keeps its exact count and shows its
+first rows, with a link to the full list (the admin's relationship list, or a paginated
+page of the dashboard, ``OfficeListView``). Figures that read registry records only (each
+relationship's latest exchange date, the anniversaries, the rule warnings) are kept for the
+registry's generation (``utilities.generation.remembered``): the first read after any write
+makes them again.
 """
 
 import datetime

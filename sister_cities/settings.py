@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
+    "utilities.resources.apps.ImportExportConfig",
     "axes",
     "operations",
     "sources",

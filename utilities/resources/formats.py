@@ -8,25 +8,61 @@ size limit before it is opened.
 Export: a text value that a spreadsheet would run as a formula (``utilities.formulas``) is
 written as text: with a leading single quote in CSV, as a string cell (never a formula
 cell) in XLSX, where numbers stay numeric cells.
+
+The spreadsheet libraries (openpyxl with Pillow, PyYAML: some 10 MB a process) load at
+the first import or export in the admin, not when a process starts: see
+:func:`formats_registered_not_loaded`. ``utilities.admin`` imports this module before
+anything imports ``import_export.admin``.
 """
 
 import codecs
+import contextlib
 import datetime
+import importlib
 import io
 import zipfile
 
 import tablib
 from django.utils import timezone
 from django.utils.translation import gettext
-from import_export.formats.base_formats import CSV, XLSX
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from tablib.formats import registry
 
 from utilities.formulas import escape_formula, unescape_formula
+from utilities.lazy_imports import lazy_module
 
 from . import limits
 from .errors import ImportRefused
+
+openpyxl = lazy_module("openpyxl")
+
+
+@contextlib.contextmanager
+def formats_registered_not_loaded():
+    """While django-import-export's formats module is imported: tablib's registry answers
+    whether it has a format without importing the format's library.
+
+    That module lists the formats it can use when it is imported, asking tablib for each
+    one, and tablib imports a format's library to answer (openpyxl for XLSX, PyYAML for
+    YAML). Whether it has the format is already known: tablib registers a format only when
+    its library is installed, and refuses one it has not registered. A registered format
+    is loaded when a file of that format is first read or written."""
+    get_format = registry.get_format
+
+    def registered(key):
+        # A format not loaded yet is its dotted path. (Should tablib keep its formats
+        # elsewhere one day, each is loaded as before: ``test_lazy_imports`` would say so.)
+        entry = getattr(registry, "_formats", {}).get(key)
+        return entry if isinstance(entry, str) else get_format(key)
+
+    registry.get_format = registered
+    try:
+        yield
+    finally:
+        del registry.get_format  # the instance's own (the class's method again)
+
+
+with formats_registered_not_loaded():
+    base_formats = importlib.import_module("import_export.formats.base_formats")
 
 # Tried in this order; a UTF-8 byte-order mark is dropped by "utf-8-sig".
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -61,7 +97,7 @@ def _dataset(headers, rows):
     return dataset
 
 
-class RegistryCSV(CSV):
+class RegistryCSV(base_formats.CSV):
     """CSV in any of ``ENCODINGS``; formulas escaped on export and unescaped on import
     (an exported file imports back unchanged)."""
 
@@ -86,7 +122,7 @@ def _cell_value(value):
     return value
 
 
-class RegistryXLSX(XLSX):
+class RegistryXLSX(base_formats.XLSX):
     """XLSX whose text cells are string cells: a value starting with "=" is never a
     formula cell. Characters XML cannot hold are replaced, not an error."""
 
@@ -105,19 +141,21 @@ class RegistryXLSX(XLSX):
             ) from None
 
     def export_data(self, dataset, **kwargs):
-        book = Workbook()
+        book = openpyxl.Workbook()
         sheet = book.active
         table = [list(dataset.headers or [])] + [list(row) for row in dataset]
         for row_number, row in enumerate(table, start=1):
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=row_number, column=column)
                 if isinstance(value, str):
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+                    cell.value = openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE.sub(
+                        "\N{REPLACEMENT CHARACTER}", value
+                    )
                     cell.data_type = "s"  # openpyxl makes "=…" a formula cell
                 else:
                     cell.value = _cell_value(value)
                 if row_number == 1 and dataset.headers:
-                    cell.font = Font(bold=True)
+                    cell.font = openpyxl.styles.Font(bold=True)
         if dataset.headers:
             sheet.freeze_panes = "A2"
         output = io.BytesIO()

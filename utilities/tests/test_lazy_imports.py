@@ -1,8 +1,8 @@
 """A worker carries only the libraries its requests use: pypinyin's dictionaries,
-WeasyPrint and icalendar load at the first pinyin key, PDF or calendar, not at start-up
-nor for a Chinese country list (whose Chinese order comes from
-``utilities.country_pinyin``). Checked in a fresh process: the test run itself has loaded
-them long before."""
+WeasyPrint, icalendar and the spreadsheet libraries (openpyxl, Pillow) load at the first
+pinyin key, PDF, calendar or admin import/export, not at start-up nor for a Chinese
+country list (whose Chinese order comes from ``utilities.country_pinyin``). Checked in a
+fresh process: the test run itself has loaded them long before."""
 
 import json
 import os
@@ -30,10 +30,23 @@ def loaded(name):
     module = sys.modules.get(name)
     return module is not None and type(module).__name__ == "module"
 
-before = {name: loaded(name) for name in ("pypinyin", "weasyprint", "icalendar")}
+LIBRARIES = ("pypinyin", "weasyprint", "icalendar", "openpyxl", "PIL")
+before = {name: loaded(name) for name in LIBRARIES}
 from utilities.search import pinyin_key
 key = pinyin_key("济南")
-print(json.dumps({"before": before, "first": names[1], "key": key, "after": loaded("pypinyin")}))
+# The formats import-export lists are those it finds with every library loaded.
+from import_export.formats import base_formats
+listed = [f.__name__ for f in base_formats.DEFAULT_FORMATS]
+import tablib
+from utilities.resources.formats import RegistryXLSX
+workbook = RegistryXLSX().export_data(tablib.Dataset(["济南"], headers=["name"]))
+found = [f.__name__ for f in base_formats.DEFAULT_FORMATS if f.is_available()]
+binary = [f.__name__ for f in base_formats.BINARY_FORMATS]
+after = {name: loaded(name) for name in LIBRARIES}
+print(json.dumps({
+    "before": before, "first": names[1], "key": key, "after": after, "listed": listed,
+    "found": found, "binary": binary, "workbook": workbook[:2].decode(),
+}))
 """
 
 
@@ -49,10 +62,16 @@ def test_a_worker_loads_pinyin_and_pdf_libraries_only_when_used():
         check=True,
     )
     found = json.loads(result.stdout.strip().splitlines()[-1])
-    assert found["before"] == {"pypinyin": False, "weasyprint": False, "icalendar": False}
+    assert not any(found["before"].values()), found["before"]
     assert found["first"] == "阿尔巴尼亚"  # after 中国 (first): the pinyin order
     assert found["key"] == "jinan"
-    assert found["after"] is True
+    assert found["after"] == {
+        "pypinyin": True, "weasyprint": False, "icalendar": False, "openpyxl": True, "PIL": True
+    }  # fmt: skip
+    assert "XLSX" in found["listed"]
+    assert found["listed"] == found["found"]
+    assert found["binary"] == ["XLSX"]
+    assert found["workbook"] == "PK"  # a zip archive: the workbook was written
 
 
 def test_a_lazy_module_is_the_module_once_used():

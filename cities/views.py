@@ -1,11 +1,12 @@
 """Public pages for places and relationships: the two directories, a partner country's page
-and the map of all relationships, and the Chinese-place select the other apps' directories share. A place's
-page and a relationship's page list exchanges and awards too, so they are composed above
-those apps (``sister_cities.pages``)."""
+and the map of all relationships, and the Chinese-place picker the other apps' directories
+share. A place's page and a relationship's page list exchanges and awards too, so they are
+composed above those apps (``sister_cities.pages``)."""
 
+import re
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -18,7 +19,6 @@ from django_countries.fields import Country
 
 from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.generation import remembered
-from utilities.languages import chinese_unless_english
 from utilities.pagination import section_page, with_generation
 from utilities.views import FilteredListView, options_markup
 
@@ -28,55 +28,83 @@ from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship, RelationshipStage
 from .selectors import relationship_rows
 
+# A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
+# into the picker without JavaScript: 武汉, 武漢市, Wuhan, "wu han") is looked up.
+SLUG_LIKE = re.compile(r"[-a-z0-9_]+")
 
-def chinese_place_groups(field):
-    """The Chinese-place select grouped by province: [(province, [(slug, name), …]), …].
 
-    In tree order (a county after its city, siblings by English name), each place indented
-    by its depth. The tree is put together here from one plain read of the Chinese places'
-    names and parents: the select lists every one of them (thousands at national scale),
-    and model instances and the recursive tree query cost more than the rest of the page."""
-    language = get_language()
-    # Siblings in the database's order of English names, as the tree query ranks them.
-    rows = (
-        Place.objects.chinese()
-        .order_by("name_en", "pk")
-        .values_list("pk", "parent_id", "slug", "name_zh", "name_en")
+def chinese_place_named(name):
+    """The slug of the one Chinese place called ``name`` (its Chinese or English name, else
+    any spelling its search keys hold: traditional characters, pinyin), or None when no
+    place or several places answer to it."""
+    places = Place.objects.chinese().order_by()
+    exact = list(
+        places.filter(Q(name_zh=name) | Q(name_en__iexact=name)).values_list("slug", flat=True)[:2]
     )
-    children = defaultdict(list)
-    for row in rows:
-        children[row[1]].append(row)
-    groups = []
-    # The provinces (the roots) by English name, as Python sorts them.
-    for province in sorted(children[None], key=lambda row: row[4]):
-        items = []
-        stack = [(place, 1) for place in reversed(children[province[0]])]
-        while stack:
-            (pk, _parent, slug, name_zh, name_en), depth = stack.pop()
-            indent = "\u3000" * (depth - 1)
-            items.append((slug, indent + chinese_unless_english(name_zh, name_en, language)))
-            stack.extend((child, depth + 1) for child in reversed(children[pk]))
-        province_name = chinese_unless_english(province[3], province[4], language)
-        groups.append((province_name, [(province[2], province_name), *items]))
-    return groups
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    condition = PlaceFilterSet.search_q(name)
+    if condition is None:
+        return None
+    found = list(places.filter(condition).values_list("slug", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 class ChinesePlaceControlsMixin:
-    """A directory whose ``chinese_place`` select lists the Chinese places grouped by
-    province (cities and counties indented under them).
+    """A directory filtered by a Chinese place (``?chinese_place=<slug>``, a place including
+    the places inside it) chosen in a place picker: a text box that suggests places as one
+    types (``static/site/place-picker.js`` asks ``/api/places/?side=chinese&q=``).
 
-    Its markup (some 2,400 options, a third of the page at national scale) is made once
-    per generation of the registry and language, and kept (``generation.remembered``)."""
+    The picker replaces a select of every Chinese place (2,114 options, two thirds of the
+    page at national scale). Without JavaScript the box submits what was typed: a name the
+    directory finds unambiguous is answered with a redirect to the same list filtered by
+    its slug, so the address stays the one links and the API use."""
+
+    def get(self, request, *args, **kwargs):
+        address = self.address_by_slug()
+        if address is not None:
+            return redirect(address)
+        return super().get(request, *args, **kwargs)
+
+    def address_by_slug(self):
+        """This list's address with each place name given as ``chinese_place`` replaced by
+        its place's slug; None when there is nothing to replace or a name is not found."""
+        values = self.request.GET.getlist("chinese_place")
+        names = [value.strip() for value in values if value.strip()]
+        if not names or all(SLUG_LIKE.fullmatch(name) for name in names):
+            return None
+        slugs = []
+        for name in names:
+            slug = name if SLUG_LIKE.fullmatch(name) else chinese_place_named(name)
+            if slug is None:
+                return None  # the filter names it as invalid, next to the box
+            slugs.append(slug)
+        query = self.request.GET.copy()
+        query.setlist("chinese_place", slugs)
+        query.pop(self.page_kwarg, None)
+        return f"{self.request.path}?{query.urlencode()}"
 
     def control_markup(self, name, field):
         if name == "chinese_place":
-            language = get_language()
-            return remembered(
-                f"cities.chinese_place_options.{language}",
-                lambda: options_markup(groups=chinese_place_groups(field)),
-                self.request_with_generation(),
-            )
+            return ""  # no options: the control is made a place picker (below)
         return super().control_markup(name, field)
+
+    def get_filter_controls(self):
+        controls = super().get_filter_controls()
+        for control in controls:
+            if control.name == "chinese_place":
+                control.kind = "place"
+                control.text = self.chosen_place_name(control.value)
+        return controls
+
+    def chosen_place_name(self, value):
+        """What the picker's box shows: the chosen place's name in the page's language, or
+        the value as given when it names no Chinese place (the form says it is invalid)."""
+        chosen = self.filterset.form.cleaned_data.get("chinese_place") if value else None
+        for place in chosen or ():
+            if place.slug == value:
+                return str(place)
+        return value
 
 
 class PlaceListView(FilteredListView):

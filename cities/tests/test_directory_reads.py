@@ -1,15 +1,11 @@
-"""The directory's reads at national scale give what the plain reads gave: the Chinese-place
-select built from one read of names and parents is the tree query's, in both languages; a
-page read as "the ids of the page, then their rows" is the plain slice, on the directory,
-the API and a DISTINCT list alike; search ranks by the matching places' ids exactly as by
-their keys."""
+"""The directory's reads at national scale give what the plain reads gave: a page read as
+"the ids of the page, then their rows" is the plain slice, on the directory, the API and a
+DISTINCT list alike; search ranks by the matching places' ids exactly as by their keys."""
 
 import pytest
 from django.db.models import F
-from django.utils import translation
 
-from cities.models import Place, Relationship
-from cities.views import chinese_place_groups
+from cities.models import Relationship
 from exchanges.models import Exchange
 from search.selectors import rank
 from tests.builders import add_rows
@@ -17,28 +13,6 @@ from utilities.pagination import page_rows
 from utilities.search import query_key
 
 pytestmark = pytest.mark.django_db
-
-
-def tree_query_groups():
-    """The select as the recursive tree query gives it (the reference)."""
-    places = list(Place.objects.chinese().with_tree_fields().order_siblings_by("name_en"))
-    provinces = {place.pk: place for place in places if place.parent_id is None}
-    groups = {pk: [] for pk in provinces}
-    for place in places:
-        indent = "\u3000" * max(place.tree_depth - 1, 0)
-        groups.setdefault(place.tree_path[0], []).append((place.slug, indent + str(place)))
-    ordered = sorted(provinces.values(), key=lambda place: place.name_en)
-    return [(str(province), groups[province.pk]) for province in ordered]
-
-
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_chinese_place_select_is_the_tree_in_tree_order(language):
-    with translation.override(language):
-        groups = chinese_place_groups(None)
-        assert groups == tree_query_groups()
-    names = [name for _province, items in groups for _slug, name in items]
-    assert any(name.startswith("\u3000") for name in names)  # a county under its city
-    assert len(names) == Place.objects.chinese().count()
 
 
 def ordered_relationships():

@@ -1,17 +1,14 @@
 """What the relationship directory keeps for a generation of the registry
-(``generation.remembered``): the whole list's order and number, the countries of its
-partners and the Chinese-place select's markup. A write changes each at once; a filtered
+(``generation.remembered``): the whole list's order and number and the countries of its
+partners. A write changes each at once; a filtered
 list is read as it is. The read cache is off, so that only the kept figures are tried."""
 
 import re
 
 import pytest
-from django.utils import translation
 
 from cities.models import Relationship
-from cities.views import chinese_place_groups
 from tests.builders import new_place
-from utilities.views import FilterControl, options_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -97,47 +94,6 @@ def test_the_country_select_follows_every_write(client, world):
     assert '<option value="IS" selected>' not in countries()[1]
     relationship.delete()
     assert "IS" not in countries()[0]
-
-
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_chinese_place_select_follows_every_write(client, world, language):
-    prefix = "" if language == "zh-hans" else "/en"
-
-    def options():
-        response = client.get(f"{prefix}/relationships/", {"chinese_place": "test-home"})
-        controls = response.context["filter_controls"]
-        return str(next(c for c in controls if c.name == "chinese_place").options_html)
-
-    markup = options()
-    assert '<option value="test-home" selected>' in markup
-    assert 'value="test-kept-town"' not in markup
-    town = new_place(
-        "test-kept-town", "测试新镇", "county", "CN", world.home, name_en="Test New Town"
-    )
-    expected = "测试新镇" if language == "zh-hans" else "Test New Town"
-    assert f'<option value="test-kept-town">\u3000{expected}</option>' in options()
-    town.name_zh, town.name_en = "测试改名镇", "Test Renamed Town"
-    town.save()
-    expected = "测试改名镇" if language == "zh-hans" else "Test Renamed Town"
-    assert f'<option value="test-kept-town">\u3000{expected}</option>' in options()
-    town.delete()
-    assert 'value="test-kept-town"' not in options()
-
-
-def test_kept_markup_marks_the_chosen_options_as_the_loop_does(world):
-    groups = chinese_place_groups(None)
-    markup = options_markup(groups=groups)
-    for values in ([], ["test-home"], ["test-province", "test-home-county"], ["test-home&x"]):
-        kept = FilterControl("chinese_place", "", "select", values, markup=markup)
-        built = FilterControl("chinese_place", "", "select", values, groups=groups)
-        assert kept.options_html == built.options_html
-    with translation.override("en"):
-        groups = chinese_place_groups(None)
-        built = FilterControl("chinese_place", "", "select", ["test-home"], groups=groups)
-        markup = options_markup(groups=groups)
-        kept = FilterControl("chinese_place", "", "select", ["test-home"], markup=markup)
-        assert kept.options_html == built.options_html
-        assert '<option value="test-home" selected>Testville</option>' in kept.options_html
 
 
 def api_rows(client, query=None):

@@ -21,6 +21,7 @@ from array import array
 from functools import cache
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections, models
 from django.db.models import QuerySet
@@ -136,7 +137,10 @@ def remembered_count(queryset, request=None):
     clock; else counted now."""
     if not isinstance(queryset, QuerySet):
         return len(queryset)
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that matches nothing (``none()``): no query at all
+        return queryset.count()
     quote = connections[queryset.db].ops.quote_name
     everything, registry = _tables()
     read = {table for table in everything if quote(table) in sql}

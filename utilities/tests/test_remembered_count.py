@@ -42,3 +42,8 @@ def test_a_list_that_reads_accounts_or_the_clock_is_counted_every_time(world):
     assert counted(by_account)[1] and counted(by_account)[1]
     recent = Place.objects.filter(created__lte=Now())
     assert counted(recent)[1] and counted(recent)[1]
+
+
+def test_a_list_that_matches_nothing_is_counted_without_a_query():
+    assert counted(Relationship.objects.none()) == (0, False)
+    assert counted(Relationship.objects.filter(pk__in=[])) == (0, False)

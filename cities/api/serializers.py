@@ -33,6 +33,7 @@ from utilities.api.fields import (
 )
 from utilities.api.serializers import (
     BriefSerializer,
+    PlannedReading,
     RecordURLField,
     RegistrySerializer,
     absolute_url,
@@ -136,7 +137,7 @@ class CooperationFieldSerializer(RegistrySerializer):
         fields = ["id", "url", "display", "slug", "name_zh", "name_en", "created", "last_updated"]
 
 
-class ClaimBriefSerializer(serializers.Serializer):
+class ClaimBriefSerializer(PlannedReading, serializers.Serializer):
     """One source's word inside a relationship or a step: who, what value, which passages."""
 
     id = serializers.IntegerField(read_only=True)
@@ -277,36 +278,50 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
             cache.update(relationship_warnings(list(batch)))
         return [warning.as_dict() for warning in cache.get(obj.pk, [])]
 
+    def to_representation(self, instance):
+        self._dates = (instance, {})  # each representation works its dates out afresh
+        return super().to_representation(instance)
+
+    def _date(self, relationship, name):
+        """``relationship.<name>`` (a date worked out from its stages), worked out once for
+        the date and its precision."""
+        kept = self.__dict__.get("_dates")
+        if kept is None or kept[0] is not relationship:
+            kept = self._dates = (relationship, {})
+        if name not in kept[1]:
+            kept[1][name] = getattr(relationship, name)
+        return kept[1][name]
+
     @extend_schema_field(PARTIAL_DATE)
     def get_intent_date(self, relationship):
-        value = relationship.intent_date
+        value = self._date(relationship, "intent_date")
         return value.isoformat() if value else None
 
     @extend_schema_field(PRECISION)
     def get_intent_date_precision(self, relationship):
-        value = relationship.intent_date
+        value = self._date(relationship, "intent_date")
         return str(value.precision) if value else None
 
     @extend_schema_field(PARTIAL_DATE)
     def get_agreement_date(self, relationship):
-        value = relationship.agreement_date
+        value = self._date(relationship, "agreement_date")
         return value.isoformat() if value else None
 
     @extend_schema_field(PRECISION)
     def get_agreement_date_precision(self, relationship):
-        value = relationship.agreement_date
+        value = self._date(relationship, "agreement_date")
         return str(value.precision) if value else None
 
     @extend_schema_field(PARTIAL_DATE)
     def get_began(self, relationship):
         """When the relationship began: its agreement, else its earliest letter of intent,
         memorandum or "active" step (the date the pages, filters and anniversaries use)."""
-        value = relationship.began
+        value = self._date(relationship, "began")
         return value.isoformat() if value else None
 
     @extend_schema_field(PRECISION)
     def get_began_precision(self, relationship):
-        value = relationship.began
+        value = self._date(relationship, "began")
         return str(value.precision) if value else None
 
     def get_geometry(self, relationship):

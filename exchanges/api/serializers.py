@@ -11,11 +11,11 @@ from cities.models import CooperationField, Place, Relationship
 from exchanges.models import Exchange, ExchangeCount, Region
 from sources.api.fields import citations_field
 from utilities.api.fields import BriefRelatedField, CountryField, PartialDateField, PrecisionField
-from utilities.api.serializers import BriefSerializer, RegistrySerializer
+from utilities.api.serializers import BriefSerializer, PlannedReading, RegistrySerializer
 from utilities.api.strict_fields import CountField
 
 
-class ExchangeCountSerializer(serializers.ModelSerializer):
+class ExchangeCountSerializer(PlannedReading, serializers.ModelSerializer):
     """A number the report gives ("300多名嘉宾"), with its qualifier and unit."""
 
     display = serializers.CharField(read_only=True)

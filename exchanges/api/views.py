@@ -10,16 +10,20 @@ from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.pagination import RegistryPagination
 from utilities.api.views import TIMESTAMPS
+from utilities.pagination import with_generation
 
 from . import serializers
 
 
 class ExchangePagination(RegistryPagination):
-    """The registry's paging; the number of all exchanges (no filter) is the one kept for
-    the generation (``exchanges.selectors.count``)."""
+    """The registry's paging; the number of all exchanges (no filter) is the one the
+    directory keeps for the generation (``exchanges.selectors.count``), a filtered list's
+    the registry's paging keeps (``remembered_count``)."""
 
     def get_count(self, queryset):
-        return selectors.count(queryset, self.request)
+        if queryset.query.has_filters():
+            return super().get_count(queryset)
+        return selectors.count(queryset, with_generation(self.request))
 
 
 class ExchangeViewSet(OfficeViewSet):

@@ -101,3 +101,27 @@ def test_a_deep_page_shows_the_rows_of_the_plain_query(client):
     query = {"ordering": "-start", "offset": 7, "limit": 40}
     rows = client.get("/api/exchanges/", query).json()["results"]
     assert [row["id"] for row in rows] == list(latest.values_list("pk", flat=True)[7:47])
+
+
+def test_a_filtered_api_count_is_kept_and_follows_every_write(client, world):
+    """A filtered list's number is kept for the generation (a client paging through it asks
+    for it on every page): the second page makes no COUNT, and a write on any path (a
+    record saved, a link added or removed) is counted at once."""
+    iceland = {"country": "IS"}
+    assert api_count(client, iceland) == 0
+    queries, _response = count_queries(client, "/api/exchanges/", {"country": "IS", "limit": 1})
+    assert not any("COUNT(" in sql for sql in _response.queries)
+    exchange = new_exchange(world.away)
+    exchange.countries = ["IS"]
+    exchange.save()
+    assert api_count(client, iceland) == 1
+    reykjavik = Place.objects.create(
+        slug="test-kept-reykjavik", name_zh="测试雷克雅未克", level="city", country="NO"
+    )
+    assert api_count(client, {"country": "NO"}) == 0
+    exchange.places.add(reykjavik)
+    assert api_count(client, {"country": "NO"}) == 1
+    exchange.places.remove(reykjavik)
+    assert api_count(client, {"country": "NO"}) == 0
+    Exchange.objects.filter(pk=exchange.pk).delete()
+    assert api_count(client, iceland) == 0

@@ -11,7 +11,7 @@ DRF imports it while its own modules load.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
-from ..pagination import page_rows
+from ..pagination import page_rows, remembered_count, with_generation
 from ..prefetch import prefetch_page
 from .exceptions import RequestError
 
@@ -50,6 +50,12 @@ class RegistryPagination(pagination.LimitOffsetPagination):
             message = _("offset 应为不小于 0 的整数。")
             raise RequestError({self.offset_query_param: [message]}, "invalid")
         return value
+
+    def get_count(self, queryset):
+        """The number of rows, kept for the generation of the registry
+        (``remembered_count``): a COUNT under a filter of 500,000 exchanges can take
+        seconds, and a client paging through the list asks for it on every page."""
+        return remembered_count(queryset, with_generation(self.request))
 
     def paginate_queryset(self, queryset, request, view=None):
         """DRF's, with a later page read by ``page_rows`` (the ids of the page, then its

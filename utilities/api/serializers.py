@@ -18,13 +18,14 @@ is the same as DRF's, value for value.
 import copy
 import json
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
@@ -198,6 +199,8 @@ def _field_reader(serializer, name, field):
 
         return read_label
     kind = PLAIN_FIELDS.get(type(field))
+    if kind is None and _plain_integer(field):
+        kind = int
     if kind is not None:
 
         def read_plain(instance, data):
@@ -213,6 +216,46 @@ def _field_reader(serializer, name, field):
                 drf(instance, data)
 
         return read_plain
+    if type(field) is serializers.DateTimeField and _iso_format(field):
+        # A stored moment in the request's time zone (found at the first record, as the
+        # URL pattern is: it does not change during a request), as DRF writes it.
+        zones = []
+
+        def read_moment(instance, data):
+            value = getattr(instance, attribute, None)
+            if type(value) is not datetime or value.utcoffset() is None:
+                return drf(instance, data)
+            if not zones:
+                zones.append(
+                    field.timezone if hasattr(field, "timezone") else field.default_timezone()
+                )
+            if zones[0] is None:
+                return drf(instance, data)
+            text = value.astimezone(zones[0]).isoformat()
+            data[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return read_moment
+    if type(field) is serializers.ListField and _country_dict(field.child):
+        # A list of countries, each ``{"code", "name"}`` as the country field gives it.
+        names = {}
+        child = field.child
+
+        def read_countries(instance, data):
+            values = getattr(instance, attribute, None)
+            if type(values) is not list:
+                return drf(instance, data)
+            items = []
+            for value in values:
+                code = getattr(value, "code", None)
+                if type(code) is not str or not code:
+                    return drf(instance, data)
+                country = names.get(code)
+                if country is None:
+                    country = names[code] = child.to_representation(value)
+                items.append(dict(country))
+            data[name] = items
+
+        return read_countries
     if type(field) is serializers.ChoiceField:
 
         def read_choice(instance, data):
@@ -223,10 +266,7 @@ def _field_reader(serializer, name, field):
                 drf(instance, data)
 
         return read_choice
-    if getattr(field, "country_dict", False) and tuple(field.country_dict_keys) == (
-        "code",
-        "name",
-    ):
+    if _country_dict(field):
         # ``{"code", "name"}``, the name translated once per country and request.
         names = {}
 
@@ -244,6 +284,29 @@ def _field_reader(serializer, name, field):
     return drf
 
 
+def _plain_integer(field):
+    """An integer field that writes a stored integer as it is (DRF's ``int(value)``): a
+    subclass that changes only what it takes (a count), a big integer not sent as text."""
+    if not isinstance(field, serializers.IntegerField):
+        return False
+    written_by = type(field).to_representation
+    if written_by is serializers.BigIntegerField.to_representation:
+        return not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    return written_by is serializers.IntegerField.to_representation
+
+
+def _iso_format(field):
+    output = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    return isinstance(output, str) and output.lower() == ISO_8601
+
+
+def _country_dict(field):
+    """A country field that gives ``{"code", "name"}``."""
+    return getattr(field, "country_dict", False) and tuple(
+        getattr(field, "country_dict_keys", ())
+    ) == ("code", "name")
+
+
 def reading_plan(serializer):
     """One reader per readable field, in the serializer's order."""
     return [
@@ -253,11 +316,8 @@ def reading_plan(serializer):
     ]
 
 
-class BriefSerializer(serializers.ModelSerializer):
-    """``id``, ``url``, ``display`` and the names a reader needs to recognise the record."""
-
-    url = RecordURLField()
-    display = serializers.CharField(source="__str__", read_only=True)
+class PlannedReading:
+    """A serializer (of a model or not) that reads records through its reading plan."""
 
     def to_representation(self, instance):
         if isinstance(instance, Mapping):
@@ -270,6 +330,13 @@ class BriefSerializer(serializers.ModelSerializer):
         for read in plan:
             read(instance, data)
         return data
+
+
+class BriefSerializer(PlannedReading, serializers.ModelSerializer):
+    """``id``, ``url``, ``display`` and the names a reader needs to recognise the record."""
+
+    url = RecordURLField()
+    display = serializers.CharField(source="__str__", read_only=True)
 
 
 def stamp_history(instance, request):

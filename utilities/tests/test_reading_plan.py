@@ -2,15 +2,27 @@
 DRF's own ``Serializer.to_representation`` gives, field for field: method fields, partial
 dates and their precisions (read from the whole record) included."""
 
+import json
+
 import pytest
+from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
+from rest_framework.utils.encoders import JSONEncoder
 
-from cities.api.serializers import RelationshipSerializer, RelationshipStageSerializer
-from cities.api.views import RelationshipStageViewSet, RelationshipViewSet
-from exchanges.api.serializers import ExchangeSerializer
+from cities.api.serializers import (
+    ClaimBriefSerializer,
+    PlaceSerializer,
+    RelationshipSerializer,
+    RelationshipStageSerializer,
+)
+from cities.api.views import PlaceViewSet, RelationshipStageViewSet, RelationshipViewSet
+from cities.models import Claim, RelationshipStage
+from exchanges.api.serializers import ExchangeCountSerializer, ExchangeSerializer
 from exchanges.api.views import ExchangeViewSet
+from exchanges.models import ExchangeCount
+from tests.builders import add_rows, new_exchange
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +69,51 @@ def test_a_field_that_reads_the_record_its_own_way_goes_through_drf():
     assert Labelled(context={"request": request}).to_representation(stage)["label"] == (
         f"#{stage.pk}"
     )
+
+
+def exactly(value):
+    """The JSON text of a value: ``1`` and ``"1"``, ``[]`` and ``None`` differ."""
+    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/Los_Angeles"])
+def test_the_plan_writes_numbers_moments_and_countries_as_drf_does(world, zone):
+    """Ids and counts as numbers, the record's times in the active time zone, a list of
+    countries with their names, an exchange's counts and a step's claims (serializers that
+    are not brief forms) read through the plan too."""
+    add_rows(3)
+    exchange = new_exchange(world.away)
+    exchange.countries = ["IS", "JP", "IS"]
+    exchange.save()
+    ExchangeCount.objects.create(exchange=exchange, value=300, qualifier="odd", unit_zh="人")
+    stage = RelationshipStage.objects.filter(date_year__isnull=False).first()
+    Claim.objects.create(
+        relationship=stage.relationship,
+        subject="date",
+        step=stage,
+        date_year=1999,
+        claimant="partner",
+    )
+    request = Request(APIRequestFactory().get("/api/"))
+    cases = [
+        (ExchangeSerializer, ExchangeViewSet.queryset.all()),
+        (ExchangeCountSerializer, ExchangeCount.objects.all()),
+        (ClaimBriefSerializer, Claim.objects.prefetch_related("citations")),
+        (PlaceSerializer, PlaceViewSet.queryset.all()),
+        (RelationshipSerializer, RelationshipViewSet.queryset.all()),
+    ]
+    with timezone.override(zone), translation.override("en"):
+        for serializer_class, records in cases:
+            planned = serializer_class(context={"request": request})
+            drf = serializer_class(context={"request": request})
+            for record in records:
+                assert exactly(planned.to_representation(record)) == exactly(
+                    serializers.Serializer.to_representation(drf, record)
+                ), serializer_class
+    codes = [country["code"] for country in planned_countries(request, exchange)]
+    assert sorted(codes) == ["IS", "JP"]
+
+
+def planned_countries(request, exchange):
+    record = ExchangeViewSet.queryset.get(pk=exchange.pk)
+    return ExchangeSerializer(context={"request": request}).to_representation(record)["countries"]

@@ -32,7 +32,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import ModelMultipleChoiceField
 
 from utilities.lookups import Among
-from utilities.search import CJK, query_key, to_simplified
+from utilities.search import CJK, ShortContains, ShortIContains, query_key, to_simplified
 
 # A query longer than this is not a name; the limit keeps LIKE patterns small.
 QUERY_MAX_LENGTH = 100
@@ -144,9 +144,10 @@ class AmongIds(Func):
 
 
 def key_q(key, path=""):
-    """Rows whose (place's) stored keys hold ``key``."""
+    """Rows whose (place's) stored keys hold ``key``; a key of one or two characters is
+    looked up in the keys' n-gram index first on PostgreSQL (``ShortContains``)."""
     prefix = f"{path}__" if path else ""
-    return Q(**{f"{prefix}search_text__contains": key})
+    return Q(ShortContains(F(f"{prefix}search_text"), key))
 
 
 def among_q(model, path, places):
@@ -212,12 +213,13 @@ def text_variants(query):
 
 def text_q(query, *fields):
     """Rows whose plain text fields contain the query as typed or in simplified characters
-    (a title stored as 济南 is found by 濟南)."""
+    (a title stored as 济南 is found by 濟南). A query of one or two characters is looked
+    up in the column's n-gram index first where it has one (``ShortIContains``)."""
     variants = text_variants(query)
     condition = Q()
     for field in fields:
         for variant in variants:
-            condition |= Q(**{f"{field}__icontains": variant})
+            condition |= Q(ShortIContains(F(field), variant))
     return condition
 
 

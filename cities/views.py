@@ -18,6 +18,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from utilities.countries import NOT_PARTNER_COUNTRIES
+from utilities.filtersets import QUERY_MAX_LENGTH
 from utilities.generation import remembered
 from utilities.pagination import section_page, with_generation
 from utilities.views import FilteredListView, options_markup
@@ -71,11 +72,22 @@ class ChinesePlaceControlsMixin:
         its place's slug; None when there is nothing to replace or a name is not found."""
         values = self.request.GET.getlist("chinese_place")
         names = [value.strip() for value in values if value.strip()]
-        if not names or all(SLUG_LIKE.fullmatch(name) for name in names):
+        # A value no name can be (a NUL, which PostgreSQL refuses in a query, or one longer
+        # than any query) is left to the filter, which names it as invalid.
+        if not names or any("\x00" in name or len(name) > QUERY_MAX_LENGTH for name in names):
+            return None
+        slug_like = {name for name in names if SLUG_LIKE.fullmatch(name)}
+        if slug_like:
+            # Lower-case pinyin (jinzhongshi) looks like a slug: only a Chinese place's
+            # slug is taken as one; anything else is looked up as a name.
+            slug_like &= set(
+                Place.objects.chinese().filter(slug__in=slug_like).values_list("slug", flat=True)
+            )
+        if all(name in slug_like for name in names):
             return None
         slugs = []
         for name in names:
-            slug = name if SLUG_LIKE.fullmatch(name) else chinese_place_named(name)
+            slug = name if name in slug_like else chinese_place_named(name)
             if slug is None:
                 return None  # the filter names it as invalid, next to the box
             slugs.append(slug)

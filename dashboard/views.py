@@ -153,10 +153,17 @@ def exchange_date_key(prefix=""):
 
 
 def date_of_key(key):
-    """The partial date of an :func:`exchange_date_key`."""
+    """The partial date of an :func:`exchange_date_key`. A date no calendar has (2025-02-30,
+    which only a path that skips ``clean()`` can store) is read as its month, else its
+    year: the partner did meet then, and is not listed as never met."""
     if key is None:
         return None
-    return partial_date(key // 10000, key // 100 % 100 or None, key % 100 or None)
+    year, month, day = key // 10000, key // 100 % 100 or None, key % 100 or None
+    return (
+        partial_date(year, month, day)
+        or partial_date(year, month, None)
+        or partial_date(year, None, None)
+    )
 
 
 def exchanges_counted(relationships, paths):
@@ -273,6 +280,7 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None, request=None):
         exchanges = Exchange.objects.only("pk", "title_zh", "title_en", *EXCHANGE_DATES).in_bulk(
             {pk for pk, _date in found_last.values() if pk is not None}
         )
+        # A relationship deleted since the figures were kept is left out, not a 500.
         return [
             QuietPartner(
                 shown[pk],
@@ -281,6 +289,7 @@ def quiet_partners(place, years=DEFAULT_QUIET_YEARS, today=None, request=None):
                 today.year - last_date.year if last_date else None,
             )
             for pk, _chinese_id, _foreign_id, last_date in keys
+            if pk in shown
         ]
 
     return OfficeRows(keys, describe)
@@ -313,7 +322,12 @@ def anniversaries(place, today=None, request=None):
             .prefetch_related(None)
             .in_bulk([row.relationship.pk for row in rows])
         )
-        return [replace(row, relationship=shown[row.relationship.pk]) for row in rows]
+        # A relationship deleted since the figures were kept is left out, not a 500.
+        return [
+            replace(row, relationship=shown[row.relationship.pk])
+            for row in rows
+            if row.relationship.pk in shown
+        ]
 
     return OfficeRows(found, describe)
 

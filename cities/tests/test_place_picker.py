@@ -84,3 +84,20 @@ def test_a_foreign_place_is_not_a_chinese_place(client, world):
     response = client.get("/relationships/", {"chinese_place": "Testa"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+
+
+def test_lower_case_pinyin_that_is_no_slug_is_looked_up_as_a_name(client, world):
+    # "ceshishi" looks like a slug but no place has it: it is 测试市's pinyin.
+    response = client.get("/relationships/", {"chinese_place": "ceshishi"})
+    assert response.status_code == 302
+    assert response["Location"] == "/relationships/?chinese_place=test-home"
+    # A real slug is taken as it stands.
+    assert client.get("/relationships/", {"chinese_place": "test-home"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["x\x00y", "测" * 101])
+def test_a_value_no_name_can_be_is_named_as_invalid_not_a_server_error(client, world, value):
+    # A NUL reached PostgreSQL in the name look-up (a 500 there); the filter refuses it.
+    response = client.get("/relationships/", {"chinese_place": value})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()

@@ -218,3 +218,15 @@ def test_a_new_exchange_takes_a_partner_off_the_list_at_once(client, jinzhong):
     exchange.start_year, exchange.start_month, exchange.start_day = today.year, today.month, 1
     exchange.save()
     assert "晋中市 – 会安市" not in client.get(url, {"years": 3}).content.decode()
+
+
+def test_a_last_exchange_date_no_calendar_has_is_read_as_its_month():
+    # 2025-02-30 can be stored by a path that skips clean(); the partner did meet in
+    # February 2025 and is not listed as never met.
+    from dashboard.views import date_of_key
+    from utilities.partial_dates import partial_date
+
+    assert date_of_key(20250230) == partial_date(2025, 2, None)
+    assert date_of_key(20250215) == partial_date(2025, 2, 15)
+    assert date_of_key(20250000) == partial_date(2025, None, None)
+    assert date_of_key(None) is None

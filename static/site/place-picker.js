@@ -67,6 +67,11 @@
       }
     }
 
+    // A place without an English name is shown by its Chinese one (as the server does).
+    function shownName(place) {
+      return chinese ? place.name_zh : place.name_en || place.name_zh;
+    }
+
     function show(results) {
       places = results;
       list.textContent = "";
@@ -75,10 +80,11 @@
         item.id = list.id + "-" + index;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        item.setAttribute("lang", chinese ? "zh-Hans" : "en");
-        item.textContent = chinese ? place.name_zh : place.name_en;
+        var name = shownName(place);
+        item.setAttribute("lang", name === place.name_zh ? "zh-Hans" : "en");
+        item.textContent = name;
         var other = chinese ? place.name_en : place.name_zh;
-        if (other) {
+        if (other && other !== name) {
           var note = document.createElement("span");
           note.className = "other-name";
           note.setAttribute("lang", chinese ? "en" : "zh-Hans");
@@ -97,7 +103,7 @@
 
     function pick(index) {
       var place = places[index];
-      box.value = chinese ? place.name_zh : place.name_en;
+      box.value = shownName(place);
       field.value = place.slug;
       status.textContent = "";
       open(false);

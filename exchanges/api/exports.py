@@ -79,7 +79,7 @@ class ExchangeRows:
         self.relationship_url = record_url_pattern(request, "api:relationship-detail")
         self.kinds = Escaped(labels(Exchange, "kind"))
         self.country = CountryField()
-        self.country_lists = {}
+        self.country_cells = {}
         self.count_displays = {}
         self.dates = {}
         self.relationships = {}
@@ -95,7 +95,7 @@ class ExchangeRows:
         """Empty the caches of cells that have grown past ``CACHED_CELLS`` (a cell is made
         again when it is next needed, the same)."""
         self.relationship_rows.forget_cells()
-        for cache in (self.country_lists, self.count_displays, self.dates, self.relationships):
+        for cache in (self.count_displays, self.dates, self.relationships):
             if len(cache) > CACHED_CELLS:
                 cache.clear()
 
@@ -162,15 +162,16 @@ class ExchangeRows:
         return cells
 
     def countries(self, stored):
-        """The countries' cell of the stored list (``"JP,DE"``): each country's code as
-        ``flatten`` writes the serializer's ``{"code", "name"}``."""
-        cell = self.country_lists.get(stored)
-        if cell is None:
-            codes = [code for code in (stored or "").split(",") if code]
-            represent = self.country.to_representation
-            cell = flatten({"countries": [represent(Country(code)) for code in codes]})
-            cell = self.country_lists[stored] = escaped(cell["countries"])
-        return cell
+        """The countries' cell of the stored list (``"JP,DE"``): each country as ``flatten``
+        writes the serializer's ``{"code", "name"}`` (its code), made once per country."""
+        if not stored:
+            return ""
+        cells, codes = self.country_cells, stored.split(",")
+        for code in codes:
+            if code not in cells:
+                country = self.country.to_representation(Country(code))
+                cells[code] = flatten({"country": [country]})["country"]
+        return escaped("; ".join([cells[code] for code in codes]))
 
     @staticmethod
     def joined(rows, names):

@@ -13,6 +13,7 @@ from utilities.api.views import TIMESTAMPS
 from utilities.pagination import with_generation
 
 from . import serializers
+from .exports import ExchangeRows
 
 
 class ExchangePagination(RegistryPagination):
@@ -47,6 +48,7 @@ class ExchangeViewSet(OfficeViewSet):
     serializer_class = serializers.ExchangeSerializer
     filterset_class = ExchangeFilterSet
     pagination_class = ExchangePagination
+    flat_row_classes = {"csv": ExchangeRows}
     ordering_fields = {
         "start": ["start_year", "start_month", "start_day"],
         "end": ["end_year", "end_month", "end_day"],

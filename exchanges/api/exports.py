@@ -1,0 +1,255 @@
+"""The exchanges' CSV export at national scale: flat rows from ``values_list()``.
+
+A full export is every exchange (500,000 and more); through the serializer each row costs
+a dozen model instances, their prefetched places, fields, counts and citations, and some
+hundred field reads. Here a row is one tuple of the exchange, its Chinese place and its
+relationship with both of that relationship's places, and each chunk of rows fetches its
+partner places, regions, fields of cooperation, counts and citations in one flat query
+each. The cells are the ones the serializer's record flattens to
+(``utilities.api.renderers.flatten``), column for column, in the request's language; a
+place's cells and a relationship's are made as the relationships' export makes them
+(``cities.api.exports.RelationshipRows``). ``exchanges/tests/test_api_export_rows.py``
+compares the two for the loaded registry and for partial dates, exchanges without places,
+with many countries, regions and counts, and with formula-like text.
+"""
+
+import itertools
+
+from django_countries.fields import Country
+
+from cities.api.exports import (
+    CACHED_CELLS,
+    Escaped,
+    RelationshipRows,
+    escaped,
+    labels,
+)
+from cities.models import CooperationField, Place
+from exchanges.models import Exchange, ExchangeCount, Region
+from sources.models import Citation
+from utilities.api.fields import CountryField
+from utilities.api.renderers import flatten
+from utilities.api.serializers import record_url_pattern
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.partial_dates import partial_date
+
+PLACE_COLUMNS = ["id", "url", "display", "slug", "name_zh", "name_en", "country.code", "country.name"]  # fmt: skip
+COLUMNS = [
+    "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",
+    *(f"chinese_place.{name}" for name in PLACE_COLUMNS),
+    "relationship.id", "relationship.url", "relationship.display", "relationship.kind",
+    "relationship.kind_display",
+    *(f"relationship.chinese_place.{name}" for name in PLACE_COLUMNS),
+    *(f"relationship.foreign_place.{name}" for name in PLACE_COLUMNS),
+    "places", "countries", "regions", "fields", "description", "start", "start_precision",
+    "end", "end_precision", "planned", "counts", "editors_note", "citations", "created",
+    "last_updated",
+]  # fmt: skip
+PLACE_VALUES = ["id", "slug", "name_zh", "name_en", "country"]
+VALUES = [
+    "id", "title_zh", "title_en", "kind",
+    *(f"chinese_place__{name}" for name in PLACE_VALUES),
+    "relationship_id", "relationship__kind",
+    *(f"relationship__chinese_place__{name}" for name in PLACE_VALUES),
+    *(f"relationship__foreign_place__{name}" for name in PLACE_VALUES),
+    "countries", "description", "start_year", "start_month", "start_day", "end_year",
+    "end_month", "end_day", "planned", "editors_note", "created", "last_updated",
+]  # fmt: skip
+# An exchange without a relationship: its 21 relationship cells are empty.
+NO_RELATIONSHIP = ("",) * (5 + 2 * len(PLACE_COLUMNS))
+NO_DATE = ("", "")
+BOOLEANS = {True: "true", False: "false"}
+
+
+class ExchangeRows:
+    """The header and the rows of an exchanges CSV for one request.
+
+    A row is one tuple: what depends on the exchange alone is made per row, the rest once
+    (a place's cells and a relationship's, a choice's label, a date's text, a list of
+    countries or of counts) and escaped as it is made."""
+
+    header = COLUMNS
+
+    def __init__(self, request, chunk_size):
+        self.chunk_size = chunk_size
+        # The places' cells, names, the relationships' labels and the times as the
+        # relationships' export writes them (the same brief records, the same fields).
+        self.relationship_rows = RelationshipRows(request, chunk_size)
+        self.url = record_url_pattern(request, "api:exchange-detail")
+        self.relationship_url = record_url_pattern(request, "api:relationship-detail")
+        self.kinds = Escaped(labels(Exchange, "kind"))
+        self.country = CountryField()
+        self.country_cells = {}
+        self.count_displays = {}
+        self.dates = {}
+        self.relationships = {}
+        self.names = {}
+
+    def rows(self, queryset):
+        values = queryset.prefetch_related(None).values_list(*VALUES)
+        source = values.iterator(chunk_size=self.chunk_size)
+        while chunk := list(itertools.islice(source, self.chunk_size)):
+            yield from self.chunk_rows(chunk)
+
+    def forget_cells(self):
+        """Empty the caches of cells that have grown past ``CACHED_CELLS`` (a cell is made
+        again when it is next needed, the same)."""
+        self.relationship_rows.forget_cells()
+        for cache in (self.count_displays, self.dates, self.relationships):
+            if len(cache) > CACHED_CELLS:
+                cache.clear()
+
+    def chunk_rows(self, chunk):
+        self.forget_cells()
+        # A set: Django's query builder walks a list or tuple value by value.
+        ids = {row[0] for row in chunk}
+        places = self.places_of(ids)
+        regions = self.regions_of(ids)
+        fields = self.fields_of(ids)
+        counts = self.counts_of(ids)
+        citations = self.citations_of(ids)
+        start, end = self.url
+        helper = self.relationship_rows
+        known_places, place, moment = helper.places, helper.place, helper.moment
+        kinds, date, relationship_cells = self.kinds, self.date, self.relationship_cells
+        for (
+            pk, title_zh, title_en, kind, chinese_id, c_slug, c_zh, c_en, c_country,
+            relationship_id, relationship_kind, *relationship_places, countries,
+            description, start_year, start_month, start_day, end_year, end_month, end_day,
+            planned, editors_note, created, updated,
+        ) in chunk:  # fmt: skip
+            _name, chinese_cells = known_places.get(chinese_id) or place(
+                chinese_id, c_slug, c_zh, c_en, c_country
+            )
+            if relationship_id is None:
+                relationship = NO_RELATIONSHIP
+            else:
+                relationship = self.relationships.get(relationship_id) or relationship_cells(
+                    relationship_id, relationship_kind, relationship_places
+                )
+            yield (
+                str(pk), f"{start}{pk}{end}", escaped(helper.name(title_zh, title_en)),
+                escaped(title_zh), escaped(title_en), kind, kinds[kind], *chinese_cells,
+                *relationship, places.get(pk, ""), self.countries(countries),
+                regions.get(pk, ""), fields.get(pk, ""), escaped(description),
+                *date(start_year, start_month, start_day), *date(end_year, end_month, end_day),
+                BOOLEANS[planned], counts.get(pk, ""), escaped(editors_note),
+                citations.get(pk, ""), moment(created), moment(updated),
+            )  # fmt: skip
+
+    def relationship_cells(self, pk, kind, place_values):
+        """A relationship's brief cells (``RelationshipBriefSerializer``), made once per
+        export: its id, address, display, kind and label, and both places' cells."""
+        helper = self.relationship_rows
+        chinese, foreign = place_values[:5], place_values[5:]
+        chinese_name, chinese_cells = helper.places.get(chinese[0]) or helper.place(*chinese)
+        foreign_name, foreign_cells = helper.places.get(foreign[0]) or helper.place(*foreign)
+        start, end = self.relationship_url
+        cells = self.relationships[pk] = (
+            str(pk), f"{start}{pk}{end}", escaped(f"{chinese_name} – {foreign_name}"),
+            kind, helper.kinds[kind], *chinese_cells, *foreign_cells,
+        )  # fmt: skip
+        return cells
+
+    def date(self, year, month, day):
+        """A partial date's two cells (ISO text, precision), empty without a date."""
+        parts = (year, month, day)
+        cells = self.dates.get(parts)
+        if cells is None:
+            value = partial_date(*parts)
+            cells = (value.isoformat(), str(value.precision)) if value else NO_DATE
+            self.dates[parts] = cells
+        return cells
+
+    def countries(self, stored):
+        """The countries' cell of the stored list (``"JP,DE"``): each country as ``flatten``
+        writes the serializer's ``{"code", "name"}`` (its code), made once per country."""
+        if not stored:
+            return ""
+        cells, codes = self.country_cells, stored.split(",")
+        for code in codes:
+            if code not in cells:
+                country = self.country.to_representation(Country(code))
+                cells[code] = flatten({"country": [country]})["country"]
+        return escaped("; ".join([cells[code] for code in codes]))
+
+    @staticmethod
+    def joined(rows, names):
+        """``{exchange: cell}`` of ``(exchange, related pk)`` rows: the related records'
+        display names in the rows' order, joined by "; " and escaped."""
+        found = {}
+        for pk, related in rows:
+            found.setdefault(pk, []).append(names[related])
+        return {pk: escaped("; ".join(cells)) for pk, cells in found.items()}
+
+    def vocabulary(self, model, rows):
+        """``{pk: display name}`` of a short vocabulary (regions, fields), read once and
+        again when a chunk names one added since."""
+        names = self.names.get(model)
+        if names is None or any(related not in names for _exchange, related in rows):
+            name = self.relationship_rows.name
+            names = self.names[model] = {
+                pk: name(name_zh, name_en)
+                for pk, name_zh, name_en in model.objects.values_list("pk", "name_zh", "name_en")
+            }
+        return names
+
+    def places_of(self, ids):
+        """Each exchange's partner places' display names, in the places' order (as
+        prefetched)."""
+        rows = list(
+            Place.objects.filter(partner_exchanges__id__among=ids).values_list(
+                "partner_exchanges", "pk", "name_zh", "name_en"
+            )
+        )
+        name = self.relationship_rows.name
+        names = {pk: name(name_zh, name_en) for _exchange, pk, name_zh, name_en in rows}
+        return self.joined(((exchange, pk) for exchange, pk, *_names in rows), names)
+
+    def regions_of(self, ids):
+        """Each exchange's regions' display names, in the regions' order (as prefetched)."""
+        rows = list(Region.objects.filter(exchanges__id__among=ids).values_list("exchanges", "pk"))
+        return self.joined(rows, self.vocabulary(Region, rows))
+
+    def fields_of(self, ids):
+        """Each exchange's fields of cooperation, in their own order (as prefetched)."""
+        rows = list(
+            CooperationField.objects.filter(exchanges__id__among=ids).values_list("exchanges", "pk")
+        )
+        return self.joined(rows, self.vocabulary(CooperationField, rows))
+
+    def counts_of(self, ids):
+        """Each exchange's counts in their order (by pk), as ``ExchangeCount.display``
+        writes each ("300多名嘉宾")."""
+        rows = (
+            ExchangeCount.objects.filter(exchange__id__among=ids)
+            .order_by("pk")
+            .values_list("exchange", "pk", "value", "value_max", "qualifier", "unit_zh", "unit_en")
+        )
+        found = {}
+        displays = self.count_displays
+        for exchange, pk, *parts in rows:
+            display = displays.get(tuple(parts))
+            if display is None:
+                value, value_max, qualifier, unit_zh, unit_en = parts
+                display = displays[tuple(parts)] = ExchangeCount(
+                    value=value,
+                    value_max=value_max,
+                    qualifier=qualifier,
+                    unit_zh=unit_zh,
+                    unit_en=unit_en,
+                ).display()
+            found.setdefault(exchange, []).append({"id": pk, "display": display})
+        return {
+            exchange: escaped(flatten({"counts": counts})["counts"])
+            for exchange, counts in found.items()
+        }
+
+    def citations_of(self, ids):
+        """Each exchange's citations (their quotes, shortened as ``str(citation)``), in the
+        citations' order, as one escaped cell."""
+        found = {}
+        rows = Citation.objects.filter(exchanges__id__among=ids).values_list("exchanges", "quote")
+        for pk, quote in rows:
+            found.setdefault(pk, []).append(quote if len(quote) <= 40 else quote[:40] + "…")
+        return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

@@ -1,0 +1,199 @@
+"""The exchanges' CSV in flat rows (``exchanges.api.exports``) is the serializer's CSV, byte
+for byte: for every exchange of the loaded registry and for exchanges with partial dates
+(a year, a month, a day, none, a planned one), without places or with several, with many
+countries, regions, fields, counts (ranges and qualifiers, a count without an English
+unit) and long quotes, with formula-like text, with and without a relationship; in Chinese
+and in English; filtered and ordered; for anonymous readers and for staff."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from cities.models import CooperationField, Place, Relationship
+from exchanges.api import exports
+from exchanges.api.views import ExchangeViewSet
+from exchanges.models import Exchange, ExchangeCount, Region
+from sources.models import Citation
+from utilities.api import views
+from utilities.testing.queries import content, count_queries
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/exchanges/"
+KINDS = ["project", "event", "delegation", "training", "office", "conference"]
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+def both(client, monkeypatch, params, language="zh-hans"):
+    """``(flat rows' CSV, serializer's CSV)`` of the same request."""
+    query = {"format": "csv", **params}
+    fast = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
+    assert fast.status_code == 200 and fast.streaming
+    with monkeypatch.context() as patch:
+        patch.setattr(ExchangeViewSet, "flat_row_classes", {})
+        slow = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
+    assert slow.status_code == 200 and slow.streaming
+    return content(fast), content(slow)
+
+
+@pytest.fixture
+def varied(world):
+    """Exchanges of the test city (and its county) of every kind, with every precision of
+    date, with and without a relationship, places, countries, regions, fields, counts and
+    citations, and formula-like text."""
+    fields = [
+        world.field,
+        CooperationField.objects.create(slug="test-field-2", name_zh="测试领域二"),
+        CooperationField.objects.create(slug="test-field-3", name_zh="=测试", name_en="-Field"),
+    ]
+    regions = [
+        Region.objects.create(slug="test-region", name_zh="测试地区", name_en="Test region"),
+        Region.objects.create(slug="test-region-2", name_zh="测试地区二", countries=["DE"]),
+    ]
+    partners = [world.partner_a, world.partner_b, world.partner_c]
+    partners.append(
+        Place.objects.create(slug="-test-odd", name_zh="+测试丁市", level="city", country="KR")
+    )
+    long_quote = Citation.objects.create(
+        report=world.report, quote=world.report.text[:60]
+    ) if len(world.report.text) >= 60 else world.citation  # fmt: skip
+    no_english = Relationship.objects.create(
+        chinese_place=world.county, foreign_place=partners[3], kind="friendly"
+    )
+    dates = [(None, None, None), (2019, None, None), (1997, 10, None), (1984, 3, 12)]
+    countries = [[], ["JP"], ["DE", "FR", "US", "GB", "IT", "ES", "BR", "ZA"], ["KR"]]
+    made = []
+    for number in range(16):
+        start = dates[number % 4]
+        end = dates[(number + 1) % 4] if number % 3 == 0 and start[0] else (None, None, None)
+        if end[0] is not None and start[0] is not None and end[0] < start[0]:
+            end = (None, None, None)
+        exchange = Exchange.objects.create(
+            title_zh="=HYPERLINK(\"测试交流\")" if number == 1 else f"测试交流{number}",
+            title_en="" if number % 3 == 0 else f"@Exchange {number}" if number == 2 else f"Exchange {number}",
+            kind=KINDS[number % len(KINDS)],
+            chinese_place=world.county if number % 5 == 4 else world.home,
+            relationship=[None, world.relationship, no_english][number % 3]
+            if number % 5 != 4 else (no_english if number % 2 else None),
+            countries=countries[number % 4],
+            description=f'内容 {number}\n第二行, "引号"' if number % 2 else "-内容",
+            start_year=start[0],
+            start_month=start[1],
+            start_day=start[2],
+            end_year=end[0],
+            end_month=end[1],
+            end_day=end[2],
+            planned=number == 5,
+            editors_note="@note" if number == 3 else "",
+        )  # fmt: skip
+        exchange.places.set(partners[: number % 5])
+        exchange.regions.set(regions[: number % 3])
+        exchange.fields.set(fields[: number % 4])
+        exchange.citations.set([world.citation, long_quote][: number % 3])
+        for index in range(number % 4):
+            ExchangeCount.objects.create(
+                exchange=exchange,
+                value=10 * (index + 1) + number,
+                value_max=None if index != 1 else 100 + number,
+                qualifier=["exact", "odd", "over", "about"][(number + index) % 4],
+                unit_zh="名嘉宾",
+                unit_en="" if index == 2 else "guests",
+            )
+        made.append(exchange)
+    return made
+
+
+def test_the_loaded_registry_in_both_languages(client, monkeypatch):
+    assert Exchange.objects.count() > 0
+    for language in ("zh-hans", "en"):
+        fast, slow = both(client, monkeypatch, {}, language)
+        assert fast == slow
+        assert fast.count(b"\r\n") == Exchange.objects.count() + 1
+
+
+def test_the_loaded_registry_for_staff(insider, monkeypatch):
+    for language in ("zh-hans", "en"):
+        fast, slow = both(insider, monkeypatch, {}, language)
+        assert fast == slow
+        assert fast.count(b"\r\n") == Exchange.objects.count() + 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"chinese_place": "test-home"},
+        {"chinese_place": "test-home", "ordering": "-start,kind"},
+        {"q": "测试交流"},
+        {"ordering": "-end"},
+    ],
+)
+def test_dates_places_countries_counts_and_formulas(client, monkeypatch, varied, params, language):
+    fast, slow = both(client, monkeypatch, params, language)
+    assert fast == slow
+    assert fast.count(b"\r\n") >= 11
+    text = fast.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'-内容" in text
+    assert "BR; DE; ES; FR; GB; IT; US; ZA" in text
+    assert "1984-03-12,day" in text and "1997-10,month" in text and "2019,year" in text
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_staff_see_the_same_file(insider, monkeypatch, varied, language):
+    fast, slow = both(insider, monkeypatch, {"q": "测试交流"}, language)
+    assert fast == slow
+    assert "'@note" in fast.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_cells_made_again_after_their_cache_is_emptied(client, monkeypatch, varied, language):
+    """Chunks of two rows and caches emptied past one entry: every place, relationship,
+    date and list is made again many times, the same."""
+    monkeypatch.setattr(exports, "CACHED_CELLS", 1)
+    monkeypatch.setattr("cities.api.exports.CACHED_CELLS", 1)
+    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    forgotten = []
+    forget_cells = exports.ExchangeRows.forget_cells
+
+    def counted(rows):
+        forgotten.append(len(rows.relationships))
+        forget_cells(rows)
+
+    monkeypatch.setattr(exports.ExchangeRows, "forget_cells", counted)
+    fast, slow = both(client, monkeypatch, {"q": "测试交流"}, language)
+    assert fast == slow
+    assert len(forgotten) >= 4 and max(forgotten) > 1
+
+
+def test_a_region_added_during_an_export_is_named(varied):
+    """The regions' names are read once and again when a chunk names one read since."""
+    rows = exports.ExchangeRows(None, 2)
+    assert rows.regions_of({varied[1].pk}) == {varied[1].pk: "测试地区"}
+    varied[0].regions.add(Region.objects.create(slug="test-region-3", name_zh="新地区"))
+    assert rows.regions_of({varied[0].pk}) == {varied[0].pk: "新地区"}
+
+
+def test_the_flat_rows_make_as_many_queries_for_one_row_as_for_many(client, varied):
+    one, _response = count_queries(client, URL, {"format": "csv", "q": "测试交流13"})
+    many, response = count_queries(client, URL, {"format": "csv", "q": "测试交流"})
+    assert content(response).count(b"\r\n") >= 17
+    assert one == many, response.queries
+
+
+@pytest.mark.parametrize(
+    ("params", "columns"),
+    [
+        ({"fields": "id,display"}, ["id", "display"]),
+        ({"brief": "true"}, ["id", "url", "display"]),
+    ],
+)
+def test_a_selection_goes_through_the_serializer(client, varied, params, columns):
+    """``?fields=`` and ``?brief=`` give their own columns: the flat rows are only the
+    full record's."""
+    response = client.get(URL, {"format": "csv", **params})
+    header = content(response).decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[: len(columns)] == columns
+    assert "counts" not in header

@@ -14,7 +14,7 @@ from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKin
 from cities.models import Claim, CooperationField, Place, Relationship, RelationshipStage
 from sources.models import Citation
 from utilities.api import views
-from utilities.testing.queries import content, count_queries
+from utilities.testing.queries import content, count_queries, flat_and_serialized
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,7 @@ def client():
 
 def both(client, monkeypatch, params, language="zh-hans"):
     """``(flat rows' CSV, serializer's CSV)`` of the same request."""
-    query = {"format": "csv", **params}
-    fast = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
-    assert fast.status_code == 200 and fast.streaming
-    with monkeypatch.context() as patch:
-        patch.setattr(RelationshipViewSet, "flat_row_classes", {})
-        slow = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
-    assert slow.status_code == 200 and slow.streaming
-    return content(fast), content(slow)
+    return flat_and_serialized(client, monkeypatch, URL, RelationshipViewSet, params, language)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from django_countries.fields import Country
 
 from cities.api.exports import (
     CACHED_CELLS,
+    PLACE_COLUMNS,
     Escaped,
     RelationshipRows,
     escaped,
@@ -33,7 +34,6 @@ from utilities.api.serializers import record_url_pattern
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import partial_date
 
-PLACE_COLUMNS = ["id", "url", "display", "slug", "name_zh", "name_en", "country.code", "country.name"]  # fmt: skip
 COLUMNS = [
     "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",
     *(f"chinese_place.{name}" for name in PLACE_COLUMNS),

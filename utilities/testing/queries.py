@@ -25,3 +25,17 @@ def count_queries(client, url, data=None, **headers):
     assert response.status_code == 200, (url, response.content[:500])
     response.queries = [query["sql"] for query in captured.captured_queries]
     return len(captured), response
+
+
+def flat_and_serialized(client, monkeypatch, url, viewset, params, language="zh-hans"):
+    """``(flat rows' CSV, serializer's CSV)`` of the same export request: once through the
+    viewset's ``flat_row_classes`` and once with them switched off (the serializer path),
+    for tests that prove the two write the same bytes."""
+    query = {"format": "csv", **params}
+    fast = client.get(url, query, HTTP_ACCEPT_LANGUAGE=language)
+    assert fast.status_code == 200 and fast.streaming
+    with monkeypatch.context() as patch:
+        patch.setattr(viewset, "flat_row_classes", {})
+        slow = client.get(url, query, HTTP_ACCEPT_LANGUAGE=language)
+    assert slow.status_code == 200 and slow.streaming
+    return content(fast), content(slow)

@@ -260,6 +260,9 @@ class Place(CaseInsensitiveSlug, RegistryModel):
         verbose_name=_("说明"),
         blank=True,
     )
+    # On PostgreSQL a generated column, search_text_grams, is made from this one (search
+    # migration 0003, for one- and two-character queries); Django does not know it, so a
+    # migration that changes this column's type must drop that column first and add it again.
     search_text = models.TextField(
         verbose_name=_("检索键"),
         editable=False,

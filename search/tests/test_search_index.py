@@ -22,6 +22,7 @@ from search.selectors import RESULTS_PER_GROUP, PlaceMatches, rank, ranked_place
 from tests.builders import add_rows
 from utilities.filtersets import key_q
 from utilities.search import query_key
+from utilities.testing.queries import index_plan as plan
 
 pytestmark = pytest.mark.django_db
 
@@ -54,17 +55,6 @@ def test_the_trigram_indexes_exist():
         # A short pending list: a lookup never reads thousands of unmerged rows.
         ending = f"{INDEXES[name]} WITH (gin_pending_list_limit='64')"
         assert "USING gin" in definition and definition.endswith(ending), definition
-
-
-def plan(queryset):
-    """PostgreSQL's plan for a queryset when it may not scan a whole table (so a usable
-    index is used even on the few rows a test database holds)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        try:
-            return queryset.explain()
-        finally:
-            cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 @on_postgresql

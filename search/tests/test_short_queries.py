@@ -17,6 +17,7 @@ from search.selectors import search
 from tests.builders import chinese_test_place, new_exchange, new_foreign_place, new_relationship
 from utilities.filtersets import key_q, text_q
 from utilities.search import search_keys
+from utilities.testing.queries import index_plan as plan
 
 pytestmark = pytest.mark.django_db
 
@@ -87,17 +88,6 @@ def test_a_relationship_is_found_by_two_characters_of_its_notes_and_its_partner(
     relationship.foreign_place.name_zh = "鼋头渚"
     relationship.foreign_place.save()
     assert list(Relationship.objects.filter(finds("鼋头"))) == [relationship]
-
-
-def plan(queryset):
-    """PostgreSQL's plan for a queryset when it may not scan a whole table (so a usable
-    index is used even on the few rows a test database holds)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        try:
-            return queryset.explain()
-        finally:
-            cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 @on_postgresql

@@ -39,3 +39,16 @@ def flat_and_serialized(client, monkeypatch, url, viewset, params, language="zh-
         slow = client.get(url, query, HTTP_ACCEPT_LANGUAGE=language)
     assert slow.status_code == 200 and slow.streaming
     return content(fast), content(slow)
+
+
+def index_plan(queryset):
+    """PostgreSQL's plan for a queryset when it may not scan a whole table (so a usable
+    index is used even on the few rows a test database holds)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            return queryset.explain()
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")

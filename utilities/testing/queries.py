@@ -44,8 +44,6 @@ def flat_and_serialized(client, monkeypatch, url, viewset, params, language="zh-
 def index_plan(queryset):
     """PostgreSQL's plan for a queryset when it may not scan a whole table (so a usable
     index is used even on the few rows a test database holds)."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         try:

@@ -9,7 +9,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from benchmarks import seeding
 from benchmarks.seeding import MARKER, SLUG_PREFIX
 from cities.choices import PlaceLevel, RelationshipKind, Stage
 from cities.models import Place, Relationship, RelationshipStage
@@ -137,3 +139,48 @@ def test_refuses_to_seed_twice():
     with pytest.raises(CommandError, match="remove it first"):
         seed()
     assert Relationship.objects.filter(notes=MARKER).count() == RELATIONSHIPS
+
+
+def search_indexes():
+    """The seeded tables' GIN indexes as PostgreSQL describes them."""
+    tables = [model._meta.db_table for model in seeding.SEEDED_TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexdef LIKE '%%USING gin%%'",
+            [tables],
+        )
+        return set(cursor.fetchall())
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search indexes exist on PostgreSQL only"
+)
+
+
+@postgresql_only
+def test_the_search_indexes_are_built_again_after_the_load_and_find_its_rows():
+    before = search_indexes()
+    assert len(before) >= 6  # trigrams and n-grams of places, relationships, exchanges
+    seed()
+    assert search_indexes() == before
+    # The rebuilt index holds the new rows: an index-only search finds a synthetic title.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        found = Exchange.objects.filter(title_zh__contains="交流项目7").exists()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    assert found
+
+
+@postgresql_only
+def test_a_failed_load_leaves_every_search_index_in_place(monkeypatch):
+    before = search_indexes()
+
+    def fail(self):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(seeding.Seeder, "create_exchanges", fail)
+    with pytest.raises(RuntimeError):
+        seed()
+    assert search_indexes() == before
+    assert not Place.objects.filter(slug__startswith=SLUG_PREFIX).exists()

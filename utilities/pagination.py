@@ -34,6 +34,20 @@ from .generation import remembered, watched_models
 
 # How many numbered links to show either side of the current page.
 WINDOW = 2
+# A search's matches are counted up to this many: past it the page says "1,000+", and
+# counting a very common query's every match (合 is in every synthetic name) would cost
+# more than the rest of the page.
+COUNT_CAP = 1000
+
+
+def capped_count(queryset, cap=None):
+    """How many rows ``queryset`` holds, counted no further than ``cap + 1``: a number
+    over ``cap`` means "more than ``cap``" (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``,
+    which stops at the first ``cap + 1`` matches instead of finding them all)."""
+    cap = COUNT_CAP if cap is None else cap
+    if not isinstance(queryset, QuerySet):
+        return min(len(queryset), cap + 1)
+    return queryset.order_by().values("pk")[: cap + 1].count()
 
 
 def page_rows(queryset, start, stop):

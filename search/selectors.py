@@ -26,6 +26,7 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
+from utilities import pagination
 from utilities.filtersets import (
     PLACES_BY_JOIN,
     AmongIds,
@@ -35,7 +36,6 @@ from utilities.filtersets import (
     related_model,
 )
 from utilities.lookups import Among
-from utilities import pagination
 from utilities.pagination import capped_count
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 

@@ -151,9 +151,20 @@ class PlaceMatches:
     def many(cls, key):
         """For a key too many places hold (合 is in every synthetic name): only the few
         places named the query itself are listed (found by the exact keys, which the
-        places' trigram index reads); every row's own places answer the rest."""
+        places' trigram index reads), and those whose name starts with it when they are
+        few (成: 成都 among thousands of names holding 成), so a sparse rank is looked up by
+        id, not searched for row by row; every row's own places answer the rest."""
         exact = Place.objects.filter(exact_q(key)).order_by().values_list("pk", flat=True)
-        return cls(ids=None, exact=frozenset(exact), starts=None)
+        starts = list(
+            Place.objects.filter(starts_q(key))
+            .order_by()
+            .values_list("pk", flat=True)[: PLACES_BY_ID + 1]
+        )
+        return cls(
+            ids=None,
+            exact=frozenset(exact),
+            starts=frozenset(starts) if len(starts) <= PLACES_BY_ID else None,
+        )
 
 
 @dataclass

@@ -184,6 +184,18 @@ def among_q(model, path, places):
 # ``place_key_q(place_ids=PLACES_BY_JOIN)``: the key held by so many places (合 is in every
 # synthetic name) that each row's own places are read instead (see ``place_key_q``).
 PLACES_BY_JOIN = "places by join"
+# More places than this holding a key make it common (``common_key``).
+MANY_PLACES = 200
+
+
+def common_key(model, path, key):
+    """Whether more than ``MANY_PLACES`` places (those at ``path`` of ``model``) hold
+    ``key``: asked with a LIMIT, so it costs a few milliseconds either way. A common key
+    matches rows throughout a table: a list limited to a page finds its rows among the
+    first it reads in order, where listing every match first (``AmongIds``) read them
+    all (every exchange for 合成)."""
+    places = related_model(model, path)._default_manager.filter(key_q(key)).order_by()
+    return places.values("pk")[: MANY_PLACES + 1].count() > MANY_PLACES
 
 
 def joined_key_q(model, path, key):

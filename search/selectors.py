@@ -18,6 +18,7 @@ in every synthetic name).
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from awards.filtersets import AwardFilterSet
@@ -221,19 +222,27 @@ def _group(ranked, rows, limit, exact=None):
     Each rank is read on its own, limited to ``limit`` rows in the order within it: a
     query that matches every exchange sorts no more than a page of each rank (where an
     index holds the order, reads no more), where ranking them all at once sorted every
-    match. A rank is asked only while the page has room (at most three queries), so a
-    common query stops at its first rank; the rows are then read by id with their
-    places. ``exact``: the condition of rank 0, which the database can look up."""
-    order = [expression for expression in ranked.query.order_by if expression != "rank"]
-    ids = []
-    for rank_value in RANKS:
-        if len(ids) >= limit:
-            break
-        # The exact rank by its own condition (a few places' ids, read from the index),
-        # not the CASE of every row: proving it empty must not read every match.
-        tier = ranked.filter(exact) if rank_value == 0 and exact is not None else ranked
-        tier = tier.filter(rank=rank_value).order_by(*order).values_list("pk", flat=True)
-        ids += list(tier[: limit - len(ids)])
+    match. The ranks are one query, ``(rank 0 LIMIT n) UNION ALL (rank 1 LIMIT n) UNION
+    ALL (rank 2 LIMIT n) LIMIT n``: the database reads the parts in turn and stops when
+    the page is full, so a common query never looks for a rank it does not need (proving
+    that no exchange is in it would read them all), and the page makes the same queries
+    however many rows match. The rows are sorted by rank again here (a sort that keeps
+    each part's order), then read by id with their places. ``exact``: the condition of
+    rank 0, which the database can look up (not the CASE of every row). A database that
+    cannot limit a UNION's parts sorts every match in one query, to the same order."""
+    if connections[ranked.db].features.supports_slicing_ordering_in_compound:
+        order = [expression for expression in ranked.query.order_by if expression != "rank"]
+        parts = []
+        for rank_value in RANKS:
+            part = ranked.filter(exact) if rank_value == 0 and exact is not None else ranked
+            part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
+            parts.append(part[:limit])
+        first = sorted(parts[0].union(*parts[1:], all=True)[:limit], key=lambda row: row[1])
+    else:
+        # A database that cannot limit the parts of a UNION (SQLite, for the tests and
+        # small registries) sorts every match in one query, as the ranks' order is.
+        first = list(ranked.values_list("pk", "rank")[:limit])
+    ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
     # A row deleted between the reads is left out, not a 500.
     return Group(rows=[found[pk] for pk in ids if pk in found], total=capped_count(ranked))

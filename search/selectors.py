@@ -214,7 +214,7 @@ class SearchResults:
         return f"{pagination.COUNT_CAP:,}"
 
 
-def _group(ranked, rows, limit, exact=None):
+def _group(ranked, rows, limit, exact=None, starts=None):
     """The first ``limit`` of ``ranked`` (the matches, annotated with their ``rank`` and
     in their order) read from ``rows`` (what a result shows), and the number of matches
     up to ``COUNT_CAP + 1``.
@@ -228,13 +228,17 @@ def _group(ranked, rows, limit, exact=None):
     that no exchange is in it would read them all), and the page makes the same queries
     however many rows match. The rows are sorted by rank again here (a sort that keeps
     each part's order), then read by id with their places. ``exact``: the condition of
-    rank 0, which the database can look up (not the CASE of every row). A database that
+    rank 0, which the database can look up (not the CASE of every row); ``starts``, that
+    of ranks 0 and 1. A database that
     cannot limit a UNION's parts sorts every match in one query, to the same order."""
     if connections[ranked.db].features.supports_slicing_ordering_in_compound:
         order = [expression for expression in ranked.query.order_by if expression != "rank"]
         parts = []
+        # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up
+        # in the index), not only by the CASE of every row.
+        within = {0: exact, 1: starts}
         for rank_value in RANKS:
-            part = ranked.filter(exact) if rank_value == 0 and exact is not None else ranked
+            part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
             part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
             parts.append(part[:limit])
         first = sorted(parts[0].union(*parts[1:], all=True)[:limit], key=lambda row: row[1])
@@ -292,7 +296,7 @@ def ranked_group(matches, paths, order, rows, key, places, limit):
             output_field=IntegerField(),
         )
     ).order_by("rank", *order)
-    return _group(ranked, rows, limit, exact=exact)
+    return _group(ranked, rows, limit, exact=exact, starts=starts)
 
 
 def search(query, limit=RESULTS_PER_GROUP):

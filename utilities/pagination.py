@@ -22,7 +22,7 @@ from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connections, models
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -38,6 +38,9 @@ WINDOW = 2
 # counting a very common query's every match (合 is in every synthetic name) would cost
 # more than the rest of the page.
 COUNT_CAP = 1000
+# No list holds this many rows: a page beyond it is past the end (and its OFFSET would not
+# fit the database's 64-bit integer).
+MAX_ROWS = 2**62
 
 
 def capped_count(queryset, cap=None):
@@ -230,11 +233,18 @@ class PageIdsPaginator(Paginator):
         return f"{COUNT_CAP:,}"
 
     def validate_number(self, number):
+        """Past the cap, any whole number from 1 whose rows a database can skip to (the
+        last page is not known); a page past the end is found when it is read."""
         if not self.over_cap:
             return super().validate_number(number)
-        number = super().validate_number(1) if number == 1 else int(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page >= MAX_ROWS:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

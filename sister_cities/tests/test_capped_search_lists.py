@@ -101,3 +101,10 @@ def test_a_common_key_finds_the_same_relationships_row_by_row(monkeypatch, query
     # Each row's places read through the join, not compared with a list of places' ids.
     listed = [q["sql"] for q in queries.captured_queries if "cities_relationship" in q["sql"]]
     assert not any(re.search(r'"chinese_place_id" (= ANY\(ARRAY|IN) \(', s) for s in listed)
+
+
+@pytest.mark.parametrize("page", ["9", "99999999999999999999999"])
+def test_a_page_past_the_end_shows_a_page_that_exists(client, capped, page):
+    response = client.get("/exchanges/", {"q": MARKER, "page": page})
+    assert response.status_code == 200
+    assert "页" in summary(response.content.decode())

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from utilities.filtersets import (
+    PLACES_BY_JOIN,
     ChinesePlaceFilterSet,
     CountryFilter,
     IdFilter,
     RegistryFilterSet,
     SearchFilter,
     YearFilter,
+    common_key,
     place_key_q,
     query_terms,
     text_q,
@@ -207,12 +209,22 @@ class RelationshipFilterSet(ChinesePlaceFilterSet):
         if terms:
             # "武汉 大分": every word names one side or the other.
             every = Q()
+            # Each word's places are looked up by their own key (the ids read for the
+            # whole query are not theirs), or read row by row as the query's are.
+            by_join = PLACES_BY_JOIN if place_ids is PLACES_BY_JOIN else None
             for term in terms:
-                every &= place_key_q(term, "chinese_place", "foreign_place", model=Relationship)
+                every &= place_key_q(
+                    term, "chinese_place", "foreign_place", model=Relationship, place_ids=by_join
+                )
             condition |= every
         return condition
 
     def search(self, queryset, name, value):
+        key = query_key(value)
+        if key and common_key(Relationship, "chinese_place", key):
+            # Matches throughout the table: each row's places (joined for the list's
+            # order anyway) answer for it, not the ids of thousands of places.
+            return queryset.filter(self.search_q(value, place_ids=PLACES_BY_JOIN))
         condition = self.search_q(value)
         return queryset.none() if condition is None else queryset.filter(condition)
 

@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 
 from cities.models import CooperationField, Place, Relationship
 from utilities.filtersets import (
+    PLACES_BY_JOIN,
     AmongIds,
     ChinesePlaceFilterSet,
     CountryFilter,
@@ -17,6 +18,7 @@ from utilities.filtersets import (
     RegistryFilterSet,
     SearchFilter,
     YearFilter,
+    common_key,
     place_key_q,
     text_q,
 )
@@ -111,6 +113,11 @@ class ExchangeFilterSet(ChinesePlaceFilterSet):
         ) | text_q(value, "title_zh", "title_en", "description")
 
     def search(self, queryset, name, value):
+        key = query_key(value)
+        if key and common_key(Exchange, "chinese_place", key):
+            # Matches throughout the table: each row answers for itself, and the page's
+            # order (an index) is read until the page is full.
+            return queryset.filter(self.search_q(value, place_ids=PLACES_BY_JOIN))
         condition = self.search_q(value)
         if condition is None:
             return queryset.none()

@@ -31,8 +31,9 @@ class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        # ``Paginator.count`` is a cached property: the number kept for the generation.
-        paginator.count = selectors.count(queryset, self.request)
+        if not paginator.capped:
+            # ``Paginator.count`` is a cached property: the number kept for the generation.
+            paginator.count = selectors.count(queryset, self.request)
         return paginator
 
     def get_base_queryset(self):

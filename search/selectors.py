@@ -8,12 +8,18 @@ place. 濟南, "ji nan" and "jinan" all become 济南 / jinan; 博伦厄 is an a
 Ranking, the same on SQLite and PostgreSQL (plain CASE expressions): a place whose name
 is the query (济南 = 济南市, jinan = Jinan) first, then names that start with it, then the
 rest; relationships and exchanges whose place is an exact match first.
+
+A group reads its first rows rank by rank, each rank a query limited to the rows the page
+shows, and counts its matches no further than ``COUNT_CAP`` ("1,000+"): the first page
+then costs about the same whether a query matches a dozen rows or every exchange (合 is
+in every synthetic name).
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db import connections
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from awards.filtersets import AwardFilterSet
 from awards.models import Award
@@ -21,14 +27,25 @@ from cities.filtersets import PlaceFilterSet, RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from utilities.filtersets import AmongIds, SearchFilter, among_q, key_q, related_model
+from utilities import pagination
+from utilities.filtersets import (
+    PLACES_BY_JOIN,
+    AmongIds,
+    SearchFilter,
+    among_q,
+    key_q,
+    related_model,
+)
 from utilities.lookups import Among
+from utilities.pagination import capped_count
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
 CJK_SUFFIXES = ("市", "县", "省", "区", "州")
 PINYIN_SUFFIXES = ("shi", "xian", "sheng", "qu")
 RESULTS_PER_GROUP = 20
+# The ranks of ``rank``: an exact name, a name that starts with the query, the rest.
+RANKS = (0, 1, 2)
 # Up to this many matching places the groups compare their ids as they are; a key held by
 # more (合 names 22,000 synthetic places) is looked up by the key in each subquery as
 # before: thousands of ids written into a query cost PostgreSQL more to plan than the
@@ -71,19 +88,24 @@ def holds_one_of(model, path, ids):
     return Q(Among(F(path), ids))
 
 
-def rank(key, *paths, model=None, places=None):
-    """0 for an exact name, 1 for a name that starts with the query, 2 otherwise.
+def rank_conditions(key, *paths, model=None, places=None):
+    """``(exact, starts)``: the rows whose place at one of ``paths`` is named the query,
+    and those whose place's name starts with it (the exact ones included).
 
     Given the ``model`` the paths start from, a path's place is compared by id with the
     places whose keys match (``AmongIds``, from the places' trigram index), not by reading
     the joined place's keys on every matching row: a city with thousands of exchanges
     ranks them in one pass over integers. Given ``places`` (``PlaceMatches``, read once
-    for the whole page), their ids are compared as they are (``holds_one_of``)."""
+    for the whole page), their ids are compared as they are (``holds_one_of``); when they
+    are too many to list (``starts`` None), each row's place is read for "starts with"."""
     exact, starts = Q(), Q()
     for path in paths:
         if path and places is not None:
             exact |= holds_one_of(model, path, places.exact)
-            starts |= holds_one_of(model, path, places.starts)
+            if places.starts is None:
+                starts |= starts_q(key, path)
+            else:
+                starts |= holds_one_of(model, path, places.starts)
         elif path and model is not None:
             # The plain key first: the trigram index reads it (not the OR of the exact forms).
             holding = related_model(model, path)._default_manager.order_by().filter(key_q(key))
@@ -92,6 +114,12 @@ def rank(key, *paths, model=None, places=None):
         else:
             exact |= exact_q(key, path)
             starts |= starts_q(key, path)
+    return exact, starts
+
+
+def rank(key, *paths, model=None, places=None):
+    """0 for an exact name, 1 for a name that starts with the query, 2 otherwise."""
+    exact, starts = rank_conditions(key, *paths, model=model, places=places)
     return Case(
         When(exact, then=Value(0)),
         When(starts, then=Value(1)),
@@ -107,9 +135,9 @@ class PlaceMatches:
     subquery of its own (a short query such as 大分 made each such subquery read every
     place)."""
 
-    ids: frozenset
+    ids: frozenset | None  # None: too many to list (``PLACES_BY_ID``)
     exact: frozenset  # named the query itself (rank 0)
-    starts: frozenset  # a name that starts with it, the exact ones included (rank 0 or 1)
+    starts: frozenset | None  # a name that starts with it, the exact ones included (rank 0 or 1)
 
     @classmethod
     def of(cls, ranked):
@@ -120,13 +148,42 @@ class PlaceMatches:
             starts=frozenset(pk for pk, place_rank in ranked if place_rank <= 1),
         )
 
+    @classmethod
+    def many(cls, key):
+        """For a key too many places hold (合 is in every synthetic name): only the few
+        places named the query itself are listed (found by the exact keys, which the
+        places' trigram index reads), and those whose name starts with it when they are
+        few (成: 成都 among thousands of names holding 成), so a sparse rank is looked up by
+        id, not searched for row by row; every row's own places answer the rest."""
+        exact = Place.objects.filter(exact_q(key)).order_by().values_list("pk", flat=True)
+        starts = list(
+            Place.objects.filter(starts_q(key))
+            .order_by()
+            .values_list("pk", flat=True)[: PLACES_BY_ID + 1]
+        )
+        return cls(
+            ids=None,
+            exact=frozenset(exact),
+            starts=frozenset(starts) if len(starts) <= PLACES_BY_ID else None,
+        )
+
 
 @dataclass
 class Group:
-    """One kind of result: the first rows and how many there are in all."""
+    """One kind of result: the first rows and how many there are in all (counted up to
+    ``COUNT_CAP + 1``: more than ``COUNT_CAP`` is ``capped``)."""
 
     rows: list = field(default_factory=list)
     total: int = 0
+
+    @property
+    def capped(self):
+        return self.total > pagination.COUNT_CAP
+
+    @property
+    def shown_total(self):
+        """The number a page shows: "1,000+" past the cap."""
+        return f"{pagination.COUNT_CAP:,}+" if self.capped else str(self.total)
 
 
 @dataclass
@@ -139,25 +196,60 @@ class SearchResults:
     awards: Group = field(default_factory=Group)
 
     @property
+    def groups(self):
+        return (self.places, self.relationships, self.exchanges, self.awards)
+
+    @property
     def total(self):
-        return sum(
-            group.total for group in (self.places, self.relationships, self.exchanges, self.awards)
-        )
+        return sum(group.total for group in self.groups)
+
+    @property
+    def capped(self):
+        """Whether some group has more matches than were counted (the total is a floor)."""
+        return any(group.capped for group in self.groups)
+
+    @property
+    def cap(self):
+        """The cap, as a page writes it ("1,000")."""
+        return f"{pagination.COUNT_CAP:,}"
 
 
-def _group(ranked, rows, limit):
-    """The first ``limit`` of ``ranked`` (the matches in their order) read from ``rows``
-    (what a result shows), and the number of matches.
+def _group(ranked, rows, limit, exact=None, starts=None):
+    """The first ``limit`` of ``ranked`` (the matches, annotated with their ``rank`` and
+    in their order) read from ``rows`` (what a result shows), and the number of matches
+    up to ``COUNT_CAP + 1``.
 
-    The order is decided on ids alone, then only those rows are read with their places:
-    a name held by a city with thousands of exchanges sorts narrow rows. The number of
-    matches comes with them (``COUNT(*) OVER ()``, counted before the limit), so the
-    matches are found once, not again by a separate count; the page makes the same
-    queries however many rows match."""
-    first = list(ranked.annotate(matches=Window(Count("*"))).values_list("pk", "matches")[:limit])
-    ids = [pk for pk, _matches in first]
+    Each rank is read on its own, limited to ``limit`` rows in the order within it: a
+    query that matches every exchange sorts no more than a page of each rank (where an
+    index holds the order, reads no more), where ranking them all at once sorted every
+    match. The ranks are one query, ``(rank 0 LIMIT n) UNION ALL (rank 1 LIMIT n) UNION
+    ALL (rank 2 LIMIT n) LIMIT n``: the database reads the parts in turn and stops when
+    the page is full, so a common query never looks for a rank it does not need (proving
+    that no exchange is in it would read them all), and the page makes the same queries
+    however many rows match. The rows are sorted by rank again here (a sort that keeps
+    each part's order), then read by id with their places. ``exact``: the condition of
+    rank 0, which the database can look up (not the CASE of every row); ``starts``, that
+    of ranks 0 and 1. A database that
+    cannot limit a UNION's parts sorts every match in one query, to the same order."""
+    if connections[ranked.db].features.supports_slicing_ordering_in_compound:
+        order = [expression for expression in ranked.query.order_by if expression != "rank"]
+        parts = []
+        # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up
+        # in the index), not only by the CASE of every row.
+        within = {0: exact, 1: starts}
+        for rank_value in RANKS:
+            part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
+            part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
+            parts.append(part[:limit])
+        first = sorted(parts[0].union(*parts[1:], all=True)[:limit], key=lambda row: row[1])
+    else:
+        # A database that cannot limit the parts of a UNION (SQLite, for the tests and
+        # small registries) sorts every match in one query, as the ranks' order is.
+        first = list(ranked.values_list("pk", "rank")[:limit])
+    ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
-    return Group(rows=[found[pk] for pk in ids], total=first[0][1] if first else 0)
+    # A row deleted between the reads is left out, not a 500.
+    return Group(rows=[found[pk] for pk in ids if pk in found], total=capped_count(ranked))
 
 
 def accepted(query):
@@ -173,10 +265,11 @@ def matching(filterset, query, valid, places):
     """The condition ``filterset``'s ``q`` filter applies, without building the FilterSet:
     its form and its other filters, each checked though empty, cost more than the search.
     A ``q`` the form refuses the FilterSet ignores (every row), and so does this. The
-    places (``PlaceMatches``, or None when they are too many) are compared by id."""
+    places (``PlaceMatches``) are compared by id; when they are too many to list each
+    row's own places are read (``PLACES_BY_JOIN``)."""
     if not valid:
         return Q()
-    return filterset.search_q(query, place_ids=places.ids if places else None)
+    return filterset.search_q(query, place_ids=PLACES_BY_JOIN if places.ids is None else places.ids)
 
 
 def ranked_places(key, condition):
@@ -192,6 +285,20 @@ def ranked_places(key, condition):
     )
 
 
+def ranked_group(matches, paths, order, rows, key, places, limit):
+    """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``."""
+    exact, starts = rank_conditions(key, *paths, model=matches.model, places=places)
+    ranked = matches.annotate(
+        rank=Case(
+            When(exact, then=Value(0)),
+            When(starts, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("rank", *order)
+    return _group(ranked, rows, limit, exact=exact, starts=starts)
+
+
 def search(query, limit=RESULTS_PER_GROUP):
     """Search every kind of record; each group holds at most ``limit`` rows."""
     query = (query or "").strip()
@@ -201,51 +308,63 @@ def search(query, limit=RESULTS_PER_GROUP):
         return results
     valid = accepted(query)
 
-    # Every place the key finds, in order, in one read: the places group is its first
-    # rows and its length, and every other group matches and ranks by these ids.
-    found = list(ranked_places(key, PlaceFilterSet.search_q(query)).values_list("pk", "rank"))
-    places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else None
+    # The places the key finds, in order, up to one more than ``PLACES_BY_ID``: when that
+    # is all of them, the places group is their first rows and their number, and every
+    # other group matches and ranks by these ids; a key held by more places is found again
+    # by the key in each group.
+    condition = PlaceFilterSet.search_q(query)
+    found = list(
+        ranked_places(key, condition).values_list("pk", "rank")[: max(PLACES_BY_ID, limit) + 1]
+    )
+    places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
     rows = Place.objects.select_related("parent")
     if valid:
         ids = [pk for pk, _rank in found[:limit]]
         shown = rows.in_bulk(ids)
+        if places.ids is None:
+            total = capped_count(Place.objects.filter(condition))
+        else:
+            total = min(len(found), pagination.COUNT_CAP + 1)
         # A place deleted between the two reads is left out, not a 500.
-        results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=len(found))
+        results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
     else:
         results.places = _group(ranked_places(key, Q()), rows, limit)
 
-    relationships = Relationship.objects.filter(
-        matching(RelationshipFilterSet, query, valid, places)
+    results.relationships = ranked_group(
+        Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
+        ("chinese_place", "foreign_place"),
+        ("chinese_place__name_en", "foreign_place__name_en"),
+        Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
+            "stages"
+        ),
+        key,
+        places,
+        limit,
     )
-    ranked = relationships.annotate(
-        rank=rank(key, "chinese_place", "foreign_place", model=Relationship, places=places)
-    ).order_by("rank", "chinese_place__name_en", "foreign_place__name_en")
-    rows = Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
-        "stages"
-    )
-    results.relationships = _group(ranked, rows, limit)
-
     # The filter's condition itself, not the list of ids its ``search`` reads first: the
     # matches are ranked in the same pass that finds them.
-    exchanges = Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places))
-    ranked = exchanges.annotate(
-        rank=rank(
-            key, "chinese_place", "relationship__foreign_place", model=Exchange, places=places
-        )
-    ).order_by("rank", "-start_year", "pk")
-    rows = Exchange.objects.select_related("chinese_place", "relationship__foreign_place")
-    results.exchanges = _group(ranked, rows, limit)
-
-    awards = Award.objects.filter(matching(AwardFilterSet, query, valid, places))
-    ranked = awards.annotate(
-        rank=rank(key, "place", "relationship__foreign_place", model=Award, places=places)
-    ).order_by("rank", "-conferred_year", "pk")
-    rows = Award.objects.select_related(
-        "award_type",
-        "place",
-        "chinese_place",
-        "relationship__chinese_place",
-        "relationship__foreign_place",
+    results.exchanges = ranked_group(
+        Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places)),
+        ("chinese_place", "relationship__foreign_place"),
+        ("-start_year", "pk"),
+        Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
+        key,
+        places,
+        limit,
     )
-    results.awards = _group(ranked, rows, limit)
+    results.awards = ranked_group(
+        Award.objects.filter(matching(AwardFilterSet, query, valid, places)),
+        ("place", "relationship__foreign_place"),
+        ("-conferred_year", "pk"),
+        Award.objects.select_related(
+            "award_type",
+            "place",
+            "chinese_place",
+            "relationship__chinese_place",
+            "relationship__foreign_place",
+        ),
+        key,
+        places,
+        limit,
+    )
     return results

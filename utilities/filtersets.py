@@ -23,7 +23,7 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +181,38 @@ def among_q(model, path, places):
     return Q(AmongIds(path, places))
 
 
+# ``place_key_q(place_ids=PLACES_BY_JOIN)``: the key held by so many places (合 is in every
+# synthetic name) that each row's own places are read instead (see ``place_key_q``).
+PLACES_BY_JOIN = "places by join"
+# More places than this holding a key make it common (``common_key``).
+MANY_PLACES = 200
+
+
+def common_key(model, path, key):
+    """Whether more than ``MANY_PLACES`` places (those at ``path`` of ``model``) hold
+    ``key``: asked with a LIMIT, so it costs a few milliseconds either way. A common key
+    matches rows throughout a table: a list limited to a page finds its rows among the
+    first it reads in order, where listing every match first (``AmongIds``) read them
+    all (every exchange for 合成)."""
+    places = related_model(model, path)._default_manager.filter(key_q(key)).order_by()
+    return places.values("pk")[: MANY_PLACES + 1].count() > MANY_PLACES
+
+
+def joined_key_q(model, path, key):
+    """Rows of ``model`` whose place at ``path`` holds ``key``, read through the row's own
+    place (a join; a many-to-many field through an ``EXISTS`` on its link table, so a row
+    is never repeated): a condition each row answers on its own, so a query limited to a
+    page stops after the page's rows."""
+    field = model._meta.get_field(path) if "__" not in path else None
+    if field is not None and field.many_to_many:
+        links = field.remote_field.through._default_manager.order_by()
+        linked = links.filter(**{field.m2m_field_name(): OuterRef("pk")}).filter(
+            key_q(key, field.m2m_reverse_field_name())
+        )
+        return Q(Exists(linked))
+    return key_q(key, path)
+
+
 def place_key_q(key, *paths, model=None, place_ids=None):
     """Rows whose place at any of ``paths`` (``"chinese_place"``, ``"places"``…) has the
     normalised key in its stored ``search_text``. Given the ``model`` the paths start
@@ -189,10 +221,15 @@ def place_key_q(key, *paths, model=None, place_ids=None):
     PostgreSQL answers from the places' trigram index and the path's own index
     instead of joining every row to its place first; several paths joined by OR become
     one bitmap of index scans, one row each. ``place_ids``, the ids of those places when
-    the caller has read them already, take the subquery's place."""
+    the caller has read them already, take the subquery's place; ``PLACES_BY_JOIN`` (a
+    key that most places hold) reads each row's places instead (``joined_key_q``): the
+    ids of thousands of places compared with every row cost seconds, and a page limited to
+    its first rows then reads only those."""
     condition = Q()
     for path in paths:
-        if path and model is not None:
+        if path and model is not None and place_ids is PLACES_BY_JOIN:
+            condition |= joined_key_q(model, path, key)
+        elif path and model is not None:
             if place_ids is None:
                 places = related_model(model, path)._default_manager.filter(key_q(key))
             else:

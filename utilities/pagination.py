@@ -22,7 +22,7 @@ from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connections, models
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -34,6 +34,23 @@ from .generation import remembered, watched_models
 
 # How many numbered links to show either side of the current page.
 WINDOW = 2
+# A search's matches are counted up to this many: past it the page says "1,000+", and
+# counting a very common query's every match (合 is in every synthetic name) would cost
+# more than the rest of the page.
+COUNT_CAP = 1000
+# No list holds this many rows: a page beyond it is past the end (and its OFFSET would not
+# fit the database's 64-bit integer).
+MAX_ROWS = 2**62
+
+
+def capped_count(queryset, cap=None):
+    """How many rows ``queryset`` holds, counted no further than ``cap + 1``: a number
+    over ``cap`` means "more than ``cap``" (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``,
+    which stops at the first ``cap + 1`` matches instead of finding them all)."""
+    cap = COUNT_CAP if cap is None else cap
+    if not isinstance(queryset, QuerySet):
+        return min(len(queryset), cap + 1)
+    return queryset.order_by().values("pk")[: cap + 1].count()
 
 
 def page_rows(queryset, start, stop):
@@ -177,17 +194,62 @@ def rows_by_ids(queryset, ids):
 
 class PageIdsPaginator(Paginator):
     """A paginator whose pages are read by ``page_rows``; given the whole list's ``ids`` in
-    order (``whole_list_ids``), it counts them and reads a page as the rows of its ids."""
+    order (``whole_list_ids``), it counts them and reads a page as the rows of its ids.
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, ids=None):
+    ``capped`` (a search): the rows are counted up to ``COUNT_CAP + 1`` (``capped_count``);
+    past the cap the number of pages is not known, so a page reads one row more than it
+    shows to know whether a next page exists, and the list says "1,000+" (``over_cap``)
+    until its last page is reached."""
+
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        orphans=0,
+        allow_empty_first_page=True,
+        ids=None,
+        capped=False,
+    ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.ids = ids
+        self.capped = capped
 
     @cached_property
     def count(self):
-        return len(self.ids) if self.ids is not None else super().count
+        if self.ids is not None:
+            return len(self.ids)
+        if self.capped:
+            return capped_count(self.object_list)
+        return super().count
+
+    @cached_property
+    def over_cap(self):
+        """Whether there are more rows than were counted (the count is a floor)."""
+        return self.capped and self.count > COUNT_CAP
+
+    @property
+    def cap(self):
+        """The cap, as a page writes it ("1,000")."""
+        return f"{COUNT_CAP:,}"
+
+    def validate_number(self, number):
+        """Past the cap, any whole number from 1 whose rows a database can skip to (the
+        last page is not known); a page past the end is found when it is read."""
+        if not self.over_cap:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page >= MAX_ROWS:
+            raise EmptyPage(self.error_messages["no_results"])
+        return number
 
     def page(self, number):
+        if self.over_cap:
+            return self.page_past_cap(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -198,6 +260,25 @@ class PageIdsPaginator(Paginator):
         else:
             rows = page_rows(self.object_list, bottom, top)
         return self._get_page(rows, number, self)
+
+    def page_past_cap(self, number):
+        """A page of a list counted past the cap: its rows and one more, which tells
+        whether a next page exists; a page past the end is an ``EmptyPage``."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(page_rows(self.object_list, bottom, bottom + self.per_page + 1))
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        more = len(rows) > self.per_page
+        if more:
+            self.count = max(self.count, bottom + len(rows))
+            self.num_pages = number + 1
+        else:
+            # The last page: the number of rows is known now, and shown.
+            self.count = bottom + len(rows)
+            self.over_cap = False
+            self.num_pages = number
+        return self._get_page(rows[: self.per_page], number, self)
 
 
 class SectionPage:

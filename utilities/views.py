@@ -146,6 +146,9 @@ class FilteredListView(ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.remember_order:
             kwargs["ids"] = whole_list_ids(queryset, self.request_with_generation())
+        # A search's matches are counted up to the cap ("1,000+"): a common query's every
+        # match is more than the page needs to know.
+        kwargs["capped"] = bool(getattr(self.filterset.form, "cleaned_data", {}).get("q"))
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def request_with_generation(self):

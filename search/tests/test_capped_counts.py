@@ -1,0 +1,88 @@
+"""A query that matches very many records (合 is in every synthetic name at national scale):
+each group's first rows are read rank by rank, each read limited to the page, and its
+matches counted no further than ``COUNT_CAP`` ("1,000+"), so the page costs about the same
+however many rows match; below the cap the numbers and the order are as before."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search.selectors import search
+from tests.builders import add_rows
+
+pytestmark = pytest.mark.django_db
+
+CAP = 10
+
+
+@pytest.fixture(params=["places by id", "places by join"])
+def small_cap(request, monkeypatch):
+    """A cap of ``CAP``; the matching places listed by id, or too many to list."""
+    monkeypatch.setattr("utilities.pagination.COUNT_CAP", CAP)
+    if request.param == "places by join":
+        monkeypatch.setattr("search.selectors.PLACES_BY_ID", 0)
+
+
+def groups(results):
+    return (results.places, results.relationships, results.exchanges, results.awards)
+
+
+def test_a_common_query_counts_its_matches_up_to_the_cap(small_cap):
+    add_rows(30)
+    with CaptureQueriesContext(connection) as queries:
+        results = search("Zyxtest")
+    assert results.places.total == CAP + 1 and results.places.capped
+    assert results.places.shown_total == f"{CAP}+"
+    assert results.capped
+    sql = [query["sql"] for query in queries.captured_queries]
+    # No window over every match, and every count stops at the cap.
+    assert not any("OVER" in statement for statement in sql)
+    counts = [statement for statement in sql if statement.startswith("SELECT COUNT(*)")]
+    assert counts and all(re.search(rf"LIMIT {CAP + 1}\b", count) for count in counts)
+
+
+def test_every_read_of_a_common_querys_matches_is_limited(small_cap):
+    """Every query that looks for matches is limited, but the one that lists the places
+    named the query itself (``|zyxtest|``: a handful, whatever the registry's size)."""
+    add_rows(30)
+    with CaptureQueriesContext(connection) as queries:
+        search("Zyxtest")
+    for query in queries.captured_queries:
+        statement = query["sql"]
+        looks_for_matches = "LIKE '%zyxtest%'" in statement or "LIKE '%|zyxtest%'" in statement
+        assert not looks_for_matches or "LIMIT" in statement, statement
+
+
+def test_below_the_cap_the_counts_are_exact():
+    add_rows(5)
+    results = search("Zyxtest")
+    assert not results.capped
+    assert results.places.shown_total == str(results.places.total)
+    assert results.places.total >= 5
+
+
+@pytest.mark.parametrize("query", ["Zyxtest", "测试市", "oita", "jin", "大分", "武汉 大分"])
+def test_the_first_rows_are_the_head_of_the_whole_ranked_list(query):
+    """Read rank by rank and stopped when the page is full, a group's first rows are the
+    head of the same group read in full, in the same order."""
+    add_rows(5)
+    whole = search(query, limit=1000)
+    for size in (1, 2, 3, 7):
+        head = search(query, limit=size)
+        for short, full in zip(groups(head), groups(whole), strict=True):
+            assert [row.pk for row in short.rows] == [row.pk for row in full.rows][:size]
+            assert short.total == full.total
+
+
+@pytest.mark.parametrize(
+    ("language", "wording"),
+    [("zh-hans", f"找到 {CAP} 多条结果。"), ("en", f"More than {CAP} results found.")],
+)
+def test_the_page_says_more_than_the_cap(client, small_cap, language, wording):
+    add_rows(30)
+    prefix = "" if language == "zh-hans" else "/en"
+    body = client.get(f"{prefix}/search/", {"q": "Zyxtest"}).content.decode()
+    assert wording in body
+    assert f'<span class="count">{CAP}+</span>' in body

@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
@@ -332,11 +333,32 @@ class PlannedReading:
         return data
 
 
+# ``ModelSerializer.build_field`` results: (serializer class, source, depth, language) ->
+# (field class, keyword arguments). A few dozen entries, as many as the serializers' fields.
+_BUILT_FIELDS = {}
+
+
 class BriefSerializer(PlannedReading, serializers.ModelSerializer):
     """``id``, ``url``, ``display`` and the names a reader needs to recognise the record."""
 
     url = RecordURLField()
     display = serializers.CharField(source="__str__", read_only=True)
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        # DRF works a model field's serializer field out afresh for every serializer of
+        # every request (a seventh of a page of exchanges); it depends only on the class
+        # and, through the messages it formats, on the language.
+        key = (type(self), field_name, nested_depth, get_language())
+        built = _BUILT_FIELDS.get(key)
+        if built is None:
+            built = _BUILT_FIELDS[key] = super().build_field(
+                field_name, info, model_class, nested_depth
+            )
+        field_class, kwargs = built
+        kwargs = dict(kwargs)  # ``include_extra_kwargs`` and the field's __init__ pop from it
+        if "style" in kwargs:
+            kwargs["style"] = dict(kwargs["style"])
+        return field_class, kwargs
 
 
 def stamp_history(instance, request):

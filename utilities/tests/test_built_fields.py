@@ -1,0 +1,53 @@
+"""Serializer fields worked out from the model once per class and language
+(``BriefSerializer.build_field``) are the fields DRF works out for each serializer: the
+same kinds, the same arguments, messages in the request's language."""
+
+import pytest
+from django.utils import translation
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from cities.api.serializers import PlaceSerializer, RelationshipSerializer
+from exchanges.api.serializers import ExchangeSerializer
+
+pytestmark = pytest.mark.django_db
+
+
+def unique_messages(serializer):
+    return {
+        name: str(validator.message)
+        for name, field in serializer.fields.items()
+        for validator in field.validators
+        if isinstance(validator, UniqueValidator)
+    }
+
+
+def drf_built(serializer_class):
+    """The serializer as DRF alone builds it, field by field."""
+
+    class Plain(serializer_class):
+        def build_field(self, *args):
+            return serializers.ModelSerializer.build_field(self, *args)
+
+    return Plain()
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [PlaceSerializer, RelationshipSerializer, ExchangeSerializer]
+)
+@pytest.mark.parametrize("languages", [("zh-hans", "en"), ("en", "zh-hans")])
+def test_fields_are_drfs_in_each_language(serializer_class, languages):
+    for language in [*languages, *languages]:
+        with translation.override(language):
+            built, plain = serializer_class(), drf_built(serializer_class)
+            assert repr(built).split("\n")[1:] == repr(plain).split("\n")[1:]
+            assert unique_messages(built) == unique_messages(plain)
+
+
+def test_unique_messages_follow_the_language():
+    with translation.override("en"):
+        english = unique_messages(PlaceSerializer())
+    with translation.override("zh-hans"):
+        chinese = unique_messages(PlaceSerializer())
+    assert english["slug"] != chinese["slug"]
+    assert english["slug"].isascii() and not chinese["slug"].isascii()

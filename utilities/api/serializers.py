@@ -26,6 +26,7 @@ from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField as CountryModelField
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
@@ -239,9 +240,17 @@ def _field_reader(serializer, name, field):
     if type(field) is serializers.ListField and _country_dict(field.child):
         # A list of countries, each ``{"code", "name"}`` as the country field gives it.
         names = {}
+        stored = {}  # by the code as stored: the model's Country objects are not made
         child = field.child
+        kept = _stored_countries(serializer, attribute, multiple=True)
 
         def read_countries(instance, data):
+            codes = instance.__dict__.get(attribute) if kept else None
+            if type(codes) is list:
+                items = [stored.get(code) for code in codes]
+                if None not in items:
+                    data[name] = [dict(country) for country in items]
+                    return
             values = getattr(instance, attribute, None)
             if type(values) is not list:
                 return drf(instance, data)
@@ -255,6 +264,10 @@ def _field_reader(serializer, name, field):
                     country = names[code] = child.to_representation(value)
                 items.append(dict(country))
             data[name] = items
+            if type(codes) is list and len(codes) == len(items):
+                for code, value in zip(codes, values, strict=True):
+                    if type(code) is str:
+                        stored[code] = names[value.code]
 
         return read_countries
     if type(field) is serializers.ChoiceField:
@@ -270,8 +283,15 @@ def _field_reader(serializer, name, field):
     if _country_dict(field):
         # ``{"code", "name"}``, the name translated once per country and request.
         names = {}
+        stored = {}  # by the code as stored: the model's Country object is not made
+        kept = _stored_countries(serializer, attribute, multiple=False)
 
         def read_country(instance, data):
+            raw = instance.__dict__.get(attribute) if kept else None
+            country = stored.get(raw) if type(raw) is str else None
+            if country is not None:
+                data[name] = dict(country)
+                return
             value = getattr(instance, attribute, None)
             code = getattr(value, "code", None)
             if type(code) is not str or not code:
@@ -280,6 +300,8 @@ def _field_reader(serializer, name, field):
             if country is None:
                 country = names[code] = field.to_representation(value)
             data[name] = dict(country)
+            if type(raw) is str:
+                stored[raw] = country
 
         return read_country
     return drf
@@ -299,6 +321,17 @@ def _plain_integer(field):
 def _iso_format(field):
     output = getattr(field, "format", api_settings.DATETIME_FORMAT)
     return isinstance(output, str) and output.lower() == ISO_8601
+
+
+def _stored_countries(serializer, attribute, multiple):
+    """Whether ``attribute`` is the serializer model's country field (one country, or a list
+    of them when ``multiple``), whose codes the record keeps as it stores them."""
+    model_field = _model_field(serializer, attribute)
+    return (
+        isinstance(model_field, CountryModelField)
+        and model_field.name == attribute
+        and bool(model_field.multiple) == multiple
+    )
 
 
 def _country_dict(field):

@@ -2,13 +2,17 @@
 (``BriefSerializer.build_field``) are the fields DRF works out for each serializer: the
 same kinds, the same arguments, messages in the request's language."""
 
+import copy
+
 import pytest
 from django.utils import translation
+from django_countries.serializer_fields import CountryField as BaseCountryField
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from cities.api.serializers import PlaceSerializer, RelationshipSerializer
 from exchanges.api.serializers import ExchangeSerializer
+from utilities.api.fields import CountryField
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +55,17 @@ def test_unique_messages_follow_the_language():
         chinese = unique_messages(PlaceSerializer())
     assert english["slug"] != chinese["slug"]
     assert english["slug"].isascii() and not chinese["slug"].isascii()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_country_choices_are_django_countries_in_the_language(language):
+    """The country field indexes its choices when first asked (a copy, as DRF makes for
+    each serializer, included): the same choices, named in the active language."""
+    with translation.override(language):
+        ours, theirs = CountryField(), BaseCountryField(country_dict=True)
+        copied = copy.deepcopy(CountryField())
+        for field in (ours, copied):
+            assert list(field.choices.items()) == list(theirs.choices.items())
+            assert list(field.grouped_choices.items()) == list(theirs.grouped_choices.items())
+            assert field.choice_strings_to_values == theirs.choice_strings_to_values
+        assert ours.run_validation("jp") == "JP"

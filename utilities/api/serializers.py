@@ -17,6 +17,7 @@ is the same as DRF's, value for value.
 
 import copy
 import json
+import weakref
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -366,9 +367,10 @@ class PlannedReading:
         return data
 
 
-# ``ModelSerializer.build_field`` results: (serializer class, source, depth, language) ->
-# (field class, keyword arguments). A few dozen entries, as many as the serializers' fields.
-_BUILT_FIELDS = {}
+# ``ModelSerializer.build_field`` results: serializer class -> (source, depth, language) ->
+# (field class, keyword arguments). Weak: a class made for one request (``minimal_brief``)
+# takes its entries with it.
+_BUILT_FIELDS = weakref.WeakKeyDictionary()
 
 
 class BriefSerializer(PlannedReading, serializers.ModelSerializer):
@@ -381,10 +383,13 @@ class BriefSerializer(PlannedReading, serializers.ModelSerializer):
         # DRF works a model field's serializer field out afresh for every serializer of
         # every request (a seventh of a page of exchanges); it depends only on the class
         # and, through the messages it formats, on the language.
-        key = (type(self), field_name, nested_depth, get_language())
-        built = _BUILT_FIELDS.get(key)
+        built_here = _BUILT_FIELDS.get(type(self))
+        if built_here is None:
+            built_here = _BUILT_FIELDS[type(self)] = {}
+        key = (field_name, nested_depth, get_language())
+        built = built_here.get(key)
         if built is None:
-            built = _BUILT_FIELDS[key] = super().build_field(
+            built = built_here[key] = super().build_field(
                 field_name, info, model_class, nested_depth
             )
         field_class, kwargs = built

@@ -3,6 +3,8 @@
 same kinds, the same arguments, messages in the request's language."""
 
 import copy
+import gc
+import weakref
 
 import pytest
 from django.utils import translation
@@ -11,8 +13,10 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from cities.api.serializers import PlaceSerializer, RelationshipSerializer
+from cities.models import Place
 from exchanges.api.serializers import ExchangeSerializer
 from utilities.api.fields import CountryField
+from utilities.api.selection import minimal_brief
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,14 @@ def test_country_choices_are_django_countries_in_the_language(language):
             assert list(field.grouped_choices.items()) == list(theirs.grouped_choices.items())
             assert field.choice_strings_to_values == theirs.choice_strings_to_values
         assert ours.run_validation("jp") == "JP"
+
+
+def test_a_serializer_class_made_for_one_request_is_not_kept():
+    """``?brief=1`` on a list without a brief form makes its serializer class per request:
+    the fields worked out for it go with it."""
+    serializer_class = minimal_brief(Place)
+    assert list(serializer_class().fields) == ["id", "url", "display"]
+    kept = weakref.ref(serializer_class)
+    del serializer_class
+    gc.collect()
+    assert kept() is None

@@ -197,6 +197,10 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         return {item.pk: self.display_value(item) for item in queryset}
 
 
+# What DRF's ChoiceField works out from its choices (``ChoiceField._set_choices``).
+CHOICE_ATTRIBUTES = ("grouped_choices", "_choices", "choice_strings_to_values")
+
+
 class CountryField(BaseCountryField):
     """An ISO 3166-1 country: ``{"code", "name"}`` (name in the request's language) when
     reading, the two-letter code when writing."""
@@ -204,6 +208,22 @@ class CountryField(BaseCountryField):
     def __init__(self, **kwargs):
         kwargs.setdefault("country_dict", True)
         super().__init__(**kwargs)
+
+    def _set_choices(self, choices):
+        # Some 250 countries, each named in the active language, are indexed when a write,
+        # a form or the schema first asks for them, not each time DRF builds the field
+        # (every serializer of every request): an answer that only reads never asks.
+        for name in CHOICE_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+        self._choices_given = choices
+
+    choices = property(serializers.ChoiceField._get_choices, _set_choices)
+
+    def __getattr__(self, name):
+        if name in CHOICE_ATTRIBUTES and "_choices_given" in self.__dict__:
+            serializers.ChoiceField._set_choices(self, self.__dict__.pop("_choices_given"))
+            return getattr(self, name)
+        raise AttributeError(name)
 
     def _setup_spectacular_annotation(self):
         # The schema differs between requests (a code) and responses (code and name):

@@ -17,6 +17,7 @@ is the same as DRF's, value for value.
 
 import copy
 import json
+import weakref
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -24,7 +25,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField as CountryModelField
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
@@ -238,9 +241,17 @@ def _field_reader(serializer, name, field):
     if type(field) is serializers.ListField and _country_dict(field.child):
         # A list of countries, each ``{"code", "name"}`` as the country field gives it.
         names = {}
+        stored = {}  # by the code as stored: the model's Country objects are not made
         child = field.child
+        kept = _stored_countries(serializer, attribute, multiple=True)
 
         def read_countries(instance, data):
+            codes = instance.__dict__.get(attribute) if kept else None
+            if type(codes) is list:
+                items = [stored.get(code) for code in codes]
+                if None not in items:
+                    data[name] = [dict(country) for country in items]
+                    return
             values = getattr(instance, attribute, None)
             if type(values) is not list:
                 return drf(instance, data)
@@ -254,6 +265,10 @@ def _field_reader(serializer, name, field):
                     country = names[code] = child.to_representation(value)
                 items.append(dict(country))
             data[name] = items
+            if type(codes) is list and len(codes) == len(items):
+                for code, value in zip(codes, values, strict=True):
+                    if type(code) is str:
+                        stored[code] = names[value.code]
 
         return read_countries
     if type(field) is serializers.ChoiceField:
@@ -269,8 +284,15 @@ def _field_reader(serializer, name, field):
     if _country_dict(field):
         # ``{"code", "name"}``, the name translated once per country and request.
         names = {}
+        stored = {}  # by the code as stored: the model's Country object is not made
+        kept = _stored_countries(serializer, attribute, multiple=False)
 
         def read_country(instance, data):
+            raw = instance.__dict__.get(attribute) if kept else None
+            country = stored.get(raw) if type(raw) is str else None
+            if country is not None:
+                data[name] = dict(country)
+                return
             value = getattr(instance, attribute, None)
             code = getattr(value, "code", None)
             if type(code) is not str or not code:
@@ -279,6 +301,8 @@ def _field_reader(serializer, name, field):
             if country is None:
                 country = names[code] = field.to_representation(value)
             data[name] = dict(country)
+            if type(raw) is str:
+                stored[raw] = country
 
         return read_country
     return drf
@@ -298,6 +322,17 @@ def _plain_integer(field):
 def _iso_format(field):
     output = getattr(field, "format", api_settings.DATETIME_FORMAT)
     return isinstance(output, str) and output.lower() == ISO_8601
+
+
+def _stored_countries(serializer, attribute, multiple):
+    """Whether ``attribute`` is the serializer model's country field (one country, or a list
+    of them when ``multiple``), whose codes the record keeps as it stores them."""
+    model_field = _model_field(serializer, attribute)
+    return (
+        isinstance(model_field, CountryModelField)
+        and model_field.name == attribute
+        and bool(model_field.multiple) == multiple
+    )
 
 
 def _country_dict(field):
@@ -332,11 +367,36 @@ class PlannedReading:
         return data
 
 
+# ``ModelSerializer.build_field`` results: serializer class -> (source, depth, language) ->
+# (field class, keyword arguments). Weak: a class made for one request (``minimal_brief``)
+# takes its entries with it.
+_BUILT_FIELDS = weakref.WeakKeyDictionary()
+
+
 class BriefSerializer(PlannedReading, serializers.ModelSerializer):
     """``id``, ``url``, ``display`` and the names a reader needs to recognise the record."""
 
     url = RecordURLField()
     display = serializers.CharField(source="__str__", read_only=True)
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        # DRF works a model field's serializer field out afresh for every serializer of
+        # every request (a seventh of a page of exchanges); it depends only on the class
+        # and, through the messages it formats, on the language.
+        built_here = _BUILT_FIELDS.get(type(self))
+        if built_here is None:
+            built_here = _BUILT_FIELDS[type(self)] = {}
+        key = (field_name, nested_depth, get_language())
+        built = built_here.get(key)
+        if built is None:
+            built = built_here[key] = super().build_field(
+                field_name, info, model_class, nested_depth
+            )
+        field_class, kwargs = built
+        kwargs = dict(kwargs)  # ``include_extra_kwargs`` and the field's __init__ pop from it
+        if "style" in kwargs:
+            kwargs["style"] = dict(kwargs["style"])
+        return field_class, kwargs
 
 
 def stamp_history(instance, request):

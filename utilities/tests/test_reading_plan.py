@@ -117,3 +117,27 @@ def test_the_plan_writes_numbers_moments_and_countries_as_drf_does(world, zone):
 def planned_countries(request, exchange):
     record = ExchangeViewSet.queryset.get(pk=exchange.pk)
     return ExchangeSerializer(context={"request": request}).to_representation(record)["countries"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_countries_read_by_their_stored_codes_are_drfs(world, language):
+    """The plan keeps a country's form by the code the record stores, so the second record
+    with a country reads it without the model's ``Country`` object: the same answer."""
+    stored = [["JP", "US"], [], ["US", "JP", "FR"], ["JP"]]
+    exchanges = [new_exchange(world.away) for _ in stored]
+    for exchange, countries in zip(exchanges, stored, strict=True):
+        exchange.countries = countries
+        exchange.save()
+    request = Request(APIRequestFactory().get("/api/"))
+    cases = [
+        (ExchangeSerializer, ExchangeViewSet.queryset.filter(pk__in=[e.pk for e in exchanges])),
+        (PlaceSerializer, PlaceViewSet.queryset.all()),
+    ]
+    with translation.override(language):
+        for serializer_class, records in cases:
+            planned = serializer_class(context={"request": request})
+            drf = serializer_class(context={"request": request})
+            for record in records.order_by("pk"):
+                assert exactly(planned.to_representation(record)) == exactly(
+                    serializers.Serializer.to_representation(drf, record)
+                ), serializer_class

@@ -13,7 +13,7 @@ from cities.api.views import RelationshipViewSet
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
 from cities.models import Claim, CooperationField, Place, Relationship, RelationshipStage
 from sources.models import Citation
-from utilities.api import views
+from utilities.api import flat_rows, views
 from utilities.testing.queries import content, count_queries, flat_and_serialized
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, la
 def test_cells_made_again_after_their_cache_is_emptied(client, monkeypatch, varied, language):
     """Chunks of two rows and caches emptied past one entry: every place and list of
     fields is made again many times, the same."""
-    monkeypatch.setattr(exports, "CACHED_CELLS", 1)
+    monkeypatch.setattr(flat_rows, "CACHED_CELLS", 1)
     monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
     forgotten = []
     forget_cells = exports.RelationshipRows.forget_cells

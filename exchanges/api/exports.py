@@ -182,15 +182,22 @@ class ExchangeRows(FlatRows):
 
     def places_of(self, ids):
         """Each exchange's partner places' display names, in the places' order (as
-        prefetched)."""
-        rows = list(
-            Place.objects.filter(partner_exchanges__id__among=ids).values_list(
-                "partner_exchanges", "pk", "name_zh", "name_en"
+        prefetched: ``Place.Meta.ordering``). The links, then their places in that order:
+        two index scans (joined in one query, the database read all 22,000 places for
+        every chunk)."""
+        links = list(
+            Exchange.places.through.objects.filter(exchange__id__among=ids).values_list(
+                "exchange_id", "place_id"
             )
         )
-        name = self.name
-        names = {pk: name(name_zh, name_en) for _exchange, pk, name_zh, name_en in rows}
-        return self.joined(((exchange, pk) for exchange, pk, *_names in rows), names)
+        places = Place.objects.filter(pk__among={place for _exchange, place in links})
+        name, rank, names = self.name, {}, {}
+        for order, (pk, name_zh, name_en) in enumerate(
+            places.values_list("pk", "name_zh", "name_en")
+        ):
+            rank[pk], names[pk] = order, name(name_zh, name_en)
+        links.sort(key=lambda link: rank[link[1]])
+        return self.joined(links, names)
 
     def regions_of(self, ids):
         """Each exchange's regions' display names, in the regions' order (as prefetched)."""

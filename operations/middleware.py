@@ -145,13 +145,19 @@ class APIGZipMiddleware(GZipMiddleware):
 
 class HeartbeatMiddleware:
     """A streamed response (a whole export) reports for its gunicorn worker as its pieces
-    are sent, so that the worker is not replaced mid-file (``operations.heartbeat``)."""
+    are sent, so that the worker is not replaced mid-file (``operations.heartbeat``). A
+    file (whitenoise's static files, a ``FileResponse``) is left to the server, which
+    sends it whole (``sendfile``) when its iterator is not wrapped."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.streaming and not response.is_async:
+        if (
+            response.streaming
+            and not response.is_async
+            and getattr(response, "file_to_stream", None) is None
+        ):
             response.streaming_content = heartbeat.beating(response.streaming_content)
         return response

@@ -1,13 +1,16 @@
 """A gunicorn worker streaming a long export reports as it sends (``operations.heartbeat``),
 so the master does not take it for a stuck worker and kill it mid-file."""
 
+import io
 import runpy
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import FileResponse
 
 from operations import heartbeat
+from operations.middleware import HeartbeatMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,12 @@ def test_outside_gunicorn_nothing_reports(client, world, monkeypatch):
     monkeypatch.setattr(heartbeat, "_notify", None)
     response = client.get("/api/relationships/", {"format": "csv"})
     assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfid,")
+
+
+def test_a_file_is_left_to_the_server(rf, worker):
+    """A file keeps ``file_to_stream``: gunicorn sends it whole (``sendfile``)."""
+    middleware = HeartbeatMiddleware(lambda request: FileResponse(io.BytesIO(b"a,b\r\n")))
+    response = middleware(rf.get("/static/x.csv"))
+    assert response.file_to_stream is not None
+    assert b"".join(response.streaming_content) == b"a,b\r\n"
+    assert worker.reports == 0

@@ -46,4 +46,10 @@ def post_fork(server, worker):
     # A fork shares no database connection with the master or its siblings.
     from django.db import connections
 
+    # Imported here, as Django above: the application is loaded (preload_app) by now.
+    from operations import heartbeat
+
     connections.close_all()
+    # A streamed response reports for this worker as it is sent (operations/heartbeat.py):
+    # a long export is not killed mid-file after ``timeout`` seconds.
+    heartbeat.install(worker.notify)

@@ -1,5 +1,6 @@
 """Request ids for the logs, JSON errors under /api/, read-your-writes routing for the
-database replicas, and gzip for API answers."""
+database replicas, gzip for API answers, and the worker's heartbeat while a streamed
+response is sent."""
 
 import re
 import time
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 
 from utilities.api.errors import error_response
 
-from . import context
+from . import context, heartbeat
 
 # An id a proxy or client sent is kept when it is short and plain; otherwise a new one.
 ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -140,3 +141,23 @@ class APIGZipMiddleware(GZipMiddleware):
         if request.method not in {"GET", "HEAD"} or not request.path.startswith("/api/"):
             return response
         return super().process_response(request, response)
+
+
+class HeartbeatMiddleware:
+    """A streamed response (a whole export) reports for its gunicorn worker as its pieces
+    are sent, so that the worker is not replaced mid-file (``operations.heartbeat``). A
+    file (whitenoise's static files, a ``FileResponse``) is left to the server, which
+    sends it whole (``sendfile``) when its iterator is not wrapped."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.streaming
+            and not response.is_async
+            and getattr(response, "file_to_stream", None) is None
+        ):
+            response.streaming_content = heartbeat.beating(response.streaming_content)
+        return response

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request (and its response) carries its id.
     "operations.middleware.RequestIdMiddleware",
+    # Outside all that change a response: a streamed one reports for its gunicorn worker
+    # as each of its final pieces is sent (a long export is not taken for a stuck worker).
+    "operations.middleware.HeartbeatMiddleware",
     # Next, so that any error Django itself gives under /api/ is the API's JSON error.
     "operations.middleware.ApiErrorMiddleware",
     # Before anything reads the database: pins the request to the primary when it must.

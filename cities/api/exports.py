@@ -11,13 +11,9 @@ compares the two for the loaded registry and for every stage, kind and level, wi
 that agree and disagree, anonymously and for staff.
 """
 
-import itertools
 import json
 
 from django.db.models import Q
-from django.utils import timezone
-from rest_framework import serializers
-from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
@@ -31,9 +27,8 @@ from cities.models import (
 )
 from cities.national_rules import relationship_warnings
 from sources.models import Citation
+from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.serializers import record_url_pattern
-from utilities.formulas import TRIGGERS, escape_formula
-from utilities.languages import is_chinese
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import partial_date
 
@@ -78,31 +73,6 @@ VALUES = [
 ]  # fmt: skip
 
 
-def labels(model, name):
-    """A choice field's labels in the active language, by value, as ``get_<name>_display``
-    gives them (a value without a label is itself)."""
-    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
-
-
-def escaped(text):
-    """A free-text cell as the CSV writes it (``escape_formula``), for cells made here."""
-    return escape_formula(text) if text.startswith(TRIGGERS) else text
-
-
-class Escaped(dict):
-    """``{value: cell}`` of a choice's labels, escaped once: a value without a label is
-    itself (escaped too), as ``get_<name>_display`` gives it."""
-
-    def __missing__(self, value):
-        cell = self[value] = escaped(value)
-        return cell
-
-
-def text(value):
-    """A cell as ``flatten`` writes it."""
-    return "" if value is None else str(value)
-
-
 def records(items):
     """A list of records without a display name, id or code (a dispute, a warning) as
     ``flatten`` writes it: each record's JSON, joined by "; "."""
@@ -129,16 +99,9 @@ NO_STEPS = ("", "", "", "", "", "", "")
 NO_DATE = ("", "")
 INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
 BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
-# The most places', lists of fields', dates' and steps' cells one export keeps made at a
-# time. A national export meets some 22,000 places, 14,000 dates and 22,000 steps' labels:
-# keeping them all added some 12 MB (places) and 10 MB (dates and steps) to the worker's
-# peak. Rows come in Chinese place order, so a cache emptied when it grows past this still
-# finds the places that come back soon; a foreign place, a date or a step is made again,
-# cheaply.
-CACHED_CELLS = 4096
 
 
-class RelationshipRows:
+class RelationshipRows(FlatRows):
     """The header and the rows of a relationships CSV for one request.
 
     A row is one tuple: what depends on the relationship alone is made per row, the rest
@@ -146,11 +109,10 @@ class RelationshipRows:
     escaped as it is made, so that a row checks only its own free text for formulas."""
 
     header = COLUMNS
+    values = VALUES
 
     def __init__(self, request, chunk_size):
-        self.request = request
-        self.chunk_size = chunk_size
-        self.chinese = is_chinese()
+        super().__init__(request, chunk_size)
         self.url = record_url_pattern(request, "api:relationship-detail")
         self.place_url = record_url_pattern(request, "api:place-detail")
         self.kinds = Escaped(labels(Relationship, "kind"))
@@ -178,26 +140,15 @@ class RelationshipRows:
         self.step_displays = {}
         self.field_names = None
         self.field_lists = {}
-        self.zone = timezone.get_current_timezone()
-        self.drf_moment = serializers.DateTimeField().to_representation
-        self.iso = str(api_settings.DATETIME_FORMAT).lower() == "iso-8601"
 
-    def moment(self, value):
-        """A time as DRF's ``DateTimeField`` writes it (ISO 8601 in the current time zone,
-        ``Z`` for UTC), without its per-value time-zone look-ups."""
-        if not self.iso or value is None or value.utcoffset() is None:
-            return text(self.drf_moment(value))
-        moment = value.astimezone(self.zone).isoformat()
-        return moment[:-6] + "Z" if moment.endswith("+00:00") else moment
+    def cell_caches(self):
+        return (self.places, self.field_lists, self.date_facts, self.step_displays)
 
     def country_name(self, code):
         name = self.countries.get(code)
         if name is None:
             name = self.countries[code] = self._country.to_representation(code)["name"]
         return name
-
-    def name(self, chinese, english):
-        return chinese if self.chinese or not english else english
 
     def place(self, pk, slug, name_zh, name_en, country):
         """A place's display name and its eight cells (escaped), made once per export (a
@@ -214,21 +165,7 @@ class RelationshipRows:
         found = self.places[pk] = (display, tuple(cells))
         return found
 
-    def rows(self, queryset):
-        values = queryset.prefetch_related(None).values_list(*VALUES)
-        source = values.iterator(chunk_size=self.chunk_size)
-        while chunk := list(itertools.islice(source, self.chunk_size)):
-            yield from self.chunk_rows(chunk)
-
-    def forget_cells(self):
-        """Empty the caches of cells that have grown past ``CACHED_CELLS`` (a cell is made
-        again when it is next needed, the same)."""
-        for cache in (self.places, self.field_lists, self.date_facts, self.step_displays):
-            if len(cache) > CACHED_CELLS:
-                cache.clear()
-
     def chunk_rows(self, chunk):
-        self.forget_cells()
         # A set: Django's query builder walks a list or tuple value by value.
         ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)

@@ -5,7 +5,10 @@ an English name, long quotes, sources' claims that agree and that disagree (abou
 the level, a dated and an undated step); in Chinese and in English; filtered and ordered;
 for anonymous readers and for staff (who see the national rules' warnings)."""
 
+import threading
+
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from cities.api import exports
@@ -13,7 +16,8 @@ from cities.api.views import RelationshipViewSet
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
 from cities.models import Claim, CooperationField, Place, Relationship, RelationshipStage
 from sources.models import Citation
-from utilities.api import views
+from tests.builders import build_world
+from utilities.api import flat_rows, views
 from utilities.testing.queries import content, count_queries, flat_and_serialized
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +157,7 @@ def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, la
 def test_cells_made_again_after_their_cache_is_emptied(client, monkeypatch, varied, language):
     """Chunks of two rows and caches emptied past one entry: every place and list of
     fields is made again many times, the same."""
-    monkeypatch.setattr(exports, "CACHED_CELLS", 1)
+    monkeypatch.setattr(flat_rows, "CACHED_CELLS", 1)
     monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
     forgotten = []
     forget_cells = exports.RelationshipRows.forget_cells
@@ -205,3 +209,40 @@ def test_a_selection_goes_through_the_serializer(client, world, params, columns)
     header = content(response).decode("utf-8-sig").splitlines()[0].split(",")
     assert header[: len(columns)] == columns
     assert "signatories" not in header
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's snapshots")
+def test_a_record_saved_mid_export_is_read_as_it_was_everywhere_in_the_file(transactional_db):
+    """A whole export reads one snapshot: a relationship saved while the file is being
+    written is in it as it was when the export began, its own columns and the ones read
+    per chunk (its fields of cooperation) alike."""
+    world = build_world()
+    later = Relationship.objects.create(
+        chinese_place=world.home, foreign_place=world.partner_b, kind="sister", notes="原来"
+    )
+    rows = exports.RelationshipRows(None, 1).rows(
+        Relationship.objects.filter(chinese_place=world.home).order_by("pk")
+    )
+    assert next(rows)[0] == str(world.relationship.pk)
+
+    def save_elsewhere():
+        # Another request's connection (this thread's is the export's).
+        try:
+            Relationship.objects.filter(pk=later.pk).update(notes="改了")
+            later.fields.add(world.field)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=save_elsewhere)
+    writer.start()
+    writer.join()
+    (row,) = list(rows)
+    assert row[0] == str(later.pk)
+    assert row[exports.COLUMNS.index("notes")] == "原来"
+    assert row[exports.COLUMNS.index("fields")] == ""
+    # The next export reads the saved record.
+    (_first, row) = exports.RelationshipRows(None, 1).rows(
+        Relationship.objects.filter(chinese_place=world.home).order_by("pk")
+    )
+    assert row[exports.COLUMNS.index("notes")] == "改了"
+    assert row[exports.COLUMNS.index("fields")] == world.field.name_zh

@@ -13,7 +13,7 @@ from exchanges.api import exports
 from exchanges.api.views import ExchangeViewSet
 from exchanges.models import Exchange, ExchangeCount, Region
 from sources.models import Citation
-from utilities.api import views
+from utilities.api import flat_rows, views
 from utilities.testing.queries import content, count_queries, flat_and_serialized
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +145,7 @@ def test_staff_see_the_same_file(insider, monkeypatch, varied, language):
 def test_cells_made_again_after_their_cache_is_emptied(client, monkeypatch, varied, language):
     """Chunks of two rows and caches emptied past one entry: every place, relationship,
     date and list is made again many times, the same."""
-    monkeypatch.setattr(exports, "CACHED_CELLS", 1)
-    monkeypatch.setattr("cities.api.exports.CACHED_CELLS", 1)
+    monkeypatch.setattr(flat_rows, "CACHED_CELLS", 1)
     monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
     forgotten = []
     forget_cells = exports.ExchangeRows.forget_cells

@@ -26,8 +26,10 @@ from utilities.generation import remembered
 from utilities.pagination import section_page
 from utilities.partial_dates import partial_date_order
 
-# A section of a page shows at most this many rows; the rest are on its further pages.
-PARTNERS_PER_PAGE = 100
+# A section of a page shows at most this many rows; the rest are on its further pages. A
+# page of partners is drawn three times (their list, the timeline of their dated steps and
+# the map): fifty keep a city's page near a hundred rows, as the directories are.
+PARTNERS_PER_PAGE = 50
 EXCHANGES_PER_PAGE = 50
 AWARDS_PER_PAGE = 50
 

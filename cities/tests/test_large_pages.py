@@ -263,7 +263,7 @@ def test_the_map_page_stays_small_whatever_it_holds(client, monkeypatch):
     response = client.get("/map/")
     body = response.content.decode()
     assert 'data-endpoint="/map/features/"' in body
-    assert '"mode": "clusters"' in body and "测试伙伴" not in body
+    assert '"mode":"clusters"' in body and "测试伙伴" not in body
     assert len(response.content) < 40_000
 
 

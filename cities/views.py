@@ -292,9 +292,11 @@ class MapFeaturesView(View):
         return JsonResponse(maps.features(view))
 
 
-# A country's page lists this many of its places, and of its relationships, at a time.
+# A country's page lists this many of its places, and of its relationships, at a time. A
+# page of relationships is drawn three times (grouped by Chinese place, on the map and in
+# the timeline): fifty, as on a Chinese place's page.
 PLACES_PER_PAGE = 100
-PARTNERS_PER_PAGE = 100
+PARTNERS_PER_PAGE = 50
 
 
 class CountryDetailView(TemplateView):

@@ -6,7 +6,7 @@ composed above those apps (``sister_cities.pages``)."""
 import re
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -26,7 +26,7 @@ from utilities.views import FilteredListView, options_markup
 from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
-from .models import Place, Relationship
+from .models import Place, Relationship, RelationshipStage
 from .selectors import relationship_rows
 
 # A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
@@ -166,6 +166,7 @@ DIRECTORY_FIELDS = (
     *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
     *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
 )
+BEGINNING_FIELDS = ("relationship", "stage", "date_year", "date_month", "date_day", "planned")
 
 
 class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
@@ -216,16 +217,16 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
 
     def get_base_queryset(self):
         # Only what a row shows (``relationship_rows.html``): the two places' names, the
-        # partner's country and when it began; not the fields of cooperation, the Chinese
-        # place's parent the selector adds for other lists, nor the columns a row does not
-        # show (each loaded column is also kept for the stale-write check: fewer columns,
-        # less work). When it began is read by the page's one query (``with_began``: an
-        # indexed look-up per row) rather than by a second query and a model instance per
-        # step. The whole list's ids and count select no annotation, so they stay as fast.
+        # partner's country and the steps its beginning is read from; not the fields of
+        # cooperation, the Chinese place's parent the selector adds for other lists, nor
+        # the columns a row does not show (each loaded column is also kept for the
+        # stale-write check: fewer columns, less work).
         return (
             Relationship.objects.select_related("chinese_place", "foreign_place")
             .only(*DIRECTORY_FIELDS)
-            .with_began()
+            .prefetch_related(
+                Prefetch("stages", queryset=RelationshipStage.objects.only(*BEGINNING_FIELDS))
+            )
         )
 
     def order(self, queryset, key, descending):

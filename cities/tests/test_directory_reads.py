@@ -1,12 +1,9 @@
 """The directory's reads at national scale give what the plain reads gave: a page read as
 "the ids of the page, then their rows" is the plain slice, on the directory, the API and a
-DISTINCT list alike; a page's rows and when each began come in one query; search ranks by
-the matching places' ids exactly as by their keys."""
+DISTINCT list alike; search ranks by the matching places' ids exactly as by their keys."""
 
 import pytest
-from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 
 from cities.models import Relationship
 from exchanges.models import Exchange
@@ -56,20 +53,6 @@ def test_the_directory_and_the_api_page_as_the_whole_list_orders(client):
     assert [row.foreign_place.name_en for row in rows] == [
         row.foreign_place.name_en for row in expected
     ]
-
-
-def test_a_directory_page_reads_when_each_row_began_with_its_rows(client):
-    add_rows(60)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/relationships/", {"page": 2})
-    # Each row's beginning (a dated step of most) is read by the rows' query, not by a
-    # query of the page's steps.
-    assert not [q for q in queries if q["sql"].startswith('SELECT "cities_relationshipstage"')]
-    began = {row.pk: row.began for row in Relationship.objects.with_began().order_by()}
-    rows = list(response.context["object_list"])
-    assert rows and [row.established for row in rows] == [began[row.pk] for row in rows]
-    dated = [row for row in rows if row.established]
-    assert dated and dated[0].established.format("zh-hans") in response.content.decode()
 
 
 @pytest.mark.parametrize("query", ["大分", "oita", "wuhan", "武汉", "jin", "mannheim"])

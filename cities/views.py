@@ -204,11 +204,12 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         )
 
     def control_markup(self, name, field):
-        if name == "country":
-            # Some 200 countries named and sorted: their markup kept as the Chinese places'
-            # is (the countries present change only with a write).
+        if name in ("country", "field"):
+            # Some 200 countries named and sorted, and the fields of cooperation (a query
+            # and a record each): their markup kept as the Chinese places' is (both
+            # change only with a write).
             return remembered(
-                f"cities.relationship_country_options.{get_language()}",
+                f"cities.relationship_{name}_options.{get_language()}",
                 lambda: options_markup(options=self.control_options(name, field)),
                 self.request_with_generation(),
             )
@@ -293,9 +294,11 @@ class MapFeaturesView(View):
         return JsonResponse(maps.features(view))
 
 
-# A country's page lists this many of its places, and of its relationships, at a time.
+# A country's page lists this many of its places, and of its relationships, at a time. A
+# page of relationships is drawn three times (grouped by Chinese place, on the map and in
+# the timeline): fifty, as on a Chinese place's page.
 PLACES_PER_PAGE = 100
-PARTNERS_PER_PAGE = 100
+PARTNERS_PER_PAGE = 50
 
 
 class CountryDetailView(TemplateView):

@@ -26,9 +26,14 @@ from utilities.generation import remembered
 from utilities.pagination import section_page
 from utilities.partial_dates import partial_date_order
 
-# A section of a page shows at most this many rows; the rest are on its further pages.
-PARTNERS_PER_PAGE = 100
+# A section of a page shows at most this many rows; the rest are on its further pages. A
+# page of partners is drawn three times (their list, the timeline of their dated steps and
+# the map): fifty keep a city's page near a hundred rows, as the directories are.
+PARTNERS_PER_PAGE = 50
 EXCHANGES_PER_PAGE = 50
+# A place's page shows its exchanges beside its partners, timeline and map: half a list's
+# page, so the page stays near a hundred rows (a city may hold tens of thousands).
+PLACE_EXCHANGES_PER_PAGE = 25
 AWARDS_PER_PAGE = 50
 
 # What a page of partners shows of each (its row, the timeline, the map): the other columns
@@ -231,7 +236,7 @@ class PlaceDetailView(DetailView):
                 self.request,
                 exchanges,
                 "exchanges",
-                EXCHANGES_PER_PAGE,
+                PLACE_EXCHANGES_PER_PAGE,
                 anchor="exchanges",
                 keys_first=True,
                 count=figures["exchanges"],

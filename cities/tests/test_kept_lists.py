@@ -1,13 +1,15 @@
 """What the relationship directory keeps for a generation of the registry
-(``generation.remembered``): the whole list's order and number and the countries of its
-partners. A write changes each at once; a filtered
+(``generation.remembered``): the whole list's order and number, the countries of its
+partners and the fields of cooperation its select offers. A write changes each at once; a filtered
 list is read as it is. The read cache is off, so that only the kept figures are tried."""
 
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from cities.models import Relationship
+from cities.models import CooperationField, Relationship
 from tests.builders import new_place
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,27 @@ def test_the_country_select_follows_every_write(client, world):
     assert '<option value="IS" selected>' not in countries()[1]
     relationship.delete()
     assert "IS" not in countries()[0]
+
+
+def test_the_field_select_is_read_once_and_follows_every_write(client, world):
+    def fields(query=None):
+        with CaptureQueriesContext(connection) as queries:
+            markup = str(control(client, "field", query).options_html)
+        read = [q for q in queries if 'FROM "cities_cooperationfield"' in q["sql"]]
+        return markup, len(read)
+
+    markup, read = fields()
+    assert read == 1 and ">经贸<" in markup
+    markup, read = fields()
+    assert read == 0 and ">经贸<" in markup, "kept for the generation"
+    field = CooperationField.objects.get(slug="trade")
+    field.name_zh = "经贸合作"
+    field.save()
+    markup, read = fields()
+    assert ">经贸合作<" in markup and ">经贸<" not in markup
+    # A chosen field is marked in the kept markup (its value is checked by a query).
+    assert '<option value="trade" selected>' in fields({"field": "trade"})[0]
+    assert '<option value="trade" selected>' not in fields()[0]
 
 
 def api_rows(client, query=None):

@@ -72,6 +72,18 @@ def test_chinese_city_exchanges_awards_and_map(client):
     assert "意大利伦巴第大区科莫省政府代表团访问晋中市" in section(jinzhong, "exchanges")
 
 
+def test_the_map_data_names_only_the_flags_that_hold(client):
+    """The map reads a missing flag as false: the page writes the city (Chinese, the
+    focus) with its flags and each partner with none, in compact JSON."""
+    body = page(client, "/places/wuhan/")
+    script = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', body)
+    assert "false" not in script.group(1) and '", "' not in script.group(1)
+    places = {place["name"]: place for place in map_data(body)["places"].values()}
+    assert places["武汉市"]["chinese"] is True and places["武汉市"]["focus"] is True
+    assert places["大分市"]["alt"] == "Oita"
+    assert not {"chinese", "focus", "fit"} & set(places["大分市"])
+
+
 def test_chinese_city_page_in_english(client):
     body = page(client, in_english("/places/jinzhong/"))
     assert re.search(

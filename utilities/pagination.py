@@ -263,12 +263,16 @@ class PageIdsPaginator(Paginator):
 
     def page_past_cap(self, number):
         """A page of a list counted past the cap: its rows and one more, which tells
-        whether a next page exists; a page past the end is an ``EmptyPage``."""
+        whether a next page exists. A page past the end is counted exactly (the list
+        holds fewer rows than the page's offset) and its last page is given instead."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(page_rows(self.object_list, bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
-            raise EmptyPage(self.error_messages["no_results"])
+            self.count = self.object_list.order_by()[:bottom].count()
+            self.over_cap = False
+            self.__dict__.pop("num_pages", None)  # worked out again from the count
+            return self.page(self.num_pages)
         more = len(rows) > self.per_page
         if more:
             self.count = max(self.count, bottom + len(rows))

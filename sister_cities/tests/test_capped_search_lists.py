@@ -108,3 +108,9 @@ def test_a_page_past_the_end_shows_a_page_that_exists(client, capped, page):
     response = client.get("/exchanges/", {"q": MARKER, "page": page})
     assert response.status_code == 200
     assert "页" in summary(response.content.decode())
+
+
+def test_a_page_past_the_end_of_a_list_over_the_cap_shows_its_real_last_page(client, capped):
+    body = client.get("/exchanges/", {"q": MARKER, "page": 9}).content.decode()
+    assert summary(body) == "共 10 条，第 5/5 页"
+    assert 'rel="next"' not in pager(body)

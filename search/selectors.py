@@ -18,7 +18,7 @@ in every synthetic name).
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from awards.filtersets import AwardFilterSet
@@ -241,7 +241,13 @@ def _group(ranked, rows, limit, exact=None, starts=None):
             part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
             part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
             parts.append(part[:limit])
-        first = sorted(parts[0].union(*parts[1:], all=True)[:limit], key=lambda row: row[1])
+        with transaction.atomic(using=ranked.db), connections[ranked.db].cursor() as cursor:
+            # The outer LIMIT takes the parts' rows in the order they come: a Parallel
+            # Append could interleave them and cut rank 0 rows for rank 2 ones. (A part
+            # may still read in parallel: its own order is kept.) This query's setting.
+            cursor.execute("SET LOCAL enable_parallel_append = off")
+            union = parts[0].union(*parts[1:], all=True)[:limit]
+            first = sorted(union, key=lambda row: row[1])
     else:
         # A database that cannot limit the parts of a UNION (SQLite, for the tests and
         # small registries) sorts every match in one query, as the ranks' order is.

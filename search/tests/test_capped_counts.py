@@ -76,6 +76,22 @@ def test_the_first_rows_are_the_head_of_the_whole_ranked_list(query):
             assert short.total == full.total
 
 
+@pytest.mark.parametrize("query", ["Zyxtest", "测试市", "oita", "jin", "大分", "武汉 大分"])
+def test_the_ranks_read_in_parts_match_the_ranks_sorted_in_one_query(monkeypatch, query):
+    """On PostgreSQL the ranks are read as a UNION of limited parts; with that off (as
+    on SQLite) the matches are sorted in one query: both give the same rows, in order."""
+    add_rows(5)
+    features = connection.features
+    for size in (1, 2, 3, 7, 1000):
+        in_parts = search(query, limit=size)
+        with monkeypatch.context() as patch:
+            patch.setattr(features, "supports_slicing_ordering_in_compound", False)
+            in_one = search(query, limit=size)
+        for parts, one in zip(groups(in_parts), groups(in_one), strict=True):
+            assert [row.pk for row in parts.rows] == [row.pk for row in one.rows]
+            assert parts.total == one.total
+
+
 @pytest.mark.parametrize(
     ("language", "wording"),
     [("zh-hans", f"找到 {CAP} 多条结果。"), ("en", f"More than {CAP} results found.")],

@@ -196,7 +196,9 @@ class ExchangeRows(FlatRows):
             places.values_list("pk", "name_zh", "name_en")
         ):
             rank[pk], names[pk] = order, name(name_zh, name_en)
-        links.sort(key=lambda link: rank[link[1]])
+        # A place deleted between the two reads (without the export's snapshot: SQLite)
+        # is left out with its link, as a re-read would, not a file cut by a KeyError.
+        links = sorted((link for link in links if link[1] in rank), key=lambda link: rank[link[1]])
         return self.joined(links, names)
 
     def regions_of(self, ids):

@@ -189,3 +189,26 @@ def test_a_selection_goes_through_the_serializer(client, varied, params, columns
     header = content(response).decode("utf-8-sig").splitlines()[0].split(",")
     assert header[: len(columns)] == columns
     assert "counts" not in header
+
+
+def test_a_partner_place_deleted_between_the_reads_is_left_out(varied, monkeypatch):
+    """Without the export's snapshot (SQLite), a place can go between the read of the
+    links and that of the places: the exchange is named with the places still there."""
+    exchange = varied[0]
+    doomed = Place.objects.create(
+        slug="test-doomed", name_zh="测试将删市", level="city", country="JP"
+    )
+    exchange.places.add(doomed)
+    expected = exports.ExchangeRows(None, 2).places_of({exchange.pk})[exchange.pk]
+    assert "测试将删市" in expected
+    places = exports.Place.objects
+
+    class DeletingFirst:
+        def filter(self, *args, **kwargs):
+            places.filter(pk=doomed.pk).delete()
+            return places.filter(*args, **kwargs)
+
+    monkeypatch.setattr(exports.Place, "objects", DeletingFirst())
+    named = exports.ExchangeRows(None, 2).places_of({exchange.pk}).get(exchange.pk, "")
+    assert "测试将删市" not in named
+    assert named == "; ".join(part for part in expected.split("; ") if part != "测试将删市")

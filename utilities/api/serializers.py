@@ -257,12 +257,9 @@ def _field_reader(serializer, name, field):
                 return drf(instance, data)
             items = []
             for value in values:
-                code = getattr(value, "code", None)
-                if type(code) is not str or not code:
-                    return drf(instance, data)
-                country = names.get(code)
+                country = _named_country(value, names, child.to_representation)
                 if country is None:
-                    country = names[code] = child.to_representation(value)
+                    return drf(instance, data)
                 items.append(dict(country))
             data[name] = items
             if type(codes) is list and len(codes) == len(items):
@@ -293,13 +290,11 @@ def _field_reader(serializer, name, field):
             if country is not None:
                 data[name] = dict(country)
                 return
-            value = getattr(instance, attribute, None)
-            code = getattr(value, "code", None)
-            if type(code) is not str or not code:
-                return drf(instance, data)
-            country = names.get(code)
+            country = _named_country(
+                getattr(instance, attribute, None), names, field.to_representation
+            )
             if country is None:
-                country = names[code] = field.to_representation(value)
+                return drf(instance, data)
             data[name] = dict(country)
             if type(raw) is str:
                 stored[raw] = country
@@ -322,6 +317,18 @@ def _plain_integer(field):
 def _iso_format(field):
     output = getattr(field, "format", api_settings.DATETIME_FORMAT)
     return isinstance(output, str) and output.lower() == ISO_8601
+
+
+def _named_country(value, names, represent):
+    """``{"code", "name"}`` of a country value, made by ``represent`` once per code and
+    kept in ``names``; None when the value has no code (DRF then reads the field)."""
+    code = getattr(value, "code", None)
+    if type(code) is not str or not code:
+        return None
+    country = names.get(code)
+    if country is None:
+        country = names[code] = represent(value)
+    return country
 
 
 def _stored_countries(serializer, attribute, multiple):

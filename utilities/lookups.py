@@ -2,8 +2,10 @@
 
 ``__in`` writes a placeholder per value and prepares each value through the field (a few
 microseconds each): for the exports' chunks of thousands of ids that preparation cost more
-than the queries. Here the list goes to the database whole: an array on PostgreSQL
-(``= ANY(%s)``), a JSON array on SQLite (``IN (SELECT value FROM json_each(%s))``). The
+than the queries. Here the list goes to the database whole: an array literal on PostgreSQL
+(``= ANY(%s::bigint[])``), a JSON array on SQLite (``IN (SELECT value FROM json_each(%s))``).
+Both are one string: psycopg2 adapts a Python list item by item in Python (some 0.6 ms
+of a worker's CPU per thousand ids, five times per chunk of an export). The
 values must be integers (ids read from the database); anything else is refused. Pass a
 set (or another iterable): Django's query builder walks a list or tuple value by value
 before the lookup sees it, which is the very cost this lookup avoids.
@@ -32,4 +34,5 @@ class Among(Lookup):
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        array = "{" + ",".join(map(str, self.rhs)) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, array]

@@ -12,6 +12,7 @@ that agree and disagree, anonymously and for staff.
 """
 
 import json
+from calendar import isleap
 
 from django.db.models import Q
 from rest_framework.utils.encoders import JSONEncoder
@@ -30,7 +31,7 @@ from sources.models import Citation
 from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.serializers import record_url_pattern
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
-from utilities.partial_dates import partial_date
+from utilities.partial_dates import ENGLISH_MONTHS, Precision, partial_date
 
 from .briefs import PlaceBriefSerializer
 
@@ -99,6 +100,33 @@ NO_STEPS = ("", "", "", "", "", "", "")
 NO_DATE = ("", "")
 INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
 BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
+# Days in each month of a leap year (February's 29th is checked against the year).
+MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+YEAR, MONTH, DAY = str(Precision.YEAR), str(Precision.MONTH), str(Precision.DAY)
+
+
+def step_date(year, month, day, chinese):
+    """``(sort key, (ISO text, precision), text)`` of a step's date columns as
+    ``partial_date`` reads them (``sort_key()``, ``isoformat()``, ``precision`` and
+    ``format()`` in Chinese or English), None for no date (none, or parts that make no
+    date). Made from the parts at each step: an export meets some 14,000 dates, too many
+    to keep and too few to share, and this costs less than one PartialDate
+    (``test_api_export_rows`` checks it against ``partial_date`` for every kind of part)."""
+    if year is None or not 1 <= year <= 9999:
+        return None
+    if month is None:
+        if day is not None:
+            return None
+        return year * 10000, (f"{year:04d}", YEAR), f"{year}年" if chinese else str(year)
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        shown = f"{year}年{month}月" if chinese else f"{ENGLISH_MONTHS[month - 1]} {year}"
+        return year * 10000 + month * 100, (f"{year:04d}-{month:02d}", MONTH), shown
+    if not 1 <= day <= MONTH_DAYS[month] or (month == 2 and day == 29 and not isleap(year)):
+        return None
+    shown = f"{year}年{month}月{day}日" if chinese else f"{day} {ENGLISH_MONTHS[month - 1]} {year}"
+    return year * 10000 + month * 100 + day, (f"{year:04d}-{month:02d}-{day:02d}", DAY), shown
 
 
 class RelationshipRows(FlatRows):
@@ -133,16 +161,12 @@ class RelationshipRows(FlatRows):
         country = PlaceBriefSerializer().fields["country"]
         self._country = country
         self.countries = {}
-        self.date_facts = {}
-        # ``PartialDate.format``'s language, asked once.
-        self.language = "zh-hans" if self.chinese else "en"
         self.places = {}
-        self.step_displays = {}
         self.field_names = None
         self.field_lists = {}
 
     def cell_caches(self):
-        return (self.places, self.field_lists, self.date_facts, self.step_displays)
+        return (self.places, self.field_lists)
 
     def country_name(self, code):
         name = self.countries.get(code)
@@ -258,50 +282,32 @@ class RelationshipRows(FlatRows):
     def step_cells(self, steps):
         intent = agreement = began = began_key = None
         displays = []
-        dates, labels = self.date_facts, self.step_displays
+        step_labels, chinese = self.step_labels, self.chinese
         for _relationship, pk, stage, year, month, day, planned in steps:
-            parts = (year, month, day)
-            facts = dates[parts] if parts in dates else self.date_fact(parts)
-            display = labels.get((stage, parts))
-            if display is None:
-                display = labels[stage, parts] = self.step_display(stage, facts)
-            displays.append(display)
-            if facts is None:
+            label = step_labels.get(stage, stage)
+            date = step_date(year, month, day, chinese)
+            if date is None:
+                displays.append(label)
                 continue
-            order = facts[1]
+            order, cells, shown = date
+            displays.append(f"{label} {shown}")
             # ``stage_date``: the earliest dated step of the stage.
             if stage == INTENT:
-                if intent is None or order < intent[1]:
-                    intent = facts
-            elif stage == AGREEMENT and (agreement is None or order < agreement[1]):
-                agreement = facts
+                if intent is None or order < intent[0]:
+                    intent = date
+            elif stage == AGREEMENT and (agreement is None or order < agreement[0]):
+                agreement = date
             # ``began``: the first by ``began_sort_key`` of the dated steps not planned.
             if stage in BEGINNING and not planned:
                 key = (0 if stage == AGREEMENT else 1, order, pk or 0)
                 if began_key is None or key < began_key:
-                    began, began_key = facts, key
+                    began, began_key = date, key
         return (
-            *(intent[2] if intent else NO_DATE),
-            *(agreement[2] if agreement else NO_DATE),
-            *(began[2] if began else NO_DATE),
+            *(intent[1] if intent else NO_DATE),
+            *(agreement[1] if agreement else NO_DATE),
+            *(began[1] if began else NO_DATE),
             escaped("; ".join(displays)),
         )
-
-    def date_fact(self, parts):
-        """``(date, its sort key, its two cells: ISO text and precision)`` of a step's date
-        columns, None for no date (none, or parts that make no date); made once per
-        export."""
-        date = partial_date(*parts)
-        facts = None
-        if date is not None:
-            facts = (date, date.sort_key(), (date.isoformat(), str(date.precision)))
-        self.date_facts[parts] = facts
-        return facts
-
-    def step_display(self, stage, facts):
-        """A step in the stages' cell: its label and date (``str(step)``)."""
-        label = self.step_labels.get(stage, stage)
-        return f"{label} {facts[0].format(self.language)}" if facts else label
 
     def claims_of(self, ids):
         """``({relationship: [Said, …]}, {step: [(claimant label, date), …]})``: the claims

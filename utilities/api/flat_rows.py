@@ -58,6 +58,23 @@ def text(value):
     return "" if value is None else str(value)
 
 
+def moments(zone):
+    """A function writing a time as DRF's ``DateTimeField`` does (ISO 8601 in ``zone``,
+    ``Z`` for UTC), without its per-value settings and time-zone look-ups: an export
+    writes two times a row, each a different one."""
+    drf_moment = serializers.DateTimeField().to_representation
+    if str(api_settings.DATETIME_FORMAT).lower() != "iso-8601":
+        return lambda value: text(drf_moment(value))
+
+    def moment(value):
+        if value is None or value.utcoffset() is None:
+            return text(drf_moment(value))
+        written = value.astimezone(zone).isoformat()
+        return written[:-6] + "Z" if written.endswith("+00:00") else written
+
+    return moment
+
+
 def snapshot(alias):
     """On PostgreSQL, outside a transaction: one transaction at REPEATABLE READ
     for the whole export.
@@ -99,9 +116,7 @@ class FlatRows:
         self.request = request
         self.chunk_size = chunk_size
         self.chinese = is_chinese()
-        self.zone = timezone.get_current_timezone()
-        self.drf_moment = serializers.DateTimeField().to_representation
-        self.iso = str(api_settings.DATETIME_FORMAT).lower() == "iso-8601"
+        self.moment = moments(timezone.get_current_timezone())
 
     def rows(self, queryset):
         """Each row of the queryset's export, read ``chunk_size`` records at a time."""
@@ -130,11 +145,3 @@ class FlatRows:
     def name(self, chinese, english):
         """A record's display name in the request's language (Chinese without English)."""
         return chinese if self.chinese or not english else english
-
-    def moment(self, value):
-        """A time as DRF's ``DateTimeField`` writes it (ISO 8601 in the current time zone,
-        ``Z`` for UTC), without its per-value time-zone look-ups."""
-        if not self.iso or value is None or value.utcoffset() is None:
-            return text(self.drf_moment(value))
-        moment = value.astimezone(self.zone).isoformat()
-        return moment[:-6] + "Z" if moment.endswith("+00:00") else moment

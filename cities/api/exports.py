@@ -15,6 +15,7 @@ import json
 from calendar import isleap
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from rest_framework.utils.encoders import JSONEncoder
 
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
@@ -32,6 +33,7 @@ from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.serializers import record_url_pattern
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import ENGLISH_MONTHS, Precision, partial_date
+from utilities.views import country_names
 
 from .briefs import PlaceBriefSerializer
 
@@ -158,9 +160,11 @@ class RelationshipRows(FlatRows):
         user = getattr(request, "user", None)
         # ``RelationshipSerializer.get_warnings``: staff only, an empty list for others.
         self.staff = bool(user and user.is_authenticated and user.is_staff)
-        country = PlaceBriefSerializer().fields["country"]
-        self._country = country
-        self.countries = {}
+        self._country = PlaceBriefSerializer().fields["country"]
+        # Every country's name in the request's language, named once per process (the
+        # serializer's field names each country anew: some 30 ms an export); shared, so
+        # never written here.
+        self.countries = country_names(get_language())
         self.places = {}
         self.field_names = None
         self.field_lists = {}
@@ -169,9 +173,10 @@ class RelationshipRows(FlatRows):
         return (self.places, self.field_lists)
 
     def country_name(self, code):
+        """A country's name as the place's ``country`` field gives it."""
         name = self.countries.get(code)
-        if name is None:
-            name = self.countries[code] = self._country.to_representation(code)["name"]
+        if name is None:  # a code outside the list of countries: as the field names it
+            name = self._country.to_representation(code)["name"]
         return name
 
     def place(self, pk, slug, name_zh, name_en, country):

@@ -153,10 +153,15 @@ class ExchangeRows(FlatRows):
         if not stored:
             return ""
         cells, codes = self.country_cells, stored.split(",")
+        helper_names = self.relationship_rows.countries
         for code in codes:
             if code not in cells:
-                country = self.country.to_representation(Country(code))
-                cells[code] = flatten({"country": [country]})["country"]
+                if code in helper_names:
+                    # A listed country: its code is its cell (``{"code", "name"}``'s code).
+                    cells[code] = code
+                else:
+                    country = self.country.to_representation(Country(code))
+                    cells[code] = flatten({"country": [country]})["country"]
         return escaped("; ".join([cells[code] for code in codes]))
 
     @staticmethod

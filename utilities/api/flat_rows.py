@@ -87,7 +87,7 @@ def snapshot(alias):
     the next chunk while this process writes the last. REPEATABLE READ gives the cursor
     and every chunk's queries the same snapshot: a record saved mid-export is read as it
     was, everywhere in the file. Elsewhere (SQLite, or already in a transaction, as in
-    the tests) the export reads as it is."""
+    the tests) the export reads as it is (and its cursor is planned for its first rows)."""
     connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return contextlib.nullcontext()
@@ -99,6 +99,12 @@ def _snapshot(alias):
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # An export reads its cursor to the end: plan for all its rows, not (as for a
+            # cursor by default) the first tenth. The fast-start plans walked an index in
+            # the export's order and filtered as they went: a city's 20,000 exchanges took
+            # some 1 s of fetches rather than 0.25 s, the national relationships 0.64 s
+            # rather than 0.34 s.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
         yield
 
 

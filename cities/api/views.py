@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, renderers, viewsets
 
-from cities.anniversaries import upcoming_anniversaries
+from cities.anniversaries import may_fall_in_window, upcoming_anniversaries
 from cities.choices import Stage
 from cities.filtersets import (
     ClaimFilterSet,
@@ -275,7 +275,11 @@ class AnniversaryViewSet(CachingMixin, ExportMixin, mixins.ListModelMixin, views
         return f"{'、'.join(places)} · {title}" if places else str(title)
 
     def filter_queryset(self, queryset):
-        return upcoming_anniversaries(super().filter_queryset(queryset))
+        # Only the relationships begun a round number of years before the window are read
+        # (as the dashboard does): reading all of a national list held some 800 MB.
+        today = timezone.localdate()
+        relationships = may_fall_in_window(super().filter_queryset(queryset), today)
+        return upcoming_anniversaries(relationships, today)
 
     def cache_variant(self):
         """The list changes with the day as well as with the registry."""

@@ -107,11 +107,11 @@ MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 YEAR, MONTH, DAY = str(Precision.YEAR), str(Precision.MONTH), str(Precision.DAY)
 
 
-def step_date(year, month, day, chinese):
-    """``(sort key, (ISO text, precision), text)`` of a step's date columns as
+def date_facts(year, month, day, chinese):
+    """``(sort key, (ISO text, precision), text)`` of a partial date's columns as
     ``partial_date`` reads them (``sort_key()``, ``isoformat()``, ``precision`` and
     ``format()`` in Chinese or English), None for no date (none, or parts that make no
-    date). Made from the parts at each step: an export meets some 14,000 dates, too many
+    date). Made from the parts each time: an export meets some 14,000 dates, too many
     to keep and too few to share, and this costs less than one PartialDate
     (``test_api_export_rows`` checks it against ``partial_date`` for every kind of part)."""
     if year is None or not 1 <= year <= 9999:
@@ -290,7 +290,7 @@ class RelationshipRows(FlatRows):
         step_labels, chinese = self.step_labels, self.chinese
         for _relationship, pk, stage, year, month, day, planned in steps:
             label = step_labels.get(stage, stage)
-            date = step_date(year, month, day, chinese)
+            date = date_facts(year, month, day, chinese)
             if date is None:
                 displays.append(label)
                 continue

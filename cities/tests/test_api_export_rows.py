@@ -155,7 +155,7 @@ def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, la
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_a_steps_date_is_what_partial_date_reads(language):
+def test_a_dates_facts_are_what_partial_date_reads(language):
     """Every kind of parts: none, a year, a month, a day; out of range, the 29th of February
     in leap years and others, the last day of every month; a day without a month."""
     chinese = language == "zh-hans"
@@ -173,7 +173,7 @@ def test_a_steps_date_is_what_partial_date_reads(language):
             order = date.year * 10000 + (date.month or 0) * 100 + (date.day or 0)
             expected = order, (date.isoformat(), str(date.precision)), date.format(language)
             dates += 1
-        assert exports.step_date(year, month, day, chinese) == expected, (year, month, day)
+        assert exports.date_facts(year, month, day, chinese) == expected, (year, month, day)
     assert dates > 100
 
 

@@ -15,7 +15,7 @@ with many countries, regions and counts, and with formula-like text.
 
 from django_countries.fields import Country
 
-from cities.api.exports import PLACE_COLUMNS, RelationshipRows
+from cities.api.exports import PLACE_COLUMNS, RelationshipRows, date_facts
 from cities.models import CooperationField, Place
 from exchanges.models import Exchange, ExchangeCount, Region
 from sources.models import Citation
@@ -24,7 +24,6 @@ from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.renderers import flatten
 from utilities.api.serializers import record_url_pattern
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
-from utilities.partial_dates import partial_date
 
 COLUMNS = [
     "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",
@@ -142,9 +141,8 @@ class ExchangeRows(FlatRows):
         parts = (year, month, day)
         cells = self.dates.get(parts)
         if cells is None:
-            value = partial_date(*parts)
-            cells = (value.isoformat(), str(value.precision)) if value else NO_DATE
-            self.dates[parts] = cells
+            facts = date_facts(year, month, day, self.chinese)
+            cells = self.dates[parts] = facts[1] if facts else NO_DATE
         return cells
 
     def countries(self, stored):

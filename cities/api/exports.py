@@ -135,7 +135,7 @@ class RelationshipRows(FlatRows):
     """The header and the rows of a relationships CSV for one request.
 
     A row is one tuple: what depends on the relationship alone is made per row, the rest
-    once (a place's eight cells, a choice's label, a date's text, a list of fields) and
+    once (a place's eight cells, a choice's label, a list of fields) and
     escaped as it is made, so that a row checks only its own free text for formulas."""
 
     header = COLUMNS
@@ -294,7 +294,7 @@ class RelationshipRows(FlatRows):
             if date is None:
                 displays.append(label)
                 continue
-            order, cells, shown = date
+            order, _cells, shown = date
             displays.append(f"{label} {shown}")
             # ``stage_date``: the earliest dated step of the stage.
             if stage == INTENT:

@@ -7,7 +7,7 @@ The whole registry's counts (the home page) are kept for a generation of the reg
 """
 
 import heapq
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.db import connections
 from django.db.models import (
@@ -32,11 +32,14 @@ from django_countries import countries
 
 from utilities.generation import remembered
 from utilities.languages import is_chinese, page_and_other
-from utilities.partial_dates import PartialDate
+from utilities.partial_dates import PartialDate, partial_date
 
 from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
 from .filtersets import first_stage_year
-from .models import BEGINNING_STAGES, Place, Relationship, RelationshipStage
+from .models import BEGINNING_STAGES, Place, Relationship, RelationshipStage, began_sort_key
+
+# What ``began_sort_key`` reads of a step.
+BeginningStep = namedtuple("BeginningStep", ["stage", "date", "pk"])
 
 # Stages in the order a reader wants them: the living relationships first.
 STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.PURSUING, Stage.ENDED]
@@ -78,6 +81,35 @@ def relationship_url(relationship):
 def established(relationship):
     """When the relationship began as far as the sources say (``Relationship.began``)."""
     return relationship.began
+
+
+def began_dates(relationships):
+    """``{pk: Relationship.began}`` of ``relationships``, from their beginning steps read
+    as plain values in one query: for a list whose rows show nothing else of their steps
+    (the directory), instead of prefetching every step of every row as a model instance
+    (a fifth of the directory's time). The step that dates each is chosen as
+    ``Relationship.began`` chooses it (``began_sort_key``)."""
+    steps = defaultdict(list)
+    rows = (
+        RelationshipStage.objects.filter(
+            relationship__in=[relationship.pk for relationship in relationships],
+            stage__in=BEGINNING_STAGES,
+            date_year__isnull=False,
+            planned=False,
+        )
+        .order_by()
+        .values_list("relationship_id", "pk", "stage", "date_year", "date_month", "date_day")
+    )
+    for relationship_id, pk, stage, year, month, day in rows:
+        date = partial_date(year, month, day)
+        if date:
+            steps[relationship_id].append(BeginningStep(stage, date, pk))
+    return {
+        relationship.pk: min(steps[relationship.pk], key=began_sort_key).date
+        if steps[relationship.pk]
+        else None
+        for relationship in relationships
+    }
 
 
 def directory_url(**filters):

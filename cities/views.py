@@ -6,7 +6,7 @@ composed above those apps (``sister_cities.pages``)."""
 import re
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -26,7 +26,7 @@ from utilities.views import FilteredListView, options_markup
 from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
-from .models import Place, Relationship, RelationshipStage
+from .models import Place, Relationship
 from .selectors import relationship_rows
 
 # A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
@@ -158,7 +158,7 @@ class PlaceListView(FilteredListView):
         )
 
 
-# What a directory row reads of a relationship, and of its steps to say when it began.
+# What a directory row reads of a relationship (when it began is read apart: ``began_dates``).
 DIRECTORY_FIELDS = (
     "kind",
     "stage",
@@ -166,7 +166,6 @@ DIRECTORY_FIELDS = (
     *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
     *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
 )
-BEGINNING_FIELDS = ("relationship", "stage", "date_year", "date_month", "date_day", "planned")
 
 
 class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
@@ -216,17 +215,13 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         return super().control_markup(name, field)
 
     def get_base_queryset(self):
-        # Only what a row shows (``relationship_rows.html``): the two places' names, the
-        # partner's country and the steps its beginning is read from; not the fields of
-        # cooperation, the Chinese place's parent the selector adds for other lists, nor
-        # the columns a row does not show (each loaded column is also kept for the
-        # stale-write check: fewer columns, less work).
-        return (
-            Relationship.objects.select_related("chinese_place", "foreign_place")
-            .only(*DIRECTORY_FIELDS)
-            .prefetch_related(
-                Prefetch("stages", queryset=RelationshipStage.objects.only(*BEGINNING_FIELDS))
-            )
+        # Only what a row shows (``relationship_rows.html``): the two places' names and
+        # the partner's country; not the fields of cooperation, the Chinese place's parent
+        # the selector adds for other lists, nor the columns a row does not show (each
+        # loaded column is also kept for the stale-write check: fewer columns, less work).
+        # When each began is read for the page's rows alone (``get_context_data``).
+        return Relationship.objects.select_related("chinese_place", "foreign_place").only(
+            *DIRECTORY_FIELDS
         )
 
     def order(self, queryset, key, descending):
@@ -242,8 +237,10 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for relationship in context["object_list"]:
-            relationship.established = statistics.established(relationship)
+        relationships = list(context["object_list"])
+        began = statistics.began_dates(relationships)
+        for relationship in relationships:
+            relationship.established = began[relationship.pk]
         return context
 
 

@@ -27,7 +27,7 @@ from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship
-from .selectors import relationship_rows
+from .selectors import relationship_rows, relationship_table_rows
 
 # A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
 # into the picker without JavaScript: 武汉, 武漢市, Wuhan, "wu han") is looked up.
@@ -158,16 +158,6 @@ class PlaceListView(FilteredListView):
         )
 
 
-# What a directory row reads of a relationship (when it began is read apart: ``began_dates``).
-DIRECTORY_FIELDS = (
-    "kind",
-    "stage",
-    "wording",
-    *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
-    *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
-)
-
-
 class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
     """The directory of relationships: filter by country, kind, stage, level, Chinese
     province or city, field and year range; sort; paginate."""
@@ -215,14 +205,8 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         return super().control_markup(name, field)
 
     def get_base_queryset(self):
-        # Only what a row shows (``relationship_rows.html``): the two places' names and
-        # the partner's country; not the fields of cooperation, the Chinese place's parent
-        # the selector adds for other lists, nor the columns a row does not show (each
-        # loaded column is also kept for the stale-write check: fewer columns, less work).
         # When each began is read for the page's rows alone (``get_context_data``).
-        return Relationship.objects.select_related("chinese_place", "foreign_place").only(
-            *DIRECTORY_FIELDS
-        )
+        return relationship_table_rows(Relationship.objects)
 
     def order(self, queryset, key, descending):
         if key == "year":

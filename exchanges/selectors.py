@@ -19,6 +19,16 @@ def exchange_rows(queryset):
     ).prefetch_related("fields", "places", "counts")
 
 
+def exchange_table_rows(queryset):
+    """Exchanges with only what a row of a table of them shows (``exchange_items``): the
+    Chinese place, the relationship's partner, the other places and the fields of
+    cooperation; not the counts nor the relationship's Chinese place, which a page of one
+    exchange shows (a query and fifty rows fewer a page)."""
+    return queryset.select_related("chinese_place", "relationship__foreign_place").prefetch_related(
+        "fields", "places"
+    )
+
+
 def count(queryset, request=None):
     """How many exchanges ``queryset`` holds: of them all (no filter), the number kept for
     the generation (a COUNT of every exchange takes longer than the page); of a filtered

@@ -11,7 +11,7 @@ from cities import statistics
 from cities.models import Relationship
 from cities.selectors import relationship_table_rows
 from exchanges.models import Exchange
-from exchanges.selectors import exchange_rows
+from exchanges.selectors import exchange_table_rows
 from sources.models import SourceReport
 from utilities.partial_dates import partial_date_order
 
@@ -37,7 +37,7 @@ class HomeView(TemplateView):
         began = statistics.began_dates(newest)
         for relationship in newest:
             relationship.established = began[relationship.pk]
-        recent_exchanges = exchange_rows(Exchange.objects.all()).order_by(
+        recent_exchanges = exchange_table_rows(Exchange.objects.all()).order_by(
             *partial_date_order("start", descending=True), "-pk"
         )[:NEWEST]
         context.update(

@@ -7,7 +7,7 @@ The whole registry's counts (the home page) are kept for a generation of the reg
 """
 
 import heapq
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.db import connections
 from django.db.models import (
@@ -32,11 +32,14 @@ from django_countries import countries
 
 from utilities.generation import remembered
 from utilities.languages import is_chinese, page_and_other
-from utilities.partial_dates import PartialDate
+from utilities.partial_dates import PartialDate, partial_date
 
 from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
 from .filtersets import first_stage_year
-from .models import BEGINNING_STAGES, Place, Relationship, RelationshipStage
+from .models import BEGINNING_STAGES, Place, Relationship, RelationshipStage, began_sort_key
+
+# What ``began_sort_key`` reads of a step.
+BeginningStep = namedtuple("BeginningStep", ["stage", "date", "pk"])
 
 # Stages in the order a reader wants them: the living relationships first.
 STAGE_DISPLAY_ORDER = [Stage.ACTIVE, Stage.AGREEMENT, Stage.INTENT, Stage.PURSUING, Stage.ENDED]
@@ -78,6 +81,35 @@ def relationship_url(relationship):
 def established(relationship):
     """When the relationship began as far as the sources say (``Relationship.began``)."""
     return relationship.began
+
+
+def began_dates(relationships):
+    """``{pk: Relationship.began}`` of ``relationships``, from their beginning steps read
+    as plain values in one query: for a list whose rows show nothing else of their steps
+    (the directory), instead of prefetching every step of every row as a model instance
+    (a fifth of the directory's time). The step that dates each is chosen as
+    ``Relationship.began`` chooses it (``began_sort_key``)."""
+    steps = defaultdict(list)
+    rows = (
+        RelationshipStage.objects.filter(
+            relationship__in=[relationship.pk for relationship in relationships],
+            stage__in=BEGINNING_STAGES,
+            date_year__isnull=False,
+            planned=False,
+        )
+        .order_by()
+        .values_list("relationship_id", "pk", "stage", "date_year", "date_month", "date_day")
+    )
+    for relationship_id, pk, stage, year, month, day in rows:
+        date = partial_date(year, month, day)
+        if date:
+            steps[relationship_id].append(BeginningStep(stage, date, pk))
+    return {
+        relationship.pk: min(steps[relationship.pk], key=began_sort_key).date
+        if steps[relationship.pk]
+        else None
+        for relationship in relationships
+    }
 
 
 def directory_url(**filters):
@@ -596,21 +628,19 @@ def country_figures(code, request=None):
         )
         held = Relationship.objects.filter(foreign_place__country=code)
         found = holders(held)
-        partners = held.order_by("foreign_place__name_en", "kind", "pk")
-        if found:
-            holder_order = Case(
-                *(
-                    When(chinese_place_id=item["place"].pk, then=Value(index))
-                    for index, item in enumerate(found)
-                ),
-                default=Value(len(found)),
-                output_field=IntegerField(),
-            )
-            partners = partners.order_by(holder_order, "foreign_place__name_en", "kind", "pk")
+        # In the database's order by foreign place, then (a stable sort) by the holder's
+        # place in ``found``: the order of ``ORDER BY <holder's index>, name, kind, pk``
+        # without a CASE of one WHEN per holder (hundreds for Japan), which took longer
+        # to build and compile than the query took to run.
+        partners = held.order_by("foreign_place__name_en", "kind", "pk").values_list(
+            "pk", "chinese_place_id"
+        )
+        holder_index = {item["place"].pk: index for index, item in enumerate(found)}
+        ordered = sorted(partners, key=lambda row: holder_index.get(row[1], len(found)))
         return {
             "places": list(places),
             "holders": found,
-            "partners": list(partners.values_list("pk", flat=True)),
+            "partners": [pk for pk, _holder in ordered],
         }
 
     return remembered(f"cities.country:{code}", count, request)

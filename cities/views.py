@@ -6,7 +6,7 @@ composed above those apps (``sister_cities.pages``)."""
 import re
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -26,8 +26,8 @@ from utilities.views import FilteredListView, options_markup
 from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
-from .models import Place, Relationship, RelationshipStage
-from .selectors import relationship_rows
+from .models import Place, Relationship
+from .selectors import relationship_table_rows
 
 # A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
 # into the picker without JavaScript: 武汉, 武漢市, Wuhan, "wu han") is looked up.
@@ -158,17 +158,6 @@ class PlaceListView(FilteredListView):
         )
 
 
-# What a directory row reads of a relationship, and of its steps to say when it began.
-DIRECTORY_FIELDS = (
-    "kind",
-    "stage",
-    "wording",
-    *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
-    *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
-)
-BEGINNING_FIELDS = ("relationship", "stage", "date_year", "date_month", "date_day", "planned")
-
-
 class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
     """The directory of relationships: filter by country, kind, stage, level, Chinese
     province or city, field and year range; sort; paginate."""
@@ -216,18 +205,8 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         return super().control_markup(name, field)
 
     def get_base_queryset(self):
-        # Only what a row shows (``relationship_rows.html``): the two places' names, the
-        # partner's country and the steps its beginning is read from; not the fields of
-        # cooperation, the Chinese place's parent the selector adds for other lists, nor
-        # the columns a row does not show (each loaded column is also kept for the
-        # stale-write check: fewer columns, less work).
-        return (
-            Relationship.objects.select_related("chinese_place", "foreign_place")
-            .only(*DIRECTORY_FIELDS)
-            .prefetch_related(
-                Prefetch("stages", queryset=RelationshipStage.objects.only(*BEGINNING_FIELDS))
-            )
-        )
+        # When each began is read for the page's rows alone (``get_context_data``).
+        return relationship_table_rows(Relationship.objects)
 
     def order(self, queryset, key, descending):
         if key == "year":
@@ -242,8 +221,10 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for relationship in context["object_list"]:
-            relationship.established = statistics.established(relationship)
+        relationships = list(context["object_list"])
+        began = statistics.began_dates(relationships)
+        for relationship in relationships:
+            relationship.established = began[relationship.pk]
         return context
 
 
@@ -335,7 +316,12 @@ class CountryDetailView(TemplateView):
         partners = section_page(
             self.request, figures["partners"], "partners", PARTNERS_PER_PAGE, anchor="partners"
         )
-        partners.rows = statistics.in_order(relationship_rows(Relationship.objects), partners.rows)
+        # What the groups, the map and the timeline read: the places (the Chinese place's
+        # parent for its province) and the dated steps; not the fields of cooperation.
+        shown = Relationship.objects.select_related(
+            "chinese_place", "foreign_place", "chinese_place__parent"
+        ).prefetch_related("stages")
+        partners.rows = statistics.in_order(shown, partners.rows)
         relationships = partners.rows
         for relationship in relationships:
             relationship.established = statistics.established(relationship)

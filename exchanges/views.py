@@ -11,7 +11,7 @@ from . import selectors
 from .activity import DEFAULT_RANKING_SORT, RANKING_SORTS, ranking
 from .filtersets import ExchangeFilterSet
 from .models import Exchange
-from .selectors import exchange_rows
+from .selectors import exchange_rows, exchange_table_rows
 
 
 class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
@@ -37,7 +37,7 @@ class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
         return paginator
 
     def get_base_queryset(self):
-        return exchange_rows(Exchange.objects.all())
+        return exchange_table_rows(Exchange.objects.all())
 
     def order(self, queryset, key, descending):
         if key == "date":

@@ -9,9 +9,9 @@ from django.views.generic import TemplateView
 
 from cities import statistics
 from cities.models import Relationship
-from cities.selectors import relationship_rows
+from cities.selectors import relationship_table_rows
 from exchanges.models import Exchange
-from exchanges.selectors import exchange_rows
+from exchanges.selectors import exchange_table_rows
 from sources.models import SourceReport
 from utilities.partial_dates import partial_date_order
 
@@ -31,12 +31,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = statistics.national_counts(self.request, newest=NEWEST)
-        rows = relationship_rows(Relationship.objects.filter(pk__in=counts["newest"]))
+        rows = relationship_table_rows(Relationship.objects.filter(pk__in=counts["newest"]))
         by_pk = {relationship.pk: relationship for relationship in rows}
         newest = [by_pk[pk] for pk in counts["newest"] if pk in by_pk]
+        began = statistics.began_dates(newest)
         for relationship in newest:
-            relationship.established = statistics.established(relationship)
-        recent_exchanges = exchange_rows(Exchange.objects.all()).order_by(
+            relationship.established = began[relationship.pk]
+        recent_exchanges = exchange_table_rows(Exchange.objects.all()).order_by(
             *partial_date_order("start", descending=True), "-pk"
         )[:NEWEST]
         context.update(

@@ -293,7 +293,8 @@ class SectionPage:
         self.rows = list(page.object_list)
         self.param = param
         self.anchor = anchor
-        self._query = request.GET.copy()
+        # The other parameters, read once: a section writes a dozen links to its pages.
+        self._others = [(key, values) for key, values in request.GET.lists() if key != param]
 
     def __iter__(self):
         return iter(self.rows)
@@ -329,23 +330,19 @@ class SectionPage:
         return self.page.end_index()
 
     def url(self, number):
-        query = self._query.copy()
-        if number == 1:
-            query.pop(self.param, None)
-        else:
-            query[self.param] = str(number)
-        encoded = urlencode(sorted(query.lists()), doseq=True)
+        query = self._others if number == 1 else [*self._others, (self.param, [str(number)])]
+        encoded = urlencode(sorted(query), doseq=True)
         return ("?" + encoded if encoded else "?") + (f"#{self.anchor}" if self.anchor else "")
 
-    @property
+    @cached_property
     def previous_url(self):
         return self.url(self.number - 1) if self.page.has_previous() else None
 
-    @property
+    @cached_property
     def next_url(self):
         return self.url(self.number + 1) if self.page.has_next() else None
 
-    @property
+    @cached_property
     def links(self):
         """[(number or None for a gap, url, current), …]: the first and last pages and a
         window around the current one."""

@@ -114,3 +114,27 @@ def test_the_api_gives_the_memorandum_beginning(anonymous_api, memorandum_only):
 @pytest.fixture
 def anonymous_api():
     return APIClient()
+
+
+def test_the_directory_shows_when_each_began_as_its_page_does(
+    client, intent_then_agreement, memorandum_only, world
+):
+    # The directory reads its rows' beginning steps as values, not as prefetched steps: it
+    # must choose the same step (the agreement before an earlier intent; no planned step).
+    planned = Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_b, kind="friendly"
+    )
+    step(planned, world.citation, "intent", 2017, 5)
+    step(planned, world.citation, "agreement", 2030, planned=True)
+    step(planned, world.citation, "agreement", 2035, 1, planned=True)
+    shown = {}
+    for page in range(1, 20):
+        response = client.get(DIRECTORY, {"page": page})
+        shown.update({row.pk: row.established for row in response.context["object_list"]})
+        if not response.context["page_obj"].has_next():
+            break
+    expected = {r.pk: r.began for r in Relationship.objects.prefetch_related("stages")}
+    assert shown == expected
+    assert shown[intent_then_agreement.pk] == PartialDate(2020)
+    assert shown[memorandum_only.pk] == PartialDate(2012, 6)
+    assert shown[planned.pk] == PartialDate(2017, 5)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from cities import statistics
 from cities.models import Place, Relationship
 from tests.builders import add_rows, chinese_test_place
 from utilities.testing.pages import in_english, page
@@ -127,3 +128,41 @@ def test_the_country_page_shows_every_write_at_once(client, settings, world):
     body = page(client, "/countries/fr/")
     assert "测试丙市" not in section(body, "places")
     assert "测试县" not in body
+
+
+def test_the_partners_run_holder_by_holder_in_the_groups_order_then_by_name(world):
+    """The order of a country's relationships across its pages: each Chinese holder's in
+    the order the province groups list the holders, and within a holder by the foreign
+    place's name, then kind."""
+    names = ("Vik", "Akureyri", "Borgarnes", "Husavik")
+    places = [
+        Place.objects.create(
+            slug=f"test-order-{name.lower()}", name_zh=f"测试{name}", name_en=name,
+            level="city", country="IS",
+        )
+        for name in names
+    ]  # fmt: skip
+    pairs = [
+        (world.away, places[0], "sister"), (world.home, places[0], "friendly"),
+        (world.county, places[1], "friendly"), (world.home, places[2], "sister"),
+        (world.away, places[3], "friendly"), (world.home, places[3], "sister"),
+        (world.away, places[1], "sister"), (world.county, places[2], "sister"),
+    ]  # fmt: skip
+    for chinese_place, foreign_place, kind in pairs:
+        Relationship.objects.create(
+            chinese_place=chinese_place, foreign_place=foreign_place, kind=kind
+        )
+    figures = statistics.country_figures("IS")
+    holders = [item["place"].pk for item in figures["holders"]]
+    assert set(holders) == {world.home.pk, world.county.pk, world.away.pk}
+    rows = Relationship.objects.filter(foreign_place__country="IS").select_related("foreign_place")
+    expected = sorted(
+        rows,
+        key=lambda row: (
+            holders.index(row.chinese_place_id),
+            row.foreign_place.name_en,
+            row.kind,
+            row.pk,
+        ),
+    )
+    assert figures["partners"] == [row.pk for row in expected]

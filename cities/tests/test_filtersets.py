@@ -3,6 +3,8 @@ one test per filter (``FilterSetTests`` checks none is missing), and malformed v
 validation errors (the API answers 400, the site shows a message)."""
 
 import pytest
+from django.http import QueryDict
+from django.utils import translation
 
 from cities.filtersets import (
     ClaimFilterSet,
@@ -438,3 +440,19 @@ class TestRuleAcknowledgementFilterSet(FilterSetTests):
         assert list(run(RuleAcknowledgementFilterSet, chinese_place_id=pk("wuhan"))) == [
             acknowledgements[1]
         ]
+
+
+def test_the_filter_form_made_once_speaks_each_requests_language_and_keeps_no_values(world):
+    """The filters' form class is made once per FilterSet class: its countries still
+    follow the language of each request, and one request's values or errors never reach
+    another's form."""
+    for language, japan in (("zh-hans", "日本"), ("en", "Japan"), ("zh-hans", "日本")):
+        with translation.override(language):
+            choices = dict(RelationshipFilterSet().form.fields["country"].choices)
+            assert choices["JP"] == japan
+    invalid = RelationshipFilterSet(QueryDict("year_min=abc&field=no-such-field"))
+    assert set(invalid.errors) == {"year_min", "field"}
+    valid = RelationshipFilterSet(QueryDict("kind=sister"), queryset=Relationship.objects.all())
+    assert not valid.errors
+    assert set(valid.qs.values_list("kind", flat=True)) == {"sister"}
+    assert invalid.form.fields["field"].queryset is not valid.form.fields["field"].queryset

@@ -302,3 +302,14 @@ def test_a_country_with_many_partners_pages_its_places_and_relationships(client,
             len(places) >= 3
             and len(names) == len(set(names)) == japanese.values("foreign_place").distinct().count()
         )
+
+
+def test_a_sections_page_links_keep_the_other_sections_and_parameters(client):
+    """A section's links change only its own parameter: another section's page and any
+    other parameter stay (in a fixed order), and its first page has no parameter."""
+    add_rows(120)
+    body = page(client, CITY + "?partners=2&exchanges=3&zz=1&aa=2&aa=1")
+    exchanges = section(body, "exchanges").replace("&amp;", "&")
+    assert 'href="?aa=2&aa=1&exchanges=4&partners=2&zz=1#exchanges" rel="next"' in exchanges
+    assert 'href="?aa=2&aa=1&exchanges=2&partners=2&zz=1#exchanges" rel="prev"' in exchanges
+    assert 'href="?aa=2&aa=1&partners=2&zz=1#exchanges">1</a>' in exchanges

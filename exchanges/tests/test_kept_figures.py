@@ -5,7 +5,7 @@ cache is off, so that only the kept figures are tried."""
 
 import pytest
 
-from cities.models import Place
+from cities.models import Place, Relationship
 from exchanges.models import Exchange
 from tests.builders import add_rows, new_exchange, staff_user, token_client
 from utilities.partial_dates import partial_date_order
@@ -76,6 +76,26 @@ def test_the_country_select_follows_every_write(client, world):
     exchange.save()
     options = country_options(client)
     assert "IS" not in options and "NO" in options
+
+
+def test_the_country_select_lists_a_partner_country_once_it_has_an_exchange(client, world):
+    """A relationship's partner counts through the relationship's exchanges, a place
+    through the exchanges it takes part in: a place or a relationship without any
+    exchange names no country."""
+    from_relationship = Place.objects.create(
+        slug="test-kept-valletta", name_zh="测试瓦莱塔", level="city", country="MT"
+    )
+    Place.objects.create(slug="test-kept-vaduz", name_zh="测试瓦杜兹", level="city", country="LI")
+    relationship = Relationship.objects.create(
+        chinese_place=world.away, foreign_place=from_relationship, kind="friendly"
+    )
+    options = country_options(client)
+    assert "MT" not in options and "LI" not in options
+    exchange = new_exchange(world.away)
+    exchange.relationship = relationship
+    exchange.save()
+    options = country_options(client)
+    assert "MT" in options and "LI" not in options
 
 
 def test_the_kept_figures_make_the_same_queries_for_one_exchange_as_for_many(client, world):

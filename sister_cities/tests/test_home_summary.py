@@ -64,3 +64,19 @@ def test_the_home_page_counts_pursued_and_intended_ties_apart(client):
     english = client.get("/en/").content.decode()
     assert f"The registry holds {relationships.count() - prospects} relationships" in english
     assert f"{prospects} relationships at the intent or pursuing stage" in english
+
+
+def test_the_newest_say_when_each_began_as_their_pages_do(client):
+    """The newest agreements read their beginnings apart from their rows (as the
+    directory does): each row shows the date its relationship's page shows."""
+    response = client.get("/")
+    newest = response.context["newest"]
+    assert len(newest) == 8
+    stages = Relationship.objects.prefetch_related("stages")
+    for relationship in newest:
+        began = stages.get(pk=relationship.pk).began
+        assert relationship.established == began
+        assert began is not None
+    rows = response.content.decode().split('id="newest-heading"')[1].split("</table>")[0]
+    for relationship in newest:
+        assert f'<td data-label="始于">{relationship.established.format("zh-hans")}</td>' in rows

@@ -16,6 +16,7 @@ in every synthetic name).
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
@@ -30,11 +31,13 @@ from exchanges.models import Exchange
 from utilities import pagination
 from utilities.filtersets import (
     PLACES_BY_JOIN,
+    PLACES_BY_ROW,
     AmongIds,
     SearchFilter,
     among_q,
     key_q,
     related_model,
+    row_place_q,
 )
 from utilities.lookups import Among
 from utilities.pagination import capped_count
@@ -88,7 +91,7 @@ def holds_one_of(model, path, ids):
     return Q(Among(F(path), ids))
 
 
-def rank_conditions(key, *paths, model=None, places=None):
+def rank_conditions(key, *paths, model=None, places=None, by=PLACES_BY_JOIN):
     """``(exact, starts)``: the rows whose place at one of ``paths`` is named the query,
     and those whose place's name starts with it (the exact ones included).
 
@@ -97,12 +100,15 @@ def rank_conditions(key, *paths, model=None, places=None):
     the joined place's keys on every matching row: a city with thousands of exchanges
     ranks them in one pass over integers. Given ``places`` (``PlaceMatches``, read once
     for the whole page), their ids are compared as they are (``holds_one_of``); when they
-    are too many to list (``starts`` None), each row's place is read for "starts with"."""
+    are too many to list (``starts`` None), each row's place is read for "starts with"
+    (``by``: joined, or asked by primary key, ``PLACES_BY_ROW``)."""
     exact, starts = Q(), Q()
     for path in paths:
         if path and places is not None:
             exact |= holds_one_of(model, path, places.exact)
-            if places.starts is None:
+            if places.starts is None and by is PLACES_BY_ROW:
+                starts |= row_place_q(model, path, partial(starts_q, key))
+            elif places.starts is None:
                 starts |= starts_q(key, path)
             else:
                 starts |= holds_one_of(model, path, places.starts)
@@ -214,10 +220,11 @@ class SearchResults:
         return f"{pagination.COUNT_CAP:,}"
 
 
-def _group(ranked, rows, limit, exact=None, starts=None):
+def _group(ranked, rows, limit, exact=None, starts=None, counted=None):
     """The first ``limit`` of ``ranked`` (the matches, annotated with their ``rank`` and
     in their order) read from ``rows`` (what a result shows), and the number of matches
-    up to ``COUNT_CAP + 1``.
+    up to ``COUNT_CAP + 1`` (of ``counted``, the same matches without their ranks, when
+    given: a count needs no ranking, nor the joins it reads).
 
     Each rank is read on its own, limited to ``limit`` rows in the order within it: a
     query that matches every exchange sorts no more than a page of each rank (where an
@@ -231,6 +238,7 @@ def _group(ranked, rows, limit, exact=None, starts=None):
     rank 0, which the database can look up (not the CASE of every row); ``starts``, that
     of ranks 0 and 1. A database that
     cannot limit a UNION's parts sorts every match in one query, to the same order."""
+    counted = ranked if counted is None else counted
     if connections[ranked.db].features.supports_slicing_ordering_in_compound:
         order = [expression for expression in ranked.query.order_by if expression != "rank"]
         parts = []
@@ -242,20 +250,28 @@ def _group(ranked, rows, limit, exact=None, starts=None):
             part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
             parts.append(part[:limit])
         with transaction.atomic(using=ranked.db), connections[ranked.db].cursor() as cursor:
-            # The outer LIMIT takes the parts' rows in the order they come: a Parallel
-            # Append could interleave them and cut rank 0 rows for rank 2 ones. (A part
-            # may still read in parallel: its own order is kept.) This query's setting.
-            cursor.execute("SET LOCAL enable_parallel_append = off")
+            # This transaction's settings, in one round trip. The outer LIMIT takes the
+            # parts' rows in the order they come: a Parallel Append could interleave them
+            # and cut rank 0 rows for rank 2 ones (a part may still read in parallel: its
+            # own order is kept). No JIT: these queries read a page, or count to the cap,
+            # but a row-by-row subquery (``PLACES_BY_ROW``) is costed for every row of the
+            # table, and compiling for that cost took seconds.
+            cursor.execute(
+                "SELECT set_config('enable_parallel_append', 'off', true), "
+                "set_config('jit', 'off', true)"
+            )
             union = parts[0].union(*parts[1:], all=True)[:limit]
             first = sorted(union, key=lambda row: row[1])
+            total = capped_count(counted)
     else:
         # A database that cannot limit the parts of a UNION (SQLite, for the tests and
         # small registries) sorts every match in one query, as the ranks' order is.
         first = list(ranked.values_list("pk", "rank")[:limit])
+        total = capped_count(counted)
     ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
     # A row deleted between the reads is left out, not a 500.
-    return Group(rows=[found[pk] for pk in ids if pk in found], total=capped_count(ranked))
+    return Group(rows=[found[pk] for pk in ids if pk in found], total=total)
 
 
 def accepted(query):
@@ -267,15 +283,15 @@ def accepted(query):
     return True
 
 
-def matching(filterset, query, valid, places):
+def matching(filterset, query, valid, places, by=PLACES_BY_JOIN):
     """The condition ``filterset``'s ``q`` filter applies, without building the FilterSet:
     its form and its other filters, each checked though empty, cost more than the search.
     A ``q`` the form refuses the FilterSet ignores (every row), and so does this. The
     places (``PlaceMatches``) are compared by id; when they are too many to list each
-    row's own places are read (``PLACES_BY_JOIN``)."""
+    row's own places are read (``by``: ``PLACES_BY_JOIN`` or ``PLACES_BY_ROW``)."""
     if not valid:
         return Q()
-    return filterset.search_q(query, place_ids=PLACES_BY_JOIN if places.ids is None else places.ids)
+    return filterset.search_q(query, place_ids=by if places.ids is None else places.ids)
 
 
 def ranked_places(key, condition):
@@ -291,9 +307,10 @@ def ranked_places(key, condition):
     )
 
 
-def ranked_group(matches, paths, order, rows, key, places, limit):
-    """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``."""
-    exact, starts = rank_conditions(key, *paths, model=matches.model, places=places)
+def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_JOIN):
+    """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``
+    (``by``: how each row's places are read when they are too many to list)."""
+    exact, starts = rank_conditions(key, *paths, model=matches.model, places=places, by=by)
     ranked = matches.annotate(
         rank=Case(
             When(exact, then=Value(0)),
@@ -350,16 +367,17 @@ def search(query, limit=RESULTS_PER_GROUP):
     # The filter's condition itself, not the list of ids its ``search`` reads first: the
     # matches are ranked in the same pass that finds them.
     results.exchanges = ranked_group(
-        Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places)),
+        Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)),
         ("chinese_place", "relationship__foreign_place"),
         ("-start_year", "pk"),
         Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
         key,
         places,
         limit,
+        by=PLACES_BY_ROW,
     )
     results.awards = ranked_group(
-        Award.objects.filter(matching(AwardFilterSet, query, valid, places)),
+        Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
         ("place", "relationship__foreign_place"),
         ("-conferred_year", "pk"),
         Award.objects.select_related(
@@ -372,5 +390,6 @@ def search(query, limit=RESULTS_PER_GROUP):
         key,
         places,
         limit,
+        by=PLACES_BY_ROW,
     )
     return results

@@ -15,6 +15,7 @@ then costs about the same whether a query matches a dozen rows or every exchange
 in every synthetic name).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -220,54 +221,64 @@ class SearchResults:
         return f"{pagination.COUNT_CAP:,}"
 
 
-def _group(ranked, rows, limit, exact=None, starts=None, counted=None):
-    """The first ``limit`` of ``ranked`` (the matches, annotated with their ``rank`` and
-    in their order) read from ``rows`` (what a result shows), and the number of matches
-    up to ``COUNT_CAP + 1`` (of ``counted``, the same matches without their ranks, when
-    given: a count needs no ranking, nor the joins it reads).
+@contextmanager
+def reading(using):
+    """The search's reads, on a database that limits the parts of a UNION (PostgreSQL):
+    one transaction, with these settings for it alone, set in one round trip. The
+    outer LIMIT of the ranks' UNION takes the parts' rows in the order they come: a
+    Parallel Append could interleave them and cut rank 0 rows for rank 2 ones (a part
+    may still read in parallel: its own order is kept). No JIT: every read is of a page,
+    or counts to the cap, but a row-by-row subquery (``PLACES_BY_ROW``) is costed for
+    every row of the table, and compiling for that cost took seconds."""
+    if not connections[using].features.supports_slicing_ordering_in_compound:
+        yield
+        return
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_parallel_append', 'off', true), "
+            "set_config('jit', 'off', true)"
+        )
+        yield
+
+
+def first_ranked(ranked, limit, exact=None, starts=None):
+    """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
+    with their ``rank`` and in their order).
 
     Each rank is read on its own, limited to ``limit`` rows in the order within it: a
     query that matches every exchange sorts no more than a page of each rank (where an
     index holds the order, reads no more), where ranking them all at once sorted every
     match. The ranks are one query, ``(rank 0 LIMIT n) UNION ALL (rank 1 LIMIT n) UNION
-    ALL (rank 2 LIMIT n) LIMIT n``: the database reads the parts in turn and stops when
-    the page is full, so a common query never looks for a rank it does not need (proving
-    that no exchange is in it would read them all), and the page makes the same queries
-    however many rows match. The rows are sorted by rank again here (a sort that keeps
-    each part's order), then read by id with their places. ``exact``: the condition of
-    rank 0, which the database can look up (not the CASE of every row); ``starts``, that
-    of ranks 0 and 1. A database that
-    cannot limit a UNION's parts sorts every match in one query, to the same order."""
-    counted = ranked if counted is None else counted
-    if connections[ranked.db].features.supports_slicing_ordering_in_compound:
-        order = [expression for expression in ranked.query.order_by if expression != "rank"]
-        parts = []
-        # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up
-        # in the index), not only by the CASE of every row.
-        within = {0: exact, 1: starts}
-        for rank_value in RANKS:
-            part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
-            part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
-            parts.append(part[:limit])
-        with transaction.atomic(using=ranked.db), connections[ranked.db].cursor() as cursor:
-            # This transaction's settings, in one round trip. The outer LIMIT takes the
-            # parts' rows in the order they come: a Parallel Append could interleave them
-            # and cut rank 0 rows for rank 2 ones (a part may still read in parallel: its
-            # own order is kept). No JIT: these queries read a page, or count to the cap,
-            # but a row-by-row subquery (``PLACES_BY_ROW``) is costed for every row of the
-            # table, and compiling for that cost took seconds.
-            cursor.execute(
-                "SELECT set_config('enable_parallel_append', 'off', true), "
-                "set_config('jit', 'off', true)"
-            )
-            union = parts[0].union(*parts[1:], all=True)[:limit]
-            first = sorted(union, key=lambda row: row[1])
-            total = capped_count(counted)
-    else:
-        # A database that cannot limit the parts of a UNION (SQLite, for the tests and
-        # small registries) sorts every match in one query, as the ranks' order is.
-        first = list(ranked.values_list("pk", "rank")[:limit])
-        total = capped_count(counted)
+    ALL (rank 2 LIMIT n) LIMIT n`` (inside ``reading``): the database reads the parts in
+    turn and stops when the page is full, so a common query never looks for a rank it
+    does not need (proving that no exchange is in it would read them all), and the page
+    makes the same queries however many rows match. The rows are sorted by rank again
+    here (a sort that keeps each part's order). ``exact``: the condition of rank 0,
+    which the database can look up (not the CASE of every row); ``starts``, that of
+    ranks 0 and 1. A database that cannot limit a UNION's parts sorts every match in one
+    query, to the same order."""
+    if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
+        # SQLite (the tests, small registries): every match sorted in one query, as the
+        # ranks' order is.
+        return list(ranked.values_list("pk", "rank")[:limit])
+    order = [expression for expression in ranked.query.order_by if expression != "rank"]
+    parts = []
+    # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up in
+    # the index), not only by the CASE of every row.
+    within = {0: exact, 1: starts}
+    for rank_value in RANKS:
+        part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
+        part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
+        parts.append(part[:limit])
+    union = parts[0].union(*parts[1:], all=True)[:limit]
+    return sorted(union, key=lambda row: row[1])
+
+
+def _group(ranked, rows, limit, exact=None, starts=None):
+    """The first ``limit`` of ``ranked`` (``first_ranked``) read from ``rows`` (what a
+    result shows) by id, and the number of matches up to ``COUNT_CAP + 1``."""
+    first = first_ranked(ranked, limit, exact=exact, starts=starts)
+    total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
     # A row deleted between the reads is left out, not a 500.
@@ -330,66 +341,68 @@ def search(query, limit=RESULTS_PER_GROUP):
     if not key:
         return results
     valid = accepted(query)
-
-    # The places the key finds, in order, up to one more than ``PLACES_BY_ID``: when that
-    # is all of them, the places group is their first rows and their number, and every
-    # other group matches and ranks by these ids; a key held by more places is found again
-    # by the key in each group.
-    condition = PlaceFilterSet.search_q(query)
-    found = list(
-        ranked_places(key, condition).values_list("pk", "rank")[: max(PLACES_BY_ID, limit) + 1]
-    )
-    places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
-    rows = Place.objects.select_related("parent")
-    if valid:
-        ids = [pk for pk, _rank in found[:limit]]
-        shown = rows.in_bulk(ids)
-        if places.ids is None:
-            total = capped_count(Place.objects.filter(condition))
+    with reading(Place.objects.db):
+        # The places the key finds, in order, up to one more than ``PLACES_BY_ID``: when that
+        # is all of them, the places group is their first rows and their number, and every
+        # other group matches and ranks by these ids; a key held by more places is found again
+        # by the key in each group.
+        condition = PlaceFilterSet.search_q(query)
+        found = list(
+            ranked_places(key, condition).values_list("pk", "rank")[: max(PLACES_BY_ID, limit) + 1]
+        )
+        places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
+        rows = Place.objects.select_related("parent")
+        if valid:
+            ids = [pk for pk, _rank in found[:limit]]
+            shown = rows.in_bulk(ids)
+            if places.ids is None:
+                total = capped_count(Place.objects.filter(condition))
+            else:
+                total = min(len(found), pagination.COUNT_CAP + 1)
+            # A place deleted between the two reads is left out, not a 500.
+            results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
         else:
-            total = min(len(found), pagination.COUNT_CAP + 1)
-        # A place deleted between the two reads is left out, not a 500.
-        results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
-    else:
-        results.places = _group(ranked_places(key, Q()), rows, limit)
+            results.places = _group(ranked_places(key, Q()), rows, limit)
 
-    results.relationships = ranked_group(
-        Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
-        ("chinese_place", "foreign_place"),
-        ("chinese_place__name_en", "foreign_place__name_en"),
-        Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
-            "stages"
-        ),
-        key,
-        places,
-        limit,
-    )
-    # The filter's condition itself, not the list of ids its ``search`` reads first: the
-    # matches are ranked in the same pass that finds them.
-    results.exchanges = ranked_group(
-        Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)),
-        ("chinese_place", "relationship__foreign_place"),
-        ("-start_year", "pk"),
-        Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
-        key,
-        places,
-        limit,
-        by=PLACES_BY_ROW,
-    )
-    results.awards = ranked_group(
-        Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
-        ("place", "relationship__foreign_place"),
-        ("-conferred_year", "pk"),
-        Award.objects.select_related(
-            "award_type",
-            "place",
-            "chinese_place",
-            "relationship__chinese_place",
-            "relationship__foreign_place",
-        ),
-        key,
-        places,
-        limit,
-        by=PLACES_BY_ROW,
-    )
-    return results
+        results.relationships = ranked_group(
+            Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
+            ("chinese_place", "foreign_place"),
+            ("chinese_place__name_en", "foreign_place__name_en"),
+            Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
+                "stages"
+            ),
+            key,
+            places,
+            limit,
+        )
+        # The filter's condition itself, not the list of ids its ``search`` reads first: the
+        # matches are ranked in the same pass that finds them.
+        results.exchanges = ranked_group(
+            Exchange.objects.filter(
+                matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)
+            ),
+            ("chinese_place", "relationship__foreign_place"),
+            ("-start_year", "pk"),
+            Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
+            key,
+            places,
+            limit,
+            by=PLACES_BY_ROW,
+        )
+        results.awards = ranked_group(
+            Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
+            ("place", "relationship__foreign_place"),
+            ("-conferred_year", "pk"),
+            Award.objects.select_related(
+                "award_type",
+                "place",
+                "chinese_place",
+                "relationship__chinese_place",
+                "relationship__foreign_place",
+            ),
+            key,
+            places,
+            limit,
+            by=PLACES_BY_ROW,
+        )
+        return results

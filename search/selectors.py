@@ -264,11 +264,15 @@ def first_ranked(ranked, limit, exact=None, starts=None):
     order = [expression for expression in ranked.query.order_by if expression != "rank"]
     parts = []
     # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up in
-    # the index), not only by the CASE of every row.
+    # the index), not only by the CASE of every row. Rank 0 is its condition alone (the
+    # CASE's first branch), and each part's rank is a constant: the CASE is written, and
+    # computed, where it tells the ranks apart and nowhere else.
     within = {0: exact, 1: starts}
     for rank_value in RANKS:
         part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
-        part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
+        if rank_value or exact is None:
+            part = part.filter(rank=rank_value)
+        part = part.order_by(*order).values_list("pk", Value(rank_value))
         parts.append(part[:limit])
     union = parts[0].union(*parts[1:], all=True)[:limit]
     return sorted(union, key=lambda row: row[1])

@@ -15,7 +15,9 @@ then costs about the same whether a query matches a dozen rows or every exchange
 in every synthetic name).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
@@ -30,11 +32,13 @@ from exchanges.models import Exchange
 from utilities import pagination
 from utilities.filtersets import (
     PLACES_BY_JOIN,
+    PLACES_BY_ROW,
     AmongIds,
     SearchFilter,
     among_q,
     key_q,
     related_model,
+    row_place_q,
 )
 from utilities.lookups import Among
 from utilities.pagination import capped_count
@@ -88,7 +92,7 @@ def holds_one_of(model, path, ids):
     return Q(Among(F(path), ids))
 
 
-def rank_conditions(key, *paths, model=None, places=None):
+def rank_conditions(key, *paths, model=None, places=None, by=PLACES_BY_JOIN):
     """``(exact, starts)``: the rows whose place at one of ``paths`` is named the query,
     and those whose place's name starts with it (the exact ones included).
 
@@ -97,12 +101,15 @@ def rank_conditions(key, *paths, model=None, places=None):
     the joined place's keys on every matching row: a city with thousands of exchanges
     ranks them in one pass over integers. Given ``places`` (``PlaceMatches``, read once
     for the whole page), their ids are compared as they are (``holds_one_of``); when they
-    are too many to list (``starts`` None), each row's place is read for "starts with"."""
+    are too many to list (``starts`` None), each row's place is read for "starts with"
+    (``by``: joined, or asked by primary key, ``PLACES_BY_ROW``)."""
     exact, starts = Q(), Q()
     for path in paths:
         if path and places is not None:
             exact |= holds_one_of(model, path, places.exact)
-            if places.starts is None:
+            if places.starts is None and by is PLACES_BY_ROW:
+                starts |= row_place_q(model, path, partial(starts_q, key))
+            elif places.starts is None:
                 starts |= starts_q(key, path)
             else:
                 starts |= holds_one_of(model, path, places.starts)
@@ -214,48 +221,72 @@ class SearchResults:
         return f"{pagination.COUNT_CAP:,}"
 
 
-def _group(ranked, rows, limit, exact=None, starts=None):
-    """The first ``limit`` of ``ranked`` (the matches, annotated with their ``rank`` and
-    in their order) read from ``rows`` (what a result shows), and the number of matches
-    up to ``COUNT_CAP + 1``.
+@contextmanager
+def reading(using):
+    """The search's reads, on a database that limits the parts of a UNION (PostgreSQL):
+    one transaction, with these settings for it alone, set in one round trip. The
+    outer LIMIT of the ranks' UNION takes the parts' rows in the order they come: a
+    Parallel Append could interleave them and cut rank 0 rows for rank 2 ones (a part
+    may still read in parallel: its own order is kept). No JIT: every read is of a page,
+    or counts to the cap, but a row-by-row subquery (``PLACES_BY_ROW``) is costed for
+    every row of the table, and compiling for that cost took seconds."""
+    if not connections[using].features.supports_slicing_ordering_in_compound:
+        yield
+        return
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_parallel_append', 'off', true), "
+            "set_config('jit', 'off', true)"
+        )
+        yield
+
+
+def first_ranked(ranked, limit, exact=None, starts=None):
+    """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
+    with their ``rank`` and in their order).
 
     Each rank is read on its own, limited to ``limit`` rows in the order within it: a
     query that matches every exchange sorts no more than a page of each rank (where an
     index holds the order, reads no more), where ranking them all at once sorted every
     match. The ranks are one query, ``(rank 0 LIMIT n) UNION ALL (rank 1 LIMIT n) UNION
-    ALL (rank 2 LIMIT n) LIMIT n``: the database reads the parts in turn and stops when
-    the page is full, so a common query never looks for a rank it does not need (proving
-    that no exchange is in it would read them all), and the page makes the same queries
-    however many rows match. The rows are sorted by rank again here (a sort that keeps
-    each part's order), then read by id with their places. ``exact``: the condition of
-    rank 0, which the database can look up (not the CASE of every row); ``starts``, that
-    of ranks 0 and 1. A database that
-    cannot limit a UNION's parts sorts every match in one query, to the same order."""
-    if connections[ranked.db].features.supports_slicing_ordering_in_compound:
-        order = [expression for expression in ranked.query.order_by if expression != "rank"]
-        parts = []
-        # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up
-        # in the index), not only by the CASE of every row.
-        within = {0: exact, 1: starts}
-        for rank_value in RANKS:
-            part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
-            part = part.filter(rank=rank_value).order_by(*order).values_list("pk", "rank")
-            parts.append(part[:limit])
-        with transaction.atomic(using=ranked.db), connections[ranked.db].cursor() as cursor:
-            # The outer LIMIT takes the parts' rows in the order they come: a Parallel
-            # Append could interleave them and cut rank 0 rows for rank 2 ones. (A part
-            # may still read in parallel: its own order is kept.) This query's setting.
-            cursor.execute("SET LOCAL enable_parallel_append = off")
-            union = parts[0].union(*parts[1:], all=True)[:limit]
-            first = sorted(union, key=lambda row: row[1])
-    else:
-        # A database that cannot limit the parts of a UNION (SQLite, for the tests and
-        # small registries) sorts every match in one query, as the ranks' order is.
-        first = list(ranked.values_list("pk", "rank")[:limit])
+    ALL (rank 2 LIMIT n) LIMIT n`` (inside ``reading``): the database reads the parts in
+    turn and stops when the page is full, so a common query never looks for a rank it
+    does not need (proving that no exchange is in it would read them all), and the page
+    makes the same queries however many rows match. The rows are sorted by rank again
+    here (a sort that keeps each part's order). ``exact``: the condition of rank 0,
+    which the database can look up (not the CASE of every row); ``starts``, that of
+    ranks 0 and 1. A database that cannot limit a UNION's parts sorts every match in one
+    query, to the same order."""
+    if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
+        # SQLite (the tests, small registries): every match sorted in one query, as the
+        # ranks' order is.
+        return list(ranked.values_list("pk", "rank")[:limit])
+    order = [expression for expression in ranked.query.order_by if expression != "rank"]
+    parts = []
+    # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up in
+    # the index), not only by the CASE of every row. Rank 0 is its condition alone (the
+    # CASE's first branch), and each part's rank is a constant: the CASE is written, and
+    # computed, where it tells the ranks apart and nowhere else.
+    within = {0: exact, 1: starts}
+    for rank_value in RANKS:
+        part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
+        if rank_value or exact is None:
+            part = part.filter(rank=rank_value)
+        part = part.order_by(*order).values_list("pk", Value(rank_value))
+        parts.append(part[:limit])
+    union = parts[0].union(*parts[1:], all=True)[:limit]
+    return sorted(union, key=lambda row: row[1])
+
+
+def _group(ranked, rows, limit, exact=None, starts=None):
+    """The first ``limit`` of ``ranked`` (``first_ranked``) read from ``rows`` (what a
+    result shows) by id, and the number of matches up to ``COUNT_CAP + 1``."""
+    first = first_ranked(ranked, limit, exact=exact, starts=starts)
+    total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
     # A row deleted between the reads is left out, not a 500.
-    return Group(rows=[found[pk] for pk in ids if pk in found], total=capped_count(ranked))
+    return Group(rows=[found[pk] for pk in ids if pk in found], total=total)
 
 
 def accepted(query):
@@ -267,15 +298,15 @@ def accepted(query):
     return True
 
 
-def matching(filterset, query, valid, places):
+def matching(filterset, query, valid, places, by=PLACES_BY_JOIN):
     """The condition ``filterset``'s ``q`` filter applies, without building the FilterSet:
     its form and its other filters, each checked though empty, cost more than the search.
     A ``q`` the form refuses the FilterSet ignores (every row), and so does this. The
     places (``PlaceMatches``) are compared by id; when they are too many to list each
-    row's own places are read (``PLACES_BY_JOIN``)."""
+    row's own places are read (``by``: ``PLACES_BY_JOIN`` or ``PLACES_BY_ROW``)."""
     if not valid:
         return Q()
-    return filterset.search_q(query, place_ids=PLACES_BY_JOIN if places.ids is None else places.ids)
+    return filterset.search_q(query, place_ids=by if places.ids is None else places.ids)
 
 
 def ranked_places(key, condition):
@@ -291,9 +322,10 @@ def ranked_places(key, condition):
     )
 
 
-def ranked_group(matches, paths, order, rows, key, places, limit):
-    """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``."""
-    exact, starts = rank_conditions(key, *paths, model=matches.model, places=places)
+def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_JOIN):
+    """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``
+    (``by``: how each row's places are read when they are too many to list)."""
+    exact, starts = rank_conditions(key, *paths, model=matches.model, places=places, by=by)
     ranked = matches.annotate(
         rank=Case(
             When(exact, then=Value(0)),
@@ -313,64 +345,68 @@ def search(query, limit=RESULTS_PER_GROUP):
     if not key:
         return results
     valid = accepted(query)
-
-    # The places the key finds, in order, up to one more than ``PLACES_BY_ID``: when that
-    # is all of them, the places group is their first rows and their number, and every
-    # other group matches and ranks by these ids; a key held by more places is found again
-    # by the key in each group.
-    condition = PlaceFilterSet.search_q(query)
-    found = list(
-        ranked_places(key, condition).values_list("pk", "rank")[: max(PLACES_BY_ID, limit) + 1]
-    )
-    places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
-    rows = Place.objects.select_related("parent")
-    if valid:
-        ids = [pk for pk, _rank in found[:limit]]
-        shown = rows.in_bulk(ids)
-        if places.ids is None:
-            total = capped_count(Place.objects.filter(condition))
+    with reading(Place.objects.db):
+        # The places the key finds, in order, up to one more than ``PLACES_BY_ID``: when that
+        # is all of them, the places group is their first rows and their number, and every
+        # other group matches and ranks by these ids; a key held by more places is found again
+        # by the key in each group.
+        condition = PlaceFilterSet.search_q(query)
+        found = list(
+            ranked_places(key, condition).values_list("pk", "rank")[: max(PLACES_BY_ID, limit) + 1]
+        )
+        places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
+        rows = Place.objects.select_related("parent")
+        if valid:
+            ids = [pk for pk, _rank in found[:limit]]
+            shown = rows.in_bulk(ids)
+            if places.ids is None:
+                total = capped_count(Place.objects.filter(condition))
+            else:
+                total = min(len(found), pagination.COUNT_CAP + 1)
+            # A place deleted between the two reads is left out, not a 500.
+            results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
         else:
-            total = min(len(found), pagination.COUNT_CAP + 1)
-        # A place deleted between the two reads is left out, not a 500.
-        results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
-    else:
-        results.places = _group(ranked_places(key, Q()), rows, limit)
+            results.places = _group(ranked_places(key, Q()), rows, limit)
 
-    results.relationships = ranked_group(
-        Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
-        ("chinese_place", "foreign_place"),
-        ("chinese_place__name_en", "foreign_place__name_en"),
-        Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
-            "stages"
-        ),
-        key,
-        places,
-        limit,
-    )
-    # The filter's condition itself, not the list of ids its ``search`` reads first: the
-    # matches are ranked in the same pass that finds them.
-    results.exchanges = ranked_group(
-        Exchange.objects.filter(matching(ExchangeFilterSet, query, valid, places)),
-        ("chinese_place", "relationship__foreign_place"),
-        ("-start_year", "pk"),
-        Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
-        key,
-        places,
-        limit,
-    )
-    results.awards = ranked_group(
-        Award.objects.filter(matching(AwardFilterSet, query, valid, places)),
-        ("place", "relationship__foreign_place"),
-        ("-conferred_year", "pk"),
-        Award.objects.select_related(
-            "award_type",
-            "place",
-            "chinese_place",
-            "relationship__chinese_place",
-            "relationship__foreign_place",
-        ),
-        key,
-        places,
-        limit,
-    )
-    return results
+        results.relationships = ranked_group(
+            Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
+            ("chinese_place", "foreign_place"),
+            ("chinese_place__name_en", "foreign_place__name_en"),
+            Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
+                "stages"
+            ),
+            key,
+            places,
+            limit,
+        )
+        # The filter's condition itself, not the list of ids its ``search`` reads first: the
+        # matches are ranked in the same pass that finds them.
+        results.exchanges = ranked_group(
+            Exchange.objects.filter(
+                matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)
+            ),
+            ("chinese_place", "relationship__foreign_place"),
+            ("-start_year", "pk"),
+            Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
+            key,
+            places,
+            limit,
+            by=PLACES_BY_ROW,
+        )
+        results.awards = ranked_group(
+            Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
+            ("place", "relationship__foreign_place"),
+            ("-conferred_year", "pk"),
+            Award.objects.select_related(
+                "award_type",
+                "place",
+                "chinese_place",
+                "relationship__chinese_place",
+                "relationship__foreign_place",
+            ),
+            key,
+            places,
+            limit,
+            by=PLACES_BY_ROW,
+        )
+        return results

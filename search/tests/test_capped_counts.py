@@ -9,8 +9,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from awards.filtersets import AwardFilterSet
+from awards.models import Award
+from cities.filtersets import RelationshipFilterSet
+from cities.models import Place, Relationship
+from exchanges.filtersets import ExchangeFilterSet
+from exchanges.models import Exchange
 from search.selectors import search
 from tests.builders import add_rows
+from utilities.filtersets import PLACES_BY_JOIN, PLACES_BY_ROW
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +109,50 @@ def test_the_page_says_more_than_the_cap(client, small_cap, language, wording):
     body = client.get(f"{prefix}/search/", {"q": "Zyxtest"}).content.decode()
     assert wording in body
     assert f'<span class="count">{CAP}+</span>' in body
+
+
+@pytest.mark.parametrize("query", ["Zyxtest", "测试伙伴1", "Partner 3", "测试市", "测试"])
+@pytest.mark.parametrize(
+    ("filterset", "model"),
+    [
+        (RelationshipFilterSet, Relationship),
+        (ExchangeFilterSet, Exchange),
+        (AwardFilterSet, Award),
+    ],
+)
+def test_each_rows_places_asked_by_row_are_those_a_join_or_their_ids_find(filterset, model, query):
+    """A row's places asked one by one (``PLACES_BY_ROW``: a foreign key, one through the
+    relationship, the exchange's partner places) find the rows the join finds, and those
+    the places' ids find."""
+    add_rows(5)
+    exchange = Exchange.objects.order_by("pk").first()
+    exchange.places.add(Place.objects.get(slug="test-site-partner-3"))
+    found = {}
+    for way in (PLACES_BY_ROW, PLACES_BY_JOIN, None):
+        rows = model.objects.filter(filterset.search_q(query, place_ids=way))
+        found[way] = sorted(rows.values_list("pk", flat=True))
+    assert found[PLACES_BY_ROW] == found[PLACES_BY_JOIN] == found[None]
+    assert found[None]
+
+
+def test_the_page_counts_exchanges_and_awards_without_joining_their_places(monkeypatch):
+    """Too many places to list: each exchange's and award's places are asked by primary
+    key in the count, not joined (a join read every place and relationship first)."""
+    monkeypatch.setattr("utilities.pagination.COUNT_CAP", CAP)
+    monkeypatch.setattr("search.selectors.PLACES_BY_ID", 0)
+    add_rows(30)
+    with CaptureQueriesContext(connection) as queries:
+        results = search("Zyxtest")
+    assert results.exchanges.total == results.awards.total == CAP + 1
+    counts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT COUNT(*) FROM (SELECT "exchanges_exchange"')
+        or query["sql"].startswith('SELECT COUNT(*) FROM (SELECT "awards_award"')
+    ]
+    assert len(counts) == 2
+    for count in counts:
+        # Before the first subquery: the counted table, and the award's type (its name).
+        outer = count.split("EXISTS")[0]
+        assert 'JOIN "cities_place"' not in outer, count
+        assert 'JOIN "cities_relationship"' not in outer, count

@@ -375,8 +375,57 @@ def reading_plan(serializer):
     ]
 
 
+# A serializer class's fields as ``get_fields()`` gives them, unbound, by language: serializer
+# class -> language -> {name: field}. Weak, as ``_BUILT_FIELDS`` below.
+_FIELD_PROTOTYPES = weakref.WeakKeyDictionary()
+
+
+def fresh_field(field):
+    """A copy of an unbound field as DRF's ``copy.deepcopy`` gives it (the same class and
+    arguments, nothing shared that a serializer changes), without running its ``__init__``
+    again. A nested serializer, or a field with one inside, is deep-copied as DRF does."""
+    child = field.__dict__.get("child_relation") or field.__dict__.get("child")
+    if isinstance(field, serializers.BaseSerializer) or isinstance(
+        child, serializers.BaseSerializer
+    ):
+        return copy.deepcopy(field)
+    fresh = object.__new__(type(field))
+    fresh.__dict__.update(field.__dict__)
+    if "_validators" in field.__dict__:
+        fresh._validators = list(field._validators)
+    if "error_messages" in field.__dict__:
+        fresh.error_messages = dict(field.error_messages)
+    if child is not None:
+        # A list's or a relation's child is bound to it (``ListField``, ``ManyRelatedField``):
+        # the copy's child is the copy's, so it finds its serializer and context.
+        fresh_child = fresh_field(child)
+        fresh_child.parent = fresh
+        name = "child_relation" if "child_relation" in field.__dict__ else "child"
+        setattr(fresh, name, fresh_child)
+    return fresh
+
+
 class PlannedReading:
-    """A serializer (of a model or not) that reads records through its reading plan."""
+    """A serializer (of a model or not) that reads records through its reading plan.
+
+    Its fields are worked out once per class and language and copied for each serializer
+    (:func:`fresh_field`): DRF deep-copies the declared fields and builds the model's anew
+    for every serializer of every request, some 1 ms for a relationship's. A subclass whose
+    fields depend on the request or the instance sets ``fields_depend_on_context``."""
+
+    fields_depend_on_context = False
+
+    def get_fields(self):
+        if self.fields_depend_on_context:
+            return super().get_fields()
+        by_language = _FIELD_PROTOTYPES.get(type(self))
+        if by_language is None:
+            by_language = _FIELD_PROTOTYPES[type(self)] = {}
+        language = get_language()
+        prototype = by_language.get(language)
+        if prototype is None:
+            prototype = by_language[language] = super().get_fields()
+        return {name: fresh_field(field) for name, field in prototype.items()}
 
     def to_representation(self, instance):
         if isinstance(instance, Mapping):

@@ -8,6 +8,7 @@ Kept apart from the viewsets because settings name it (``DEFAULT_PAGINATION_CLAS
 DRF imports it while its own modules load.
 """
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
@@ -31,14 +32,14 @@ def whole_number(text, low, high):
 def release_prefetched(records):
     """Drop the rows prefetched for ``records`` (and for those rows, and so on)."""
     for record in records:
-        kept = record.__dict__.pop("_prefetched_objects_cache", None)
+        kept = getattr(record, "__dict__", {}).pop("_prefetched_objects_cache", None)
         for rows in (kept or {}).values():
             release_prefetched(getattr(rows, "_result_cache", None) or ())
 
 
 class RegistryPagination(pagination.LimitOffsetPagination):
     max_limit = 500
-    page_records = None  # the records of the page read, until it is answered
+    page_records = None  # the records of the page read from the database, until answered
 
     def get_limit(self, request):
         raw = request.query_params.get(self.limit_query_param)
@@ -94,7 +95,9 @@ class RegistryPagination(pagination.LimitOffsetPagination):
             queryset = queryset.prefetch_related(None)
         rows = list(page_of(queryset))
         prefetch_page(rows, *lookups)
-        self.page_records = rows
+        if isinstance(queryset, QuerySet):
+            # Records read for this request (a computed list's may be kept for others).
+            self.page_records = rows
         return rows
 
     def get_paginated_response(self, data):

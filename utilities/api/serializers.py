@@ -28,6 +28,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField as CountryModelField
+from django_countries.fields import MultipleCountriesDescriptor
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
@@ -253,11 +254,14 @@ def _field_reader(serializer, name, field):
                     data[name] = [dict(country) for country in items]
                     return
             values = getattr(instance, attribute, None)
+            if type(values) is MultipleCountriesDescriptor:
+                # What the model's list of countries gives: one ``Country`` a stored code.
+                values = list(values)
             if type(values) is not list:
                 return drf(instance, data)
             items = []
             for value in values:
-                country = _named_country(value, names, child.to_representation)
+                country = _named_country(value, names, child)
                 if country is None:
                     return drf(instance, data)
                 items.append(dict(country))
@@ -290,9 +294,7 @@ def _field_reader(serializer, name, field):
             if country is not None:
                 data[name] = dict(country)
                 return
-            country = _named_country(
-                getattr(instance, attribute, None), names, field.to_representation
-            )
+            country = _named_country(getattr(instance, attribute, None), names, field)
             if country is None:
                 return drf(instance, data)
             data[name] = dict(country)
@@ -319,15 +321,30 @@ def _iso_format(field):
     return isinstance(output, str) and output.lower() == ISO_8601
 
 
-def _named_country(value, names, represent):
-    """``{"code", "name"}`` of a country value, made by ``represent`` once per code and
-    kept in ``names``; None when the value has no code (DRF then reads the field)."""
+# ``{"code", "name"}`` by (the field's countries, language, code), for every request: a
+# country's name in a language is the same for all of them (the names are the settings',
+# the translations compiled), and django-countries takes some 40 µs to give it.
+_COUNTRY_DICTS = {}
+COUNTRY_DICTS_KEPT = 4000
+
+
+def _named_country(value, names, field):
+    """``{"code", "name"}`` of a country value as ``field`` represents it, kept in ``names``
+    (the request's) and :data:`_COUNTRY_DICTS`; None when the value has no code (DRF then
+    reads the field)."""
     code = getattr(value, "code", None)
     if type(code) is not str or not code:
         return None
     country = names.get(code)
     if country is None:
-        country = names[code] = represent(value)
+        countries = field.countries
+        key = (id(countries), get_language(), code)
+        kept = _COUNTRY_DICTS.get(key)
+        if kept is None or kept[0] is not countries:
+            if len(_COUNTRY_DICTS) >= COUNTRY_DICTS_KEPT:
+                _COUNTRY_DICTS.clear()
+            kept = _COUNTRY_DICTS[key] = (countries, field.to_representation(value))
+        country = names[code] = kept[1]
     return country
 
 
@@ -358,8 +375,57 @@ def reading_plan(serializer):
     ]
 
 
+# A serializer class's fields as ``get_fields()`` gives them, unbound, by language: serializer
+# class -> language -> {name: field}. Weak, as ``_BUILT_FIELDS`` below.
+_FIELD_PROTOTYPES = weakref.WeakKeyDictionary()
+
+
+def fresh_field(field):
+    """A copy of an unbound field as DRF's ``copy.deepcopy`` gives it (the same class and
+    arguments, nothing shared that a serializer changes), without running its ``__init__``
+    again. A nested serializer, or a field with one inside, is deep-copied as DRF does."""
+    child = field.__dict__.get("child_relation") or field.__dict__.get("child")
+    if isinstance(field, serializers.BaseSerializer) or isinstance(
+        child, serializers.BaseSerializer
+    ):
+        return copy.deepcopy(field)
+    fresh = object.__new__(type(field))
+    fresh.__dict__.update(field.__dict__)
+    if "_validators" in field.__dict__:
+        fresh._validators = list(field._validators)
+    if "error_messages" in field.__dict__:
+        fresh.error_messages = dict(field.error_messages)
+    if child is not None:
+        # A list's or a relation's child is bound to it (``ListField``, ``ManyRelatedField``):
+        # the copy's child is the copy's, so it finds its serializer and context.
+        fresh_child = fresh_field(child)
+        fresh_child.parent = fresh
+        name = "child_relation" if "child_relation" in field.__dict__ else "child"
+        setattr(fresh, name, fresh_child)
+    return fresh
+
+
 class PlannedReading:
-    """A serializer (of a model or not) that reads records through its reading plan."""
+    """A serializer (of a model or not) that reads records through its reading plan.
+
+    Its fields are worked out once per class and language and copied for each serializer
+    (:func:`fresh_field`): DRF deep-copies the declared fields and builds the model's anew
+    for every serializer of every request, some 1 ms for a relationship's. A subclass whose
+    fields depend on the request or the instance sets ``fields_depend_on_context``."""
+
+    fields_depend_on_context = False
+
+    def get_fields(self):
+        if self.fields_depend_on_context:
+            return super().get_fields()
+        by_language = _FIELD_PROTOTYPES.get(type(self))
+        if by_language is None:
+            by_language = _FIELD_PROTOTYPES[type(self)] = {}
+        language = get_language()
+        prototype = by_language.get(language)
+        if prototype is None:
+            prototype = by_language[language] = super().get_fields()
+        return {name: fresh_field(field) for name, field in prototype.items()}
 
     def to_representation(self, instance):
         if isinstance(instance, Mapping):

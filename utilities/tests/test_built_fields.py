@@ -10,10 +10,12 @@ import pytest
 from django.utils import translation
 from django_countries.serializer_fields import CountryField as BaseCountryField
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 from rest_framework.validators import UniqueValidator
 
 from cities.api.serializers import PlaceSerializer, RelationshipSerializer
-from cities.models import Place
+from cities.models import Place, Relationship
 from exchanges.api.serializers import ExchangeSerializer
 from utilities.api.fields import CountryField
 from utilities.api.selection import minimal_brief
@@ -84,3 +86,70 @@ def test_a_serializer_class_made_for_one_request_is_not_kept():
     del serializer_class
     gc.collect()
     assert kept() is None
+
+
+def pure_drf_fields(serializer):
+    """The fields DRF alone gives ``serializer`` (no kept prototype, no kept build)."""
+
+    class Plain(type(serializer)):
+        def build_field(self, *args):
+            return serializers.ModelSerializer.build_field(self, *args)
+
+    return serializers.ModelSerializer.get_fields(Plain())
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [PlaceSerializer, RelationshipSerializer, ExchangeSerializer]
+)
+def test_kept_fields_are_drfs_serializer_after_serializer(serializer_class):
+    for language in ["zh-hans", "en", "zh-hans"]:
+        with translation.override(language):
+            for _ in range(2):
+                kept = serializer_class().get_fields()
+                drf = pure_drf_fields(serializer_class())
+                assert list(kept) == list(drf)
+                for name, field in kept.items():
+                    assert repr(field) == repr(drf[name]), name
+                    assert type(field) is type(drf[name])
+                    assert [str(v.message) for v in field.validators if hasattr(v, "message")] == [
+                        str(v.message) for v in drf[name].validators if hasattr(v, "message")
+                    ]
+
+
+def relationship_with_fields():
+    return (
+        Relationship.objects.filter(fields__isnull=False)
+        .select_related("chinese_place", "foreign_place")
+        .prefetch_related("fields")
+        .first()
+    )
+
+
+def test_each_serializer_has_fields_of_its_own():
+    """Two serializers (two requests) share no field, no list of validators, and each
+    field, a relation's child included, answers to its own serializer and context."""
+    first = RelationshipSerializer(context={"request": "first"})
+    second = RelationshipSerializer(context={"request": "second"})
+    for name, field in first.fields.items():
+        other = second.fields[name]
+        assert field is not other and field.parent is first and other.parent is second
+        assert field.validators is not other.validators or not field.validators
+        assert field.context["request"] == "first" and other.context["request"] == "second"
+    many = first.fields["fields"]
+    assert many.child_relation is not second.fields["fields"].child_relation
+    assert many.child_relation.parent is many
+    assert many.child_relation.context["request"] == "first"
+    assert second.fields["fields"].child_relation.context["request"] == "second"
+    first.fields.pop("notes")
+    assert "notes" in RelationshipSerializer().fields
+
+
+def test_embedded_records_carry_each_requests_address():
+    """A request's embedded records link to its own host, request after request."""
+    relationship = relationship_with_fields()
+    for host in ["localhost", "127.0.0.1", "localhost"]:
+        request = Request(APIRequestFactory().get("/api/", HTTP_HOST=host))
+        data = RelationshipSerializer(context={"request": request}).to_representation(relationship)
+        embedded = [data["chinese_place"], data["foreign_place"], *data["fields"]]
+        assert data["fields"]
+        assert all(item["url"].startswith(f"http://{host}/api/") for item in embedded)

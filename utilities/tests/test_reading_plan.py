@@ -141,3 +141,24 @@ def test_countries_read_by_their_stored_codes_are_drfs(world, language):
                 assert exactly(planned.to_representation(record)) == exactly(
                     serializers.Serializer.to_representation(drf, record)
                 ), serializer_class
+
+
+def test_country_names_kept_between_requests_follow_the_language(world):
+    """A country's name is kept from one request to the next, by language: a request in
+    English after one in Chinese names the same countries in English."""
+    exchange = new_exchange(world.away)
+    exchange.countries = ["JP", "FR"]
+    exchange.save()
+    record = ExchangeViewSet.queryset.get(pk=exchange.pk)
+    names = {}
+    for language in ["zh-hans", "en", "zh-hans"]:
+        request = Request(APIRequestFactory().get("/api/"))
+        with translation.override(language):
+            planned = ExchangeSerializer(context={"request": request}).to_representation(record)
+            drf = serializers.Serializer.to_representation(
+                ExchangeSerializer(context={"request": request}), record
+            )
+        assert exactly(planned) == exactly(drf)
+        names[language] = [country["name"] for country in planned["countries"]]
+    assert sorted(names["en"]) == ["France", "Japan"]
+    assert names["zh-hans"] != names["en"]

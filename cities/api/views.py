@@ -5,6 +5,7 @@ feed)."""
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, renderers, viewsets
 
@@ -274,13 +275,18 @@ class AnniversaryViewSet(CachingMixin, ExportMixin, mixins.ListModelMixin, views
         places = [str(place) for place in Place.objects.filter(slug__in=slugs[:10])]
         return f"{'、'.join(places)} · {title}" if places else str(title)
 
+    @cached_property
+    def today(self):
+        """The request's day, read once: a request crossing midnight lists and is kept
+        under the same day."""
+        return timezone.localdate()
+
     def filter_queryset(self, queryset):
         # Only the relationships begun a round number of years before the window are read
         # (as the dashboard does): reading all of a national list held some 800 MB.
-        today = timezone.localdate()
-        relationships = may_fall_in_window(super().filter_queryset(queryset), today)
-        return upcoming_anniversaries(relationships, today)
+        relationships = may_fall_in_window(super().filter_queryset(queryset), self.today)
+        return upcoming_anniversaries(relationships, self.today)
 
     def cache_variant(self):
         """The list changes with the day as well as with the registry."""
-        return timezone.localdate().isoformat()
+        return self.today.isoformat()

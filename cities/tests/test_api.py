@@ -2,6 +2,13 @@
 relationships, their stages, reported figures, fields of cooperation, and the two computed
 read-only lists (reported vs recorded, anniversaries)."""
 
+import datetime
+import itertools
+from types import SimpleNamespace
+from unittest import mock
+
+from rest_framework.test import APIClient
+
 from cities.models import (
     CooperationField,
     Place,
@@ -231,6 +238,24 @@ class TestAnniversaryAPI(ReadOnlyAPITests):
 
     def record_id(self, record):
         return f"{record.pk}-10"
+
+
+def test_anniversaries_of_a_request_crossing_midnight_are_of_one_day(world):
+    """A request that starts on the 15th and reads the clock again after midnight lists,
+    and is kept under, the 15th's window: the 10th anniversary falling on the 15th is
+    listed (the 16th's window would leave it out)."""
+    day = datetime.date(2026, 6, 15)
+    relationship = Relationship.objects.create(
+        chinese_place=world.county, foreign_place=partner(world, 1), kind="sister"
+    )
+    RelationshipStage.objects.create(
+        relationship=relationship, stage="agreement", date_year=2016, date_month=6, date_day=15
+    )
+    clock = itertools.chain([day], itertools.repeat(day + datetime.timedelta(days=1)))
+    with mock.patch("cities.api.views.timezone", SimpleNamespace(localdate=lambda: next(clock))):
+        response = APIClient().get("/api/anniversaries/", {"chinese_place": world.county.slug})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [f"{relationship.pk}-10"]
 
 
 class TestRuleAcknowledgementAPI(APITests):

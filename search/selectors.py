@@ -230,15 +230,30 @@ def reading(using):
     may still read in parallel: its own order is kept). No JIT: every read is of a page,
     or counts to the cap, but a row-by-row subquery (``PLACES_BY_ROW``) is costed for
     every row of the table, and compiling for that cost took seconds."""
-    if not connections[using].features.supports_slicing_ordering_in_compound:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('enable_parallel_append', 'off', true), "
-            "set_config('jit', 'off', true)"
-        )
+    # Inside a caller's transaction this is a savepoint, and releasing one keeps a local
+    # setting: the caller's values are put back at the end (a failed read rolls the
+    # savepoint back, which undoes them itself).
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_parallel_append'), current_setting('jit'), "
+                "set_config('enable_parallel_append', 'off', true), "
+                "set_config('jit', 'off', true)"
+            )
+            parallel_append, jit = cursor.fetchone()[:2]
         yield
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('enable_parallel_append', %s, true), "
+                    "set_config('jit', %s, true)",
+                    [parallel_append, jit],
+                )
 
 
 def first_ranked(ranked, limit, exact=None, starts=None):

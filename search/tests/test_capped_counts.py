@@ -156,3 +156,17 @@ def test_the_page_counts_exchanges_and_awards_without_joining_their_places(monke
         outer = count.split("EXISTS")[0]
         assert 'JOIN "cities_place"' not in outer, count
         assert 'JOIN "cities_relationship"' not in outer, count
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's settings")
+def test_a_search_inside_a_transaction_gives_the_callers_settings_back():
+    """A search reads with JIT and Parallel Append off; called inside a caller's
+    transaction (where its own is a savepoint, whose release would keep them) it puts the
+    caller's values back."""
+    add_rows(5)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+        cursor.execute("SET LOCAL enable_parallel_append = on")
+        search("测试市")
+        cursor.execute("SELECT current_setting('jit'), current_setting('enable_parallel_append')")
+        assert cursor.fetchone() == ("on", "on")

@@ -18,7 +18,6 @@ from cities.models import Claim, CooperationField, Place, Relationship, Relation
 from sources.models import Citation
 from tests.builders import build_world
 from utilities.api import flat_rows, views
-from utilities.partial_dates import partial_date
 from utilities.testing.queries import content, count_queries, flat_and_serialized
 
 pytestmark = pytest.mark.django_db
@@ -152,29 +151,6 @@ def test_every_kind_stage_level_and_date(client, monkeypatch, varied, params, la
     assert "1984-03-12,day" in text  # the earliest agreement of two, to the day
     assert '""subject"": ""' in text  # the sources' disagreements
     assert '""value"": ""None""' in text  # about an undated step
-
-
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_a_dates_facts_are_what_partial_date_reads(language):
-    """Every kind of parts: none, a year, a month, a day; out of range, the 29th of February
-    in leap years and others, the last day of every month; a day without a month."""
-    chinese = language == "zh-hans"
-    parts = [
-        (year, month, day)
-        for year in (None, 0, 1, 1900, 1984, 2000, 2023, 2024, 9999, 10000)
-        for month in (None, 0, 1, 2, 4, 12, 13)
-        for day in (None, 0, 1, 28, 29, 30, 31, 32)
-    ]
-    dates = 0
-    for year, month, day in parts:
-        date = partial_date(year, month, day)
-        expected = None
-        if date is not None:
-            order = date.year * 10000 + (date.month or 0) * 100 + (date.day or 0)
-            expected = order, (date.isoformat(), str(date.precision)), date.format(language)
-            dates += 1
-        assert exports.date_facts(year, month, day, chinese) == expected, (year, month, day)
-    assert dates > 100
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

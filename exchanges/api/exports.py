@@ -15,7 +15,7 @@ with many countries, regions and counts, and with formula-like text.
 
 from django_countries.fields import Country
 
-from cities.api.exports import PLACE_COLUMNS, RelationshipRows, date_facts
+from cities.api.exports import PLACE_COLUMNS, RelationshipRows
 from cities.models import CooperationField, Place
 from exchanges.models import Exchange, ExchangeCount, Region
 from sources.models import Citation
@@ -24,6 +24,7 @@ from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.renderers import flatten
 from utilities.api.serializers import record_url_pattern
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.partial_dates import date_facts
 
 COLUMNS = [
     "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",

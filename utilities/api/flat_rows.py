@@ -30,7 +30,7 @@ from utilities.languages import is_chinese
 # it grows past this still finds the places that come back soon; a foreign place, a date or
 # a step is made again, cheaply (at 1,024 rather than 4,096 the national exports took the
 # same CPU time within the noise). The relationships' steps keep no dates: at this size
-# most were misses, and ``cities.api.exports.date_facts`` makes one for less.
+# most were misses, and ``utilities.partial_dates.date_facts`` makes one for less.
 CACHED_CELLS = 1024
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from utilities.partial_dates import PartialDate, Precision, partial_date
+from utilities.partial_dates import PartialDate, Precision, date_facts, partial_date
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,26 @@ def test_partial_date_of_columns_is_kept_and_still_checked():
     assert partial_date(1997, 2, 29) is None and partial_date(1997, 2, 29) is None
     assert partial_date(None, 2, 1) is None
     assert partial_date(1996, 2, 29) == PartialDate(1996, 2, 29)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_dates_facts_are_what_partial_date_reads(language):
+    """Every kind of parts: none, a year, a month, a day; out of range, the 29th of February
+    in leap years and others, the last day of every month; a day without a month."""
+    chinese = language == "zh-hans"
+    parts = [
+        (year, month, day)
+        for year in (None, 0, 1, 1900, 1984, 2000, 2023, 2024, 9999, 10000)
+        for month in (None, 0, 1, 2, 4, 12, 13)
+        for day in (None, 0, 1, 28, 29, 30, 31, 32)
+    ]
+    dates = 0
+    for year, month, day in parts:
+        date = partial_date(year, month, day)
+        expected = None
+        if date is not None:
+            order = date.year * 10000 + (date.month or 0) * 100 + (date.day or 0)
+            expected = order, (date.isoformat(), str(date.precision)), date.format(language)
+            dates += 1
+        assert date_facts(year, month, day, chinese) == expected, (year, month, day)
+    assert dates > 100

@@ -330,8 +330,9 @@ COUNTRY_DICTS_KEPT = 4000
 
 def _named_country(value, names, field):
     """``{"code", "name"}`` of a country value as ``field`` represents it, kept in ``names``
-    (the request's) and :data:`_COUNTRY_DICTS`; None when the value has no code (DRF then
-    reads the field)."""
+    (the request's) and :data:`_COUNTRY_DICTS`; None when the value has no code, or a code
+    the field's list does not name (a code written past validation, which DRF reads as
+    ``""``): DRF then reads the field."""
     code = getattr(value, "code", None)
     if type(code) is not str or not code:
         return None
@@ -344,6 +345,8 @@ def _named_country(value, names, field):
             if len(_COUNTRY_DICTS) >= COUNTRY_DICTS_KEPT:
                 _COUNTRY_DICTS.clear()
             kept = _COUNTRY_DICTS[key] = (countries, field.to_representation(value))
+        if type(kept[1]) is not dict:
+            return None
         country = names[code] = kept[1]
     return country
 

@@ -18,10 +18,10 @@ from cities.api.serializers import (
     RelationshipStageSerializer,
 )
 from cities.api.views import PlaceViewSet, RelationshipStageViewSet, RelationshipViewSet
-from cities.models import Claim, RelationshipStage
+from cities.models import Claim, Place, RelationshipStage
 from exchanges.api.serializers import ExchangeCountSerializer, ExchangeSerializer
 from exchanges.api.views import ExchangeViewSet
-from exchanges.models import ExchangeCount
+from exchanges.models import Exchange, ExchangeCount
 from tests.builders import add_rows, new_exchange
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,30 @@ def test_countries_read_by_their_stored_codes_are_drfs(world, language):
     cases = [
         (ExchangeSerializer, ExchangeViewSet.queryset.filter(pk__in=[e.pk for e in exchanges])),
         (PlaceSerializer, PlaceViewSet.queryset.all()),
+    ]
+    with translation.override(language):
+        for serializer_class, records in cases:
+            planned = serializer_class(context={"request": request})
+            drf = serializer_class(context={"request": request})
+            for record in records.order_by("pk"):
+                assert exactly(planned.to_representation(record)) == exactly(
+                    serializers.Serializer.to_representation(drf, record)
+                ), serializer_class
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_codes_no_country_list_knows_read_as_drf_reads_them(world, language):
+    """A code the country list leaves out (TW, refused on entry, or any stray code) that
+    reached the table past validation reads as DRF reads it, alone or in a list, first or
+    after a known code: never as an empty object."""
+    exchanges = [new_exchange(world.away) for _ in range(3)]
+    for exchange, countries in zip(exchanges, ["JP,TW", "TW", "XQ,JP"], strict=True):
+        Exchange.objects.filter(pk=exchange.pk).update(countries=countries)
+    Place.objects.filter(pk=world.away.pk).update(country="TW")
+    request = Request(APIRequestFactory().get("/api/"))
+    cases = [
+        (ExchangeSerializer, ExchangeViewSet.queryset.filter(pk__in=[e.pk for e in exchanges])),
+        (PlaceSerializer, PlaceViewSet.queryset.filter(pk=world.away.pk)),
     ]
     with translation.override(language):
         for serializer_class, records in cases:

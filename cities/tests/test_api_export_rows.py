@@ -11,10 +11,12 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from awards.models import Award
 from cities.api import exports
 from cities.api.views import RelationshipViewSet
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
 from cities.models import Claim, CooperationField, Place, Relationship, RelationshipStage
+from exchanges.models import Exchange
 from sources.models import Citation
 from tests.builders import build_world
 from utilities.api import flat_rows, views
@@ -186,6 +188,21 @@ def test_the_flat_rows_make_as_many_queries_for_one_row_as_for_many(client, vari
     many, response = count_queries(client, URL, {"format": "csv", "q": "测试导出"})
     assert content(response).count(b"\r\n") >= 9
     assert one == many, response.queries
+
+
+def test_a_city_of_up_to_two_and_a_half_chunks_is_read_in_one(client, monkeypatch, varied):
+    """The first chunk holds two and a half chunks' rows: five rows in chunks of two make
+    the queries of one row (rather than three chunks' queries of their related records)."""
+    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    Exchange.objects.all().delete()  # they protect their relationships
+    Award.objects.all().delete()
+    kept = list(Relationship.objects.order_by("pk").values_list("pk", flat=True)[:5])
+    Relationship.objects.exclude(pk__in=kept).delete()
+    five, response = count_queries(client, URL, {"format": "csv"})
+    assert content(response).count(b"\r\n") == 1 + 5
+    Relationship.objects.exclude(pk=kept[0]).delete()
+    one, _response = count_queries(client, URL, {"format": "csv"})
+    assert five == one, response.queries
 
 
 def test_staff_flat_rows_make_as_many_queries_for_one_row_as_for_many(insider, varied):

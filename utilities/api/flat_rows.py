@@ -124,17 +124,23 @@ class FlatRows:
     def __init__(self, request, chunk_size):
         self.request = request
         self.chunk_size = chunk_size
+        # The rows of the first chunk (a subclass may read more at first: see
+        # ``RelationshipRows``).
+        self.first_chunk_size = chunk_size
         self.chinese = is_chinese()
         self.moment = moments(timezone.get_current_timezone())
 
     def rows(self, queryset):
-        """Each row of the queryset's export, read ``chunk_size`` records at a time."""
+        """Each row of the queryset's export, read ``chunk_size`` records at a time
+        (``first_chunk_size`` the first time)."""
         values = queryset.prefetch_related(None).values_list(*self.values)
         with snapshot(values.db):
             source = values.iterator(chunk_size=self.chunk_size)
-            while chunk := list(itertools.islice(source, self.chunk_size)):
+            size = self.first_chunk_size
+            while chunk := list(itertools.islice(source, size)):
                 self.forget_cells()
                 yield from self.chunk_rows(chunk)
+                size = self.chunk_size
 
     def chunk_rows(self, chunk):
         """The rows of a chunk of ``values`` tuples."""

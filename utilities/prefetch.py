@@ -97,3 +97,15 @@ def _prefetch_many(instances, lookup):
         if not hasattr(instance, "_prefetched_objects_cache"):
             instance._prefetched_objects_cache = {}
         instance._prefetched_objects_cache[cache_name] = held
+
+
+def related_rows(instance, name):
+    """The rows of ``instance``'s many-valued relation ``name`` (its accessor, e.g.
+    ``"stages"``): the prefetched ones when prefetched, read straight from the prefetch
+    cache (``instance.stages.all()`` builds a related manager on every call only to
+    return that same list), else ``getattr(instance, name).all()``. The same snapshot
+    Django's manager would return: nothing here is kept beyond the prefetch itself."""
+    try:
+        return instance.__dict__["_prefetched_objects_cache"][name]
+    except KeyError:
+        return getattr(instance, name).all()

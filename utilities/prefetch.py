@@ -16,6 +16,10 @@ Many-valued relations (reverse foreign keys and many-to-many fields) given by na
 ``Prefetch(name, queryset=...)`` are read this way, nested lookups inside a ``Prefetch``
 queryset too; any other lookup (``a__b``, ``to_attr``, a foreign key) goes through
 Django's ``prefetch_related_objects``.
+
+:func:`related_rows` reads a record's prefetched rows (``relationship.stages``) without the
+related manager Django builds on every ``relationship.stages.all()``: model properties
+read on every row of a page (dates, disputes) use it.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects

@@ -29,6 +29,7 @@ from utilities.partial_dates import (
     read_partial_date,
     validate_partial_date,
 )
+from utilities.prefetch import related_rows
 from utilities.quantities import (
     CountField,
     Qualifier,
@@ -593,14 +594,14 @@ class Relationship(CitedModel):
             return read_partial_date(self, "began")
         steps = [
             step
-            for step in self.stages.all()
+            for step in related_rows(self, "stages")
             if step.stage in BEGINNING_STAGES and step.date and not step.planned
         ]
         return min(steps, key=began_sort_key).date if steps else None
 
     def stage_date(self, stage):
         """The earliest recorded date of a stage (uses prefetched ``stages``)."""
-        dates = [s.date for s in self.stages.all() if s.stage == stage and s.date]
+        dates = [s.date for s in related_rows(self, "stages") if s.stage == stage and s.date]
         return min(dates) if dates else None
 
     @property
@@ -609,7 +610,7 @@ class Relationship(CitedModel):
 
     def claims_about(self, subject):
         """The claims about the relationship's kind or level (uses prefetched ``claims``)."""
-        return [claim for claim in self.claims.all() if claim.subject == subject]
+        return [claim for claim in related_rows(self, "claims") if claim.subject == subject]
 
     def disputes(self):
         """What sources disagree about: [(subject label, [(who, value), …]), …], the
@@ -624,7 +625,7 @@ class Relationship(CitedModel):
                 sides = [(Claimant.OUR_REPORT.label, label.get(own, own or "—"))]
                 sides += [(c.get_claimant_display(), label.get(c.value, c.value)) for c in claims]
                 result.append((subject.label, sides))
-        for step in self.stages.all():
+        for step in related_rows(self, "stages"):
             if step.disputed:
                 result.append((step.get_stage_display(), step.sides()))
         return result
@@ -739,7 +740,9 @@ class RelationshipStage(RegistryModel):
         """Each source's date of this step, the registry's own first: [(who, date), …]
         (uses prefetched ``claims``)."""
         sides = [(Claimant.OUR_REPORT.label, self.date)]
-        return sides + [(claim.get_claimant_display(), claim.date) for claim in self.claims.all()]
+        return sides + [
+            (claim.get_claimant_display(), claim.date) for claim in related_rows(self, "claims")
+        ]
 
     @property
     def disputed(self):

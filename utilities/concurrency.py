@@ -26,6 +26,8 @@ open on the instance until the transaction commits; outside a transaction every 
 its own change.
 """
 
+from functools import cache
+
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -163,9 +165,7 @@ class VersionedModel(models.Model):
         # compares equal to its stored value (``changed_fields``).
         values = self.__dict__
         self._loaded_values = {
-            field.attname: values[field.attname]
-            for field in self._meta.concrete_fields
-            if field.attname in values
+            attname: values[attname] for attname in stored_attnames(type(self)) if attname in values
         }
         self._expected_version = self._loaded_values.get("version")
 
@@ -200,6 +200,13 @@ class VersionedModel(models.Model):
             self.version = expected
             raise StaleRecord(self, expected)
         return updated
+
+
+@cache
+def stored_attnames(model):
+    """The attribute names of ``model``'s stored (concrete) fields, read once per model:
+    every row of every page is remembered with them."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def _linked(field, *, source=None, target=None, among="all"):

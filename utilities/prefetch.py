@@ -16,6 +16,10 @@ Many-valued relations (reverse foreign keys and many-to-many fields) given by na
 ``Prefetch(name, queryset=...)`` are read this way, nested lookups inside a ``Prefetch``
 queryset too; any other lookup (``a__b``, ``to_attr``, a foreign key) goes through
 Django's ``prefetch_related_objects``.
+
+:func:`related_rows` reads a record's prefetched rows (``relationship.stages``) without the
+related manager Django builds on every ``relationship.stages.all()``: model properties
+read on every row of a page (dates, disputes) use it.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -97,3 +101,15 @@ def _prefetch_many(instances, lookup):
         if not hasattr(instance, "_prefetched_objects_cache"):
             instance._prefetched_objects_cache = {}
         instance._prefetched_objects_cache[cache_name] = held
+
+
+def related_rows(instance, name):
+    """The rows of ``instance``'s many-valued relation ``name`` (its accessor, e.g.
+    ``"stages"``): the prefetched ones when prefetched, read straight from the prefetch
+    cache (``instance.stages.all()`` builds a related manager on every call only to
+    return that same list), else ``getattr(instance, name).all()``. The same snapshot
+    Django's manager would return: nothing here is kept beyond the prefetch itself."""
+    try:
+        return instance.__dict__["_prefetched_objects_cache"][name]
+    except KeyError:
+        return getattr(instance, name).all()

@@ -3,6 +3,7 @@ built per record, read the same as Django's ``prefetch_related`` gives them."""
 
 import pytest
 from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
 from django.test import Client
 
 import utilities.api.pagination
@@ -11,7 +12,7 @@ from cities.models import Claim, Relationship, RelationshipStage
 from exchanges.models import Exchange
 from sources.models import Citation
 from tests.builders import staff_user
-from utilities.prefetch import prefetch_page
+from utilities.prefetch import prefetch_page, related_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,47 @@ def test_a_further_filter_across_a_many_to_many_reuses_its_join():
         theirs_query = theirs.places.filter(partner_exchanges__start_year__isnull=False)
         assert str(mine_query.query) == str(theirs_query.query)
         assert list(mine_query) == list(theirs_query)
+
+
+def read_dates_and_disputes(relationship):
+    return (
+        relationship.began,
+        relationship.agreement_date,
+        relationship.intent_date,
+        relationship.disputes(),
+        [step.sides() for step in related_rows(relationship, "stages")],
+    )
+
+
+def test_dates_and_disputes_read_the_prefetched_rows_without_a_related_manager(
+    monkeypatch, django_assert_num_queries
+):
+    """A page's dates and disputes come from the prefetched rows as read, with no related
+    manager built per call (``relationship.stages`` would build one each time)."""
+    relationships = page_of_relationships()
+    expected = [
+        read_dates_and_disputes(Relationship.objects.get(pk=relationship.pk))
+        for relationship in relationships
+    ]
+    assert any(dates_and_disputes[3] for dates_and_disputes in expected)
+
+    def no_manager(descriptor, instance, cls=None):
+        if instance is not None:
+            raise AssertionError(f"a related manager built for {descriptor.rel.name}")
+        return descriptor
+
+    monkeypatch.setattr(ReverseManyToOneDescriptor, "__get__", no_manager)
+    with django_assert_num_queries(0):
+        read = [read_dates_and_disputes(relationship) for relationship in relationships]
+    assert read == expected
+
+
+def test_rows_not_prefetched_are_read_from_the_database_after_a_write():
+    """Without a prefetch, ``related_rows`` asks the manager: a step saved since is there."""
+    relationship = Relationship.objects.filter(stages__isnull=False).first()
+    before = list(related_rows(relationship, "stages"))
+    step = before[0]
+    step.date_year, step.date_month, step.date_day = 1901, None, None
+    step.save()
+    read = {row.pk: row.date_year for row in related_rows(relationship, "stages")}
+    assert read[step.pk] == 1901

@@ -2,11 +2,12 @@
 directory, the home page, a place's page, search) starts from."""
 
 
-def relationship_rows(queryset):
-    """Relationships with everything a list row shows, in a fixed number of queries."""
-    return queryset.select_related(
-        "chinese_place", "foreign_place", "chinese_place__parent"
-    ).prefetch_related("stages", "fields")
+def relationship_rows(queryset, with_fields=True):
+    """Relationships with everything a list row shows, in a fixed number of queries;
+    ``with_fields=False`` for a list that does not show the fields of cooperation (a
+    country's page)."""
+    rows = queryset.select_related("chinese_place", "foreign_place", "chinese_place__parent")
+    return rows.prefetch_related("stages", *(["fields"] if with_fields else []))
 
 
 # What a row of ``cities/includes/relationship_rows.html`` reads of a relationship (when it

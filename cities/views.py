@@ -27,7 +27,7 @@ from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship
-from .selectors import relationship_table_rows
+from .selectors import relationship_rows, relationship_table_rows
 
 # A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
 # into the picker without JavaScript: 武汉, 武漢市, Wuhan, "wu han") is looked up.
@@ -316,11 +316,8 @@ class CountryDetailView(TemplateView):
         partners = section_page(
             self.request, figures["partners"], "partners", PARTNERS_PER_PAGE, anchor="partners"
         )
-        # What the groups, the map and the timeline read: the places (the Chinese place's
-        # parent for its province) and the dated steps; not the fields of cooperation.
-        shown = Relationship.objects.select_related(
-            "chinese_place", "foreign_place", "chinese_place__parent"
-        ).prefetch_related("stages")
+        # The groups, the map and the timeline show no fields of cooperation.
+        shown = relationship_rows(Relationship.objects, with_fields=False)
         partners.rows = statistics.in_order(shown, partners.rows)
         relationships = partners.rows
         for relationship in relationships:

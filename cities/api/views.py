@@ -108,6 +108,8 @@ class RelationshipPagination(RegistryPagination):
         if self.count == 0 or self.offset > self.count:
             return []
         page_ids = ids[self.offset : self.offset + self.limit]
+        if self.ids_only:  # the ids of this generation's list: each row is there
+            return list(page_ids)
         return self.read_page(queryset, lambda rows: rows_by_ids(rows, page_ids))
 
 

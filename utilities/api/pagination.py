@@ -87,9 +87,24 @@ class RegistryPagination(pagination.LimitOffsetPagination):
             queryset, lambda rows: page_rows(rows, self.offset, self.offset + self.limit)
         )
 
+    def paginate_ids(self, queryset, request, view=None):
+        """``paginate_queryset``'s page as its rows' ids, in the same order (with the same
+        count and links), for a viewset that builds the records itself
+        (``PageRecordsMixin``)."""
+        self.ids_only = True
+        try:
+            return self.paginate_queryset(queryset, request, view)
+        finally:
+            self.ids_only = False
+
+    ids_only = False
+
     def read_page(self, queryset, page_of):
         """The rows ``page_of(queryset)`` gives, with the queryset's prefetches read for
-        them by ``prefetch_page`` (the same queries, no queryset built per row)."""
+        them by ``prefetch_page`` (the same queries, no queryset built per row); only
+        their ids when ``paginate_ids`` asks."""
+        if self.ids_only:
+            return list(page_of(queryset.prefetch_related(None).values_list("pk", flat=True)))
         lookups = getattr(queryset, "_prefetch_related_lookups", ())
         if lookups:
             queryset = queryset.prefetch_related(None)

@@ -271,12 +271,49 @@ class ExportMixin(StrictRequestMixin):
         )
 
 
+class PageRecordsMixin:
+    """A list page's records built from plain values at national scale.
+
+    Through the serializer a page of 50 relationships costs some 300 model instances, a
+    queryset per record and relation, and DRF's field machinery per cell; a page-record
+    builder reads the page's ids (``RegistryPagination.paginate_ids``: the same order,
+    count and links) and makes each record as the serializer would, from
+    ``values_list()`` rows. ``{format: class}``: ``cls(request)`` with
+    ``records(ids)``, the records of those ids in that order. Used for the full record
+    only: ``?brief=`` and ``?fields=`` go through the serializer, as does every format
+    not named here."""
+
+    page_record_classes = {}
+
+    def page_record_builder(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        builder = self.page_record_classes.get(getattr(renderer, "format", None))
+        if builder is None or self.paginator is None:
+            return None
+        if "fields" in self.request.query_params:
+            return None
+        if self.get_serializer_class() is not self.serializer_class:
+            return None
+        return builder(self.request)
+
+    def list(self, request, *args, **kwargs):
+        builder = self.page_record_builder()
+        if builder is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = self.paginator.paginate_ids(queryset, request, view=self)
+        if ids is None:  # no pagination asked for: the serializer's whole list
+            return super().list(request, *args, **kwargs)
+        return self.get_paginated_response(builder.records(ids))
+
+
 class RegistryViewSet(
     FieldSelectionMixin,
     HistoryMixin,
     CachingMixin,
     ConditionalMixin,
     ExportMixin,
+    PageRecordsMixin,
     viewsets.ModelViewSet,
 ):
     """Read by anyone; written by staff (``offices.api.OfficeViewSet`` adds the office

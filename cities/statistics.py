@@ -221,20 +221,23 @@ def decade_chart(counts):
     return chart
 
 
-def began_year():
+def began_year(steps="stages__"):
     """The year the relationship began (``Relationship.began``) as an aggregate over its
     stages: the earliest dated agreement's, else the earliest dated letter of intent's,
     memorandum's or "active" step's, planned steps left out (the year of the step
     ``began_steps`` puts first). A join PostgreSQL reads once, where ``first_stage_year``'s
-    subquery runs once per relationship."""
-    steps = Q(
-        stages__stage__in=BEGINNING_STAGES,
-        stages__date_year__isnull=False,
-        stages__planned=False,
+    subquery runs once per relationship. ``steps``: the path from the rows grouped to the
+    steps (``""`` for the steps themselves, grouped by relationship)."""
+    beginning = Q(
+        **{
+            f"{steps}stage__in": BEGINNING_STAGES,
+            f"{steps}date_year__isnull": False,
+            f"{steps}planned": False,
+        }
     )
     return Coalesce(
-        Min("stages__date_year", filter=steps & Q(stages__stage=Stage.AGREEMENT)),
-        Min("stages__date_year", filter=steps),
+        Min(f"{steps}date_year", filter=beginning & Q(**{f"{steps}stage": Stage.AGREEMENT})),
+        Min(f"{steps}date_year", filter=beginning),
     )
 
 
@@ -274,35 +277,62 @@ def summary_counts(relationships, newest=0):
     ids of the ``newest`` relationships that began last (by year, undated last, then the
     newest record first).
 
-    One grouped query: the database reads a short row per relationship (kind, stage, the
-    partner's country and the year it began) and returns one per kind, stage, country
-    and year, some thousands at national scale instead of 50,000. The newest are then
-    read among the relationships begun in the latest years that hold them."""
-    rows = (
-        relationships.order_by()
-        .values_list("pk", "kind", "stage", "foreign_place__country")
-        .annotate(first_year=began_year())
+    One query: the year each relationship began is found from the steps alone (grouped
+    by relationship), joined to a short row per relationship (kind, stage and the
+    partner's country), and those rows are grouped twice, by kind, stage and country and
+    by stage and year: some two thousand rows at national scale. (Joining every step to
+    its relationship and place before grouping, then grouping by all four, read 77,000
+    joined rows and returned 20,000, and reading those took longer than the query.) The
+    newest are then read among the relationships begun in the latest years that hold
+    them."""
+    plain_rows = relationships.order_by().values_list(
+        "pk", "kind", "stage", "foreign_place__country"
     )
-    inner, params = rows.query.sql_with_params()
+    rows = plain_rows.annotate(first_year=began_year())
+    plain, plain_params = plain_rows.query.sql_with_params()
+    began, began_params = (
+        RelationshipStage.objects.filter(
+            stage__in=BEGINNING_STAGES, date_year__isnull=False, planned=False
+        )
+        .order_by()
+        .values("relationship")
+        .annotate(first_year=began_year(steps=""))
+        .values_list("relationship", "first_year")
+        .query.sql_with_params()
+    )
     connection = connections[rows.db]
-    kind, stage, country, year = (
+    pk, kind, stage, country, year, relationship = (
         connection.ops.quote_name(name)
-        for name in ("kind", "stage", "foreign_place__country", "first_year")
+        for name in ("pk", "kind", "stage", "foreign_place__country", "first_year", "relationship")
     )
-    columns = f"{kind}, {stage}, {country}, {year}"
+    joined = (
+        f"SELECT r.{kind}, r.{stage}, r.{country}, b.{year} FROM ({plain}) r "
+        f"LEFT JOIN ({began}) b ON b.{relationship} = r.{pk}"
+    )
     kind_stage, countries, decades, by_year = (defaultdict(int) for _ in range(4))
     prospects = 0
+    by_place = f"SELECT {kind}, {stage}, {country}, NULL, COUNT(*) FROM summary_rows"
+    by_began = f"SELECT NULL, {stage}, NULL, {year}, COUNT(*) FROM summary_rows"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}, COUNT(*) FROM ({inner}) rows GROUP BY {columns}", params)
+        cursor.execute(
+            f"WITH summary_rows AS ({joined}) "
+            f"{by_place} GROUP BY {kind}, {stage}, {country} "
+            f"UNION ALL {by_began} GROUP BY {stage}, {year}",
+            (*plain_params, *began_params),
+        )
         for row_kind, row_stage, row_country, row_year, number in cursor.fetchall():
-            kind_stage[(row_kind, row_stage)] += number
-            by_year[row_year] += number
             # The charts count established ties; those pursued or at intent only the table.
-            if row_stage in NOT_ESTABLISHED:
-                prospects += number
+            established = row_stage not in NOT_ESTABLISHED
+            if row_kind is None:  # by stage and year
+                by_year[row_year] += number
+                if established:
+                    decades[None if row_year is None else row_year // 10 * 10] += number
                 continue
-            countries[row_country] += number
-            decades[None if row_year is None else row_year // 10 * 10] += number
+            kind_stage[(row_kind, row_stage)] += number
+            if established:
+                countries[row_country] += number
+            else:
+                prospects += number
     return {
         "kind_stage": dict(kind_stage),
         "countries": dict(countries),

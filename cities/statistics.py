@@ -277,19 +277,28 @@ def summary_counts(relationships, newest=0):
     ids of the ``newest`` relationships that began last (by year, undated last, then the
     newest record first).
 
-    One query: the year each relationship began is found from the steps alone (grouped
-    by relationship), joined to a short row per relationship (kind, stage and the
-    partner's country), and those rows are grouped twice, by kind, stage and country and
-    by stage and year: some two thousand rows at national scale. (Joining every step to
-    its relationship and place before grouping, then grouping by all four, read 77,000
-    joined rows and returned 20,000, and reading those took longer than the query.) The
-    newest are then read among the relationships begun in the latest years that hold
-    them."""
-    plain_rows = relationships.order_by().values_list(
-        "pk", "kind", "stage", "foreign_place__country"
+    One query of two groupings: by kind, stage and partner's country (the relationships
+    and their partners alone), and by stage and the year each began (the relationships
+    joined to the beginning steps grouped by relationship): some two thousand rows at
+    national scale, and the two parts independent (PostgreSQL may run them side by
+    side). Joining every step to its relationship and partner and grouping by all four
+    at once read 77,000 joined rows and returned 20,000, and fetching those took longer
+    than the query. The newest are then read among the relationships begun in the latest
+    years that hold them."""
+    rows = (
+        relationships.order_by()
+        .values_list("pk", "kind", "stage", "foreign_place__country")
+        .annotate(first_year=began_year())
     )
-    rows = plain_rows.annotate(first_year=began_year())
-    plain, plain_params = plain_rows.query.sql_with_params()
+    by_place, place_params = (
+        relationships.order_by()
+        .values("kind", "stage", "foreign_place__country")
+        .annotate(n=Count("pk"))
+        .query.sql_with_params()
+    )
+    plain, plain_params = (
+        relationships.order_by().values_list("pk", "stage").query.sql_with_params()
+    )
     began, began_params = (
         RelationshipStage.objects.filter(
             stage__in=BEGINNING_STAGES, date_year__isnull=False, planned=False
@@ -301,38 +310,34 @@ def summary_counts(relationships, newest=0):
         .query.sql_with_params()
     )
     connection = connections[rows.db]
-    pk, kind, stage, country, year, relationship = (
+    pk, kind, stage, country, year, relationship, number = (
         connection.ops.quote_name(name)
-        for name in ("pk", "kind", "stage", "foreign_place__country", "first_year", "relationship")
-    )
-    joined = (
-        f"SELECT r.{kind}, r.{stage}, r.{country}, b.{year} FROM ({plain}) r "
-        f"LEFT JOIN ({began}) b ON b.{relationship} = r.{pk}"
-    )
+        for name in (
+            "pk", "kind", "stage", "foreign_place__country", "first_year", "relationship", "n"
+        )
+    )  # fmt: skip
     kind_stage, countries, decades, by_year = (defaultdict(int) for _ in range(4))
     prospects = 0
-    by_place = f"SELECT {kind}, {stage}, {country}, NULL, COUNT(*) FROM summary_rows"
-    by_began = f"SELECT NULL, {stage}, NULL, {year}, COUNT(*) FROM summary_rows"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH summary_rows AS ({joined}) "
-            f"{by_place} GROUP BY {kind}, {stage}, {country} "
-            f"UNION ALL {by_began} GROUP BY {stage}, {year}",
-            (*plain_params, *began_params),
+            f"SELECT {kind}, {stage}, {country}, NULL, {number} FROM ({by_place}) p "
+            f"UNION ALL SELECT NULL, r.{stage}, NULL, b.{year}, COUNT(*) FROM ({plain}) r "
+            f"LEFT JOIN ({began}) b ON b.{relationship} = r.{pk} GROUP BY r.{stage}, b.{year}",
+            (*place_params, *plain_params, *began_params),
         )
-        for row_kind, row_stage, row_country, row_year, number in cursor.fetchall():
+        for row_kind, row_stage, row_country, row_year, count in cursor.fetchall():
             # The charts count established ties; those pursued or at intent only the table.
             established = row_stage not in NOT_ESTABLISHED
             if row_kind is None:  # by stage and year
-                by_year[row_year] += number
+                by_year[row_year] += count
                 if established:
-                    decades[None if row_year is None else row_year // 10 * 10] += number
+                    decades[None if row_year is None else row_year // 10 * 10] += count
                 continue
-            kind_stage[(row_kind, row_stage)] += number
+            kind_stage[(row_kind, row_stage)] += count
             if established:
-                countries[row_country] += number
+                countries[row_country] += count
             else:
-                prospects += number
+                prospects += count
     return {
         "kind_stage": dict(kind_stage),
         "countries": dict(countries),

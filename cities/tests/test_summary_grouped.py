@@ -6,8 +6,9 @@ from collections import Counter
 import pytest
 
 from cities import statistics
-from cities.choices import NOT_ESTABLISHED
-from cities.models import Relationship
+from cities.choices import NOT_ESTABLISHED, Stage
+from cities.models import Relationship, RelationshipStage
+from tests.builders import new_relationship, place
 
 pytestmark = pytest.mark.django_db
 
@@ -41,4 +42,37 @@ def test_grouped_counts_and_newest_agree_with_each_record(newest):
     assert counts["countries"] == dict(expected["countries"])
     assert counts["decades"] == dict(expected["decades"])
     # With more asked than are dated, the undated ones come last.
+    assert counts["newest"] == expected["newest"][:newest]
+
+
+@pytest.mark.parametrize("newest", [0, 8])
+def test_grouped_counts_date_each_relationship_by_its_beginning_steps_alone(newest):
+    """The year each began is grouped from the steps apart from the relationships: one
+    with no step, or whose steps are planned, undated or not a beginning, is undated; an
+    agreement dates it before an earlier letter of intent; a prospect is counted in the
+    table and not in the charts."""
+    city = place("jinzhong")
+    steps = {
+        Stage.ACTIVE: [],
+        Stage.AGREEMENT: [(Stage.AGREEMENT, 2031, True)],
+        Stage.INTENT: [(Stage.INTENT, None, False)],
+        Stage.ENDED: [(Stage.ENDED, 2001, False), (Stage.INTENT, 1986, False)],
+        Stage.PURSUING: [(Stage.INTENT, 1990, False), (Stage.AGREEMENT, 1995, False)],
+    }
+    for stage, dated in steps.items():
+        relationship = new_relationship(city)
+        Relationship.objects.filter(pk=relationship.pk).update(stage=stage)
+        for step, year, planned in dated:
+            RelationshipStage.objects.create(
+                relationship=relationship, stage=step, date_year=year, planned=planned
+            )
+    relationships = Relationship.objects.select_related("foreign_place").with_began()
+    expected = one_by_one(relationships)
+    counts = statistics.summary_counts(Relationship.objects.all(), newest)
+    assert counts["kind_stage"] == dict(expected["kind_stage"])
+    assert counts["countries"] == dict(expected["countries"])
+    assert counts["decades"] == dict(expected["decades"])
+    assert counts["prospects"] == sum(
+        n for (_kind, stage), n in expected["kind_stage"].items() if stage in NOT_ESTABLISHED
+    )
     assert counts["newest"] == expected["newest"][:newest]

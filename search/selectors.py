@@ -55,6 +55,9 @@ RANKS = (0, 1, 2)
 # before: thousands of ids written into a query cost PostgreSQL more to plan than the
 # subqueries cost to run.
 PLACES_BY_ID = 200
+# Up to this many conditions (a path and a place named the query) rank 0 is read one
+# condition at a time (``exact_parts``); a query naming more places reads it at once.
+EXACT_PARTS = 4
 
 
 def exact_keys(key):
@@ -90,6 +93,31 @@ def holds_one_of(model, path, ids):
         related = related_model(model, head)._default_manager.order_by()
         return Q(AmongIds(head, related.filter(Among(F(last), ids)).values("pk")))
     return Q(Among(F(path), ids))
+
+
+def exact_parts(model, paths, places):
+    """Rank 0 (the rows whose place at one of ``paths`` is named the query) as one
+    condition per path and place, each written ``chinese_place_id = 108`` (a place
+    through a relation: ``relationship_id = ANY(ARRAY(SELECT id … foreign_place_id =
+    108))``), or None when no place or too many are named the query (``EXACT_PARTS``).
+
+    A single column equal to a single id is what lets PostgreSQL read a page of a hub's
+    rows in an index's order (``exchanges_place_start``, backwards: its 20 newest
+    exchanges of 19,000); an OR of the paths, or ``= ANY(array)``, has no order, so every
+    row of the hub was read and sorted (``first_ranked``). Every row a part finds is a
+    match of its group: the groups find rows by these same places, at these paths."""
+    if places is None or not places.exact or len(places.exact) * len(paths) > EXACT_PARTS:
+        return None
+    parts = []
+    for path in paths:
+        head, _, last = path.rpartition("__")
+        for pk in sorted(places.exact):
+            if head:
+                related = related_model(model, head)._default_manager.order_by()
+                parts.append(Q(AmongIds(head, related.filter(**{last: pk}).values("pk"))))
+            else:
+                parts.append(Q(**{path: pk}))
+    return parts
 
 
 def rank_conditions(key, *paths, model=None, places=None, by=PLACES_BY_JOIN):
@@ -256,7 +284,18 @@ def reading(using):
                 )
 
 
-def first_ranked(ranked, limit, exact=None, starts=None):
+def first_of_parts(ranked, parts, order, limit):
+    """The ids of the first ``limit`` rows (in ``order``, a total order) of each of
+    ``parts``, each part read on its own: the first rows of all the parts together are
+    among them. The parts are read without the matches' condition (the caller keeps it):
+    beside it PostgreSQL misjudged how many rows a hub has and sorted all of them, and
+    rank 0 holds matches only (``exact_parts``)."""
+    rows = ranked.model._default_manager.using(ranked.db).order_by()
+    heads = [rows.filter(part).order_by(*order).values("pk")[:limit] for part in parts]
+    return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
+
+
+def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None):
     """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
     with their ``rank`` and in their order).
 
@@ -270,8 +309,9 @@ def first_ranked(ranked, limit, exact=None, starts=None):
     makes the same queries however many rows match. The rows are sorted by rank again
     here (a sort that keeps each part's order). ``exact``: the condition of rank 0,
     which the database can look up (not the CASE of every row); ``starts``, that of
-    ranks 0 and 1. A database that cannot limit a UNION's parts sorts every match in one
-    query, to the same order."""
+    ranks 0 and 1; ``exact_parts``, the same as ``exact`` split into conditions an index
+    reads in order (``exact_parts``), for an order that is total. A database that cannot
+    limit a UNION's parts sorts every match in one query, to the same order."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.
@@ -284,7 +324,13 @@ def first_ranked(ranked, limit, exact=None, starts=None):
     # computed, where it tells the ranks apart and nowhere else.
     within = {0: exact, 1: starts}
     for rank_value in RANKS:
-        part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
+        if rank_value == 0 and exact_parts:
+            # Rank 0 among the first rows of each of its parts (``exact_parts``).
+            part = ranked.filter(pk__in=first_of_parts(ranked, exact_parts, order, limit))
+        elif within.get(rank_value) is None:
+            part = ranked
+        else:
+            part = ranked.filter(within[rank_value])
         if rank_value or exact is None:
             part = part.filter(rank=rank_value)
         part = part.order_by(*order).values_list("pk", Value(rank_value))
@@ -293,10 +339,10 @@ def first_ranked(ranked, limit, exact=None, starts=None):
     return sorted(union, key=lambda row: row[1])
 
 
-def _group(ranked, rows, limit, exact=None, starts=None):
+def _group(ranked, rows, limit, exact=None, starts=None, exact_parts=None):
     """The first ``limit`` of ``ranked`` (``first_ranked``) read from ``rows`` (what a
     result shows) by id, and the number of matches up to ``COUNT_CAP + 1``."""
-    first = first_ranked(ranked, limit, exact=exact, starts=starts)
+    first = first_ranked(ranked, limit, exact=exact, starts=starts, exact_parts=exact_parts)
     total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
@@ -349,7 +395,10 @@ def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_J
             output_field=IntegerField(),
         )
     ).order_by("rank", *order)
-    return _group(ranked, rows, limit, exact=exact, starts=starts)
+    # Rank 0 read part by part only under a total order (one that ends with the id): the
+    # first rows of the parts' first rows are then those of the whole rank.
+    parts = exact_parts(matches.model, paths, places) if order[-1] == "pk" else None
+    return _group(ranked, rows, limit, exact=exact, starts=starts, exact_parts=parts)
 
 
 def search(query, limit=RESULTS_PER_GROUP):

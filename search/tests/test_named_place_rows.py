@@ -54,7 +54,12 @@ def two_named_places():
     return named_cn, rows
 
 
-def test_the_exchanges_of_places_named_the_query_come_first_newest_first(two_named_places):
+@pytest.mark.parametrize("places_by_id", [200, 0])
+def test_the_exchanges_of_places_named_the_query_come_first_newest_first(
+    two_named_places, monkeypatch, places_by_id
+):
+    # The matching places listed by id, or too many to list (each row's places read).
+    monkeypatch.setattr("search.selectors.PLACES_BY_ID", places_by_id)
     named_cn, rows = two_named_places
     named, starts = rows[:10], rows[10:12]
 

@@ -295,7 +295,7 @@ def first_of_parts(ranked, parts, order, limit):
     return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
 
 
-def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split=None):
+def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split=None, ranks=RANKS):
     """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
     with their ``rank`` and in their order).
 
@@ -314,7 +314,8 @@ def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split
     conditions)``: the key of the order after the rank (an annotation) and the conditions
     that give its values in order, each rank read as one part per condition (a part's
     condition is one an index finds, and its order one an index may hold). A database
-    that cannot limit a UNION's parts sorts every match in one query, to the same order."""
+    that cannot limit a UNION's parts sorts every match in one query, to the same order.
+    ``ranks``: the ranks that can hold rows (a rank known to be empty is not read)."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.
@@ -331,7 +332,7 @@ def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split
     # CASE's first branch), and each part's rank is a constant: the CASE is written, and
     # computed, where it tells the ranks apart and nowhere else.
     within = {0: exact, 1: starts}
-    for rank_value in RANKS:
+    for rank_value in ranks:
         if rank_value == 0 and exact_parts:
             # Rank 0 among the first rows of each of its parts (``exact_parts``).
             part = ranked.filter(pk__in=first_of_parts(ranked, exact_parts, order, limit))
@@ -349,10 +350,11 @@ def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split
     return sorted(union, key=lambda row: row[1])
 
 
-def _group(ranked, rows, limit, exact=None, starts=None, exact_parts=None):
-    """The first ``limit`` of ``ranked`` (``first_ranked``) read from ``rows`` (what a
-    result shows) by id, and the number of matches up to ``COUNT_CAP + 1``."""
-    first = first_ranked(ranked, limit, exact=exact, starts=starts, exact_parts=exact_parts)
+def _group(ranked, rows, limit, **reading):
+    """The first ``limit`` of ``ranked`` (``first_ranked``, given ``reading``) read from
+    ``rows`` (what a result shows) by id, and the number of matches up to
+    ``COUNT_CAP + 1``."""
+    first = first_ranked(ranked, limit, **reading)
     total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
@@ -423,7 +425,18 @@ def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_J
     # Rank 0 read part by part only under a total order (one that ends with the id): the
     # first rows of the parts' first rows are then those of the whole rank.
     parts = exact_parts(matches.model, paths, places) if order[-1] == "pk" else None
-    return _group(ranked, rows, limit, exact=exact, starts=starts, exact_parts=parts)
+    # No name starts with the query but the exact ones (合成成嘉市): rank 1 is empty, and
+    # its part of the UNION is neither written nor planned.
+    no_starts = places is not None and places.starts == places.exact
+    return _group(
+        ranked,
+        rows,
+        limit,
+        exact=exact,
+        starts=starts,
+        exact_parts=parts,
+        ranks=(0, 2) if no_starts else RANKS,
+    )
 
 
 def search(query, limit=RESULTS_PER_GROUP):

@@ -82,3 +82,18 @@ def test_a_named_places_exchanges_are_read_by_its_id_in_the_pages_order(two_name
     # (``exchanges_place_start``) and stops after the page's rows.
     one_place = rf'"chinese_place_id" = {named_cn.pk} ORDER BY \S+"start_year" DESC'
     assert any(re.search(one_place, query["sql"]) for query in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a UNION of limited parts")
+def test_no_rank_is_read_that_no_place_can_give(two_named_places):
+    # 丙丁 names 丙丁市 and no place's name starts with it otherwise: no exchange can be
+    # of rank 1, and the exchanges' UNION has no part for it.
+    with CaptureQueriesContext(connection) as queries:
+        results = search("丙丁")
+    assert len(results.exchanges.rows) == 6
+    (union,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('(SELECT "exchanges_exchange"."id" AS "pk", 0 AS')
+    ]
+    assert '1 AS "value1"' not in union and '2 AS "value1"' in union

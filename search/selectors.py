@@ -55,6 +55,9 @@ RANKS = (0, 1, 2)
 # before: thousands of ids written into a query cost PostgreSQL more to plan than the
 # subqueries cost to run.
 PLACES_BY_ID = 200
+# Up to this many conditions (a path and a place named the query) rank 0 is read one
+# condition at a time (``exact_parts``); a query naming more places reads it at once.
+EXACT_PARTS = 4
 
 
 def exact_keys(key):
@@ -90,6 +93,31 @@ def holds_one_of(model, path, ids):
         related = related_model(model, head)._default_manager.order_by()
         return Q(AmongIds(head, related.filter(Among(F(last), ids)).values("pk")))
     return Q(Among(F(path), ids))
+
+
+def exact_parts(model, paths, places):
+    """Rank 0 (the rows whose place at one of ``paths`` is named the query) as one
+    condition per path and place, each written ``chinese_place_id = 108`` (a place
+    through a relation: ``relationship_id = ANY(ARRAY(SELECT id … foreign_place_id =
+    108))``), or None when no place or too many are named the query (``EXACT_PARTS``).
+
+    A single column equal to a single id is what lets PostgreSQL read a page of a hub's
+    rows in an index's order (``exchanges_place_start``, backwards: its 20 newest
+    exchanges of 19,000); an OR of the paths, or ``= ANY(array)``, has no order, so every
+    row of the hub was read and sorted (``first_ranked``). Every row a part finds is a
+    match of its group: the groups find rows by these same places, at these paths."""
+    if places is None or not places.exact or len(places.exact) * len(paths) > EXACT_PARTS:
+        return None
+    parts = []
+    for path in paths:
+        head, _, last = path.rpartition("__")
+        for pk in sorted(places.exact):
+            if head:
+                related = related_model(model, head)._default_manager.order_by()
+                parts.append(Q(AmongIds(head, related.filter(**{last: pk}).values("pk"))))
+            else:
+                parts.append(Q(**{path: pk}))
+    return parts
 
 
 def rank_conditions(key, *paths, model=None, places=None, by=PLACES_BY_JOIN):
@@ -256,7 +284,18 @@ def reading(using):
                 )
 
 
-def first_ranked(ranked, limit, exact=None, starts=None):
+def first_of_parts(ranked, parts, order, limit):
+    """The ids of the first ``limit`` rows (in ``order``, a total order) of each of
+    ``parts``, each part read on its own: the first rows of all the parts together are
+    among them. The parts are read without the matches' condition (the caller keeps it):
+    beside it PostgreSQL misjudged how many rows a hub has and sorted all of them, and
+    rank 0 holds matches only (``exact_parts``)."""
+    rows = ranked.model._default_manager.using(ranked.db).order_by()
+    heads = [rows.filter(part).order_by(*order).values("pk")[:limit] for part in parts]
+    return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
+
+
+def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split=None, ranks=RANKS):
     """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
     with their ``rank`` and in their order).
 
@@ -270,33 +309,52 @@ def first_ranked(ranked, limit, exact=None, starts=None):
     makes the same queries however many rows match. The rows are sorted by rank again
     here (a sort that keeps each part's order). ``exact``: the condition of rank 0,
     which the database can look up (not the CASE of every row); ``starts``, that of
-    ranks 0 and 1. A database that cannot limit a UNION's parts sorts every match in one
-    query, to the same order."""
+    ranks 0 and 1; ``exact_parts``, the same as ``exact`` split into conditions an index
+    reads in order (``exact_parts``), for an order that is total; ``split``, ``(name,
+    conditions)``: the key of the order after the rank (an annotation) and the conditions
+    that give its values in order, each rank read as one part per condition (a part's
+    condition is one an index finds, and its order one an index may hold). A database
+    that cannot limit a UNION's parts sorts every match in one query, to the same order.
+    ``ranks``: the ranks that can hold rows (a rank known to be empty is not read)."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.
         return list(ranked.values_list("pk", "rank")[:limit])
     order = [expression for expression in ranked.query.order_by if expression != "rank"]
+    sides = [Q()]
+    if split is not None:
+        name, sides = split
+        # Each part holds one value of the key: its order is the rest.
+        order = [expression for expression in order if expression != name]
     parts = []
     # Ranks 0 and 1 by their own conditions as well (a few places' ids are looked up in
     # the index), not only by the CASE of every row. Rank 0 is its condition alone (the
     # CASE's first branch), and each part's rank is a constant: the CASE is written, and
     # computed, where it tells the ranks apart and nowhere else.
     within = {0: exact, 1: starts}
-    for rank_value in RANKS:
-        part = ranked if within.get(rank_value) is None else ranked.filter(within[rank_value])
+    for rank_value in ranks:
+        if rank_value == 0 and exact_parts:
+            # Rank 0 among the first rows of each of its parts (``exact_parts``).
+            part = ranked.filter(pk__in=first_of_parts(ranked, exact_parts, order, limit))
+        elif within.get(rank_value) is None:
+            part = ranked
+        else:
+            part = ranked.filter(within[rank_value])
         if rank_value or exact is None:
             part = part.filter(rank=rank_value)
-        part = part.order_by(*order).values_list("pk", Value(rank_value))
-        parts.append(part[:limit])
+        for side in sides:
+            ordered = part.filter(side).order_by(*order).values_list("pk", Value(rank_value))
+            parts.append(ordered[:limit])
     union = parts[0].union(*parts[1:], all=True)[:limit]
+    # A stable sort: the parts of a rank stay in the order they were read.
     return sorted(union, key=lambda row: row[1])
 
 
-def _group(ranked, rows, limit, exact=None, starts=None):
-    """The first ``limit`` of ``ranked`` (``first_ranked``) read from ``rows`` (what a
-    result shows) by id, and the number of matches up to ``COUNT_CAP + 1``."""
-    first = first_ranked(ranked, limit, exact=exact, starts=starts)
+def _group(ranked, rows, limit, **reading):
+    """The first ``limit`` of ``ranked`` (``first_ranked``, given ``reading``) read from
+    ``rows`` (what a result shows) by id, and the number of matches up to
+    ``COUNT_CAP + 1``."""
+    first = first_ranked(ranked, limit, **reading)
     total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
     found = rows.in_bulk(ids)
@@ -324,6 +382,11 @@ def matching(filterset, query, valid, places, by=PLACES_BY_JOIN):
     return filterset.search_q(query, place_ids=by if places.ids is None else places.ids)
 
 
+# The places' order after the rank: Chinese places (``foreign`` 0) before foreign ones.
+CHINESE = Q(country="CN")
+PLACE_SIDES = ("foreign", (CHINESE, ~CHINESE))
+
+
 def ranked_places(key, condition):
     """The places ``condition`` finds in the page's order: exact names first, Chinese
     places before foreign ones of the same rank."""
@@ -331,10 +394,20 @@ def ranked_places(key, condition):
         Place.objects.filter(condition)
         .annotate(
             rank=rank(key, ""),
-            foreign=Case(When(country="CN", then=Value(0)), default=Value(1)),
+            foreign=Case(When(CHINESE, then=Value(0)), default=Value(1)),
         )
         .order_by("rank", "foreign", "name_en", "name_zh")
     )
+
+
+def first_places(key, ranked, limit):
+    """The ``(pk, rank)`` of the first ``limit`` places of ``ranked`` (``ranked_places``),
+    rank by rank and, within a rank, the Chinese places apart from the foreign ones
+    (``first_ranked``): a key every place holds (合) sorts the Chinese places of its
+    first rank (2,100) by name, not the ranks of all 22,000 places (its CASE of seven
+    LIKEs computed for each)."""
+    exact, starts = rank_conditions(key, "")
+    return first_ranked(ranked, limit, exact=exact, starts=starts, split=PLACE_SIDES)
 
 
 def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_JOIN):
@@ -349,7 +422,21 @@ def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_J
             output_field=IntegerField(),
         )
     ).order_by("rank", *order)
-    return _group(ranked, rows, limit, exact=exact, starts=starts)
+    # Rank 0 read part by part only under a total order (one that ends with the id): the
+    # first rows of the parts' first rows are then those of the whole rank.
+    parts = exact_parts(matches.model, paths, places) if order[-1] == "pk" else None
+    # No name starts with the query but the exact ones (合成成嘉市): rank 1 is empty, and
+    # its part of the UNION is neither written nor planned.
+    no_starts = places is not None and places.starts == places.exact
+    return _group(
+        ranked,
+        rows,
+        limit,
+        exact=exact,
+        starts=starts,
+        exact_parts=parts,
+        ranks=(0, 2) if no_starts else RANKS,
+    )
 
 
 def search(query, limit=RESULTS_PER_GROUP):
@@ -366,9 +453,7 @@ def search(query, limit=RESULTS_PER_GROUP):
         # other group matches and ranks by these ids; a key held by more places is found again
         # by the key in each group.
         condition = PlaceFilterSet.search_q(query)
-        found = list(
-            ranked_places(key, condition).values_list("pk", "rank")[: max(PLACES_BY_ID, limit) + 1]
-        )
+        found = first_places(key, ranked_places(key, condition), max(PLACES_BY_ID, limit) + 1)
         places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
         rows = Place.objects.select_related("parent")
         if valid:

@@ -76,6 +76,14 @@ def test_the_queries_as_django_writes_them_read_the_indexes():
     assert "Seq Scan" not in text
 
 
+@on_postgresql
+def test_the_exchanges_are_read_in_the_search_pages_order_from_an_index():
+    # Newest first, then by id: a query that matches nearly every exchange reads its page
+    # from this index and stops, where it sorted a whole year of exchanges by id.
+    newest = Exchange.objects.order_by("-start_year", "pk")[:20]
+    assert "search_exchange_year_id" in plan(newest)
+
+
 def scanned(query):
     """What a plain scan finds for ``query``: each exchange whose title or description
     holds it (any case), or one of whose places has its key; each relationship whose

@@ -1,0 +1,99 @@
+"""The rows of a place named the query (rank 0) in their order, read one path and one place
+at a time on PostgreSQL (``exact_parts``): a hub's newest exchanges come from an index in
+its order, where an OR of the paths had every exchange of the hub read and sorted. The
+rows and their order are those of the whole group sorted at once."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cities.choices import PlaceLevel, RelationshipKind
+from cities.models import Place, Relationship
+from exchanges.choices import ExchangeKind
+from exchanges.models import Exchange
+from search.selectors import search
+
+pytestmark = pytest.mark.django_db
+
+
+def new_place(slug, name_zh, country):
+    level = PlaceLevel.PREFECTURE_CITY if country == "CN" else PlaceLevel.CITY
+    return Place.objects.create(
+        slug=slug, name_zh=name_zh, name_en=slug, level=level, country=country
+    )
+
+
+def exchange(year, chinese_place, relationship=None):
+    return Exchange.objects.create(
+        title_zh=f"交流{year}",
+        kind=ExchangeKind.EVENT,
+        chinese_place=chinese_place,
+        relationship=relationship,
+        start_year=year,
+    )
+
+
+@pytest.fixture
+def two_named_places():
+    """甲乙 names two places: 甲乙市 in China (the Chinese side of exchanges) and 甲乙 in
+    Japan (the foreign side of a relationship of 丙丁市, with exchanges of its own), their
+    years interleaved, some equal (the id decides); 甲乙丙市 only starts with the query."""
+    named_cn = new_place("test-jiayi-cn", "甲乙市", "CN")
+    named_jp = new_place("test-jiayi-jp", "甲乙", "JP")
+    other_cn = new_place("test-bingding", "丙丁市", "CN")
+    longer = new_place("test-jiayibing", "甲乙丙市", "CN")
+    relationship = Relationship.objects.create(
+        chinese_place=other_cn, foreign_place=named_jp, kind=RelationshipKind.SISTER
+    )
+    rows = [exchange(year, named_cn) for year in (2001, 2005, 2003, 2010, 2007)]
+    rows += [exchange(year, other_cn, relationship) for year in (2004, 2005, 2010, 2002, 2008)]
+    rows += [exchange(year, longer) for year in (2020, 2009)]
+    rows.append(exchange(2015, other_cn))  # no place named the query: not found
+    return named_cn, rows
+
+
+@pytest.mark.parametrize("places_by_id", [200, 0])
+def test_the_exchanges_of_places_named_the_query_come_first_newest_first(
+    two_named_places, monkeypatch, places_by_id
+):
+    # The matching places listed by id, or too many to list (each row's places read).
+    monkeypatch.setattr("search.selectors.PLACES_BY_ID", places_by_id)
+    named_cn, rows = two_named_places
+    named, starts = rows[:10], rows[10:12]
+
+    def order(found):
+        return sorted(found, key=lambda row: (-row.start_year, row.pk))
+
+    expected = [row.pk for row in order(named) + order(starts)]
+    for size in (1, 2, 3, 7, 11, 1000):
+        results = search("甲乙", limit=size)
+        assert [row.pk for row in results.exchanges.rows] == expected[:size]
+        assert results.exchanges.total == len(expected)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a UNION of limited parts")
+def test_a_named_places_exchanges_are_read_by_its_id_in_the_pages_order(two_named_places):
+    named_cn, _rows = two_named_places
+    with CaptureQueriesContext(connection) as queries:
+        search("甲乙")
+    # The column compared with one id and ordered as the page is: an index answers it
+    # (``exchanges_place_start``) and stops after the page's rows.
+    one_place = rf'"chinese_place_id" = {named_cn.pk} ORDER BY \S+"start_year" DESC'
+    assert any(re.search(one_place, query["sql"]) for query in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a UNION of limited parts")
+def test_no_rank_is_read_that_no_place_can_give(two_named_places):
+    # 丙丁 names 丙丁市 and no place's name starts with it otherwise: no exchange can be
+    # of rank 1, and the exchanges' UNION has no part for it.
+    with CaptureQueriesContext(connection) as queries:
+        results = search("丙丁")
+    assert len(results.exchanges.rows) == 6
+    (union,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('(SELECT "exchanges_exchange"."id" AS "pk", 0 AS')
+    ]
+    assert '1 AS "value1"' not in union and '2 AS "value1"' in union

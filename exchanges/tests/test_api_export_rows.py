@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cities.models import CooperationField, Place, Relationship
-from exchanges.api import exports
+from exchanges.api import exports, readers
 from exchanges.api.views import ExchangeViewSet
 from exchanges.models import Exchange, ExchangeCount, Region
 from sources.models import Citation
@@ -201,14 +201,14 @@ def test_a_partner_place_deleted_between_the_reads_is_left_out(varied, monkeypat
     exchange.places.add(doomed)
     expected = exports.ExchangeRows(None, 2).places_of({exchange.pk})[exchange.pk]
     assert "测试将删市" in expected
-    places = exports.Place.objects
+    places = readers.Place.objects
 
     class DeletingFirst:
         def filter(self, *args, **kwargs):
             places.filter(pk=doomed.pk).delete()
             return places.filter(*args, **kwargs)
 
-    monkeypatch.setattr(exports.Place, "objects", DeletingFirst())
+    monkeypatch.setattr(readers.Place, "objects", DeletingFirst())
     named = exports.ExchangeRows(None, 2).places_of({exchange.pk}).get(exchange.pk, "")
     assert "测试将删市" not in named
     assert named == "; ".join(part for part in expected.split("; ") if part != "测试将删市")

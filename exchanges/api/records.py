@@ -35,9 +35,16 @@ from .readers import (
 
 NO_DATE = (None, None)
 PLACE_COLUMNS = PLACE_VALUES[1:]  # read after the place's pk
-# Where an ``EXCHANGE_VALUES`` row holds its Chinese place's and its relationship's values.
-CHINESE_PLACE = slice(4, 4 + len(PLACE_VALUES))
-RELATIONSHIP = slice(CHINESE_PLACE.stop, CHINESE_PLACE.stop + len(RELATIONSHIP_VALUES))
+
+
+def _span(first, values):
+    """Where an ``EXCHANGE_VALUES`` row holds a related record's ``values``."""
+    start = EXCHANGE_VALUES.index(first)
+    return slice(start, start + len(values))
+
+
+CHINESE_PLACE = _span("chinese_place__id", PLACE_VALUES)
+RELATIONSHIP = _span("relationship__id", RELATIONSHIP_VALUES)
 
 
 class RegionBriefs(CooperationFieldBriefs):
@@ -100,7 +107,7 @@ class ExchangeRecords:
         ]
 
     def record(self, row, places, regions, fields, counts, citations):
-        pk, title_zh, title_en, kind = row[:4]
+        pk, title_zh, title_en, kind = row[: CHINESE_PLACE.start]
         (
             countries, description, start_year, start_month, start_day, end_year, end_month,
             end_day, planned, editors_note, created, updated,

@@ -49,3 +49,107 @@ class CooperationFieldBriefSerializer(BriefSerializer):
     class Meta:
         model = CooperationField
         fields = ["id", "url", "display", "slug", "name_zh", "name_en"]
+
+
+# --- The same records from plain values (``utilities.api.briefs``) ------------------------
+
+# The values a place's brief is made of, in ``PlaceBriefs.brief``'s order.
+PLACE_VALUES = ("id", "slug", "name_zh", "name_en", "country")
+# A relationship's: its own, then its Chinese and its foreign place's.
+RELATIONSHIP_VALUES = (
+    "id",
+    "kind",
+    *(f"chinese_place__{name}" for name in PLACE_VALUES),
+    *(f"foreign_place__{name}" for name in PLACE_VALUES),
+)
+COOPERATION_FIELD_VALUES = ("id", "slug", "name_zh", "name_en")
+
+
+def related_values(prefix, names):
+    """The names of a related record's values read through ``prefix``
+    (``related_values("relationship__", RELATIONSHIP_VALUES)``)."""
+    return [f"{prefix}{name}" for name in names]
+
+
+class PlaceBriefs:
+    """``PlaceBriefSerializer``'s records from ``PLACE_VALUES``, each place's made once per
+    request (a page names a city many times): shared, so never written."""
+
+    def __init__(self, values):
+        self.values = values
+        self.url = values.url_pattern("api:place-detail")
+        self.made = {}
+
+    def brief(self, pk, slug, name_zh, name_en, country):
+        found = self.made.get(pk)
+        if found is None:
+            start, end = self.url
+            found = self.made[pk] = {
+                "id": pk,
+                "url": f"{start}{pk}{end}",
+                "display": self.values.name(name_zh, name_en),
+                "slug": slug,
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "country": self.values.country(country),
+            }
+        return found
+
+
+class RelationshipBriefs:
+    """``RelationshipBriefSerializer``'s records from ``RELATIONSHIP_VALUES`` (or from the
+    relationship's own values and its places' briefs)."""
+
+    def __init__(self, values, places=None):
+        self.places = places or PlaceBriefs(values)
+        self.url = values.url_pattern("api:relationship-detail")
+        self.kinds = values.labels(Relationship, "kind")
+        self.made = {}
+
+    def brief(self, pk, kind, chinese_place, foreign_place):
+        """A relationship's brief, given its places' (``PlaceBriefs.brief``)."""
+        start, end = self.url
+        return {
+            "id": pk,
+            "url": f"{start}{pk}{end}",
+            "display": f"{chinese_place['display']} – {foreign_place['display']}",
+            "kind": kind,
+            "kind_display": self.kinds.get(kind, kind),
+            "chinese_place": chinese_place,
+            "foreign_place": foreign_place,
+        }
+
+    def row(self, row):
+        """The brief of a ``RELATIONSHIP_VALUES`` tuple, made once per relationship and
+        request: shared, so never written."""
+        found = self.made.get(row[0])
+        if found is None:
+            place = self.places.brief
+            found = self.made[row[0]] = self.brief(
+                row[0], row[1], place(*row[2:7]), place(*row[7:12])
+            )
+        return found
+
+
+class CooperationFieldBriefs:
+    """``CooperationFieldBriefSerializer``'s records from ``COOPERATION_FIELD_VALUES``, each
+    made once per request: shared, so never written."""
+
+    def __init__(self, values):
+        self.values = values
+        self.url = values.url_pattern("api:cooperationfield-detail")
+        self.made = {}
+
+    def brief(self, pk, slug, name_zh, name_en):
+        found = self.made.get(pk)
+        if found is None:
+            start, end = self.url
+            found = self.made[pk] = {
+                "id": pk,
+                "url": f"{start}{pk}{end}",
+                "display": self.values.name(name_zh, name_en),
+                "slug": slug,
+                "name_zh": name_zh,
+                "name_en": name_en,
+            }
+        return found

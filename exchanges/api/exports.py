@@ -5,7 +5,7 @@ a dozen model instances, their prefetched places, fields, counts and citations, 
 hundred field reads. Here a row is one tuple of the exchange, its Chinese place and its
 relationship with both of that relationship's places, and each chunk of rows fetches its
 partner places, regions, fields of cooperation, counts and citations in one flat query
-each. The cells are the ones the serializer's record flattens to
+each (the readers a JSON page's records share: ``readers``). The cells are the ones the serializer's record flattens to
 (``utilities.api.renderers.flatten``), column for column, in the request's language; a
 place's cells and a relationship's are made as the relationships' export makes them
 (``cities.api.exports.RelationshipRows``). ``exchanges/tests/test_api_export_rows.py``
@@ -16,8 +16,9 @@ with many countries, regions and counts, and with formula-like text.
 from django_countries.fields import Country
 
 from cities.api.exports import PLACE_COLUMNS, RelationshipRows
-from cities.models import CooperationField, Place
-from exchanges.models import Exchange, ExchangeCount, Region
+from cities.models import CooperationField
+from exchanges.models import Exchange, Region
+from sources.api.briefs import short_quote
 from sources.models import Citation
 from utilities.api.fields import CountryField
 from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
@@ -25,6 +26,16 @@ from utilities.api.renderers import flatten
 from utilities.api.serializers import record_url_pattern
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import date_facts
+
+from .readers import (
+    EXCHANGE_VALUES,
+    CountDisplays,
+    StoredCountries,
+    cooperation_field_rows,
+    count_rows,
+    partner_places,
+    region_rows,
+)
 
 COLUMNS = [
     "id", "url", "display", "title_zh", "title_en", "kind", "kind_display",
@@ -36,16 +47,6 @@ COLUMNS = [
     "places", "countries", "regions", "fields", "description", "start", "start_precision",
     "end", "end_precision", "planned", "counts", "editors_note", "citations", "created",
     "last_updated",
-]  # fmt: skip
-PLACE_VALUES = ["id", "slug", "name_zh", "name_en", "country"]
-VALUES = [
-    "id", "title_zh", "title_en", "kind",
-    *(f"chinese_place__{name}" for name in PLACE_VALUES),
-    "relationship_id", "relationship__kind",
-    *(f"relationship__chinese_place__{name}" for name in PLACE_VALUES),
-    *(f"relationship__foreign_place__{name}" for name in PLACE_VALUES),
-    "countries", "description", "start_year", "start_month", "start_day", "end_year",
-    "end_month", "end_day", "planned", "editors_note", "created", "last_updated",
 ]  # fmt: skip
 # An exchange without a relationship: its 21 relationship cells are empty.
 NO_RELATIONSHIP = ("",) * (5 + 2 * len(PLACE_COLUMNS))
@@ -61,7 +62,7 @@ class ExchangeRows(FlatRows):
     countries or of counts) and escaped as it is made."""
 
     header = COLUMNS
-    values = VALUES
+    values = EXCHANGE_VALUES
 
     def __init__(self, request, chunk_size):
         super().__init__(request, chunk_size)
@@ -73,7 +74,8 @@ class ExchangeRows(FlatRows):
         self.kinds = Escaped(labels(Exchange, "kind"))
         self.country = CountryField()
         self.country_cells = {}
-        self.count_displays = {}
+        self.stored_countries = StoredCountries()
+        self.count_displays = CountDisplays()
         self.dates = {}
         self.relationships = {}
         self.names = {}
@@ -81,6 +83,7 @@ class ExchangeRows(FlatRows):
     def cell_caches(self):
         return (
             *self.relationship_rows.cell_caches(),
+            self.stored_countries,
             self.count_displays,
             self.dates,
             self.relationships,
@@ -147,11 +150,11 @@ class ExchangeRows(FlatRows):
         return cells
 
     def countries(self, stored):
-        """The countries' cell of the stored list (``"JP,DE"``): each country as ``flatten``
+        """The countries' cell of the stored list (``"DE,JP"``): each country as ``flatten``
         writes the serializer's ``{"code", "name"}`` (its code), made once per country."""
         if not stored:
             return ""
-        cells, codes = self.country_cells, stored.split(",")
+        cells, codes = self.country_cells, self.stored_countries[stored]
         helper_names = self.relationship_rows.countries
         for code in codes:
             if code not in cells:
@@ -186,59 +189,29 @@ class ExchangeRows(FlatRows):
 
     def places_of(self, ids):
         """Each exchange's partner places' display names, in the places' order (as
-        prefetched: ``Place.Meta.ordering``). The links, then their places in that order:
-        two index scans (joined in one query, the database read all 22,000 places for
-        every chunk)."""
-        links = list(
-            Exchange.places.through.objects.filter(exchange__id__among=ids).values_list(
-                "exchange_id", "place_id"
-            )
-        )
-        places = Place.objects.filter(pk__among={place for _exchange, place in links})
-        name, rank, names = self.name, {}, {}
-        for order, (pk, name_zh, name_en) in enumerate(
-            places.values_list("pk", "name_zh", "name_en")
-        ):
-            rank[pk], names[pk] = order, name(name_zh, name_en)
-        # A place deleted between the two reads (without the export's snapshot: SQLite)
-        # is left out with its link, as a re-read would, not a file cut by a KeyError.
-        links = sorted((link for link in links if link[1] in rank), key=lambda link: rank[link[1]])
+        prefetched)."""
+        links, places = partner_places(ids, "name_zh", "name_en")
+        name = self.name
+        names = {pk: name(name_zh, name_en) for pk, name_zh, name_en in places.values()}
         return self.joined(links, names)
 
     def regions_of(self, ids):
         """Each exchange's regions' display names, in the regions' order (as prefetched)."""
-        rows = list(Region.objects.filter(exchanges__id__among=ids).values_list("exchanges", "pk"))
+        rows = list(region_rows(ids))
         return self.joined(rows, self.vocabulary(Region, rows))
 
     def fields_of(self, ids):
         """Each exchange's fields of cooperation, in their own order (as prefetched)."""
-        rows = list(
-            CooperationField.objects.filter(exchanges__id__among=ids).values_list("exchanges", "pk")
-        )
+        rows = list(cooperation_field_rows(ids))
         return self.joined(rows, self.vocabulary(CooperationField, rows))
 
     def counts_of(self, ids):
         """Each exchange's counts in their order (by pk), as ``ExchangeCount.display``
         writes each ("300多名嘉宾")."""
-        rows = (
-            ExchangeCount.objects.filter(exchange__id__among=ids)
-            .order_by("pk")
-            .values_list("exchange", "pk", "value", "value_max", "qualifier", "unit_zh", "unit_en")
-        )
         found = {}
         displays = self.count_displays
-        for exchange, pk, *parts in rows:
-            display = displays.get(tuple(parts))
-            if display is None:
-                value, value_max, qualifier, unit_zh, unit_en = parts
-                display = displays[tuple(parts)] = ExchangeCount(
-                    value=value,
-                    value_max=value_max,
-                    qualifier=qualifier,
-                    unit_zh=unit_zh,
-                    unit_en=unit_en,
-                ).display()
-            found.setdefault(exchange, []).append({"id": pk, "display": display})
+        for exchange, pk, *parts in count_rows(ids):
+            found.setdefault(exchange, []).append({"id": pk, "display": displays[tuple(parts)]})
         return {
             exchange: escaped(flatten({"counts": counts})["counts"])
             for exchange, counts in found.items()
@@ -250,5 +223,5 @@ class ExchangeRows(FlatRows):
         found = {}
         rows = Citation.objects.filter(exchanges__id__among=ids).values_list("exchanges", "quote")
         for pk, quote in rows:
-            found.setdefault(pk, []).append(quote if len(quote) <= 40 else quote[:40] + "…")
+            found.setdefault(pk, []).append(short_quote(quote))
         return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

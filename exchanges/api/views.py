@@ -14,6 +14,7 @@ from utilities.pagination import with_generation
 
 from . import serializers
 from .exports import ExchangeRows
+from .records import ExchangeRecords
 
 
 class ExchangePagination(RegistryPagination):
@@ -49,6 +50,7 @@ class ExchangeViewSet(OfficeViewSet):
     filterset_class = ExchangeFilterSet
     pagination_class = ExchangePagination
     flat_row_classes = {"csv": ExchangeRows}
+    page_record_classes = {"json": ExchangeRecords}
     ordering_fields = {
         "start": ["start_year", "start_month", "start_day"],
         "end": ["end_year", "end_month", "end_day"],

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from sources.models import Citation, SourceReport
 from utilities.api.serializers import BriefSerializer
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 
 
 class SourceReportBriefSerializer(BriefSerializer):
@@ -37,3 +38,71 @@ def brief_citations():
     return Prefetch(
         "citations", queryset=Citation.objects.select_related("report").defer("report__text")
     )
+
+
+# --- The same records from plain values (``utilities.api.briefs``) ------------------------
+
+# The values a citation's brief is made of, its report's included, in
+# ``CitationBriefs.brief``'s order.
+CITATION_VALUES = ("id", "quote", "report_id", "report__slug", "report__title", "report__kind")
+
+
+def short_quote(quote):
+    """A quote as a citation's name gives it (``Citation.__str__``): 40 characters at most."""
+    return quote if len(quote) <= 40 else quote[:40] + "…"
+
+
+class CitationBriefs:
+    """``CitationBriefSerializer``'s records (with ``SourceReportBriefSerializer``'s report)
+    from ``CITATION_VALUES``, each made once per request: shared, so never written."""
+
+    def __init__(self, values):
+        self.url = values.url_pattern("api:citation-detail")
+        self.report_url = values.url_pattern("api:sourcereport-detail")
+        self.report_kinds = values.labels(SourceReport, "kind")
+        self.made = {}
+        self.reports = {}
+
+    def brief(self, pk, quote, report, slug, title, kind):
+        found = self.made.get(pk)
+        if found is None:
+            start, end = self.url
+            found = self.made[pk] = {
+                "id": pk,
+                "url": f"{start}{pk}{end}",
+                "display": short_quote(quote),
+                "quote": quote,
+                "report": self.report(report, slug, title, kind),
+            }
+        return found
+
+    def report(self, pk, slug, title, kind):
+        found = self.reports.get(pk)
+        if found is None:
+            start, end = self.report_url
+            found = self.reports[pk] = {
+                "id": pk,
+                "url": f"{start}{pk}{end}",
+                "display": title,
+                "slug": slug,
+                "title": title,
+                "kind": kind,
+                "kind_display": self.report_kinds.get(kind, kind),
+            }
+        return found
+
+    def of(self, relation, ids):
+        """``{record id: [citation brief, …]}``: the citations of the records ``ids`` (a
+        set) through ``Citation``'s ``relation`` to them (``"relationships"``, ``"claims"``),
+        in one query, each record's in the order ``brief_citations()`` prefetches them
+        (``Citation``'s ordering)."""
+        found = {}
+        if not ids:
+            return found
+        brief = self.brief
+        rows = Citation.objects.filter(**{f"{relation}__id__among": ids}).values_list(
+            relation, *CITATION_VALUES
+        )
+        for owner, *values in rows:
+            found.setdefault(owner, []).append(brief(*values))
+        return found

@@ -1,0 +1,146 @@
+"""A JSON page of exchanges made from plain values (``exchanges.api.records``) is the
+serializer's page, byte for byte: for every page of the loaded registry and for exchanges
+of every kind, with and without a relationship, with several partner places, countries
+(codes the list of countries does not hold among them), regions, fields, counts and
+citations, with partial and planned dates; in Chinese and in English; offset, filtered
+and ordered; for anonymous readers and for staff. Its queries do not grow with the page."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from exchanges.api import records
+from exchanges.api.serializers import ExchangeSerializer
+from exchanges.api.views import ExchangeViewSet
+from exchanges.choices import ExchangeKind
+from exchanges.models import Exchange, ExchangeCount, Region
+from utilities.testing.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/exchanges/"
+LANGUAGES = ["zh-hans", "en"]
+
+
+@pytest.fixture(autouse=True)
+def no_read_cache(settings):
+    """Every request answered by the view: a kept answer would make the two paths' bytes
+    the same whatever they are."""
+    settings.READ_CACHE = False
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+def both(client, monkeypatch, params, language="zh-hans"):
+    """``(builder's JSON, serializer's JSON)`` of the same request: once through the
+    viewset's ``page_record_classes``, once with them switched off."""
+    fast = client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language)
+    assert fast.status_code == 200, fast.content[:500]
+    with monkeypatch.context() as patch:
+        patch.setattr(ExchangeViewSet, "page_record_classes", {})
+        slow = client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language)
+    assert slow.status_code == 200, slow.content[:500]
+    return fast.content, slow.content
+
+
+@pytest.fixture
+def every_kind(varied, world):
+    """Beside ``varied``: an exchange of each kind, the last ones with country codes the
+    list of countries does not hold (as stored past validation), a planned one starting
+    after its report, counts without an English unit, and a region without English."""
+    region = Region.objects.create(slug="test-region-zh", name_zh="测试无英文地区")
+    made = []
+    for number, kind in enumerate(ExchangeKind.values):
+        exchange = Exchange.objects.create(
+            title_zh=f"测试各类{number}",
+            title_en="" if number % 2 else f"Kind {number}",
+            kind=kind,
+            chinese_place=world.home,
+            relationship=world.relationship if number % 2 else None,
+            countries=[["XX", "JP"], ["ZZ"], ["DE", "FR"], []][number % 4],
+            start_year=2030 if number == 0 else 2010 + number,
+            start_month=None if number % 3 == 0 else 1 + number,
+            planned=number == 0,
+        )
+        exchange.places.set([world.partner_c, world.partner_b, world.partner_a][: number % 4])
+        exchange.regions.set([region] if number % 2 else [])
+        exchange.citations.set([world.citation])
+        ExchangeCount.objects.create(
+            exchange=exchange, value=number, qualifier="about", unit_zh="个", unit_en=""
+        )
+        made.append(exchange)
+    return [*varied, *made]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_of_the_loaded_registry(client, monkeypatch, language):
+    total = Exchange.objects.count()
+    assert total > 0
+    for offset in range(0, total, 100):
+        fast, slow = both(client, monkeypatch, {"limit": 100, "offset": offset}, language)
+        assert fast == slow, offset
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "测试"},
+        {"q": "测试", "limit": 7, "offset": 7},
+        {"chinese_place": "test-home"},
+        {"chinese_place": "test-home", "ordering": "-start,kind"},
+        {"ordering": "-end", "limit": 30},
+        {"kind": "office"},
+    ],
+)
+def test_constructed_exchanges(client, monkeypatch, every_kind, params, language):
+    fast, slow = both(client, monkeypatch, params, language)
+    assert fast == slow
+    if params.get("q") and "offset" not in params:
+        assert fast.count(b'"id":') > len(every_kind)  # embedded records too
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_read_the_same_page(insider, monkeypatch, every_kind, language):
+    fast, slow = both(insider, monkeypatch, {"q": "测试"}, language)
+    assert fast == slow
+
+
+def test_the_unknown_codes_are_read_as_the_field_reads_them(client, every_kind):
+    exchange = Exchange.objects.get(title_zh="测试各类0")
+    [record] = client.get(URL, {"q": "测试各类0"}).json()["results"]
+    assert record["id"] == exchange.pk
+    # Stored "JP,XX": a code outside the list is "", as DRF's country field gives it.
+    assert record["countries"] == [{"code": "JP", "name": "日本"}, ""]
+
+
+def test_the_list_is_built_without_the_serializer(client, monkeypatch, every_kind):
+    """The page's records are the builder's: the serializer is not asked for one."""
+
+    def refuse(self, instance):
+        raise AssertionError("the serializer made a record")
+
+    monkeypatch.setattr(ExchangeSerializer, "to_representation", refuse)
+    response = client.get(URL, {"q": "测试"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == len(every_kind)
+
+
+@pytest.mark.parametrize(
+    ("params", "keys"),
+    [({"fields": "id,display"}, ["id", "display"]), ({"brief": "true"}, ["id", "url", "display"])],
+)
+def test_a_selection_goes_through_the_serializer(client, monkeypatch, every_kind, params, keys):
+    monkeypatch.setattr(records.ExchangeRecords, "records", None)  # never called
+    response = client.get(URL, {"q": "测试", **params})
+    assert response.status_code == 200
+    assert list(response.json()["results"][0]) == keys
+
+
+def test_as_many_queries_for_one_record_as_for_many(client, every_kind):
+    one, _response = count_queries(client, URL, {"q": "测试交流13"})
+    many, response = count_queries(client, URL, {"q": "测试"})
+    assert len(response.json()["results"]) == len(every_kind)
+    assert one == many, response.queries

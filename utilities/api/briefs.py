@@ -1,0 +1,75 @@
+"""What the page-record builders share: one request's ways of writing a record's parts
+from plain values as the serializers write them.
+
+A page-record builder (``utilities.api.views.PageRecordsMixin``) makes a page's records
+from ``values_list()`` rows. :class:`RecordValues` holds what does not change during a
+request and is looked up once there: each record type's address pattern
+(``record_url_pattern``), choices' labels, countries' names in the request's language, the
+request's language itself and DRF's way of writing a moment. The brief builders of each
+app (``cities.api.briefs``, ``sources.api.briefs``) take one and make their records with
+it; builders of one request share one.
+"""
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django_countries.serializer_fields import CountryField
+
+from utilities.languages import is_chinese
+from utilities.views import country_names
+
+from .flat_rows import labels, moments
+from .serializers import record_url_pattern
+
+# The country field of every brief record (``utilities.api.fields.CountryField`` reads the
+# same): it names a code outside the list of countries, as the serializers do.
+COUNTRY_FIELD = CountryField(country_dict=True)
+
+
+class RecordValues:
+    """One request's caches for records made from plain values (never written by a
+    builder: what a builder makes per record it keeps itself)."""
+
+    def __init__(self, request):
+        self.request = request
+        self.chinese = is_chinese()
+        # ``serializers.DateTimeField().to_representation`` in the request's time zone.
+        self.moment = moments(timezone.get_current_timezone())
+        self.countries = country_names(get_language())
+        self._urls = {}
+        self._labels = {}
+        self._country_dicts = {}
+
+    def url_pattern(self, view_name):
+        """``(start, end)`` of a record's address, its key going between."""
+        pattern = self._urls.get(view_name)
+        if pattern is None:
+            pattern = self._urls[view_name] = record_url_pattern(self.request, view_name)
+        return pattern
+
+    def labels(self, model, name):
+        """``{value: label}`` of a choice field in the request's language
+        (``get_<name>_display``: a value without a label is itself; use ``.get``)."""
+        key = (model, name)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = labels(model, name)
+        return found
+
+    def name(self, chinese, english):
+        """A record's display name in the request's language (Chinese without English:
+        ``utilities.languages.chinese_unless_english``)."""
+        return chinese if self.chinese or not english else english
+
+    def country(self, code):
+        """A stored country code as the country field gives it: ``{"code", "name"}``, the
+        name in the request's language; ``""`` for no code or a code the list of
+        countries does not hold (DRF's ``CountryField``). Shared: never written."""
+        found = self._country_dicts.get(code)
+        if found is None:
+            name = self.countries.get(code)
+            if name is not None:
+                found = {"code": code, "name": name}
+            else:  # not a code as the list holds it: as the field reads it
+                found = COUNTRY_FIELD.to_representation(code) if code else ""
+            self._country_dicts[code] = found
+        return found

@@ -75,14 +75,24 @@ class RelationshipRecords:
             row = rows.get(pk)
             if row is None:  # deleted since the page's ids were read
                 continue
-            record = self.record(row, steps.get(pk, ()), said.get(pk, ()), dated, claim_citations)
-            record["fields"] = [field(*fields[each]) for each in field_ids.get(pk, ())]
-            record["citations"] = citations.get(pk, [])
-            record["warnings"] = [warning.as_dict() for warning in warnings.get(pk, ())]
-            made.append(record)
+            made.append(
+                self.record(
+                    row,
+                    steps.get(pk, ()),
+                    said.get(pk, ()),
+                    dated,
+                    claim_citations,
+                    fields=[field(*fields[each]) for each in field_ids.get(pk, ())],
+                    citations=citations.get(pk, []),
+                    warnings=[warning.as_dict() for warning in warnings.get(pk, ())],
+                )
+            )
         return made
 
-    def record(self, row, steps, claims, dated, claim_citations):
+    def record(self, row, steps, claims, dated, claim_citations, fields, citations, warnings):
+        """A relationship's record from its ``VALUES`` row, its steps and claims (with the
+        page's step claims and claims' citations) and its fields, citations and warnings
+        as made for the page."""
         (
             pk, kind, *place_values, wording, stage, level, signatories, notes,
             editors_note, created, updated,
@@ -109,7 +119,7 @@ class RelationshipRecords:
             "stage_display": self.stages.get(stage, stage),
             "level": level or None,
             "level_display": self.levels.get(level, level),
-            "fields": None,  # the page's (``records``)
+            "fields": fields,
             "intent_date": intent[1][0] if intent else None,
             "intent_date_precision": intent[1][1] if intent else None,
             "agreement_date": agreement[1][0] if agreement else None,
@@ -122,10 +132,10 @@ class RelationshipRecords:
             "signatories": signatories,
             "notes": notes,
             "editors_note": editors_note,
-            "citations": None,  # the page's (``records``)
+            "citations": citations,
             "created": moment(created),
             "last_updated": moment(updated),
-            "warnings": None,  # the page's (``records``)
+            "warnings": warnings,
         }
 
     def steps(self, steps, facts, dated, claim_citations):

@@ -71,6 +71,11 @@ def related_values(prefix, names):
     return [f"{prefix}{name}" for name in names]
 
 
+def relationship_display(chinese_place, foreign_place):
+    """A relationship's display name (``Relationship.__str__``), given its places'."""
+    return f"{chinese_place} – {foreign_place}"
+
+
 class PlaceBriefs:
     """``PlaceBriefSerializer``'s records from ``PLACE_VALUES``, each place's made once per
     request (a page names a city many times): shared, so never written."""
@@ -112,7 +117,7 @@ class RelationshipBriefs:
         return {
             "id": pk,
             "url": f"{start}{pk}{end}",
-            "display": f"{chinese_place['display']} – {foreign_place['display']}",
+            "display": relationship_display(chinese_place["display"], foreign_place["display"]),
             "kind": kind,
             "kind_display": self.kinds.get(kind, kind),
             "chinese_place": chinese_place,

@@ -13,28 +13,19 @@ that agree and disagree, anonymously and for staff.
 
 import json
 
-from django.db.models import Q
-from django.utils.translation import get_language
 from rest_framework.utils.encoders import JSONEncoder
 
-from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
-from cities.models import (
-    BEGINNING_STAGES,
-    Claim,
-    CooperationField,
-    Relationship,
-    RelationshipStage,
-    dates_agree,
-)
+from cities.models import Relationship
 from cities.national_rules import relationship_warnings
+from sources.api.briefs import short_quote
 from sources.models import Citation
-from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
-from utilities.api.serializers import record_url_pattern
+from utilities.api.briefs import RecordValues
+from utilities.api.flat_rows import Escaped, FlatRows, escaped
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
-from utilities.partial_dates import date_facts, partial_date
-from utilities.views import country_names
+from utilities.partial_dates import partial_date
 
-from .briefs import PlaceBriefSerializer
+from .briefs import PLACE_VALUES, relationship_display
+from .relationship_values import Disputes, claims_of, fields_of, step_dates, steps_of
 
 PLACE_COLUMNS = ["id", "url", "display", "slug", "name_zh", "name_en", "country.code", "country.name"]  # fmt: skip
 COLUMNS = [
@@ -65,7 +56,6 @@ PLACE_FREE_TEXT = {
     for name in FREE_TEXT
     if name.startswith("chinese_place.")
 }
-PLACE_VALUES = ["id", "slug", "name_zh", "name_en", "country"]
 VALUES = [
     "id",
     *(f"chinese_place__{name}" for name in PLACE_VALUES),
@@ -81,26 +71,9 @@ def records(items):
     return "; ".join(json.dumps(item, ensure_ascii=False, cls=JSONEncoder) for item in items)
 
 
-def disagree(dates):
-    """Whether some two of these dates cannot both be true (``RelationshipStage.disputed``)."""
-    dates = [date for date in dates if date is not None]
-    return any(not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :])
-
-
-class Said:
-    """What a relationship's row needs of a source's claim about its kind or level."""
-
-    __slots__ = ("pk", "subject", "value", "claimant")
-
-    def __init__(self, pk, subject, value, claimant):
-        self.pk, self.subject, self.value, self.claimant = pk, subject, value, claimant
-
-
 # The cells of a relationship without steps: no intent, agreement or beginning, no stages.
 NO_STEPS = ("", "", "", "", "", "", "")
 NO_DATE = ("", "")
-INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
-BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
 
 
 class RelationshipRows(FlatRows):
@@ -120,41 +93,25 @@ class RelationshipRows(FlatRows):
         # before the caches fill, added only some 2 MB to the national export's peak (95 to
         # 97 MB; the exchanges', whose rows carry more, would pass 100 MB, so not there).
         self.first_chunk_size = chunk_size * 5 // 2
-        self.url = record_url_pattern(request, "api:relationship-detail")
-        self.place_url = record_url_pattern(request, "api:place-detail")
-        self.kinds = Escaped(labels(Relationship, "kind"))
-        self.stages = Escaped(labels(Relationship, "stage"))
+        values = self.record_values = RecordValues(request)
+        self.url = values.url_pattern("api:relationship-detail")
+        self.place_url = values.url_pattern("api:place-detail")
+        self.kinds = Escaped(values.labels(Relationship, "kind"))
+        self.stages = Escaped(values.labels(Relationship, "stage"))
         # No level: an empty cell (``get_level_display`` is not asked for a blank level).
-        self.levels = Escaped({**labels(Relationship, "level"), "": "", None: ""})
-        self.step_labels = labels(RelationshipStage, "stage")
-        self.claimants = labels(Claim, "claimant")
-        self.our_report = str(Claimant.OUR_REPORT.label)
-        # What ``Relationship.disputes()`` names a kind or a level by: the choices' labels.
-        self.claim_subjects = [
-            (ClaimSubject.KIND, str(ClaimSubject.KIND.label), dict(RelationshipKind.choices)),
-            (ClaimSubject.LEVEL, str(ClaimSubject.LEVEL.label), dict(HoldingLevel.choices)),
-        ]
-        user = getattr(request, "user", None)
+        self.levels = Escaped({**values.labels(Relationship, "level"), "": "", None: ""})
+        self.disputes = Disputes(values)
+        self.step_labels = self.disputes.step_labels
         # ``RelationshipSerializer.get_warnings``: staff only, an empty list for others.
-        self.staff = bool(user and user.is_authenticated and user.is_staff)
-        self._country = PlaceBriefSerializer().fields["country"]
-        # Every country's name in the request's language, named once per process (the
-        # serializer's field names each country anew: some 30 ms an export); shared, so
-        # never written here.
-        self.countries = country_names(get_language())
+        self.staff = values.staff
+        # Every country's name in the request's language (the exchanges' rows read it).
+        self.countries = values.countries
         self.places = {}
-        self.field_names = None
+        self.field_names = {}
         self.field_lists = {}
 
     def cell_caches(self):
         return (self.places, self.field_lists)
-
-    def country_name(self, code):
-        """A country's name as the place's ``country`` field gives it."""
-        name = self.countries.get(code)
-        if name is None:  # a code outside the list of countries: as the field names it
-            name = self._country.to_representation(code)["name"]
-        return name
 
     def place(self, pk, slug, name_zh, name_en, country):
         """A place's display name and its eight cells (escaped), made once per export (a
@@ -162,9 +119,11 @@ class RelationshipRows(FlatRows):
         its columns)."""
         start, end = self.place_url
         display = self.name(name_zh, name_en)
+        # ``{"code", "name"}``, or "" (no code, or one outside the list of countries).
+        named = self.record_values.country(country) or {"code": "", "name": ""}
         cells = [
-            str(pk), f"{start}{pk}{end}", display, slug, name_zh, name_en, country,
-            self.country_name(country) if country else "",
+            str(pk), f"{start}{pk}{end}", display, slug, name_zh, name_en, named["code"],
+            named["name"],
         ]  # fmt: skip
         for index in PLACE_FREE_TEXT:
             cells[index] = escaped(cells[index])
@@ -175,8 +134,8 @@ class RelationshipRows(FlatRows):
         # A set: Django's query builder walks a list or tuple value by value.
         ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)
-        said, step_claims = self.claims_of(ids)
-        steps = self.steps_of(ids, keep=bool(step_claims))
+        said, step_claims = claims_of(ids)
+        steps = self.steps_of(ids, keep=step_claims)
         citations = self.citations_of(ids)
         warnings = relationship_warnings(ids) if self.staff else {}
         start, end = self.url
@@ -196,154 +155,68 @@ class RelationshipRows(FlatRows):
             step_cells, own = steps.get(pk, (NO_STEPS, ()))
             claims = said.get(pk)
             if claims or step_claims:
-                disputes = records(self.disputes(kind, level, claims or [], own, step_claims))
+                disputes = records(self.disputes.of(kind, level, claims or (), own, step_claims))
             else:
                 disputes = ""
             yield (
-                str(pk), f"{start}{pk}{end}", escaped(f"{chinese_name} – {foreign_name}"),
+                str(pk), f"{start}{pk}{end}",
+                escaped(relationship_display(chinese_name, foreign_name)),
                 *chinese_cells, *foreign_cells,
                 kind, kinds[kind], escaped(wording), stage, stages[stage], level, levels[level],
                 fields.get(pk, ""), *step_cells,
-                "; ".join(str(claim.pk) for claim in claims) if claims else "",
+                "; ".join(str(claim[1]) for claim in claims) if claims else "",
                 disputes, escaped(signatories), escaped(notes), escaped(editors_note),
                 citations.get(pk, ""), moment(created), moment(updated),
                 records(warning.as_dict() for warning in warnings[pk]) if pk in warnings else "",
             )  # fmt: skip
 
     def fields_of(self, ids):
-        """Each relationship's fields of cooperation, in their own order (as prefetched:
-        by pk), as one escaped cell. The fields are a short vocabulary, read once."""
-        if self.field_names is None:
-            self.field_names = {
-                pk: self.name(name_zh, name_en)
-                for pk, name_zh, name_en in CooperationField.objects.values_list(
-                    "pk", "name_zh", "name_en"
-                )
-            }
-        found = {}
-        rows = (
-            Relationship.fields.through.objects.filter(relationship__id__among=ids)
-            .order_by("cooperationfield_id")
-            .values_list("relationship_id", "cooperationfield_id")
-        )
-        for pk, field in rows:
-            found.setdefault(pk, []).append(field)
+        """Each relationship's fields of cooperation, in their own order, as one escaped
+        cell (``relationship_values.fields_of``)."""
+        found, fields = fields_of(ids)
         lists, names = self.field_lists, self.field_names
-        for pk, fields in found.items():
-            key = tuple(fields)
+        for pk, field_ids in found.items():
+            key = tuple(field_ids)
             cell = lists.get(key)
             if cell is None:
-                cell = lists[key] = escaped("; ".join(names[field] for field in fields))
+                for field in field_ids:
+                    if field not in names:
+                        _pk, _slug, name_zh, name_en = fields[field]
+                        names[field] = self.name(name_zh, name_en)
+                cell = lists[key] = escaped("; ".join(names[field] for field in field_ids))
             found[pk] = cell
         return found
 
     def steps_of(self, ids, keep):
-        """``{relationship: (its seven step cells, its steps)}``: the dates of intent,
-        agreement and beginning with their precisions and the stages' cell, as
+        """``{relationship: (its seven step cells, its steps with claims)}``: the dates of
+        intent, agreement and beginning with their precisions and the stages' cell, as
         ``Relationship.stage_date``, ``began`` and the serializer's ``stages`` give them;
-        the steps themselves (pk, stage, date) only when some step has claims (``keep``)."""
-        grouped = {}
-        rows = RelationshipStage.objects.filter(relationship__id__among=ids).values_list(
-            "relationship", "pk", "stage", "date_year", "date_month", "date_day", "planned"
-        )
-        # Each row as read, its relationship first (unpacking it into a list per step would
-        # cost more than all the rest of grouping).
-        for row in rows:
-            grouped.setdefault(row[0], []).append(row)
+        the steps (pk, stage, date) that have claims among ``keep``'s, for the disputes."""
         found = {}
-        for relationship, steps in grouped.items():
+        for relationship, steps in steps_of(ids).items():
             own = ()
             if keep:
                 own = [
-                    (pk, stage, partial_date(year, month, day), planned)
-                    for _relationship, pk, stage, year, month, day, planned in steps
+                    (pk, stage, partial_date(year, month, day))
+                    for _relationship, pk, stage, year, month, day, *_rest in steps
+                    if pk in keep
                 ]
             found[relationship] = (self.step_cells(steps), own)
         return found
 
     def step_cells(self, steps):
-        intent = agreement = began = began_key = None
+        facts, intent, agreement, began = step_dates(steps, self.chinese)
         displays = []
-        step_labels, chinese = self.step_labels, self.chinese
-        for _relationship, pk, stage, year, month, day, planned in steps:
-            label = step_labels.get(stage, stage)
-            date = date_facts(year, month, day, chinese)
-            if date is None:
-                displays.append(label)
-                continue
-            order, _cells, shown = date
-            displays.append(f"{label} {shown}")
-            # ``stage_date``: the earliest dated step of the stage.
-            if stage == INTENT:
-                if intent is None or order < intent[0]:
-                    intent = date
-            elif stage == AGREEMENT and (agreement is None or order < agreement[0]):
-                agreement = date
-            # ``began``: the first by ``began_sort_key`` of the dated steps not planned.
-            if stage in BEGINNING and not planned:
-                key = (0 if stage == AGREEMENT else 1, order, pk or 0)
-                if began_key is None or key < began_key:
-                    began, began_key = date, key
+        step_labels = self.step_labels
+        for step, date in zip(steps, facts, strict=True):
+            label = step_labels.get(step[2], step[2])
+            displays.append(f"{label} {date[2]}" if date else label)
         return (
             *(intent[1] if intent else NO_DATE),
             *(agreement[1] if agreement else NO_DATE),
             *(began[1] if began else NO_DATE),
             escaped("; ".join(displays)),
         )
-
-    def claims_of(self, ids):
-        """``({relationship: [Said, …]}, {step: [(claimant label, date), …]})``: the claims
-        about each relationship's kind and level (``relationship.claims``), and about each
-        of its steps' dates (``step.claims``), in the order of their prefetch (``Claim``'s
-        ordering: within one relationship or step, by subject, then pk)."""
-        said, dated = {}, {}
-        rows = (
-            Claim.objects.filter(
-                Q(relationship__id__among=ids) | Q(step__relationship__id__among=ids)
-            )
-            .order_by("subject", "pk")
-            .values_list(
-                "relationship", "pk", "subject", "step", "value", "claimant",
-                "date_year", "date_month", "date_day",
-            )
-        )  # fmt: skip
-        for relationship, pk, subject, step, value, claimant, year, month, day in rows:
-            if step is None:
-                said.setdefault(relationship, []).append(Said(pk, subject, value, claimant))
-            else:
-                who = self.claimants.get(claimant, claimant)
-                dated.setdefault(step, []).append((who, partial_date(year, month, day)))
-        return said, dated
-
-    def disputes(self, kind, level, claims, steps, step_claims):
-        """``disputes_of(relationship)``: what the sources disagree about, the registry's
-        value first (``Relationship.disputes``)."""
-        found = []
-        for subject, subject_label, choices in self.claim_subjects:
-            own = kind if subject == ClaimSubject.KIND else level
-            about = [claim for claim in claims if claim.subject == subject]
-            if any(claim.value != own for claim in about):
-                sides = [(self.our_report, choices.get(own, own or "—"))]
-                sides += [
-                    (self.claimants.get(claim.claimant, claim.claimant),
-                     choices.get(claim.value, claim.value))
-                    for claim in about
-                ]  # fmt: skip
-                found.append((subject_label, sides))
-        for pk, stage, date, _planned in steps:
-            others = step_claims.get(pk)
-            if not others:
-                continue
-            sides = [(self.our_report, date), *others]
-            if disagree([date for _who, date in sides]):
-                found.append((self.step_labels.get(stage, stage), sides))
-        return [
-            {
-                "subject": str(subject),
-                "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
-            }
-            for subject, sides in found
-        ]
 
     def citations_of(self, ids):
         """Each relationship's citations (their quotes, shortened), as one escaped cell."""
@@ -352,5 +225,5 @@ class RelationshipRows(FlatRows):
             "relationships", "quote"
         )
         for pk, quote in rows:
-            found.setdefault(pk, []).append(quote if len(quote) <= 40 else quote[:40] + "…")
+            found.setdefault(pk, []).append(short_quote(quote))
         return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

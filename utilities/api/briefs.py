@@ -35,6 +35,9 @@ class RecordValues:
         # ``serializers.DateTimeField().to_representation`` in the request's time zone.
         self.moment = moments(timezone.get_current_timezone())
         self.countries = country_names(get_language())
+        user = getattr(request, "user", None)
+        # Who sees what only staff see (a relationship's national-rule warnings).
+        self.staff = bool(user and user.is_authenticated and user.is_staff)
         self._urls = {}
         self._labels = {}
         self._country_dicts = {}

@@ -1,0 +1,179 @@
+"""A relationship's related rows as plain values, and the rules that make its computed
+facts from them, as the model and the serializer do: its dates (intent, agreement,
+beginning) and what its sources disagree about.
+
+Shared by the relationships' CSV rows (``cities.api.exports``) and their JSON page records
+(``cities.api.records``): each reads a chunk's or a page's fields of cooperation, steps and
+claims in one flat query each, whatever their number of relationships, in the order the
+serializer's prefetches give them (``cities.api.views.claims_prefetch``).
+"""
+
+from django.db.models import Q
+
+from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
+from cities.models import BEGINNING_STAGES, Claim, Relationship, RelationshipStage, dates_agree
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.partial_dates import date_facts, partial_date
+
+from .briefs import COOPERATION_FIELD_VALUES
+
+INTENT, AGREEMENT = Stage.INTENT.value, Stage.AGREEMENT.value
+BEGINNING = {str(stage.value) for stage in BEGINNING_STAGES}
+
+# A step's values as ``steps_of`` reads them (its relationship first).
+STEP_VALUES = ("relationship", "pk", "stage", "date_year", "date_month", "date_day", "planned", "document")  # fmt: skip
+# A claim's, as ``claims_of`` reads them.
+CLAIM_VALUES = (
+    "relationship", "pk", "subject", "step", "value", "claimant",
+    "date_year", "date_month", "date_day",
+)  # fmt: skip
+
+
+def fields_of(ids):
+    """``({relationship: [field id, …]}, {field id: COOPERATION_FIELD_VALUES})``: the
+    relationships' fields of cooperation in their own order (by pk, as prefetched)."""
+    found, fields = {}, {}
+    through = Relationship.fields.through
+    names = [f"cooperationfield__{name}" for name in COOPERATION_FIELD_VALUES]
+    rows = (
+        through.objects.filter(relationship__id__among=ids)
+        .order_by("cooperationfield_id")
+        .values_list("relationship_id", *names)
+    )
+    for pk, *field in rows:
+        found.setdefault(pk, []).append(field[0])
+        fields[field[0]] = field
+    return found, fields
+
+
+def steps_of(ids):
+    """``{relationship: [step, …]}``: each relationship's steps as ``STEP_VALUES`` tuples,
+    in the order of its ``stages`` (by date, undated last, then pk)."""
+    grouped = {}
+    rows = (
+        RelationshipStage.objects.filter(relationship__id__among=ids)
+        .order_by("date_year", "date_month", "date_day", "pk")
+        .values_list(*STEP_VALUES)
+    )
+    # Each row as read, its relationship first (unpacking it into a list per step would
+    # cost more than all the rest of grouping).
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
+def step_dates(steps, chinese):
+    """``(facts, intent, agreement, began)`` of one relationship's steps (``steps_of``):
+    each step's ``date_facts`` (None when undated) and those of
+    ``Relationship.intent_date``, ``agreement_date`` and ``began`` (None when none)."""
+    intent = agreement = began = began_key = None
+    facts = []
+    for _relationship, pk, stage, year, month, day, planned, _document in steps:
+        date = date_facts(year, month, day, chinese)
+        facts.append(date)
+        if date is None:
+            continue
+        order = date[0]
+        # ``stage_date``: the earliest dated step of the stage.
+        if stage == INTENT:
+            if intent is None or order < intent[0]:
+                intent = date
+        elif stage == AGREEMENT and (agreement is None or order < agreement[0]):
+            agreement = date
+        # ``began``: the first by ``began_sort_key`` of the dated steps not planned.
+        if stage in BEGINNING and not planned:
+            key = (0 if stage == AGREEMENT else 1, order, pk or 0)
+            if began_key is None or key < began_key:
+                began, began_key = date, key
+    return facts, intent, agreement, began
+
+
+def claims_of(ids):
+    """``({relationship: [claim, …]}, {step: [claim, …]})``: the claims about each
+    relationship's kind and level (``relationship.claims`` without a step) and about each
+    of its steps' dates (``step.claims``), as ``CLAIM_VALUES`` tuples in the order of their
+    prefetch (within one relationship or step, by subject, then pk)."""
+    said, dated = {}, {}
+    rows = (
+        Claim.objects.filter(Q(relationship__id__among=ids) | Q(step__relationship__id__among=ids))
+        .order_by("subject", "pk")
+        .values_list(*CLAIM_VALUES)
+    )
+    for row in rows:
+        if row[3] is None:
+            said.setdefault(row[0], []).append(row)
+        else:
+            dated.setdefault(row[3], []).append(row)
+    return said, dated
+
+
+def disagree(dates):
+    """Whether some two of these dates cannot both be true (``RelationshipStage.disputed``)."""
+    dates = [date for date in dates if date is not None]
+    return any(not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :])
+
+
+class Disputes:
+    """``Relationship.disputes()`` and ``RelationshipStage.sides()`` from plain values, in
+    the request's language (``values``: a ``utilities.api.briefs.RecordValues``)."""
+
+    def __init__(self, values):
+        self.step_labels = values.labels(RelationshipStage, "stage")
+        self.claimants = values.labels(Claim, "claimant")
+        self.our_report = str(Claimant.OUR_REPORT.label)
+        # What ``Relationship.disputes()`` and ``Claim.display_value`` name a kind or a
+        # level by: the choices' labels.
+        self.choices = {
+            ClaimSubject.KIND: dict(RelationshipKind.choices),
+            ClaimSubject.LEVEL: dict(HoldingLevel.choices),
+        }
+        self.subjects = [
+            (subject, str(subject.label), self.choices[subject])
+            for subject in (ClaimSubject.KIND, ClaimSubject.LEVEL)
+        ]
+
+    def value_display(self, subject, value):
+        """``Claim.display_value`` of a claim about the kind or the level."""
+        choices = self.choices[
+            ClaimSubject.KIND if subject == ClaimSubject.KIND else ClaimSubject.LEVEL
+        ]
+        return str(choices.get(value, value))
+
+    def sides(self, date, claims):
+        """``step.sides()``: each source's date of a step (``PartialDate``), the registry's
+        first, given the step's date and its claims (``claims_of``)."""
+        claimants = self.claimants
+        return [(self.our_report, date)] + [
+            (claimants.get(claimant, claimant), partial_date(year, month, day))
+            for _r, _pk, _s, _step, _v, claimant, year, month, day in claims
+        ]
+
+    def of(self, kind, level, claims, steps, step_claims):
+        """``disputes_of(relationship)``: what the sources disagree about, the registry's
+        value first, given its kind, level, claims (``claims_of``), steps as
+        ``(pk, stage, PartialDate)`` in their order and their claims by step."""
+        found = []
+        for subject, subject_label, choices in self.subjects:
+            own = kind if subject == ClaimSubject.KIND else level
+            about = [claim for claim in claims if claim[2] == subject]
+            if any(claim[4] != own for claim in about):
+                sides = [(self.our_report, choices.get(own, own or "—"))]
+                sides += [
+                    (self.claimants.get(claim[5], claim[5]), choices.get(claim[4], claim[4]))
+                    for claim in about
+                ]
+                found.append((subject_label, sides))
+        for pk, stage, date in steps:
+            others = step_claims.get(pk)
+            if not others:
+                continue
+            sides = self.sides(date, others)
+            if disagree([date for _who, date in sides]):
+                found.append((self.step_labels.get(stage, stage), sides))
+        return [
+            {
+                "subject": str(subject),
+                "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
+            }
+            for subject, sides in found
+        ]

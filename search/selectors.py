@@ -295,7 +295,16 @@ def first_of_parts(ranked, parts, order, limit):
     return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
 
 
-def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split=None, ranks=RANKS):
+def first_ranked(
+    ranked,
+    limit,
+    exact=None,
+    starts=None,
+    exact_parts=None,
+    split=None,
+    ranks=RANKS,
+    many_last=False,
+):
     """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
     with their ``rank`` and in their order).
 
@@ -315,7 +324,13 @@ def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split
     that give its values in order, each rank read as one part per condition (a part's
     condition is one an index finds, and its order one an index may hold). A database
     that cannot limit a UNION's parts sorts every match in one query, to the same order.
-    ``ranks``: the ranks that can hold rows (a rank known to be empty is not read)."""
+    ``ranks``: the ranks that can hold rows (a rank known to be empty is not read).
+    ``many_last``: the last rank written ``rank >= 2``, not ``rank = 2`` (the same rows):
+    PostgreSQL guesses that an expression equals a value in 1 row of 200 and exceeds one
+    in 1 of 3. For a group it sorts by joined names, the first guess had it join every
+    match to its places one by one (relationships for k or x: 450-660 ms, 16 ms so); for
+    one read in an index's order the second has it walk the index for a rare query's few
+    rows (exchanges for 大分: 5 ms -> 750 ms)."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.
@@ -340,7 +355,9 @@ def first_ranked(ranked, limit, exact=None, starts=None, exact_parts=None, split
             part = ranked
         else:
             part = ranked.filter(within[rank_value])
-        if rank_value or exact is None:
+        if rank_value == RANKS[-1] and many_last:
+            part = part.filter(rank__gte=rank_value)
+        elif rank_value or exact is None:
             part = part.filter(rank=rank_value)
         for side in sides:
             ordered = part.filter(side).order_by(*order).values_list("pk", Value(rank_value))
@@ -410,9 +427,12 @@ def first_places(key, ranked, limit):
     return first_ranked(ranked, limit, exact=exact, starts=starts, split=PLACE_SIDES)
 
 
-def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_JOIN):
+def ranked_group(
+    matches, paths, order, rows, key, places, limit, by=PLACES_BY_JOIN, many_last=False
+):
     """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``
-    (``by``: how each row's places are read when they are too many to list)."""
+    (``by``: how each row's places are read when they are too many to list; ``many_last``:
+    see ``first_ranked``)."""
     exact, starts = rank_conditions(key, *paths, model=matches.model, places=places, by=by)
     ranked = matches.annotate(
         rank=Case(
@@ -436,6 +456,7 @@ def ranked_group(matches, paths, order, rows, key, places, limit, by=PLACES_BY_J
         starts=starts,
         exact_parts=parts,
         ranks=(0, 2) if no_starts else RANKS,
+        many_last=many_last,
     )
 
 
@@ -478,6 +499,7 @@ def search(query, limit=RESULTS_PER_GROUP):
             key,
             places,
             limit,
+            many_last=True,
         )
         # The filter's condition itself, not the list of ids its ``search`` reads first: the
         # matches are ranked in the same pass that finds them.

@@ -22,6 +22,7 @@ exchange, are kept for a generation of the registry (``national_pictures``).
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -209,6 +210,49 @@ def relationship_activity(relationships, today=None):
     return pictures
 
 
+def _exchange_fields(places):
+    """(place pk, field pk) for each field of cooperation that a counted exchange of one
+    of ``places`` covers, in one query.
+
+    Each pair of place and field is asked as an EXISTS over the place × field cross join
+    (a short vocabulary, under twenty fields): for a few places the database walks each
+    place's exchanges until the first one with that field, through the unique (exchange,
+    field) index, instead of reading and hashing all its exchanges' fields (a hub city's
+    are tens of thousands); for many places (a province, every city) it still chooses one
+    hashed pass over their exchanges. The ORM has no cross join, hence the SQL, its names
+    read from the models."""
+    if not places:
+        return []
+    connection = connections[Exchange.objects.db]
+    quote = connection.ops.quote_name
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    through = Exchange.fields.through
+    place_pk, field_pk = column(Place, "id"), column(CooperationField, "id")
+    held = f"IN ({', '.join(['%s'] * len(places))})"
+    exchange_place = f"e.{column(Exchange, 'chinese_place')}"
+    # The places twice: for many places the database reads the exchanges' pairs once,
+    # and the second list keeps that pass to the places' own exchanges.
+    sql = (
+        f"SELECT p.{place_pk}, f.{field_pk} "
+        f"FROM {table(Place)} p CROSS JOIN {table(CooperationField)} f "
+        f"WHERE p.{place_pk} {held} AND EXISTS ("
+        f"SELECT 1 FROM {table(Exchange)} e INNER JOIN {table(through)} ef "
+        f"ON ef.{column(through, 'exchange')} = e.{column(Exchange, 'id')} "
+        f"WHERE {exchange_place} = p.{place_pk} AND {exchange_place} {held} "
+        f"AND ef.{column(through, 'cooperationfield')} = f.{field_pk} "
+        f"AND NOT e.{column(Exchange, 'planned')})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*places, *places])
+        return cursor.fetchall()
+
+
 def place_activity(places, today=None):
     """{place pk: Activity} for Chinese places, each gathering the places inside it at
     any depth, in six queries: the paths of the Chinese places inside them, the relationships'
@@ -253,14 +297,7 @@ def place_activity(places, today=None):
         .values_list("relationship__chinese_place_id", "cooperationfield_id")
         .distinct()
     )
-    exchange_fields = (
-        Exchange.fields.through.objects.filter(
-            exchange__chinese_place__in=held, exchange__planned=False
-        )
-        .values_list("exchange__chinese_place_id", "cooperationfield_id")
-        .distinct()
-    )
-    for rows in (relationship_fields, exchange_fields):
+    for rows in (relationship_fields, _exchange_fields(held)):
         for place_pk, field_id in rows:
             by_place[place_pk].field_ids.add(field_id)
     for place_pk, part in by_place.items():

@@ -5,8 +5,10 @@ under test. Also its API, its pages and the national ranking's constant query co
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from cities.models import Place, Relationship
+from cities.models import CooperationField, Place, Relationship
 from exchanges.activity import DEPTH_KINDS, place_activity, ranking, relationship_activity
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
@@ -101,6 +103,71 @@ def test_jinzhong_city_gathers_pingyao():
     assert picture.depth_counts == {"visits": 19, "projects": 1, "offices": 0, "training": 0}
     assert (picture.depth, picture.breadth, picture.per_year) == (2, 8, 2.0)
     assert picture.last == PartialDate(2019, 10, 28)
+
+
+def new_field(slug):
+    return CooperationField.objects.create(slug=slug, name_zh=slug, name_en=slug)
+
+
+def exchange_with_fields(place, *fields, planned=False):
+    exchange = new_exchange(place)
+    if planned:
+        Exchange.objects.filter(pk=exchange.pk).update(planned=True)
+    exchange.fields.add(*fields)
+    return exchange
+
+
+def test_a_place_picture_gathers_the_fields_of_its_records_and_of_the_places_inside():
+    """Breadth from the place's relationships and counted exchanges and from those of
+    the places inside it, each field once; not from a planned exchange nor a place
+    beside it; none for a place without records."""
+    province = new_place("test-fields-province", "测试领域省", "province", "CN")
+    city = new_place("test-fields-city", "测试领域市", "prefecture_city", "CN", province)
+    county = new_place("test-fields-county", "测试领域县", "county", "CN", city)
+    beside = new_place("test-fields-beside", "测试邻市", "prefecture_city", "CN", province)
+    quiet = new_place("test-fields-quiet", "测试无交流市", "prefecture_city", "CN", province)
+    own, shared, second, inner, planned, other = (
+        new_field(f"test-field-{name}")
+        for name in ("own", "shared", "second", "inner", "planned", "other")
+    )
+    new_relationship(city).fields.add(own, shared)
+    exchange_with_fields(city, shared, second)
+    exchange_with_fields(city, second)
+    exchange_with_fields(county, inner)
+    exchange_with_fields(city, planned, planned=True)
+    exchange_with_fields(beside, other)
+    new_exchange(quiet)  # an exchange without fields
+
+    pictures = place_activity([city, county, beside, quiet, province], TODAY)
+
+    def fields(place):
+        return [field.slug for field in pictures[place.pk].fields]
+
+    assert fields(city) == ["test-field-own", "test-field-shared", "test-field-second",
+                            "test-field-inner"]  # fmt: skip
+    assert fields(county) == ["test-field-inner"]
+    assert fields(beside) == ["test-field-other"]
+    assert fields(quiet) == [] and pictures[quiet.pk].breadth == 0
+    assert pictures[province.pk].breadth == 5
+    assert (pictures[city.pk].exchanges, pictures[city.pk].breadth) == (3, 4)
+
+
+def test_a_place_picture_makes_the_same_queries_for_many_records():
+    city = new_place("test-queries-city", "测试查询市", "prefecture_city", "CN")
+    exchange_with_fields(city, new_field("test-queries-first"))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            place_activity([city], TODAY)
+        return len(captured)
+
+    before = queries()
+    county = new_place("test-queries-county", "测试查询县", "county", "CN", city)
+    for index in range(3):
+        fields = [new_field(f"test-queries-{index}-{n}") for n in range(2)]
+        exchange_with_fields(county if index else city, *fields)
+        new_relationship(city).fields.add(fields[0])
+    assert queries() == before
 
 
 def test_api_relationship_and_place_activity(client):

@@ -272,23 +272,25 @@ def place_activity(places, today=None):
         return [pictures[root] for root in counts_for.get(place_pk, ())]
 
     held = list(counts_for)
+    # Everything is grouped by the Chinese place holding it, then added to each root it
+    # counts for (a place's own picture and those of the places above it).
+    by_place = {pk: Activity() for pk in held}
     # Each relationship's beginning as one aggregate over the stages (a join), not three
-    # subqueries a relationship.
+    # subqueries a relationship; a place's earliest compared as keys (in the order of
+    # partial dates) and made a date once, not once a relationship.
+    earliest = {}
     for _pk, place_pk, key in (
         Relationship.objects.filter(chinese_place__in=held)
         .order_by()
         .values_list("pk", "chinese_place")
         .annotate(began=began_key())
     ):
-        began = began_from_key(key)
-        for picture in spread(place_pk):
-            picture.relationships += 1
-            if began is not None and (picture.began is None or began < picture.began):
-                picture.began = began
+        by_place[place_pk].relationships += 1
+        if key is not None:
+            earliest[place_pk] = min(key, earliest.get(place_pk, key))
+    for place_pk, key in earliest.items():
+        by_place[place_pk].began = began_from_key(key)
 
-    # Exchanges and fields are grouped by their Chinese place, then added to each root
-    # it counts for (a place's own picture and those of the places above it).
-    by_place = {pk: Activity() for pk in held}
     exchanges = _counted(Exchange.objects.filter(chinese_place__in=held))
     _add_exchanges(by_place, exchanges, "chinese_place")
     # Each (place, field) pair once: a city's tens of thousands of rows stay in the database.
@@ -302,6 +304,9 @@ def place_activity(places, today=None):
             by_place[place_pk].field_ids.add(field_id)
     for place_pk, part in by_place.items():
         for picture in spread(place_pk):
+            picture.relationships += part.relationships
+            if part.began is not None and (picture.began is None or part.began < picture.began):
+                picture.began = part.began
             picture.exchanges += part.exchanges
             for kind, count in part.depth_counts.items():
                 picture.depth_counts[kind] += count

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cities.models import CooperationField, Place, Relationship
+from cities.choices import Stage
+from cities.models import CooperationField, Place, Relationship, RelationshipStage
 from exchanges.activity import DEPTH_KINDS, place_activity, ranking, relationship_activity
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
@@ -150,6 +151,38 @@ def test_a_place_picture_gathers_the_fields_of_its_records_and_of_the_places_ins
     assert fields(quiet) == [] and pictures[quiet.pk].breadth == 0
     assert pictures[province.pk].breadth == 5
     assert (pictures[city.pk].exchanges, pictures[city.pk].breadth) == (3, 4)
+
+
+def began_on(relationship, stage, *parts):
+    year, month, day = (*parts, None, None)[:3]
+    RelationshipStage.objects.create(
+        relationship=relationship, stage=stage, date_year=year, date_month=month, date_day=day
+    )
+
+
+def test_a_place_picture_begins_with_the_earliest_relationship_inside_it():
+    """Each relationship begins with its agreement, else its earliest intent or "active"
+    step; a place with the earliest of its own and its inner places' (a year alone
+    before the days inside it); none when no step is dated."""
+    city = new_place("test-began-city", "测试开始市", "prefecture_city", "CN")
+    county = new_place("test-began-county", "测试开始县", "county", "CN", city)
+    undated = new_place("test-began-undated", "测试无日期市", "prefecture_city", "CN")
+    new_relationship(city)
+    new_relationship(undated)
+    agreed = new_relationship(city)
+    began_on(agreed, Stage.INTENT, 1999)
+    began_on(agreed, Stage.AGREEMENT, 2003, 5)  # its agreement, not its earlier intent
+    began_on(new_relationship(county), Stage.INTENT, 2001, 4, 2)
+    began_on(new_relationship(county), Stage.AGREEMENT, 2001)
+
+    pictures = place_activity([city, county, undated], TODAY)
+
+    assert (pictures[city.pk].relationships, pictures[city.pk].began) == (4, PartialDate(2001))
+    assert (pictures[county.pk].relationships, pictures[county.pk].began) == (
+        2,
+        PartialDate(2001),
+    )
+    assert (pictures[undated.pk].relationships, pictures[undated.pk].began) == (1, None)
 
 
 def test_a_place_picture_makes_the_same_queries_for_many_records():

@@ -145,15 +145,10 @@ def _counted(exchanges):
 
 def _add_exchanges(pictures, exchanges, key):
     """Depth counts, totals and the latest date of ``exchanges`` grouped by ``key`` (the
-    path to the picture's record): two aggregate queries."""
-    for row in exchanges.values(key, "kind").annotate(n=Count("pk")):
-        picture = pictures.get(row[key])
-        if picture is not None:
-            picture.exchanges += row["n"]
-            picture.depth_counts[DEPTH_KINDS.get(row["kind"], Depth.VISITS)] += row["n"]
-    # The latest date, one row a record: the greatest of year·10000 + month·100 + day, a
-    # missing part counted as 0 (a year-only date sorts before the months inside it, as
-    # ``PartialDate.sort_key`` does).
+    path to the picture's record): one aggregate query, a row for each record and kind."""
+    # The latest date: the greatest of year·10000 + month·100 + day, a missing part
+    # counted as 0 (a year-only date sorts before the months inside it, as
+    # ``PartialDate.sort_key`` does); an undated exchange's is NULL, which MAX skips.
     latest = Max(
         ExpressionWrapper(
             F("start_year") * 10000
@@ -162,12 +157,18 @@ def _add_exchanges(pictures, exchanges, key):
             output_field=IntegerField(),
         )
     )
-    for row in exchanges.exclude(start_year=None).values(key).annotate(latest=latest):
-        picture = pictures.get(row[key])
+    latest_by_record = {}
+    for row in exchanges.values(key, "kind").annotate(n=Count("pk"), latest=latest):
+        record, number, value = row[key], row["n"], row["latest"]
+        picture = pictures.get(record)
         if picture is not None:
-            value = row["latest"]
-            month, day = value // 100 % 100, value % 100
-            picture.add_date(_partial(value // 10000, month or None, day or None))
+            picture.exchanges += number
+            picture.depth_counts[DEPTH_KINDS.get(row["kind"], Depth.VISITS)] += number
+            if value is not None:
+                latest_by_record[record] = max(value, latest_by_record.get(record, value))
+    for record, value in latest_by_record.items():
+        month, day = value // 100 % 100, value % 100
+        pictures[record].add_date(_partial(value // 10000, month or None, day or None))
 
 
 def _add_fields(pictures, relationship_rows, exchange_rows):
@@ -184,7 +185,7 @@ def _add_fields(pictures, relationship_rows, exchange_rows):
 
 
 def relationship_activity(relationships, today=None):
-    """{relationship pk: Activity} for a queryset of relationships, in five queries."""
+    """{relationship pk: Activity} for a queryset of relationships, in four queries."""
     rows = (
         Relationship.objects.filter(pk__in=relationships.values("pk"))
         .with_began()
@@ -256,7 +257,7 @@ def _exchange_fields(places):
 def place_activity(places, today=None):
     """{place pk: Activity} for Chinese places, each gathering the places inside it at
     any depth, in six queries: the paths of the Chinese places inside them, the relationships'
-    beginnings, two of exchanges, two of fields."""
+    beginnings, one of exchanges, two of fields and the fields themselves."""
     roots = {getattr(place, "pk", place) for place in places}
     if not roots:
         return {}

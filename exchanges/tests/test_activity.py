@@ -185,6 +185,39 @@ def test_a_place_picture_begins_with_the_earliest_relationship_inside_it():
     assert (pictures[undated.pk].relationships, pictures[undated.pk].began) == (1, None)
 
 
+def test_the_last_exchange_is_the_latest_of_every_kind():
+    """Counts by kind and the latest date come from one grouped pass: the latest is
+    taken across the kinds, a year alone before the days inside it, an undated exchange
+    counted but not dated, a planned one neither."""
+    city = new_place("test-last-city", "测试最近市", "prefecture_city", "CN")
+    relationship = new_relationship(city)
+    dates = {
+        ExchangeKind.PROJECT: (2021, 3, 9),
+        ExchangeKind.DELEGATION: (2021, None, None),
+        ExchangeKind.OFFICE: (None, None, None),
+        ExchangeKind.TRAINING: (2019, 12, 1),
+    }
+    for kind, (year, month, day) in dates.items():
+        exchange = new_exchange(city)
+        Exchange.objects.filter(pk=exchange.pk).update(
+            kind=kind, relationship=relationship, start_year=year, start_month=month,
+            start_day=day,
+        )  # fmt: skip
+    planned = new_exchange(city)
+    Exchange.objects.filter(pk=planned.pk).update(
+        relationship=relationship, start_year=2030, planned=True
+    )
+
+    place = place_activity([city], TODAY)[city.pk]
+    by_relationship = relationship_activity(Relationship.objects.filter(pk=relationship.pk), TODAY)[
+        relationship.pk
+    ]
+    for picture in (place, by_relationship):
+        assert picture.last == PartialDate(2021, 3, 9)
+        assert picture.exchanges == 4
+        assert picture.depth_counts == {"visits": 1, "projects": 1, "offices": 1, "training": 1}
+
+
 def test_a_place_picture_makes_the_same_queries_for_many_records():
     city = new_place("test-queries-city", "测试查询市", "prefecture_city", "CN")
     exchange_with_fields(city, new_field("test-queries-first"))

@@ -22,6 +22,7 @@ exchange, are kept for a generation of the registry (``national_pictures``).
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -144,15 +145,10 @@ def _counted(exchanges):
 
 def _add_exchanges(pictures, exchanges, key):
     """Depth counts, totals and the latest date of ``exchanges`` grouped by ``key`` (the
-    path to the picture's record): two aggregate queries."""
-    for row in exchanges.values(key, "kind").annotate(n=Count("pk")):
-        picture = pictures.get(row[key])
-        if picture is not None:
-            picture.exchanges += row["n"]
-            picture.depth_counts[DEPTH_KINDS.get(row["kind"], Depth.VISITS)] += row["n"]
-    # The latest date, one row a record: the greatest of year·10000 + month·100 + day, a
-    # missing part counted as 0 (a year-only date sorts before the months inside it, as
-    # ``PartialDate.sort_key`` does).
+    path to the picture's record): one aggregate query, a row for each record and kind."""
+    # The latest date: the greatest of year·10000 + month·100 + day, a missing part
+    # counted as 0 (a year-only date sorts before the months inside it, as
+    # ``PartialDate.sort_key`` does); an undated exchange's is NULL, which MAX skips.
     latest = Max(
         ExpressionWrapper(
             F("start_year") * 10000
@@ -161,12 +157,18 @@ def _add_exchanges(pictures, exchanges, key):
             output_field=IntegerField(),
         )
     )
-    for row in exchanges.exclude(start_year=None).values(key).annotate(latest=latest):
-        picture = pictures.get(row[key])
+    latest_by_record = {}
+    for row in exchanges.values(key, "kind").annotate(n=Count("pk"), latest=latest):
+        record, number, value = row[key], row["n"], row["latest"]
+        picture = pictures.get(record)
         if picture is not None:
-            value = row["latest"]
-            month, day = value // 100 % 100, value % 100
-            picture.add_date(_partial(value // 10000, month or None, day or None))
+            picture.exchanges += number
+            picture.depth_counts[DEPTH_KINDS.get(row["kind"], Depth.VISITS)] += number
+            if value is not None:
+                latest_by_record[record] = max(value, latest_by_record.get(record, value))
+    for record, value in latest_by_record.items():
+        month, day = value // 100 % 100, value % 100
+        pictures[record].add_date(_partial(value // 10000, month or None, day or None))
 
 
 def _add_fields(pictures, relationship_rows, exchange_rows):
@@ -183,7 +185,7 @@ def _add_fields(pictures, relationship_rows, exchange_rows):
 
 
 def relationship_activity(relationships, today=None):
-    """{relationship pk: Activity} for a queryset of relationships, in five queries."""
+    """{relationship pk: Activity} for a queryset of relationships, in four queries."""
     rows = (
         Relationship.objects.filter(pk__in=relationships.values("pk"))
         .with_began()
@@ -209,10 +211,53 @@ def relationship_activity(relationships, today=None):
     return pictures
 
 
+def _exchange_fields(places):
+    """(place pk, field pk) for each field of cooperation that a counted exchange of one
+    of ``places`` covers, in one query.
+
+    Each pair of place and field is asked as an EXISTS over the place × field cross join
+    (a short vocabulary, under twenty fields): for a few places the database walks each
+    place's exchanges until the first one with that field, through the unique (exchange,
+    field) index, instead of reading and hashing all its exchanges' fields (a hub city's
+    are tens of thousands); for many places (a province, every city) it still chooses one
+    hashed pass over their exchanges. The ORM has no cross join, hence the SQL, its names
+    read from the models."""
+    if not places:
+        return []
+    connection = connections[Exchange.objects.db]
+    quote = connection.ops.quote_name
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    through = Exchange.fields.through
+    place_pk, field_pk = column(Place, "id"), column(CooperationField, "id")
+    held = f"IN ({', '.join(['%s'] * len(places))})"
+    exchange_place = f"e.{column(Exchange, 'chinese_place')}"
+    # The places twice: for many places the database reads the exchanges' pairs once,
+    # and the second list keeps that pass to the places' own exchanges.
+    sql = (
+        f"SELECT p.{place_pk}, f.{field_pk} "
+        f"FROM {table(Place)} p CROSS JOIN {table(CooperationField)} f "
+        f"WHERE p.{place_pk} {held} AND EXISTS ("
+        f"SELECT 1 FROM {table(Exchange)} e INNER JOIN {table(through)} ef "
+        f"ON ef.{column(through, 'exchange')} = e.{column(Exchange, 'id')} "
+        f"WHERE {exchange_place} = p.{place_pk} AND {exchange_place} {held} "
+        f"AND ef.{column(through, 'cooperationfield')} = f.{field_pk} "
+        f"AND NOT e.{column(Exchange, 'planned')})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*places, *places])
+        return cursor.fetchall()
+
+
 def place_activity(places, today=None):
     """{place pk: Activity} for Chinese places, each gathering the places inside it at
     any depth, in six queries: the paths of the Chinese places inside them, the relationships'
-    beginnings, two of exchanges, two of fields."""
+    beginnings, one of exchanges, two of fields and the fields themselves."""
     roots = {getattr(place, "pk", place) for place in places}
     if not roots:
         return {}
@@ -228,23 +273,25 @@ def place_activity(places, today=None):
         return [pictures[root] for root in counts_for.get(place_pk, ())]
 
     held = list(counts_for)
+    # Everything is grouped by the Chinese place holding it, then added to each root it
+    # counts for (a place's own picture and those of the places above it).
+    by_place = {pk: Activity() for pk in held}
     # Each relationship's beginning as one aggregate over the stages (a join), not three
-    # subqueries a relationship.
+    # subqueries a relationship; a place's earliest compared as keys (in the order of
+    # partial dates) and made a date once, not once a relationship.
+    earliest = {}
     for _pk, place_pk, key in (
         Relationship.objects.filter(chinese_place__in=held)
         .order_by()
         .values_list("pk", "chinese_place")
         .annotate(began=began_key())
     ):
-        began = began_from_key(key)
-        for picture in spread(place_pk):
-            picture.relationships += 1
-            if began is not None and (picture.began is None or began < picture.began):
-                picture.began = began
+        by_place[place_pk].relationships += 1
+        if key is not None:
+            earliest[place_pk] = min(key, earliest.get(place_pk, key))
+    for place_pk, key in earliest.items():
+        by_place[place_pk].began = began_from_key(key)
 
-    # Exchanges and fields are grouped by their Chinese place, then added to each root
-    # it counts for (a place's own picture and those of the places above it).
-    by_place = {pk: Activity() for pk in held}
     exchanges = _counted(Exchange.objects.filter(chinese_place__in=held))
     _add_exchanges(by_place, exchanges, "chinese_place")
     # Each (place, field) pair once: a city's tens of thousands of rows stay in the database.
@@ -253,18 +300,14 @@ def place_activity(places, today=None):
         .values_list("relationship__chinese_place_id", "cooperationfield_id")
         .distinct()
     )
-    exchange_fields = (
-        Exchange.fields.through.objects.filter(
-            exchange__chinese_place__in=held, exchange__planned=False
-        )
-        .values_list("exchange__chinese_place_id", "cooperationfield_id")
-        .distinct()
-    )
-    for rows in (relationship_fields, exchange_fields):
+    for rows in (relationship_fields, _exchange_fields(held)):
         for place_pk, field_id in rows:
             by_place[place_pk].field_ids.add(field_id)
     for place_pk, part in by_place.items():
         for picture in spread(place_pk):
+            picture.relationships += part.relationships
+            if part.began is not None and (picture.began is None or part.began < picture.began):
+                picture.began = part.began
             picture.exchanges += part.exchanges
             for kind, count in part.depth_counts.items():
                 picture.depth_counts[kind] += count

@@ -5,8 +5,11 @@ under test. Also its API, its pages and the national ranking's constant query co
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from cities.models import Place, Relationship
+from cities.choices import Stage
+from cities.models import CooperationField, Place, Relationship, RelationshipStage
 from exchanges.activity import DEPTH_KINDS, place_activity, ranking, relationship_activity
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange
@@ -101,6 +104,136 @@ def test_jinzhong_city_gathers_pingyao():
     assert picture.depth_counts == {"visits": 19, "projects": 1, "offices": 0, "training": 0}
     assert (picture.depth, picture.breadth, picture.per_year) == (2, 8, 2.0)
     assert picture.last == PartialDate(2019, 10, 28)
+
+
+def new_field(slug):
+    return CooperationField.objects.create(slug=slug, name_zh=slug, name_en=slug)
+
+
+def exchange_with_fields(place, *fields, planned=False):
+    exchange = new_exchange(place)
+    if planned:
+        Exchange.objects.filter(pk=exchange.pk).update(planned=True)
+    exchange.fields.add(*fields)
+    return exchange
+
+
+def test_a_place_picture_gathers_the_fields_of_its_records_and_of_the_places_inside():
+    """Breadth from the place's relationships and counted exchanges and from those of
+    the places inside it, each field once; not from a planned exchange nor a place
+    beside it; none for a place without records."""
+    province = new_place("test-fields-province", "测试领域省", "province", "CN")
+    city = new_place("test-fields-city", "测试领域市", "prefecture_city", "CN", province)
+    county = new_place("test-fields-county", "测试领域县", "county", "CN", city)
+    beside = new_place("test-fields-beside", "测试邻市", "prefecture_city", "CN", province)
+    quiet = new_place("test-fields-quiet", "测试无交流市", "prefecture_city", "CN", province)
+    own, shared, second, inner, planned, other = (
+        new_field(f"test-field-{name}")
+        for name in ("own", "shared", "second", "inner", "planned", "other")
+    )
+    new_relationship(city).fields.add(own, shared)
+    exchange_with_fields(city, shared, second)
+    exchange_with_fields(city, second)
+    exchange_with_fields(county, inner)
+    exchange_with_fields(city, planned, planned=True)
+    exchange_with_fields(beside, other)
+    new_exchange(quiet)  # an exchange without fields
+
+    pictures = place_activity([city, county, beside, quiet, province], TODAY)
+
+    def fields(place):
+        return [field.slug for field in pictures[place.pk].fields]
+
+    assert fields(city) == ["test-field-own", "test-field-shared", "test-field-second",
+                            "test-field-inner"]  # fmt: skip
+    assert fields(county) == ["test-field-inner"]
+    assert fields(beside) == ["test-field-other"]
+    assert fields(quiet) == [] and pictures[quiet.pk].breadth == 0
+    assert pictures[province.pk].breadth == 5
+    assert (pictures[city.pk].exchanges, pictures[city.pk].breadth) == (3, 4)
+
+
+def began_on(relationship, stage, *parts):
+    year, month, day = (*parts, None, None)[:3]
+    RelationshipStage.objects.create(
+        relationship=relationship, stage=stage, date_year=year, date_month=month, date_day=day
+    )
+
+
+def test_a_place_picture_begins_with_the_earliest_relationship_inside_it():
+    """Each relationship begins with its agreement, else its earliest intent or "active"
+    step; a place with the earliest of its own and its inner places' (a year alone
+    before the days inside it); none when no step is dated."""
+    city = new_place("test-began-city", "测试开始市", "prefecture_city", "CN")
+    county = new_place("test-began-county", "测试开始县", "county", "CN", city)
+    undated = new_place("test-began-undated", "测试无日期市", "prefecture_city", "CN")
+    new_relationship(city)
+    new_relationship(undated)
+    agreed = new_relationship(city)
+    began_on(agreed, Stage.INTENT, 1999)
+    began_on(agreed, Stage.AGREEMENT, 2003, 5)  # its agreement, not its earlier intent
+    began_on(new_relationship(county), Stage.INTENT, 2001, 4, 2)
+    began_on(new_relationship(county), Stage.AGREEMENT, 2001)
+
+    pictures = place_activity([city, county, undated], TODAY)
+
+    assert (pictures[city.pk].relationships, pictures[city.pk].began) == (4, PartialDate(2001))
+    assert (pictures[county.pk].relationships, pictures[county.pk].began) == (
+        2,
+        PartialDate(2001),
+    )
+    assert (pictures[undated.pk].relationships, pictures[undated.pk].began) == (1, None)
+
+
+def test_the_last_exchange_is_the_latest_of_every_kind():
+    """Counts by kind and the latest date come from one grouped pass: the latest is
+    taken across the kinds, a year alone before the days inside it, an undated exchange
+    counted but not dated, a planned one neither."""
+    city = new_place("test-last-city", "测试最近市", "prefecture_city", "CN")
+    relationship = new_relationship(city)
+    dates = {
+        ExchangeKind.PROJECT: (2021, 3, 9),
+        ExchangeKind.DELEGATION: (2021, None, None),
+        ExchangeKind.OFFICE: (None, None, None),
+        ExchangeKind.TRAINING: (2019, 12, 1),
+    }
+    for kind, (year, month, day) in dates.items():
+        exchange = new_exchange(city)
+        Exchange.objects.filter(pk=exchange.pk).update(
+            kind=kind, relationship=relationship, start_year=year, start_month=month,
+            start_day=day,
+        )  # fmt: skip
+    planned = new_exchange(city)
+    Exchange.objects.filter(pk=planned.pk).update(
+        relationship=relationship, start_year=2030, planned=True
+    )
+
+    place = place_activity([city], TODAY)[city.pk]
+    by_relationship = relationship_activity(Relationship.objects.filter(pk=relationship.pk), TODAY)[
+        relationship.pk
+    ]
+    for picture in (place, by_relationship):
+        assert picture.last == PartialDate(2021, 3, 9)
+        assert picture.exchanges == 4
+        assert picture.depth_counts == {"visits": 1, "projects": 1, "offices": 1, "training": 1}
+
+
+def test_a_place_picture_makes_the_same_queries_for_many_records():
+    city = new_place("test-queries-city", "测试查询市", "prefecture_city", "CN")
+    exchange_with_fields(city, new_field("test-queries-first"))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            place_activity([city], TODAY)
+        return len(captured)
+
+    before = queries()
+    county = new_place("test-queries-county", "测试查询县", "county", "CN", city)
+    for index in range(3):
+        fields = [new_field(f"test-queries-{index}-{n}") for n in range(2)]
+        exchange_with_fields(county if index else city, *fields)
+        new_relationship(city).fields.add(fields[0])
+    assert queries() == before
 
 
 def test_api_relationship_and_place_activity(client):

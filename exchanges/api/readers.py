@@ -21,13 +21,17 @@ EXCHANGE_VALUES = [
     "countries", "description", "start_year", "start_month", "start_day", "end_year",
     "end_month", "end_day", "planned", "editors_note", "created", "last_updated",
 ]  # fmt: skip
+# An exchange's partner places in ``Place.Meta.ordering`` (country, Chinese name), made
+# total by the id: places of one country may share a Chinese name (Springfield, 朝阳区),
+# and the viewset's prefetch and ``partner_places`` must list them in the same order.
+PARTNER_ORDER = ["country", "name_zh", "pk"]
 # The values of a count, its exchange and id first, in ``CountDisplays``' order after them.
 COUNT_VALUES = ["exchange", "pk", "value", "value_max", "qualifier", "unit_zh", "unit_en"]
 
 
 def partner_places(ids, *columns):
     """``(links, places)``: each exchange's partner places in the places' order (as
-    prefetched: ``Place.Meta.ordering``) as ``(exchange, place pk)`` links, and
+    prefetched: ``PARTNER_ORDER``) as ``(exchange, place pk)`` links, and
     ``{place pk: (pk, *columns)}``. The links, then their places in that order: two index
     scans (joined in one query, the database read all 22,000 places for every chunk of an
     export). A place deleted between the two reads (without an export's snapshot: SQLite)
@@ -37,7 +41,9 @@ def partner_places(ids, *columns):
             "exchange_id", "place_id"
         )
     )
-    places = Place.objects.filter(pk__among={place for _exchange, place in links})
+    places = Place.objects.filter(pk__among={place for _exchange, place in links}).order_by(
+        *PARTNER_ORDER
+    )
     rank, found = {}, {}
     for order, row in enumerate(places.values_list("pk", *columns)):
         rank[row[0]], found[row[0]] = order, row

@@ -3,6 +3,7 @@ conferences) with their counts, places, fields and citations."""
 
 from django.db.models import Prefetch
 
+from cities.models import Place
 from exchanges import selectors
 from exchanges.filtersets import ExchangeFilterSet, RegionFilterSet
 from exchanges.models import Exchange, ExchangeCount, Region
@@ -14,6 +15,7 @@ from utilities.pagination import with_generation
 
 from . import serializers
 from .exports import ExchangeRows
+from .readers import PARTNER_ORDER
 from .records import ExchangeRecords
 
 
@@ -38,7 +40,7 @@ class ExchangeViewSet(OfficeViewSet):
         "relationship__chinese_place",
         "relationship__foreign_place",
     ).prefetch_related(
-        "places",
+        Prefetch("places", queryset=Place.objects.order_by(*PARTNER_ORDER)),
         "regions",
         "fields",
         # An exchange's counts in their order (``ExchangeCount.Meta.ordering`` less the

@@ -5,9 +5,12 @@ of every kind, with and without a relationship, with several partner places, cou
 citations, with partial and planned dates; in Chinese and in English; offset, filtered
 and ordered; for anonymous readers and for staff. Its queries do not grow with the page."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
+from cities.models import Place
 from exchanges.api import records
 from exchanges.api.serializers import ExchangeSerializer
 from exchanges.api.views import ExchangeViewSet
@@ -144,3 +147,41 @@ def test_as_many_queries_for_one_record_as_for_many(client, every_kind):
     many, response = count_queries(client, URL, {"q": "测试"})
     assert len(response.json()["results"]) == len(every_kind)
     assert one == many, response.queries
+
+
+@pytest.fixture
+def namesakes(world):
+    """Exchanges whose partner places share a country and a Chinese name (Springfield,
+    Illinois and Missouri; 朝阳区 in Beijing and in Changchun), each linked in another
+    order: ``Place.Meta.ordering`` alone does not say which comes first."""
+    made = []
+    for number in range(6):
+        places = [
+            Place.objects.create(
+                slug=f"test-namesake-{number}-{index}",
+                name_zh="斯普林菲尔德",
+                name_en=f"Springfield {number}-{index}",
+                level="city",
+                country="US",
+            )
+            for index in range(3)
+        ]
+        exchange = Exchange.objects.create(
+            title_zh=f"测试同名{number}",
+            kind=ExchangeKind.EVENT,
+            chinese_place=world.home,
+            countries=["US"],
+            start_year=2001,
+        )
+        exchange.places.set([places[(index + number) % 3] for index in range(3)])
+        made.append(exchange)
+    return made
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_partner_places_of_one_name_in_the_same_order(client, monkeypatch, namesakes, language):
+    fast, slow = both(client, monkeypatch, {"q": "测试同名"}, language)
+    assert fast == slow
+    for record in json.loads(fast)["results"]:
+        ids = [place["id"] for place in record["places"]]
+        assert ids == sorted(ids)  # ties in country and Chinese name: by id

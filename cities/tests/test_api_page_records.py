@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 
 from cities.api import serializers
 from cities.api.views import RelationshipViewSet
+from cities.choices import ClaimSubject, Stage
+from cities.models import Claim, RelationshipStage
+from sources.models import Citation
 from utilities.testing.queries import content, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +92,36 @@ def test_a_country_code_outside_the_list(client, monkeypatch, odd_countries, lan
     countries = [record["foreign_place"]["country"] for record in results(fast)]
     assert sorted(countries, key=str) == sorted(["", "", countries[-1]], key=str)
     assert {"code": "JP", "name": "日本" if language == "zh-hans" else "Japan"} in countries
+
+
+@pytest.fixture
+def cited_claims(world, varied):
+    """``varied`` with its claims cited: quotes of 40 characters (shown whole) and of 41
+    (shortened), one claim with several citations and one with none; a claim's value
+    outside its choices; an undated step beside a dated one."""
+    report = world.citation.report
+    longer = Citation.objects.create(report=report, quote="长" * 41)
+    exact = Citation.objects.create(report=report, quote="x" * 40)
+    choices = [[world.citation, longer], [exact], [longer, exact, world.citation], []]
+    for number, claim in enumerate(Claim.objects.order_by("pk")):
+        claim.citations.set(choices[number % 4])
+    Claim.objects.filter(relationship=varied[5], subject=ClaimSubject.KIND).update(value="bogus")
+    RelationshipStage.objects.create(relationship=varied[5], stage=Stage.ACTIVE)
+    return varied
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_claims_with_their_citations(client, insider, monkeypatch, cited_claims, language):
+    assert Claim.objects.filter(citations__isnull=False).exists()
+    for reader in (client, insider):
+        fast, slow = both(reader, monkeypatch, {"chinese_place": "test-home"}, language)
+        assert fast == slow
+        claims = [
+            claim
+            for record in results(fast)
+            for claim in [*record["claims"], *(c for s in record["stages"] for c in s["claims"])]
+        ]
+        assert any(claim["citations"] for claim in claims)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -63,6 +63,13 @@ def fresh_throttles():
     cache.clear()
 
 
+@pytest.fixture
+def no_read_cache(settings):
+    """Every request answered by the view (a test comparing two ways of answering, or
+    counting a request's queries, needs the view's own answer, not a kept one)."""
+    settings.READ_CACHE = False
+
+
 @pytest.fixture(autouse=True)
 def chinese_by_default():
     """Every test starts in the site's default language, as a request would."""

@@ -17,18 +17,11 @@ from cities.api.views import RelationshipViewSet
 from cities.choices import ClaimSubject, Stage
 from cities.models import Claim, RelationshipStage
 from sources.models import Citation
-from utilities.testing.queries import content, count_queries
+from utilities.testing.queries import content, count_queries, records_and_serialized
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_read_cache")]
 
 URL = "/api/relationships/"
-
-
-@pytest.fixture(autouse=True)
-def no_read_cache(settings):
-    """Every request answered by the view: a kept answer would make the two paths' bytes
-    the same whatever they are."""
-    settings.READ_CACHE = False
 
 
 @pytest.fixture
@@ -38,12 +31,7 @@ def client():
 
 def both(client, monkeypatch, params, language="zh-hans"):
     """``(page records' answer, serializer's answer)`` of the same request."""
-    fast = client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language)
-    with monkeypatch.context() as patch:
-        patch.setattr(RelationshipViewSet, "page_record_classes", {})
-        slow = client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language)
-    assert fast.status_code == slow.status_code == 200, fast.content[:500]
-    return fast.content, slow.content
+    return records_and_serialized(client, monkeypatch, URL, RelationshipViewSet, params, language)
 
 
 def results(content):

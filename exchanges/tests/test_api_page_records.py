@@ -16,19 +16,12 @@ from exchanges.api.serializers import ExchangeSerializer
 from exchanges.api.views import ExchangeViewSet
 from exchanges.choices import ExchangeKind
 from exchanges.models import Exchange, ExchangeCount, Region
-from utilities.testing.queries import count_queries
+from utilities.testing.queries import count_queries, records_and_serialized
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_read_cache")]
 
 URL = "/api/exchanges/"
 LANGUAGES = ["zh-hans", "en"]
-
-
-@pytest.fixture(autouse=True)
-def no_read_cache(settings):
-    """Every request answered by the view: a kept answer would make the two paths' bytes
-    the same whatever they are."""
-    settings.READ_CACHE = False
 
 
 @pytest.fixture
@@ -37,15 +30,8 @@ def client():
 
 
 def both(client, monkeypatch, params, language="zh-hans"):
-    """``(builder's JSON, serializer's JSON)`` of the same request: once through the
-    viewset's ``page_record_classes``, once with them switched off."""
-    fast = client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language)
-    assert fast.status_code == 200, fast.content[:500]
-    with monkeypatch.context() as patch:
-        patch.setattr(ExchangeViewSet, "page_record_classes", {})
-        slow = client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language)
-    assert slow.status_code == 200, slow.content[:500]
-    return fast.content, slow.content
+    """``(page records' answer, serializer's answer)`` of the same request."""
+    return records_and_serialized(client, monkeypatch, URL, ExchangeViewSet, params, language)
 
 
 @pytest.fixture

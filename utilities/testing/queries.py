@@ -2,7 +2,7 @@
 number of queries for one row as for a hundred (query counts are correctness)."""
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 
 def content(response):
@@ -50,3 +50,18 @@ def index_plan(queryset):
             return queryset.explain()
         finally:
             cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+def records_and_serialized(client, monkeypatch, url, viewset, params, language="zh-hans"):
+    """``(page records' JSON, serializer's JSON)`` of the same list request: once through
+    the viewset's ``page_record_classes`` and once with them switched off (the serializer
+    path), each answered by the view: with the read cache on, the second would be the
+    first one's kept answer, the same bytes whatever the builder made."""
+    with override_settings(READ_CACHE=False):
+        fast = client.get(url, params, HTTP_ACCEPT_LANGUAGE=language)
+        assert fast.status_code == 200, fast.content[:500]
+        with monkeypatch.context() as patch:
+            patch.setattr(viewset, "page_record_classes", {})
+            slow = client.get(url, params, HTTP_ACCEPT_LANGUAGE=language)
+    assert slow.status_code == 200, slow.content[:500]
+    return fast.content, slow.content

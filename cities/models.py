@@ -574,7 +574,7 @@ class Relationship(CitedModel):
         ]
 
     def __str__(self):
-        return f"{self.chinese_place} – {self.foreign_place}"
+        return relationship_display(self.chinese_place, self.foreign_place)
 
     def clean(self):
         errors = {}
@@ -755,10 +755,21 @@ class RelationshipStage(RegistryModel):
     def disputed(self):
         """Whether two sources give dates of this step that cannot both be true ("2019年10月"
         and "8 November 2019"; "2019年10月" and "28 October 2019" agree, one more precise)."""
-        dates = [date for _who, date in self.sides() if date is not None]
-        return any(
-            not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :]
-        )
+        return dates_disagree(date for _who, date in self.sides())
+
+
+def dates_disagree(dates):
+    """Whether some two of ``dates`` (None left out) cannot both be true
+    (``RelationshipStage.disputed``; the API's and the exports' disputes from plain
+    values)."""
+    dates = [date for date in dates if date is not None]
+    return any(not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :])
+
+
+def relationship_display(chinese_place, foreign_place):
+    """A relationship's display name (``Relationship.__str__``), given its places' (or
+    their names)."""
+    return f"{chinese_place} – {foreign_place}"
 
 
 def dates_agree(a, b):

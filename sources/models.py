@@ -263,6 +263,12 @@ def quote_not_found_messages(report, quote):
     return messages
 
 
+def short_quote(quote):
+    """A quote as a citation's name gives it: 40 characters at most (also the API's and
+    the exports' brief citations, made from plain values)."""
+    return quote if len(quote) <= 40 else quote[:40] + "…"
+
+
 class Citation(RegistryModel):
     """A verbatim quote from one report. One quote may support several records (a sentence
     that lists six sister cities), and a record may cite several quotes."""
@@ -310,8 +316,7 @@ class Citation(RegistryModel):
         ]
 
     def __str__(self):
-        short = self.quote if len(self.quote) <= 40 else self.quote[:40] + "…"
-        return f"{short}"
+        return short_quote(self.quote)
 
     def get_absolute_url(self):
         """The passage highlighted in its report."""

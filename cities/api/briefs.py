@@ -3,7 +3,13 @@ inside other records (id, url, display, Chinese and English names, country)."""
 
 from rest_framework import serializers
 
-from cities.models import CooperationField, Place, Relationship, RelationshipStage
+from cities.models import (
+    CooperationField,
+    Place,
+    Relationship,
+    RelationshipStage,
+    relationship_display,
+)
 from utilities.api.fields import CountryField, PartialDateField, PrecisionField
 from utilities.api.serializers import BriefSerializer
 
@@ -69,11 +75,6 @@ def related_values(prefix, names):
     """The names of a related record's values read through ``prefix``
     (``related_values("relationship__", RELATIONSHIP_VALUES)``)."""
     return [f"{prefix}{name}" for name in names]
-
-
-def relationship_display(chinese_place, foreign_place):
-    """A relationship's display name (``Relationship.__str__``), given its places'."""
-    return f"{chinese_place} – {foreign_place}"
 
 
 class PlaceBriefs:

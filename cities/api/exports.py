@@ -15,16 +15,15 @@ import json
 
 from rest_framework.utils.encoders import JSONEncoder
 
-from cities.models import Relationship
+from cities.models import Relationship, relationship_display
 from cities.national_rules import relationship_warnings
-from sources.api.briefs import short_quote
-from sources.models import Citation
+from sources.models import Citation, short_quote
 from utilities.api.briefs import RecordValues
 from utilities.api.flat_rows import Escaped, FlatRows, escaped
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import partial_date
 
-from .briefs import PLACE_VALUES, relationship_display
+from .briefs import PLACE_VALUES
 from .relationship_values import Disputes, claims_of, fields_of, step_dates, steps_of
 
 PLACE_COLUMNS = ["id", "url", "display", "slug", "name_zh", "name_en", "country.code", "country.name"]  # fmt: skip

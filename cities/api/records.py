@@ -12,7 +12,13 @@ serializer's, key for key and value for value, in the request's language:
 """
 
 from cities.choices import ClaimSubject
-from cities.models import Claim, Relationship, RelationshipStage
+from cities.models import (
+    Claim,
+    Relationship,
+    RelationshipStage,
+    dates_disagree,
+    relationship_display,
+)
 from cities.national_rules import relationship_warnings
 from sources.api.briefs import CitationBriefs
 from utilities.api.briefs import RecordValues
@@ -23,9 +29,8 @@ from .briefs import (
     RELATIONSHIP_VALUES,
     CooperationFieldBriefs,
     RelationshipBriefs,
-    relationship_display,
 )
-from .relationship_values import Disputes, claims_of, disagree, fields_of, step_dates, steps_of
+from .relationship_values import Disputes, claims_of, fields_of, step_dates, steps_of
 
 VALUES = [
     *RELATIONSHIP_VALUES,
@@ -152,7 +157,7 @@ class RelationshipRecords:
             disputed = False
             if claims:
                 sides = self.disputes.sides(partial_date(year, month, day), claims)
-                disputed = disagree([side_date for _who, side_date in sides])
+                disputed = dates_disagree([side_date for _who, side_date in sides])
                 own.append((pk, stage, sides[0][1]))
             made.append(
                 {

@@ -11,7 +11,7 @@ serializer's prefetches give them (``cities.api.views.claims_prefetch``).
 from django.db.models import Q
 
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
-from cities.models import BEGINNING_STAGES, Claim, Relationship, RelationshipStage, dates_agree
+from cities.models import BEGINNING_STAGES, Claim, Relationship, RelationshipStage, dates_disagree
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import date_facts, partial_date
 
@@ -107,12 +107,6 @@ def claims_of(ids):
     return said, dated
 
 
-def disagree(dates):
-    """Whether some two of these dates cannot both be true (``RelationshipStage.disputed``)."""
-    dates = [date for date in dates if date is not None]
-    return any(not dates_agree(a, b) for index, a in enumerate(dates) for b in dates[index + 1 :])
-
-
 class Disputes:
     """``Relationship.disputes()`` and ``RelationshipStage.sides()`` from plain values, in
     the request's language (``values``: a ``utilities.api.briefs.RecordValues``)."""
@@ -168,7 +162,7 @@ class Disputes:
             if not others:
                 continue
             sides = self.sides(date, others)
-            if disagree([date for _who, date in sides]):
+            if dates_disagree([date for _who, date in sides]):
                 found.append((self.step_labels.get(stage, stage), sides))
         return [
             {

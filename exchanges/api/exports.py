@@ -18,8 +18,7 @@ from django_countries.fields import Country
 from cities.api.exports import PLACE_COLUMNS, RelationshipRows
 from cities.models import CooperationField
 from exchanges.models import Exchange, Region
-from sources.api.briefs import short_quote
-from sources.models import Citation
+from sources.models import Citation, short_quote
 from utilities.api.fields import CountryField
 from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.renderers import flatten

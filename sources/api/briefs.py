@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from sources.models import Citation, SourceReport
+from sources.models import Citation, SourceReport, short_quote
 from utilities.api.serializers import BriefSerializer
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 
@@ -45,11 +45,6 @@ def brief_citations():
 # The values a citation's brief is made of, its report's included, in
 # ``CitationBriefs.brief``'s order.
 CITATION_VALUES = ("id", "quote", "report_id", "report__slug", "report__title", "report__kind")
-
-
-def short_quote(quote):
-    """A quote as a citation's name gives it (``Citation.__str__``): 40 characters at most."""
-    return quote if len(quote) <= 40 else quote[:40] + "…"
 
 
 class CitationBriefs:

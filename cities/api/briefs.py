@@ -77,28 +77,53 @@ def related_values(prefix, names):
     return [f"{prefix}{name}" for name in names]
 
 
-class PlaceBriefs:
-    """``PlaceBriefSerializer``'s records from ``PLACE_VALUES``, each place's made once per
-    request (a page names a city many times): shared, so never written."""
+class NamedBriefs:
+    """Brief records of a named record (id, url, display, slug, Chinese and English names:
+    ``CooperationFieldBriefSerializer``'s, a region's) at ``view_name``'s addresses, from
+    ``COOPERATION_FIELD_VALUES``; each made once per request: shared, so never written."""
+
+    def __init__(self, values, view_name):
+        self.values = values
+        self.url = values.url_pattern(view_name)
+        self.made = {}
+
+    def named(self, pk, slug, name_zh, name_en):
+        start, end = self.url
+        return {
+            "id": pk,
+            "url": f"{start}{pk}{end}",
+            "display": self.values.name(name_zh, name_en),
+            "slug": slug,
+            "name_zh": name_zh,
+            "name_en": name_en,
+        }
+
+    def brief(self, pk, slug, name_zh, name_en):
+        found = self.made.get(pk)
+        if found is None:
+            found = self.made[pk] = self.named(pk, slug, name_zh, name_en)
+        return found
+
+
+class CooperationFieldBriefs(NamedBriefs):
+    """``CooperationFieldBriefSerializer``'s records."""
 
     def __init__(self, values):
-        self.values = values
-        self.url = values.url_pattern("api:place-detail")
-        self.made = {}
+        super().__init__(values, "api:cooperationfield-detail")
+
+
+class PlaceBriefs(NamedBriefs):
+    """``PlaceBriefSerializer``'s records from ``PLACE_VALUES``: a named record's and the
+    country; each place's made once per request (a page names a city many times)."""
+
+    def __init__(self, values):
+        super().__init__(values, "api:place-detail")
 
     def brief(self, pk, slug, name_zh, name_en, country):
         found = self.made.get(pk)
         if found is None:
-            start, end = self.url
-            found = self.made[pk] = {
-                "id": pk,
-                "url": f"{start}{pk}{end}",
-                "display": self.values.name(name_zh, name_en),
-                "slug": slug,
-                "name_zh": name_zh,
-                "name_en": name_en,
-                "country": self.values.country(country),
-            }
+            found = self.made[pk] = self.named(pk, slug, name_zh, name_en)
+            found["country"] = self.values.country(country)
         return found
 
 
@@ -134,28 +159,4 @@ class RelationshipBriefs:
             found = self.made[row[0]] = self.brief(
                 row[0], row[1], place(*row[2:7]), place(*row[7:12])
             )
-        return found
-
-
-class CooperationFieldBriefs:
-    """``CooperationFieldBriefSerializer``'s records from ``COOPERATION_FIELD_VALUES``, each
-    made once per request: shared, so never written."""
-
-    def __init__(self, values):
-        self.values = values
-        self.url = values.url_pattern("api:cooperationfield-detail")
-        self.made = {}
-
-    def brief(self, pk, slug, name_zh, name_en):
-        found = self.made.get(pk)
-        if found is None:
-            start, end = self.url
-            found = self.made[pk] = {
-                "id": pk,
-                "url": f"{start}{pk}{end}",
-                "display": self.values.name(name_zh, name_en),
-                "slug": slug,
-                "name_zh": name_zh,
-                "name_en": name_en,
-            }
         return found

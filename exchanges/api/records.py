@@ -14,6 +14,7 @@ from cities.api.briefs import (
     PLACE_VALUES,
     RELATIONSHIP_VALUES,
     CooperationFieldBriefs,
+    NamedBriefs,
     PlaceBriefs,
     RelationshipBriefs,
 )
@@ -47,15 +48,6 @@ CHINESE_PLACE = _span("chinese_place__id", PLACE_VALUES)
 RELATIONSHIP = _span("relationship__id", RELATIONSHIP_VALUES)
 
 
-class RegionBriefs(CooperationFieldBriefs):
-    """``RegionBriefSerializer``'s records: a field of cooperation's form (id, url, display,
-    slug and names) at a region's address."""
-
-    def __init__(self, values):
-        super().__init__(values)
-        self.url = values.url_pattern("api:region-detail")
-
-
 class ExchangeRecords:
     """``ExchangeSerializer``'s records of a page of exchanges, for one request."""
 
@@ -67,7 +59,7 @@ class ExchangeRecords:
         self.places = PlaceBriefs(values)
         self.relationships = RelationshipBriefs(values, self.places)
         self.fields = CooperationFieldBriefs(values)
-        self.regions = RegionBriefs(values)
+        self.regions = NamedBriefs(values, "api:region-detail")
         self.citations = CitationBriefs(values)
         self.count_displays = CountDisplays()
         self.stored_countries = StoredCountries()

@@ -135,6 +135,19 @@ def test_as_many_queries_for_one_record_as_for_many(client, every_kind):
     assert one == many, response.queries
 
 
+def test_a_page_reads_only_the_lists_its_exchanges_have(client, varied):
+    """Most exchanges have no region, count or citation: a page's records read a list
+    (partner places, regions, fields, counts, citations) only when one of its exchanges
+    has one (``records.HAS_RELATED``)."""
+    bare, _response = count_queries(client, URL, {"q": "测试交流0"})  # none of the five
+    full, response = count_queries(client, URL, {"q": "测试交流13"})  # each of the five
+    [record] = response.json()["results"]
+    assert all(record[name] for name in ("places", "regions", "fields", "counts", "citations"))
+    # The partner places' two queries (links, places), the regions', fields', counts' and
+    # citations' one each.
+    assert full - bare == 6, response.queries
+
+
 @pytest.fixture
 def namesakes(world):
     """Exchanges whose partner places share a country and a Chinese name (Springfield,

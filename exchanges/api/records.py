@@ -67,6 +67,15 @@ RELATIONSHIP = _span("relationship__id", RELATIONSHIP_VALUES)
 class ExchangeRecords:
     """``ExchangeSerializer``'s records of a page of exchanges, for one request."""
 
+    # The exchanges' values and ``HAS_RELATED``, in the order of the page's ids (given in
+    # ``records``): a queryset made once, its 39 names resolved once rather than on every
+    # request (a millisecond's work), filtered to a page's ids (a copy) for each.
+    rows = (
+        Exchange.objects.order_by()
+        .annotate(**HAS_RELATED)
+        .values_list(*EXCHANGE_VALUES, *HAS_RELATED)
+    )
+
     def __init__(self, request):
         values = self.values = RecordValues(request)
         self.url = values.url_pattern("api:exchange-detail")
@@ -87,14 +96,8 @@ class ExchangeRecords:
         its id was read is left out, as a re-read would)."""
         if not ids:
             return []
-        rows = {
-            row[0]: row
-            # A set: see ``utilities.lookups.Among``.
-            for row in Exchange.objects.filter(pk__among=set(ids))
-            .order_by()  # the order of ``ids``, given below
-            .annotate(**HAS_RELATED)
-            .values_list(*EXCHANGE_VALUES, *HAS_RELATED)
-        }
+        # A set: see ``utilities.lookups.Among``.
+        rows = {row[0]: row for row in self.rows.filter(pk__among=set(ids))}
         # The exchanges with partner places, with regions, … (``HAS_RELATED``).
         with_places, with_regions, with_fields, with_counts, with_citations = (
             {pk for pk, row in rows.items() if row[column]}

@@ -148,6 +148,18 @@ def test_a_page_reads_only_the_lists_its_exchanges_have(client, varied):
     assert full - bare == 6, response.queries
 
 
+def test_a_page_reads_the_registry_as_it_is_now(client, varied):
+    """The page's rows come from a queryset made once (``ExchangeRecords.rows``): each
+    request reads the database again, never a previous request's rows."""
+    exchange = varied[13]
+    before = client.get(URL, {"q": "测试交流13"}).json()["results"]
+    Exchange.objects.filter(pk=exchange.pk).update(title_en="Renamed")
+    exchange.counts.all().delete()
+    after = client.get(URL, {"q": "测试交流13"}).json()["results"]
+    assert [before[0]["title_en"], after[0]["title_en"]] == ["Exchange 13", "Renamed"]
+    assert before[0]["counts"] and after[0]["counts"] == []
+
+
 @pytest.fixture
 def namesakes(world):
     """Exchanges whose partner places share a country and a Chinese name (Springfield,

@@ -160,6 +160,17 @@ def test_a_page_reads_the_registry_as_it_is_now(client, varied):
     assert before[0]["counts"] and after[0]["counts"] == []
 
 
+def test_each_host_reads_its_own_addresses(client, varied):
+    """Address patterns are kept between requests (``utilities.api.briefs.URL_PATTERNS``)
+    per scheme, host and script prefix: a page asked of another host names that host."""
+    for host in ["localhost", "127.0.0.1", "localhost:8080"]:
+        [record] = client.get(URL, {"q": "测试交流13"}, HTTP_HOST=host).json()["results"]
+        start = f"http://{host}/api/"
+        assert record["url"] == f"{start}exchanges/{record['id']}/"
+        assert record["chinese_place"]["url"].startswith(f"{start}places/")
+        assert record["citations"][0]["report"]["url"].startswith(f"{start}reports/")
+
+
 @pytest.fixture
 def namesakes(world):
     """Exchanges whose partner places share a country and a Chinese name (Springfield,

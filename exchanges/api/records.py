@@ -7,8 +7,9 @@ whether they have each related list: ``HAS_RELATED``), and their partner places,
 fields of cooperation, counts and citations the flat reads the CSV export shares
 (``readers``), each for the page's exchanges that have one; each record is made as
 ``ExchangeSerializer`` makes it, key for key, in the request's language, the embedded
-records by the shared brief builders (``utilities.api.briefs``). ``exchanges/tests/test_api_page_records.py`` compares
-the JSON with the serializer's, byte for byte.
+records by the shared brief builders (``utilities.api.briefs``).
+``exchanges/tests/test_api_page_records.py`` compares the JSON with the serializer's, byte
+for byte.
 """
 
 from django.db.models import Exists, OuterRef

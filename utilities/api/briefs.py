@@ -13,6 +13,7 @@ made once per process (a page of exchanges looked up seven patterns and four cho
 labels, some 0.5 ms of every request).
 """
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -63,7 +64,9 @@ class RecordValues:
             self._address = (
                 absolute_url(self.request, "/"),
                 get_script_prefix(),
-                get_urlconf(),
+                # A request's own URL configuration, else the settings' (which a test may
+                # override).
+                get_urlconf() or settings.ROOT_URLCONF,
             )
         key = (view_name, *self._address)
         pattern = URL_PATTERNS.get(key)

@@ -349,8 +349,10 @@ def first_ranked(
     within = {0: exact, 1: starts}
     for rank_value in ranks:
         if rank_value == 0 and exact_parts:
-            # Rank 0 among the first rows of each of its parts (``exact_parts``).
-            part = ranked.filter(pk__in=first_of_parts(ranked, exact_parts, order, limit))
+            # Rank 0 among the first rows of each of its parts (``exact_parts``), which
+            # are matches all: the matches' condition is neither written again nor run.
+            rows = ranked.model._default_manager.using(ranked.db)
+            part = rows.filter(pk__in=first_of_parts(ranked, exact_parts, order, limit))
         elif within.get(rank_value) is None:
             part = ranked
         else:
@@ -374,7 +376,8 @@ def _group(ranked, rows, limit, **reading):
     first = first_ranked(ranked, limit, **reading)
     total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
-    found = rows.in_bulk(ids)
+    # In the order of ``ids``, not the model's: no ORDER BY (nor its joins) to write or run.
+    found = rows.order_by().in_bulk(ids)
     # A row deleted between the reads is left out, not a 500.
     return Group(rows=[found[pk] for pk in ids if pk in found], total=total)
 
@@ -479,7 +482,7 @@ def search(query, limit=RESULTS_PER_GROUP):
         rows = Place.objects.select_related("parent")
         if valid:
             ids = [pk for pk, _rank in found[:limit]]
-            shown = rows.in_bulk(ids)
+            shown = rows.order_by().in_bulk(ids)
             if places.ids is None:
                 total = capped_count(Place.objects.filter(condition))
             else:
@@ -493,9 +496,7 @@ def search(query, limit=RESULTS_PER_GROUP):
             Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
             ("chinese_place", "foreign_place"),
             ("chinese_place__name_en", "foreign_place__name_en"),
-            Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
-                "stages"
-            ),
+            Relationship.objects.select_related("chinese_place", "foreign_place"),
             key,
             places,
             limit,

@@ -287,9 +287,9 @@ def reading(using):
 def first_of_parts(ranked, parts, order, limit):
     """The ids of the first ``limit`` rows (in ``order``, a total order) of each of
     ``parts``, each part read on its own: the first rows of all the parts together are
-    among them. The parts are read without the matches' condition (the caller keeps it):
-    beside it PostgreSQL misjudged how many rows a hub has and sorted all of them, and
-    rank 0 holds matches only (``exact_parts``)."""
+    among them. The parts are read without the matches' condition, and so are their
+    first rows (``first_ranked``): rank 0 holds matches only (``exact_parts``), and beside
+    the condition PostgreSQL misjudged how many rows a hub has and sorted all of them."""
     rows = ranked.model._default_manager.using(ranked.db).order_by()
     heads = [rows.filter(part).order_by(*order).values("pk")[:limit] for part in parts]
     return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]

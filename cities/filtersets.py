@@ -143,13 +143,13 @@ def with_first_year(queryset):
 
 def terms_places(terms, place_ids):
     """How the places of each word of a query of several are found (``place_key_q``'s
-    ``place_ids``): row by row when the whole query's are; else each word by the ids of
-    the places holding it, looked up by its own key (the ids read for the whole query are
-    not the word's), but a common word (``common_key``: "synthetic", in thousands of
-    names) beside a rarer one, which is then checked row by row on the few rows the rare
-    word's ids find. A common word's thousands of ids, each looked up in both sides'
-    indexes, cost the count of "Synthetic City 0001" 250 ms. When every word is common
-    they all stay ids: row by row, every relationship would be checked (16 s)."""
+    ``place_ids``): row by row when the whole query's are. Otherwise each word by the ids
+    of the places holding it, looked up by its own key (the ids read for the whole query
+    are not the word's); but a common word (``common_key``: "synthetic", in thousands of
+    names) beside a rarer one is checked row by row, on the few rows the rarer word's ids
+    find: its thousands of ids, each looked up in both sides' indexes, cost the count of
+    "Synthetic City 0001" 250 ms. When every word is common they all stay ids: row by
+    row, every relationship would be checked (the API's list of "synthetic shi": 16 s)."""
     if place_ids is PLACES_BY_JOIN:
         return [PLACES_BY_JOIN] * len(terms)
     common = [common_key(Relationship, "chinese_place", term) for term in terms]

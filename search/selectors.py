@@ -332,12 +332,12 @@ def first_ranked(ranked, limit, plan=ReadingPlan()):
     query that matches every exchange sorts no more than a page of each rank (where an
     index holds the order, reads no more), where ranking them all at once sorted every
     match. The ranks are one query, ``(rank 0 LIMIT n) UNION ALL (rank 1 LIMIT n) UNION
-    ALL (rank 2 LIMIT n) LIMIT n`` (inside ``reading``): the
-    database reads the parts in turn and stops when the page is full, so a common query
-    never looks for a rank it does not need (proving that no exchange is in it would read
-    them all), and the page makes the same queries however many rows match. The rows are
-    sorted by rank again here (a sort that keeps each part's order). A database that
-    cannot limit a UNION's parts sorts every match in one query, to the same order."""
+    ALL (rank 2 LIMIT n) LIMIT n`` (inside ``reading``): the database reads the parts in
+    turn and stops when the page is full, so a common query never looks for a rank it
+    does not need (proving that no exchange is in it would read them all), and the page
+    makes the same queries however many rows match. The rows are sorted by rank again
+    here (a sort that keeps each part's order). A database that cannot limit a UNION's
+    parts sorts every match in one query, to the same order."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.

@@ -287,26 +287,46 @@ def reading(using):
 def first_of_parts(ranked, parts, order, limit):
     """The ids of the first ``limit`` rows (in ``order``, a total order) of each of
     ``parts``, each part read on its own: the first rows of all the parts together are
-    among them. The parts are read without the matches' condition (the caller keeps it):
-    beside it PostgreSQL misjudged how many rows a hub has and sorted all of them, and
-    rank 0 holds matches only (``exact_parts``)."""
+    among them. The parts are read without the matches' condition, and so are their
+    first rows (``first_ranked``): rank 0 holds matches only (``exact_parts``), and beside
+    the condition PostgreSQL misjudged how many rows a hub has and sorted all of them."""
     rows = ranked.model._default_manager.using(ranked.db).order_by()
     heads = [rows.filter(part).order_by(*order).values("pk")[:limit] for part in parts]
     return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
 
 
-def first_ranked(
-    ranked,
-    limit,
-    exact=None,
-    starts=None,
-    exact_parts=None,
-    split=None,
-    ranks=RANKS,
-    many_last=False,
-):
+@dataclass(frozen=True)
+class ReadingPlan:
+    """How ``first_ranked`` reads a group's ranks: which conditions find each rank, in
+    what parts, and which ranks it reads at all. The default reads every rank by the
+    CASE of ``rank`` alone."""
+
+    # Rank 0's condition, which the database can look up (not the CASE of every row).
+    exact: Q | None = None
+    # That of ranks 0 and 1 together.
+    starts: Q | None = None
+    # ``exact`` split into conditions an index reads in order (``exact_parts``), for an
+    # order that is total: rank 0 is then read from the first rows of each.
+    exact_parts: list | None = None
+    # ``(name, conditions)``: the key of the order after the rank (an annotation) and the
+    # conditions that give its values in order; each rank is read as one part per
+    # condition (a part's condition is one an index finds, and its order one an index
+    # may hold).
+    split: tuple | None = None
+    # The ranks that can hold rows: a rank known to be empty is not read.
+    ranks: tuple = RANKS
+    # The last rank written ``rank >= 2``, not ``rank = 2`` (the same rows): PostgreSQL
+    # guesses that an expression equals a value in 1 row of 200 and exceeds one in 1 of
+    # 3. For a group it sorts by joined names, the first guess had it join every match to
+    # its places one by one (relationships for k or x: 450-660 ms, 16 ms so); for one
+    # read in an index's order the second has it walk the index for a rare query's few
+    # rows (exchanges for 大分: 5 ms -> 750 ms).
+    many_last: bool = False
+
+
+def first_ranked(ranked, limit, plan=ReadingPlan()):
     """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
-    with their ``rank`` and in their order).
+    with their ``rank`` and in their order), read as ``plan`` says.
 
     Each rank is read on its own, limited to ``limit`` rows in the order within it: a
     query that matches every exchange sorts no more than a page of each rank (where an
@@ -316,29 +336,16 @@ def first_ranked(
     turn and stops when the page is full, so a common query never looks for a rank it
     does not need (proving that no exchange is in it would read them all), and the page
     makes the same queries however many rows match. The rows are sorted by rank again
-    here (a sort that keeps each part's order). ``exact``: the condition of rank 0,
-    which the database can look up (not the CASE of every row); ``starts``, that of
-    ranks 0 and 1; ``exact_parts``, the same as ``exact`` split into conditions an index
-    reads in order (``exact_parts``), for an order that is total; ``split``, ``(name,
-    conditions)``: the key of the order after the rank (an annotation) and the conditions
-    that give its values in order, each rank read as one part per condition (a part's
-    condition is one an index finds, and its order one an index may hold). A database
-    that cannot limit a UNION's parts sorts every match in one query, to the same order.
-    ``ranks``: the ranks that can hold rows (a rank known to be empty is not read).
-    ``many_last``: the last rank written ``rank >= 2``, not ``rank = 2`` (the same rows):
-    PostgreSQL guesses that an expression equals a value in 1 row of 200 and exceeds one
-    in 1 of 3. For a group it sorts by joined names, the first guess had it join every
-    match to its places one by one (relationships for k or x: 450-660 ms, 16 ms so); for
-    one read in an index's order the second has it walk the index for a rare query's few
-    rows (exchanges for 大分: 5 ms -> 750 ms)."""
+    here (a sort that keeps each part's order). A database that cannot limit a UNION's
+    parts sorts every match in one query, to the same order."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.
         return list(ranked.values_list("pk", "rank")[:limit])
     order = [expression for expression in ranked.query.order_by if expression != "rank"]
     sides = [Q()]
-    if split is not None:
-        name, sides = split
+    if plan.split is not None:
+        name, sides = plan.split
         # Each part holds one value of the key: its order is the rest.
         order = [expression for expression in order if expression != name]
     parts = []
@@ -346,18 +353,21 @@ def first_ranked(
     # the index), not only by the CASE of every row. Rank 0 is its condition alone (the
     # CASE's first branch), and each part's rank is a constant: the CASE is written, and
     # computed, where it tells the ranks apart and nowhere else.
-    within = {0: exact, 1: starts}
-    for rank_value in ranks:
-        if rank_value == 0 and exact_parts:
-            # Rank 0 among the first rows of each of its parts (``exact_parts``).
-            part = ranked.filter(pk__in=first_of_parts(ranked, exact_parts, order, limit))
+    within = {0: plan.exact, 1: plan.starts}
+    for rank_value in plan.ranks:
+        if rank_value == 0 and plan.exact_parts:
+            # Rank 0 among the first rows of each of its parts (``exact_parts``), which
+            # are matches all: the matches' condition is neither written again nor run.
+            rows = ranked.model._default_manager.using(ranked.db)
+            heads = first_of_parts(ranked, plan.exact_parts, order, limit)
+            part = rows.filter(pk__in=heads)
         elif within.get(rank_value) is None:
             part = ranked
         else:
             part = ranked.filter(within[rank_value])
-        if rank_value == RANKS[-1] and many_last:
+        if rank_value == RANKS[-1] and plan.many_last:
             part = part.filter(rank__gte=rank_value)
-        elif rank_value or exact is None:
+        elif rank_value or plan.exact is None:
             part = part.filter(rank=rank_value)
         for side in sides:
             ordered = part.filter(side).order_by(*order).values_list("pk", Value(rank_value))
@@ -367,14 +377,15 @@ def first_ranked(
     return sorted(union, key=lambda row: row[1])
 
 
-def _group(ranked, rows, limit, **reading):
-    """The first ``limit`` of ``ranked`` (``first_ranked``, given ``reading``) read from
+def _group(ranked, rows, limit, plan=ReadingPlan()):
+    """The first ``limit`` of ``ranked`` (``first_ranked``, as ``plan`` says) read from
     ``rows`` (what a result shows) by id, and the number of matches up to
     ``COUNT_CAP + 1``."""
-    first = first_ranked(ranked, limit, **reading)
+    first = first_ranked(ranked, limit, plan)
     total = capped_count(ranked)
     ids = [pk for pk, _rank in first]
-    found = rows.in_bulk(ids)
+    # In the order of ``ids``, not the model's: no ORDER BY (nor its joins) to write or run.
+    found = rows.order_by().in_bulk(ids)
     # A row deleted between the reads is left out, not a 500.
     return Group(rows=[found[pk] for pk in ids if pk in found], total=total)
 
@@ -424,7 +435,7 @@ def first_places(key, ranked, limit):
     first rank (2,100) by name, not the ranks of all 22,000 places (its CASE of seven
     LIKEs computed for each)."""
     exact, starts = rank_conditions(key, "")
-    return first_ranked(ranked, limit, exact=exact, starts=starts, split=PLACE_SIDES)
+    return first_ranked(ranked, limit, ReadingPlan(exact=exact, starts=starts, split=PLACE_SIDES))
 
 
 def ranked_group(
@@ -432,7 +443,7 @@ def ranked_group(
 ):
     """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``
     (``by``: how each row's places are read when they are too many to list; ``many_last``:
-    see ``first_ranked``)."""
+    see ``ReadingPlan``)."""
     exact, starts = rank_conditions(key, *paths, model=matches.model, places=places, by=by)
     ranked = matches.annotate(
         rank=Case(
@@ -448,16 +459,14 @@ def ranked_group(
     # No name starts with the query but the exact ones (合成成嘉市): rank 1 is empty, and
     # its part of the UNION is neither written nor planned.
     no_starts = places is not None and places.starts == places.exact
-    return _group(
-        ranked,
-        rows,
-        limit,
+    plan = ReadingPlan(
         exact=exact,
         starts=starts,
         exact_parts=parts,
         ranks=(0, 2) if no_starts else RANKS,
         many_last=many_last,
     )
+    return _group(ranked, rows, limit, plan)
 
 
 def search(query, limit=RESULTS_PER_GROUP):
@@ -479,7 +488,7 @@ def search(query, limit=RESULTS_PER_GROUP):
         rows = Place.objects.select_related("parent")
         if valid:
             ids = [pk for pk, _rank in found[:limit]]
-            shown = rows.in_bulk(ids)
+            shown = rows.order_by().in_bulk(ids)
             if places.ids is None:
                 total = capped_count(Place.objects.filter(condition))
             else:
@@ -493,9 +502,7 @@ def search(query, limit=RESULTS_PER_GROUP):
             Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
             ("chinese_place", "foreign_place"),
             ("chinese_place__name_en", "foreign_place__name_en"),
-            Relationship.objects.select_related("chinese_place", "foreign_place").prefetch_related(
-                "stages"
-            ),
+            Relationship.objects.select_related("chinese_place", "foreign_place"),
             key,
             places,
             limit,

@@ -97,3 +97,34 @@ def test_no_rank_is_read_that_no_place_can_give(two_named_places):
         if query["sql"].startswith('(SELECT "exchanges_exchange"."id" AS "pk", 0 AS')
     ]
     assert '1 AS "value1"' not in union and '2 AS "value1"' in union
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a UNION of limited parts")
+def test_a_named_places_rows_are_read_without_the_matches_condition(two_named_places):
+    # Every row of a place named the query is a match: rank 0 is its parts' first rows
+    # alone, without the titles' LIKEs and the places' subqueries written beside them.
+    with CaptureQueriesContext(connection) as queries:
+        results = search("甲乙")
+    assert len(results.exchanges.rows) == 12
+    (union,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('(SELECT "exchanges_exchange"."id" AS "pk", 0 AS')
+    ]
+    named, *others = union.split(') UNION ALL (SELECT "exchanges_exchange"."id" AS "pk", ')
+    assert "LIKE" not in named and others and all("LIKE" in other for other in others)
+
+
+def test_the_shown_rows_are_read_by_id_alone(two_named_places):
+    # The page shows each group's rows in the order of their ids, read already: the rows
+    # are read without an order of their own, and with nothing the page does not show
+    # (a relationship's stages).
+    with CaptureQueriesContext(connection) as queries:
+        search("甲乙")
+    shown = [
+        query["sql"]
+        for query in queries.captured_queries
+        if re.search(r'WHERE "\w+"\."id" IN \(\d', query["sql"])
+    ]
+    assert shown and not any("ORDER BY" in statement for statement in shown)
+    assert not any("relationshipstage" in query["sql"] for query in queries.captured_queries)

@@ -276,7 +276,10 @@ class Place(CaseInsensitiveSlug, RegistryModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["country", "name_zh"]
+        # Total: same-named places of one country are in the order of their ids, so a
+        # list paged by LIMIT/OFFSET shows each of them once (PostgreSQL's top-N sort
+        # orders ties differently for different limits).
+        ordering = ["country", "name_zh", "pk"]
         verbose_name = _("地方")
         verbose_name_plural = _("地方")
         constraints = [
@@ -313,7 +316,8 @@ class Place(CaseInsensitiveSlug, RegistryModel):
             models.Index(fields=["name_en"]),
             # The default order (and the API's order of relationships, by their places):
             # read in order from this index, a page of a long list is not a sort of it all.
-            models.Index(fields=["country", "name_zh"]),
+            # The id is in it as in the order, so same-named places need no sort either.
+            models.Index(fields=["country", "name_zh", "id"]),
             # What a list of relationships reads of each of its two places to order or
             # count them all (the directory's and the API's orders, the home page's and
             # the directory's countries), read from this index without the wide rows:
@@ -553,7 +557,9 @@ class Relationship(CitedModel):
     stage_rows_in_form = False
 
     class Meta:
-        ordering = ["chinese_place", "foreign_place", "kind"]
+        # Total, as Place's is (the id last), whatever the uniqueness of the first keys:
+        # each relationship on exactly one page of a list paged by LIMIT/OFFSET.
+        ordering = ["chinese_place", "foreign_place", "kind", "pk"]
         verbose_name = _("友好关系")
         verbose_name_plural = _("友好关系")
         constraints = [

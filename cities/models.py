@@ -120,10 +120,18 @@ def stage_date_errors(date):
 # --- When a relationship began: one definition ----------------------------------------------
 
 
+def began_key(stage, date_order, pk):
+    """Which step dates the beginning, the least of these keys: a dated agreement (the
+    earliest, if several), else the earliest dated letter of intent, memorandum or
+    "active"; given a step's stage, a key that orders its date and its id (a step's
+    ``began_sort_key``; the API's and the exports' dates from plain values, whose date
+    order is ``date_facts``'s). Mirrors ``began_steps``."""
+    return (0 if stage == Stage.AGREEMENT else 1, date_order, pk or 0)
+
+
 def began_sort_key(step):
-    """Which step dates the beginning: a dated agreement (the earliest, if several), else
-    the earliest dated letter of intent, memorandum or "active". Mirrors ``began_steps``."""
-    return (0 if step.stage == Stage.AGREEMENT else 1, step.date.sort_key(), step.pk or 0)
+    """``began_key`` of a ``RelationshipStage``."""
+    return began_key(step.stage, step.date.sort_key(), step.pk)
 
 
 def began_steps(relationship=None):

@@ -11,7 +11,14 @@ serializer's prefetches give them (``cities.api.views.claims_prefetch``).
 from django.db.models import Q
 
 from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
-from cities.models import BEGINNING_STAGES, Claim, Relationship, RelationshipStage, dates_disagree
+from cities.models import (
+    BEGINNING_STAGES,
+    Claim,
+    Relationship,
+    RelationshipStage,
+    began_key,
+    dates_disagree,
+)
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import date_facts, partial_date
 
@@ -66,7 +73,7 @@ def step_dates(steps, chinese):
     """``(facts, intent, agreement, began)`` of one relationship's steps (``steps_of``):
     each step's ``date_facts`` (None when undated) and those of
     ``Relationship.intent_date``, ``agreement_date`` and ``began`` (None when none)."""
-    intent = agreement = began = began_key = None
+    intent = agreement = began = began_by = None
     facts = []
     for _relationship, pk, stage, year, month, day, planned, _document in steps:
         date = date_facts(year, month, day, chinese)
@@ -80,11 +87,11 @@ def step_dates(steps, chinese):
                 intent = date
         elif stage == AGREEMENT and (agreement is None or order < agreement[0]):
             agreement = date
-        # ``began``: the first by ``began_sort_key`` of the dated steps not planned.
+        # ``began``: the first by ``began_key`` of the dated steps not planned.
         if stage in BEGINNING and not planned:
-            key = (0 if stage == AGREEMENT else 1, order, pk or 0)
-            if began_key is None or key < began_key:
-                began, began_key = date, key
+            key = began_key(stage, order, pk)
+            if began_by is None or key < began_by:
+                began, began_by = date, key
     return facts, intent, agreement, began
 
 

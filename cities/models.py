@@ -629,27 +629,19 @@ class Relationship(CitedModel):
     def agreement_date(self):
         return self.stage_date(Stage.AGREEMENT)
 
-    def claims_about(self, subject):
-        """The claims about the relationship's kind or level (uses prefetched ``claims``)."""
-        return [claim for claim in related_rows(self, "claims") if claim.subject == subject]
-
     def disputes(self):
         """What sources disagree about: [(subject label, [(who, value), …]), …], the
-        registry's value first, for the kind, the level and each dated step (uses the
-        prefetched ``claims`` and ``stages__claims``)."""
-        result = []
-        for subject, own in ((ClaimSubject.KIND, self.kind), (ClaimSubject.LEVEL, self.level)):
-            claims = self.claims_about(subject)
-            if any(claim.value != own for claim in claims):
-                choices = RelationshipKind if subject == ClaimSubject.KIND else HoldingLevel
-                label = dict(choices.choices)
-                sides = [(Claimant.OUR_REPORT.label, label.get(own, own or "—"))]
-                sides += [(c.get_claimant_display(), label.get(c.value, c.value)) for c in claims]
-                result.append((subject.label, sides))
-        for step in related_rows(self, "stages"):
-            if step.disputed:
-                result.append((step.get_stage_display(), step.sides()))
-        return result
+        registry's value first, for the kind, the level and each dated step
+        (``relationship_disputes``; uses the prefetched ``claims`` and ``stages__claims``)."""
+        return relationship_disputes(
+            self.kind,
+            self.level,
+            [
+                (claim.subject, claim.get_claimant_display(), claim.value)
+                for claim in related_rows(self, "claims")
+            ],
+            [(step.get_stage_display(), step.sides()) for step in related_rows(self, "stages")],
+        )
 
     @property
     def disputed(self):
@@ -772,6 +764,28 @@ class RelationshipStage(RegistryModel):
         return dates_disagree(date for _who, date in self.sides())
 
 
+def relationship_disputes(kind, level, claims, steps):
+    """What a relationship's sources disagree about, ``[(subject label, sides), …]``, each
+    ``sides`` ``[(who, value), …]`` with the registry's own first: its kind, its level,
+    then each step whose dates disagree (``Relationship.disputes``; the API's and the
+    exports' records from plain values). Given its kind and level, the claims about them
+    as ``(subject, claimant's label, value)`` (claims about anything else are passed
+    over) and its steps as ``(stage label, RelationshipStage.sides)``, each in their
+    order (a step no claim is about, one side alone, may be left out)."""
+    found = []
+    for subject, own in ((ClaimSubject.KIND, kind), (ClaimSubject.LEVEL, level)):
+        about = [(who, value) for said, who, value in claims if said == subject]
+        if any(value != own for _who, value in about):
+            choices = CLAIMED_CHOICES[subject]
+            sides = [(Claimant.OUR_REPORT.label, choices.get(own, own or "—"))]
+            sides += [(who, choices.get(value, value)) for who, value in about]
+            found.append((subject.label, sides))
+    for label, sides in steps:
+        if dates_disagree(date for _who, date in sides):
+            found.append((label, sides))
+    return found
+
+
 def dates_disagree(dates):
     """Whether some two of ``dates`` (None left out) cannot both be true
     (``RelationshipStage.disputed``; the API's and the exports' disputes from plain
@@ -789,6 +803,23 @@ def relationship_display(chinese_place, foreign_place):
 def dates_agree(a, b):
     """Two partial dates agree when one can be the other at a finer precision."""
     return a.earliest() <= b.latest() and b.earliest() <= a.latest()
+
+
+# What a claim about a relationship's kind or level, and the disputes, name a kind or a
+# level by: the choices' labels.
+CLAIMED_CHOICES = {
+    ClaimSubject.KIND: dict(RelationshipKind.choices),
+    ClaimSubject.LEVEL: dict(HoldingLevel.choices),
+}
+
+
+def claimed_value_display(subject, value):
+    """The label of a claimed kind or level (``Claim.display_value``; the API's records
+    from plain values): a value without a label is itself."""
+    choices = CLAIMED_CHOICES[
+        ClaimSubject.KIND if subject == ClaimSubject.KIND else ClaimSubject.LEVEL
+    ]
+    return str(choices.get(value, value))
 
 
 class Claim(RegistryModel):
@@ -891,8 +922,7 @@ class Claim(RegistryModel):
     def display_value(self):
         if self.subject == ClaimSubject.DATE:
             return str(self.date) if self.date else "—"
-        choices = RelationshipKind if self.subject == ClaimSubject.KIND else HoldingLevel
-        return str(dict(choices.choices).get(self.value, self.value))
+        return claimed_value_display(self.subject, self.value)
 
     def clean(self):
         validate_partial_date(self, "date")

@@ -37,7 +37,7 @@ PLACE_FILTERS = {
     "q=Twin": Place.objects.filter(name_en__startswith="Twin "),
     "side=foreign": Place.objects.foreign(),
 }
-# The directories' sorts, either way.
+# The directories' sorts, some of them backwards too.
 RELATIONSHIP_SORTS = ["chinese", "-chinese", "foreign", "country", "year", "-year", "kind"]
 PLACE_SORTS = ["name", "-name", "country", "partners"]
 

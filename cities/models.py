@@ -120,10 +120,18 @@ def stage_date_errors(date):
 # --- When a relationship began: one definition ----------------------------------------------
 
 
+def began_key(stage, date_order, pk):
+    """Which step dates the beginning, the least of these keys: a dated agreement (the
+    earliest, if several), else the earliest dated letter of intent, memorandum or
+    "active"; given a step's stage, a key that orders its date and its id (a step's
+    ``began_sort_key``; the API's and the exports' dates from plain values, whose date
+    order is ``date_facts``'s). Mirrors ``began_steps``."""
+    return (0 if stage == Stage.AGREEMENT else 1, date_order, pk or 0)
+
+
 def began_sort_key(step):
-    """Which step dates the beginning: a dated agreement (the earliest, if several), else
-    the earliest dated letter of intent, memorandum or "active". Mirrors ``began_steps``."""
-    return (0 if step.stage == Stage.AGREEMENT else 1, step.date.sort_key(), step.pk or 0)
+    """``began_key`` of a ``RelationshipStage``."""
+    return began_key(step.stage, step.date.sort_key(), step.pk)
 
 
 def began_steps(relationship=None):
@@ -276,7 +284,10 @@ class Place(CaseInsensitiveSlug, RegistryModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["country", "name_zh"]
+        # Total: same-named places of one country are in the order of their ids, so a
+        # list paged by LIMIT/OFFSET shows each of them once (PostgreSQL's top-N sort
+        # orders ties differently for different limits).
+        ordering = ["country", "name_zh", "pk"]
         verbose_name = _("地方")
         verbose_name_plural = _("地方")
         constraints = [
@@ -313,7 +324,8 @@ class Place(CaseInsensitiveSlug, RegistryModel):
             models.Index(fields=["name_en"]),
             # The default order (and the API's order of relationships, by their places):
             # read in order from this index, a page of a long list is not a sort of it all.
-            models.Index(fields=["country", "name_zh"]),
+            # The id is in it as in the order, so same-named places need no sort either.
+            models.Index(fields=["country", "name_zh", "id"]),
             # What a list of relationships reads of each of its two places to order or
             # count them all (the directory's and the API's orders, the home page's and
             # the directory's countries), read from this index without the wide rows:
@@ -553,7 +565,9 @@ class Relationship(CitedModel):
     stage_rows_in_form = False
 
     class Meta:
-        ordering = ["chinese_place", "foreign_place", "kind"]
+        # Total, as Place's is (the id last), whatever the uniqueness of the first keys:
+        # each relationship on exactly one page of a list paged by LIMIT/OFFSET.
+        ordering = ["chinese_place", "foreign_place", "kind", "pk"]
         verbose_name = _("友好关系")
         verbose_name_plural = _("友好关系")
         constraints = [
@@ -615,27 +629,19 @@ class Relationship(CitedModel):
     def agreement_date(self):
         return self.stage_date(Stage.AGREEMENT)
 
-    def claims_about(self, subject):
-        """The claims about the relationship's kind or level (uses prefetched ``claims``)."""
-        return [claim for claim in related_rows(self, "claims") if claim.subject == subject]
-
     def disputes(self):
         """What sources disagree about: [(subject label, [(who, value), …]), …], the
-        registry's value first, for the kind, the level and each dated step (uses the
-        prefetched ``claims`` and ``stages__claims``)."""
-        result = []
-        for subject, own in ((ClaimSubject.KIND, self.kind), (ClaimSubject.LEVEL, self.level)):
-            claims = self.claims_about(subject)
-            if any(claim.value != own for claim in claims):
-                choices = RelationshipKind if subject == ClaimSubject.KIND else HoldingLevel
-                label = dict(choices.choices)
-                sides = [(Claimant.OUR_REPORT.label, label.get(own, own or "—"))]
-                sides += [(c.get_claimant_display(), label.get(c.value, c.value)) for c in claims]
-                result.append((subject.label, sides))
-        for step in related_rows(self, "stages"):
-            if step.disputed:
-                result.append((step.get_stage_display(), step.sides()))
-        return result
+        registry's value first, for the kind, the level and each dated step
+        (``relationship_disputes``; uses the prefetched ``claims`` and ``stages__claims``)."""
+        return relationship_disputes(
+            self.kind,
+            self.level,
+            [
+                (claim.subject, claim.get_claimant_display(), claim.value)
+                for claim in related_rows(self, "claims")
+            ],
+            [(step.get_stage_display(), step.sides()) for step in related_rows(self, "stages")],
+        )
 
     @property
     def disputed(self):
@@ -758,6 +764,28 @@ class RelationshipStage(RegistryModel):
         return dates_disagree(date for _who, date in self.sides())
 
 
+def relationship_disputes(kind, level, claims, steps):
+    """What a relationship's sources disagree about, ``[(subject label, sides), …]``, each
+    ``sides`` ``[(who, value), …]`` with the registry's own first: its kind, its level,
+    then each step whose dates disagree (``Relationship.disputes``; the API's and the
+    exports' records from plain values). Given its kind and level, the claims about them
+    as ``(subject, claimant's label, value)`` (claims about anything else are passed
+    over) and its steps as ``(stage label, RelationshipStage.sides)``, each in their
+    order (a step no claim is about, one side alone, may be left out)."""
+    found = []
+    for subject, own in ((ClaimSubject.KIND, kind), (ClaimSubject.LEVEL, level)):
+        about = [(who, value) for said, who, value in claims if said == subject]
+        if any(value != own for _who, value in about):
+            choices = CLAIMED_CHOICES[subject]
+            sides = [(Claimant.OUR_REPORT.label, choices.get(own, own or "—"))]
+            sides += [(who, choices.get(value, value)) for who, value in about]
+            found.append((subject.label, sides))
+    for label, sides in steps:
+        if dates_disagree(date for _who, date in sides):
+            found.append((label, sides))
+    return found
+
+
 def dates_disagree(dates):
     """Whether some two of ``dates`` (None left out) cannot both be true
     (``RelationshipStage.disputed``; the API's and the exports' disputes from plain
@@ -775,6 +803,23 @@ def relationship_display(chinese_place, foreign_place):
 def dates_agree(a, b):
     """Two partial dates agree when one can be the other at a finer precision."""
     return a.earliest() <= b.latest() and b.earliest() <= a.latest()
+
+
+# What a claim about a relationship's kind or level, and the disputes, name a kind or a
+# level by: the choices' labels.
+CLAIMED_CHOICES = {
+    ClaimSubject.KIND: dict(RelationshipKind.choices),
+    ClaimSubject.LEVEL: dict(HoldingLevel.choices),
+}
+
+
+def claimed_value_display(subject, value):
+    """The label of a claimed kind or level (``Claim.display_value``; the API's records
+    from plain values): a value without a label is itself."""
+    choices = CLAIMED_CHOICES[
+        ClaimSubject.KIND if subject == ClaimSubject.KIND else ClaimSubject.LEVEL
+    ]
+    return str(choices.get(value, value))
 
 
 class Claim(RegistryModel):
@@ -877,8 +922,7 @@ class Claim(RegistryModel):
     def display_value(self):
         if self.subject == ClaimSubject.DATE:
             return str(self.date) if self.date else "—"
-        choices = RelationshipKind if self.subject == ClaimSubject.KIND else HoldingLevel
-        return str(dict(choices.choices).get(self.value, self.value))
+        return claimed_value_display(self.subject, self.value)
 
     def clean(self):
         validate_partial_date(self, "date")

@@ -126,10 +126,12 @@ class PlaceListView(FilteredListView):
     template_name = "cities/place_list.html"
     filterset_class = PlaceFilterSet
     filter_controls = ["q", "side", "country", "level", "kind"]
+    # Each order ends with the id, so that places of the same name (and count) are each on
+    # one page only.
     sort_options = {
-        "name": (_("名称"), ["name_en", "name_zh"]),
-        "country": (_("国家"), ["country", "name_en"]),
-        "partners": (_("伙伴数"), ["-partner_count", "name_en"]),
+        "name": (_("名称"), ["name_en", "name_zh", "pk"]),
+        "country": (_("国家"), ["country", "name_en", "pk"]),
+        "partners": (_("伙伴数"), ["-partner_count", "name_en", "pk"]),
     }
     default_sort = "name"
 
@@ -169,12 +171,14 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         "q", "country", "kind", "stage", "level", "chinese_place", "field", "year_min",
         "year_max",
     ]  # fmt: skip
+    # Each order ends with the id, so that two relationships of the same places (of two
+    # kinds, or between same-named places) are each on one page only.
     sort_options = {
-        "chinese": (_("中方"), ["chinese_place__name_en", "foreign_place__name_en"]),
-        "foreign": (_("外方"), ["foreign_place__name_en", "chinese_place__name_en"]),
-        "country": (_("国家"), ["foreign_place__country", "foreign_place__name_en"]),
-        "year": (_("年份"), ["first_year", "chinese_place__name_en"]),
-        "kind": (_("类别"), ["kind", "chinese_place__name_en", "foreign_place__name_en"]),
+        "chinese": (_("中方"), ["chinese_place__name_en", "foreign_place__name_en", "pk"]),
+        "foreign": (_("外方"), ["foreign_place__name_en", "chinese_place__name_en", "pk"]),
+        "country": (_("国家"), ["foreign_place__country", "foreign_place__name_en", "pk"]),
+        "year": (_("年份"), ["first_year", "chinese_place__name_en", "pk"]),
+        "kind": (_("类别"), ["kind", "chinese_place__name_en", "foreign_place__name_en", "pk"]),
     }
     default_sort = "chinese"
     # The places' names order no index holds: a page would sort all 50,000 relationships.
@@ -220,7 +224,7 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
                 if descending
                 else F("first_year").asc(nulls_last=True)
             )
-            return queryset.order_by(year, "chinese_place__name_en", "foreign_place__name_en")
+            return queryset.order_by(year, "chinese_place__name_en", "foreign_place__name_en", "pk")
         return super().order(queryset, key, descending)
 
     def get_context_data(self, **kwargs):

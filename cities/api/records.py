@@ -16,6 +16,7 @@ from cities.models import (
     Claim,
     Relationship,
     RelationshipStage,
+    claimed_value_display,
     dates_disagree,
     relationship_display,
 )
@@ -182,7 +183,7 @@ class RelationshipRecords:
         if subject == ClaimSubject.DATE:
             display_value = date[2] if date else "—"
         else:
-            display_value = self.disputes.value_display(subject, value)
+            display_value = claimed_value_display(subject, value)
         iso, precision = date[1] if date else NO_DATE
         return {
             "id": pk,

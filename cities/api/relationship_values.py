@@ -10,8 +10,15 @@ serializer's prefetches give them (``cities.api.views.claims_prefetch``).
 
 from django.db.models import Q
 
-from cities.choices import Claimant, ClaimSubject, HoldingLevel, RelationshipKind, Stage
-from cities.models import BEGINNING_STAGES, Claim, Relationship, RelationshipStage, dates_disagree
+from cities.choices import Claimant, Stage
+from cities.models import (
+    BEGINNING_STAGES,
+    Claim,
+    Relationship,
+    RelationshipStage,
+    began_key,
+    relationship_disputes,
+)
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import date_facts, partial_date
 
@@ -66,7 +73,7 @@ def step_dates(steps, chinese):
     """``(facts, intent, agreement, began)`` of one relationship's steps (``steps_of``):
     each step's ``date_facts`` (None when undated) and those of
     ``Relationship.intent_date``, ``agreement_date`` and ``began`` (None when none)."""
-    intent = agreement = began = began_key = None
+    intent = agreement = began = began_by = None
     facts = []
     for _relationship, pk, stage, year, month, day, planned, _document in steps:
         date = date_facts(year, month, day, chinese)
@@ -80,11 +87,11 @@ def step_dates(steps, chinese):
                 intent = date
         elif stage == AGREEMENT and (agreement is None or order < agreement[0]):
             agreement = date
-        # ``began``: the first by ``began_sort_key`` of the dated steps not planned.
+        # ``began``: the first by ``began_key`` of the dated steps not planned.
         if stage in BEGINNING and not planned:
-            key = (0 if stage == AGREEMENT else 1, order, pk or 0)
-            if began_key is None or key < began_key:
-                began, began_key = date, key
+            key = began_key(stage, order, pk)
+            if began_by is None or key < began_by:
+                began, began_by = date, key
     return facts, intent, agreement, began
 
 
@@ -115,23 +122,6 @@ class Disputes:
         self.step_labels = values.labels(RelationshipStage, "stage")
         self.claimants = values.labels(Claim, "claimant")
         self.our_report = str(Claimant.OUR_REPORT.label)
-        # What ``Relationship.disputes()`` and ``Claim.display_value`` name a kind or a
-        # level by: the choices' labels.
-        self.choices = {
-            ClaimSubject.KIND: dict(RelationshipKind.choices),
-            ClaimSubject.LEVEL: dict(HoldingLevel.choices),
-        }
-        self.subjects = [
-            (subject, str(subject.label), self.choices[subject])
-            for subject in (ClaimSubject.KIND, ClaimSubject.LEVEL)
-        ]
-
-    def value_display(self, subject, value):
-        """``Claim.display_value`` of a claim about the kind or the level."""
-        choices = self.choices[
-            ClaimSubject.KIND if subject == ClaimSubject.KIND else ClaimSubject.LEVEL
-        ]
-        return str(choices.get(value, value))
 
     def sides(self, date, claims):
         """``step.sides()``: each source's date of a step (``PartialDate``), the registry's
@@ -144,26 +134,20 @@ class Disputes:
 
     def of(self, kind, level, claims, steps, step_claims):
         """``disputes_of(relationship)``: what the sources disagree about, the registry's
-        value first, given its kind, level, claims (``claims_of``), steps as
-        ``(pk, stage, PartialDate)`` in their order and their claims by step."""
-        found = []
-        for subject, subject_label, choices in self.subjects:
-            own = kind if subject == ClaimSubject.KIND else level
-            about = [claim for claim in claims if claim[2] == subject]
-            if any(claim[4] != own for claim in about):
-                sides = [(self.our_report, choices.get(own, own or "—"))]
-                sides += [
-                    (self.claimants.get(claim[5], claim[5]), choices.get(claim[4], claim[4]))
-                    for claim in about
-                ]
-                found.append((subject_label, sides))
-        for pk, stage, date in steps:
-            others = step_claims.get(pk)
-            if not others:
-                continue
-            sides = self.sides(date, others)
-            if dates_disagree([date for _who, date in sides]):
-                found.append((self.step_labels.get(stage, stage), sides))
+        value first (``relationship_disputes``), given its kind, level, claims
+        (``claims_of``), steps as ``(pk, stage, PartialDate)`` in their order and their
+        claims by step."""
+        claimants, step_labels = self.claimants, self.step_labels
+        found = relationship_disputes(
+            kind,
+            level,
+            [(claim[2], claimants.get(claim[5], claim[5]), claim[4]) for claim in claims],
+            [
+                (step_labels.get(stage, stage), self.sides(date, step_claims[pk]))
+                for pk, stage, date in steps
+                if step_claims.get(pk)
+            ],
+        )
         return [
             {
                 "subject": str(subject),

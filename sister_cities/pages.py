@@ -221,7 +221,7 @@ class PlaceDetailView(DetailView):
                         ),
                     ),
                 )
-                .order_by("chinese_place__name_en")
+                .order_by("chinese_place__name_en", "pk")
             )
             exchanges = exchange_rows(
                 Exchange.objects.filter(places=place).exclude(relationship__foreign_place=place)

@@ -19,7 +19,7 @@ class SourceReportListView(FilteredListView):
     filter_controls = ["q", "chinese_place", "year_min", "year_max"]
     sort_options = {
         "date": (_("发布日期"), ["published_year", "published_month", "published_day", "slug"]),
-        "city": (_("城市"), ["chinese_place__name_en", "published_year"]),
+        "city": (_("城市"), ["chinese_place__name_en", "published_year", "slug"]),
     }
     default_sort = "date"
 

@@ -21,10 +21,10 @@ EXCHANGE_VALUES = [
     "countries", "description", "start_year", "start_month", "start_day", "end_year",
     "end_month", "end_day", "planned", "editors_note", "created", "last_updated",
 ]  # fmt: skip
-# An exchange's partner places in ``Place.Meta.ordering`` (country, Chinese name), made
-# total by the id: places of one country may share a Chinese name (Springfield, 朝阳区),
-# and the viewset's prefetch and ``partner_places`` must list them in the same order.
-PARTNER_ORDER = ["country", "name_zh", "pk"]
+# An exchange's partner places in ``Place.Meta.ordering`` (country, Chinese name, id: total,
+# as places of one country may share a Chinese name, Springfield, 朝阳区): the viewset's
+# prefetch and ``partner_places`` must list them in the same order.
+PARTNER_ORDER = Place._meta.ordering
 # The values of a count, its exchange and id first, in ``CountDisplays``' order after them.
 COUNT_VALUES = ["exchange", "pk", "value", "value_max", "qualifier", "unit_zh", "unit_en"]
 

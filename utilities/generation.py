@@ -170,10 +170,13 @@ def bump(using=None, tables=None):
     tables = sorted(tables)
     if tables and manager.filter(table__in=tables).update(**raise_) < len(tables):
         # A table first written in this database: its row, then raised (again, for those
-        # raised already: harmless; a row another writer has just made is raised too).
+        # raised already: harmless; a row another writer has just made is raised too). A
+        # conflict on anything but the table's name is an error, never a lost raise.
         manager.bulk_create(
             [model(table=table, value=0, changed=now) for table in tables],
-            ignore_conflicts=True,
+            update_conflicts=True,
+            unique_fields=["table"],
+            update_fields=["changed"],
         )
         manager.filter(table__in=tables).update(**raise_)
 
@@ -291,20 +294,26 @@ def watch_registry(also_written=None):
 REMEMBER_SECONDS = 24 * 60 * 60
 
 
+def _names(table_or_model):
+    return [table_or_model] if isinstance(table_or_model, str) else tables_of(table_or_model)
+
+
 def remembered(name, compute, request=None, tables=None):
     """``compute()`` once per generation: kept in the cache under ``name`` and the stamp of
     the generation (the one the request has read already, ``request.registry_generation``,
     else read now, before computing). ``compute`` must read only registry records and
     return something picklable and never None.
 
-    ``tables``: every table ``compute`` reads (``tables_of``), when they are certain: the
-    figure is then kept under their stamps alone, and made again only after a write to one
-    of them (or one that named no table)."""
+    ``tables``: every table ``compute`` reads, as names or as the models whose tables they
+    are (``tables_of``), when they are certain: the figure is then kept under their stamps
+    alone, and made again only after a write to one of them (or one that named no
+    table)."""
     read = getattr(request, "registry_generation", None) or current()
     if tables is None:
         key = f"generation:{name}:{read.stamp}"
     else:
-        stamps = hashlib.sha256(read.tables_stamp(tables).encode()).hexdigest()[:32]
+        names = {table for item in tables for table in _names(item)}
+        stamps = hashlib.sha256(read.tables_stamp(names).encode()).hexdigest()[:32]
         key = f"generation:{name}:tables:{stamps}"
     value = cache.get(key)
     if value is None:

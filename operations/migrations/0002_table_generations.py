@@ -3,13 +3,19 @@
 The row of every table (``*``) is written now, so that a flushed database never meets the
 stamps it had."""
 
+from django.core.management.color import no_style
 from django.db import migrations, models
 from django.utils import timezone
 
 
 def every_table_row(apps, schema_editor):
     RegistryGeneration = apps.get_model("operations", "RegistryGeneration")
-    RegistryGeneration.objects.using(schema_editor.connection.alias).get_or_create(
+    connection = schema_editor.connection
+    # The registry's row was written with its id (1): new rows' ids follow it.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [RegistryGeneration]):
+            cursor.execute(sql)
+    RegistryGeneration.objects.using(connection.alias).get_or_create(
         table="*", defaults={"value": 1, "changed": timezone.now()}
     )
 

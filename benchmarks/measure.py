@@ -24,6 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from exchanges.models import Exchange
 from utilities import generation
 
 from .views import TRIVIAL_PATH
@@ -344,13 +346,43 @@ def serial_timings(url, budget=2.0, at_most=30):
     return status, size, timings
 
 
-def after_write(url):
-    """Server time of the first request of a page after a write: the registry's generation
-    is raised (committed, as a write commits), so whatever the server keeps per generation
-    (figures over the whole registry, the read cache's answers) is made again."""
-    generation.bump()
-    _status, _size, elapsed = fetch(url)
+def after_write(url, write=None):
+    """Server time of the first request of a page after a write, committed as a write
+    commits. By default a write that names no table (``any_write``: a bulk write, a
+    restore), after which whatever the server keeps per generation (figures over the
+    whole registry, the read cache's answers) is made again; ``write`` another
+    (``exchange_saved``), after which the figures kept for the tables it did not write
+    stay. None when there is nothing to write (a registry without exchanges)."""
+    with (write or any_write)() as written:
+        if not written:
+            return None
+        _status, _size, elapsed = fetch(url)
     return elapsed * 1000
+
+
+@contextmanager
+def any_write():
+    """A write that names no table: every table's generation raised."""
+    generation.bump()
+    yield True
+
+
+@contextmanager
+def exchange_saved():
+    """A staff write of the most common kind: one exchange saved through the ORM (its
+    English title changed), and its title saved back afterwards."""
+    exchange = Exchange.objects.order_by("pk").first()
+    if exchange is None:
+        yield False
+        return
+    title = exchange.title_en
+    exchange.title_en = f"{title[:280]} (benchmark write)"
+    exchange.save()
+    try:
+        yield True
+    finally:
+        exchange.title_en = title
+        exchange.save()
 
 
 def fetch(url, timeout=300):

@@ -400,7 +400,9 @@ def national_counts(request=None, newest=0):
         counts["chinese_places"] = Place.objects.chinese().filter(Exists(holds)).count()
         return counts
 
-    return remembered(f"cities.national.{newest}", count, request)
+    return remembered(
+        f"cities.national.{newest}", count, request, tables=[Relationship, Place, RelationshipStage]
+    )
 
 
 def timeline(relationships):
@@ -678,7 +680,7 @@ def country_figures(code, request=None):
             "partners": [pk for pk, _holder in ordered],
         }
 
-    return remembered(f"cities.country:{code}", count, request)
+    return remembered(f"cities.country:{code}", count, request, tables=[Place, Relationship])
 
 
 def in_order(queryset, keys):

@@ -198,6 +198,7 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
                 .distinct()
             ),
             self.request_with_generation(),
+            tables=[Relationship, Place],
         )
 
     def control_markup(self, name, field):
@@ -209,6 +210,7 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
                 f"cities.relationship_{name}_options.{get_language()}",
                 lambda: options_markup(options=self.control_options(name, field)),
                 self.request_with_generation(),
+                tables=[Relationship, Place] if name == "country" else None,
             )
         return super().control_markup(name, field)
 

@@ -35,7 +35,7 @@ def count(queryset, request=None):
     list, counted now."""
     query = queryset.query
     if queryset.model is Exchange and not query.has_filters() and not query.distinct:
-        return remembered("exchanges.count", Exchange.objects.count, request)
+        return remembered("exchanges.count", Exchange.objects.count, request, tables=[Exchange])
     return queryset.count()
 
 
@@ -69,4 +69,9 @@ def present_countries(request=None):
             codes |= set(value.split(","))
         return codes
 
-    return remembered("exchanges.present_countries", gather, request)
+    return remembered(
+        "exchanges.present_countries",
+        gather,
+        request,
+        tables=[Relationship, Place, Exchange, Exchange.places.through],
+    )

@@ -3,11 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from utilities.generation import watch_registry
 
+# The tables a registry model's ``save()`` and ``delete()`` write without a signal, beside
+# its own: a place's search keys hold its aliases (``PlaceAlias.save`` updates them).
+ALSO_WRITTEN = {"cities.PlaceAlias": ["cities.Place"]}
+
 
 class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = _("运行维护")
 
     def ready(self):
-        # Every write to a registry model raises the generation the read cache keys on.
-        watch_registry()
+        # Every write to a registry model raises the generation the read cache keys on, and
+        # those of the tables it wrote.
+        watch_registry(also_written=ALSO_WRITTEN)

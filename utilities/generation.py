@@ -1,8 +1,10 @@
-"""The registry's generation: a number that every write to the registry raises.
+"""The registry's generation: a number that every write to the registry raises; and beside
+it a generation for each of the registry's tables, raised by the writes to that table.
 
-The read cache (``operations.readcache``) keys every answer it keeps by the generation, and
-the API's list validators (``utilities.api.conditional``) derive their ``ETag`` and
-``Last-Modified`` from it, so a change on any path is seen by the very next request:
+The read cache (``operations.readcache``) keys every answer it keeps by the registry's
+generation, and the API's list validators (``utilities.api.conditional``) derive their
+``ETag`` and ``Last-Modified`` from it, so a change on any path is seen by the very next
+request:
 
 - ``post_save`` and ``post_delete`` of every model that keeps history (every registry
   model) and ``m2m_changed`` of the links that touch one raise it (:func:`watch_registry`,
@@ -20,33 +22,59 @@ Why a row in the database, raised in the writing transaction, and read once per 
   under the old number, which nobody asks for any more. Raising the number after the commit
   (``on_commit``) would leave a window for a crash to lose the raise; a cache key bumped in
   Redis would not reach the per-process memory caches of other workers or commands.
-- **A row, read per request**: one primary-key look-up (a fraction of a millisecond), from
-  the database the request reads its data from. Through the replica router a request reads
-  one replica for the whole request (``operations.routers``), so the number and the data
-  come from one, monotonic, replay of the primary; a client that has just written reads
-  both from the primary (read-your-writes) and sees its write at once.
+- **A row, read per request**: one query of a table of a few dozen rows (a fraction of a
+  millisecond), from the database the request reads its data from. Through the replica
+  router a request reads one replica for the whole request (``operations.routers``), so the
+  number and the data come from one, monotonic, replay of the primary; a client that has
+  just written reads both from the primary (read-your-writes) and sees its write at once.
 - The stamp is the number *and* the time it rose: a database restored from a backup (or a
   flushed test database) starts again from an older number, but never from the same time.
 
-The row's model is ``settings.REGISTRY_GENERATION_MODEL``, found by name as Django finds
+The rows' model is ``settings.REGISTRY_GENERATION_MODEL``, found by name as Django finds
 ``AUTH_USER_MODEL``: ``utilities`` knows no app.
 
 **Figures kept for a generation** (:func:`remembered`): a figure over the whole registry
 that no index makes cheap (the home page's counts of 50,000 relationships) is computed once
 per generation and kept in the cache under the generation's stamp. The stamp is read
 *before* the figure is computed, so what is kept under a stamp is never older than the data
-that stamp stands for; the first read after any write finds no figure under the new stamp
+that stamp stands for; the first read after a write finds no figure under the new stamp
 and computes it again.
 
-Cost of a write: one more single-row UPDATE per saved record; the row stays locked until
-the transaction ends, so registry writes commit one after another (a registry's few staff
+**Per table.** Most writes (an exchange, an award, a step, a citation) cannot change most
+figures (the relationships' order, the home page's counts), so a figure that names the
+tables it reads (``remembered(…, tables=…)``) is kept under the stamps of those tables
+alone, and made again only after a write to one of them. Each write raises, besides the
+registry's generation, the generation of every table it wrote (:func:`tables_written`):
+
+- a save, the model's tables (its own and those of the models it inherits from), and the
+  tables its ``save()`` writes without a signal of their own (``watch_registry``'s
+  ``also_written``: an alias's save rewrites its place's search keys);
+- a delete, those and the tables of every model a cascade from it may write without a
+  signal (rows deleted in bulk, keys set to null, link rows);
+- a link change, the link table and the table of the record that owns the links (its
+  ``version`` and ``last_updated``, ``utilities.concurrency``);
+- a write that names no table (:func:`bump` without ``tables``: ``bulk_create``,
+  ``QuerySet.update``, a restored database) raises the generation of *every* table: one
+  row, ``EVERY_TABLE``, whose stamp is part of every table's.
+
+A table never written in a database has no row and the stamp ``0.0`` (the migration writes
+``EVERY_TABLE``'s, so a flushed database never meets its old stamps). A figure that names
+no tables is kept, as before, under the registry's generation: a stale figure is the worst
+fault a cache can have, so a figure names its tables only when they are certain.
+
+Cost of a write: two UPDATEs per saved record (the registry's row, then its tables' rows,
+in that order: a transaction holds a table's row only while it holds the registry's, so
+two writers never wait for each other's rows crosswise). The rows stay locked until the
+transaction ends, so registry writes commit one after another (a registry's few staff
 writes, and the loader's one transaction, do not notice).
 """
 
+import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache as once
 
 from django.apps import apps
 from django.conf import settings
@@ -57,22 +85,39 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-ROW_ID = 1
+# The registry's own row names no table; ``EVERY_TABLE``'s is raised by a write that names
+# none (no table is called either).
+REGISTRY = ""
+EVERY_TABLE = "*"
 LINK_ACTIONS = {"post_add", "post_remove", "post_clear"}
+
+
+def stamp_of(value, changed):
+    """A generation's number and the time it rose, as text (``"42.1764567890123456"``)."""
+    moment = int(changed.timestamp() * 1_000_000) if changed else 0
+    return f"{value}.{moment}"
 
 
 @dataclass(frozen=True)
 class Generation:
-    """The generation as a request read it."""
+    """The generation as a request read it, and its tables' ``{table: (value, changed)}``."""
 
     value: int
     changed: datetime | None
+    tables: dict = field(default_factory=dict, hash=False)
 
     @property
     def stamp(self):
-        """The number and the time it rose, as text (``"42.1764567890123456"``)."""
-        moment = int(self.changed.timestamp() * 1_000_000) if self.changed else 0
-        return f"{self.value}.{moment}"
+        """The registry's number and the time it rose, as text."""
+        return stamp_of(self.value, self.changed)
+
+    def tables_stamp(self, tables):
+        """The stamps of ``tables`` and of ``EVERY_TABLE``, as text: the same until a write
+        to one of them (or one that named no table)."""
+        return " ".join(
+            f"{table}={stamp_of(*self.tables.get(table, (0, None)))}"
+            for table in [EVERY_TABLE, *sorted(set(tables))]
+        )
 
 
 def generation_model():
@@ -80,43 +125,69 @@ def generation_model():
 
 
 def current(using=None):
-    """The generation, read from ``using`` (by default the database the router reads the
-    generation from: a request's replica, or the primary)."""
+    """The generation and its tables', in one query, read from ``using`` (by default the
+    database the router reads the generation from: a request's replica, or the primary)."""
     model = generation_model()
-    rows = list(
-        model._base_manager.using(using or router.db_for_read(model))
-        .filter(pk=ROW_ID)
-        .values_list("value", "changed")[:1]
+    rows = model._base_manager.using(using or router.db_for_read(model)).values_list(
+        "table", "value", "changed"
     )
-    return Generation(*rows[0]) if rows else Generation(0, None)
+    tables = {table: (value, changed) for table, value, changed in rows}
+    return Generation(*tables.pop(REGISTRY, (0, None)), tables=tables)
 
 
-# The databases whose raise is held back by :func:`raised_once` in this thread or task:
-# ``None`` outside it, else a set of aliases (a context variable, so threads and tasks of
-# one process never share it).
+def tables_of(*models):
+    """The tables the rows of ``models`` are stored in: each model's own and those of the
+    models it inherits from (a save writes them all; a proxy's are its concrete model's)."""
+    return frozenset(
+        kind._meta.db_table
+        for model in models
+        for kind in (model._meta.concrete_model, *model._meta.get_parent_list())
+    )
+
+
+# The tables whose raise is held back by :func:`raised_once` in this thread or task:
+# ``None`` outside it, else {alias: set of tables} (a context variable, so threads and tasks
+# of one process never share it).
 _held_back = ContextVar("registry_generation_held_back", default=None)
 
 
-def bump(using=None):
-    """Raise the generation, in the current transaction of ``using`` (the primary)."""
+def bump(using=None, tables=None):
+    """Raise the registry's generation and that of ``tables`` (by default every table's), in
+    the current transaction of ``using`` (the primary)."""
     model = generation_model()
     using = using or router.db_for_write(model)
+    tables = {EVERY_TABLE} if tables is None else set(tables)
     held_back = _held_back.get()
     if held_back is not None:
-        held_back.add(using)
+        held_back.setdefault(using, set()).update(tables)
         return
     now = timezone.now()
     manager = model._base_manager.using(using)
-    if not manager.filter(pk=ROW_ID).update(value=F("value") + 1, changed=now):
-        manager.get_or_create(pk=ROW_ID, defaults={"value": 1, "changed": now})
+    raise_ = {"value": F("value") + 1, "changed": now}
+    # The registry's row first: whoever holds a table's row holds it (see the docstring).
+    if not manager.filter(table=REGISTRY).update(**raise_):
+        manager.get_or_create(table=REGISTRY, defaults={"value": 1, "changed": now})
+    tables = sorted(tables)
+    if tables and manager.filter(table__in=tables).update(**raise_) < len(tables):
+        # A table first written in this database: its row, then raised (again, for those
+        # raised already: harmless; a row another writer has just made is raised too). A
+        # conflict on anything but the table's name is an error, never a lost raise.
+        manager.bulk_create(
+            [model(table=table, value=0, changed=now) for table in tables],
+            update_conflicts=True,
+            unique_fields=["table"],
+            update_fields=["changed"],
+        )
+        manager.filter(table__in=tables).update(**raise_)
 
 
 @contextmanager
 def raised_once():
-    """Within this block, in a transaction, writes raise the generation once, at its end.
+    """Within this block, in a transaction, writes raise the generation once, at its end,
+    and each table they wrote once.
 
     For a command that writes hundreds of records in one transaction (``load_registry``):
-    each save's signal would update the one generation row again (about a quarter of the
+    each save's signal would update the generation's rows again (about a quarter of the
     loader's statements). The raise at the end is in the same transaction as the data, so
     readers see both at the commit or neither. Also after an exception, when the
     transaction can still commit (a caller that catches the error and commits must not keep
@@ -126,15 +197,15 @@ def raised_once():
     if _held_back.get() is not None:  # already inside one: the outer block raises
         yield
         return
-    token = _held_back.set(set())
+    token = _held_back.set({})
     try:
         yield
     finally:
-        aliases = _held_back.get()
+        written = _held_back.get()
         _held_back.reset(token)
-        for alias in sorted(aliases):
+        for alias in sorted(written):
             if not connections[alias].needs_rollback:
-                bump(alias)
+                bump(alias, written[alias])
 
 
 def watched_models():
@@ -146,32 +217,75 @@ def watched_models():
     ]
 
 
-def _record_changed(sender, using=None, **kwargs):
-    bump(using)
-
-
-def _links_changed(sender, action, using=None, **kwargs):
-    if action in LINK_ACTIONS and sender in _watched_links:
-        bump(using)
-
-
+# {model: the tables its save writes besides its own}, from ``watch_registry``.
+_also_written = {}
 _watched_links = set()
 
 
-def watch_registry():
-    """Connect the signals that raise the generation (``AppConfig.ready``)."""
+def tables_written(model, deleted=False):
+    """The tables a save (or a delete) of a ``model`` record writes: its own, those its
+    ``save()`` writes without a signal (``also_written``), and for a delete those of every
+    model a cascade from it may write without a signal: rows deleted in bulk (link rows
+    among them), keys set to null, and theirs in turn. Deleted rows that send a signal
+    raise their own tables too; these are only what no signal tells."""
+    written = set(tables_of(model)) | _also_written.get(model, set())
+    if deleted:
+        written |= _cascade_tables(model)
+    return frozenset(written)
+
+
+@once
+def _cascade_tables(model):
+    """The tables of the models whose keys point at ``model``, and at those, and so on (the
+    link tables' rows point at both their records)."""
+    tables, seen, waiting = set(), {model}, [model]
+    while waiting:
+        for relation in waiting.pop()._meta.get_fields(include_hidden=True):
+            # A reverse foreign key (a link table's among them); a reverse many-to-many
+            # names the model that declares the links, whose rows a delete leaves alone.
+            if relation.auto_created and not relation.concrete and not relation.many_to_many:
+                other = relation.related_model
+                tables |= tables_written(other)
+                if other not in seen:
+                    seen.add(other)
+                    waiting.append(other)
+    return frozenset(tables)
+
+
+def _record_saved(sender, using=None, **kwargs):
+    bump(using, tables_written(sender))
+
+
+def _record_deleted(sender, using=None, **kwargs):
+    bump(using, tables_written(sender, deleted=True))
+
+
+def _links_changed(sender, action, instance, reverse, model, using=None, **kwargs):
+    if action in LINK_ACTIONS and sender in _watched_links:
+        owner = model if reverse else type(instance)  # the model that declares the links
+        bump(using, tables_of(sender) | tables_written(owner))
+
+
+def watch_registry(also_written=None):
+    """Connect the signals that raise the generation (``AppConfig.ready``).
+    ``also_written``: {model label: [model labels]}, the tables a registry model's
+    ``save()`` and ``delete()`` write without a signal (a bulk ``update``)."""
     watched = watched_models()
+    for label, others in (also_written or {}).items():
+        _also_written[apps.get_model(label)] = set(
+            tables_of(*(apps.get_model(other) for other in others))
+        )
     for model in watched:
         label = model._meta.label_lower
-        post_save.connect(_record_changed, sender=model, dispatch_uid=f"generation.save.{label}")
+        post_save.connect(_record_saved, sender=model, dispatch_uid=f"generation.save.{label}")
         post_delete.connect(
-            _record_changed, sender=model, dispatch_uid=f"generation.delete.{label}"
+            _record_deleted, sender=model, dispatch_uid=f"generation.delete.{label}"
         )
     # The links of a registry record, from either side (``citation.relationships.add``).
     for model in apps.get_models():
-        for field in model._meta.many_to_many:
-            if model in watched or field.related_model in watched:
-                _watched_links.add(field.remote_field.through)
+        for many in model._meta.many_to_many:
+            if model in watched or many.related_model in watched:
+                _watched_links.add(many.remote_field.through)
     m2m_changed.connect(_links_changed, dispatch_uid="generation.links")
 
 
@@ -180,13 +294,27 @@ def watch_registry():
 REMEMBER_SECONDS = 24 * 60 * 60
 
 
-def remembered(name, compute, request=None):
+def _names(table_or_model):
+    return [table_or_model] if isinstance(table_or_model, str) else tables_of(table_or_model)
+
+
+def remembered(name, compute, request=None, tables=None):
     """``compute()`` once per generation: kept in the cache under ``name`` and the stamp of
     the generation (the one the request has read already, ``request.registry_generation``,
     else read now, before computing). ``compute`` must read only registry records and
-    return something picklable and never None."""
+    return something picklable and never None.
+
+    ``tables``: every table ``compute`` reads, as names or as the models whose tables they
+    are (``tables_of``), when they are certain: the figure is then kept under their stamps
+    alone, and made again only after a write to one of them (or one that named no
+    table)."""
     read = getattr(request, "registry_generation", None) or current()
-    key = f"generation:{name}:{read.stamp}"
+    if tables is None:
+        key = f"generation:{name}:{read.stamp}"
+    else:
+        names = {table for item in tables for table in _names(item)}
+        stamps = hashlib.sha256(read.tables_stamp(names).encode()).hexdigest()[:32]
+        key = f"generation:{name}:tables:{stamps}"
     value = cache.get(key)
     if value is None:
         value = compute()

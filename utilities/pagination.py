@@ -10,10 +10,10 @@ in a narrow subquery, then the rows of those ids (``PageIdsPaginator`` for the d
 the API's pagination too).
 
 A whole list whose order no index holds (the relationships by their places' names) is
-sorted once per generation of the registry: ``whole_list_ids`` keeps its ids in order
-(``utilities.generation.remembered``), and a page is then the rows of its slice of them.
-A filtered list's count is kept the same way (``remembered_count``): at 500,000 exchanges a
-COUNT under a filter can take longer than everything else the page does.
+sorted once per generation of the tables it reads: ``whole_list_ids`` keeps its ids in
+order (``utilities.generation.remembered``), and a page is then the rows of its slice of
+them. A filtered list's count is kept the same way (``remembered_count``): at 500,000
+exchanges a COUNT under a filter can take longer than everything else the page does.
 """
 
 import hashlib
@@ -115,16 +115,18 @@ def whole_list(queryset):
 
 def whole_list_ids(queryset, request=None):
     """The ids of every row of ``queryset`` (a ``whole_list``), in its order, kept for the
-    generation of the registry under the query that orders them (an array of 64-bit
-    integers: 400 KB for 50,000 rows). None for a list that is not whole or a key that
-    is not an integer."""
+    generations of the tables its query reads (``registry_tables_read``; else of the
+    registry) under the query that orders them (an array of 64-bit integers: 400 KB for
+    50,000 rows): a write to another table (an exchange) keeps them. None for a list that
+    is not whole or a key that is not an integer."""
     if not whole_list(queryset) or not isinstance(queryset.model._meta.pk, models.IntegerField):
         return None
     ids = queryset.values_list("pk", flat=True)
     sql, params = ids.query.get_compiler(using=ids.db).as_sql()
     digest = hashlib.sha256(repr((ids.db, sql, params)).encode()).hexdigest()[:32]
     name = f"page_ids.{queryset.model._meta.label_lower}.{digest}"
-    return remembered(name, lambda: array("q", ids), request)
+    tables = registry_tables_read(ids, sql)
+    return remembered(name, lambda: array("q", ids), request, tables=tables)
 
 
 @cache
@@ -147,29 +149,39 @@ def _tables():
 CLOCK_WORDS = ("CURRENT_", "NOW(", "STATEMENT_TIMESTAMP", "LOCALTIME", "'NOW'")
 
 
+def registry_tables_read(queryset, sql):
+    """The tables ``sql`` (``queryset``'s) names, subqueries included, when a figure over it
+    can be kept for their generations: each is a registry table (one whose writes raise a
+    generation), ``queryset``'s own among them, and nothing in it reads the clock. Else
+    None."""
+    quote = connections[queryset.db].ops.quote_name
+    everything, registry = _tables()
+    read = frozenset(table for table in everything if quote(table) in sql)
+    if (
+        queryset.model._meta.db_table not in read
+        or not read <= registry
+        or any(word in sql.upper() for word in CLOCK_WORDS)
+    ):
+        return None
+    return read
+
+
 def remembered_count(queryset, request=None):
-    """``queryset.count()``, kept for the generation of the registry under the query's SQL
-    and parameters (a filter's values, a user's office included), when every table the
-    query reads is one whose writes raise the generation and nothing in it reads the
-    clock; else counted now."""
+    """``queryset.count()``, kept for the generations of the tables the query reads
+    (``registry_tables_read``) under its SQL and parameters (a filter's values, a user's
+    office included); a query that reads another table or the clock is counted now."""
     if not isinstance(queryset, QuerySet):
         return len(queryset)
     try:
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # a filter that matches nothing (``none()``): no query at all
         return queryset.count()
-    quote = connections[queryset.db].ops.quote_name
-    everything, registry = _tables()
-    read = {table for table in everything if quote(table) in sql}
-    if (
-        queryset.model._meta.db_table not in read
-        or not read <= registry
-        or any(word in sql.upper() for word in CLOCK_WORDS)
-    ):
+    tables = registry_tables_read(queryset, sql)
+    if tables is None:
         return queryset.count()
     digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()[:32]
     name = f"count.{queryset.model._meta.label_lower}.{digest}"
-    return remembered(name, queryset.count, request)
+    return remembered(name, queryset.count, request, tables=tables)
 
 
 def with_generation(request):

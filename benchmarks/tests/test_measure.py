@@ -13,6 +13,9 @@ from benchmarks import measure
 from benchmarks.probe import export
 from benchmarks.views import TRIVIAL_PATH
 from cities.models import Relationship
+from exchanges.models import Exchange
+from tests.builders import new_exchange
+from utilities import generation
 
 needs_wrk = pytest.mark.skipif(
     shutil.which("wrk") is None, reason="wrk is not installed (make wrk)"
@@ -135,3 +138,20 @@ def test_gunicorn_serves_the_trivial_view_and_replaces_a_killed_worker():
 def test_table_aligns_text_left_and_numbers_right():
     text = measure.table(["page", "req/s"], [["home", "12.5"], ["map", "3"]])
     assert text.splitlines() == ["page  req/s", "----  -----", "home   12.5", "map       3"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("benchmarks.urls")
+def test_after_write_times_a_request_after_any_write_or_an_exchanges_save(live_server, world):
+    """``any_write`` raises every table's generation; ``exchange_saved`` saves one exchange
+    (its table's generation rises) and puts its title back afterwards."""
+    url = loopback(live_server) + TRIVIAL_PATH
+    before = generation.current()
+    assert measure.after_write(url) > 0
+    assert generation.current().tables[generation.EVERY_TABLE] != before.tables.get("*")
+    new_exchange(world.home)
+    exchange = Exchange.objects.order_by("pk").first()
+    before = generation.current().tables.get("exchanges_exchange", (0, None))
+    assert measure.after_write(url, measure.exchange_saved) > 0
+    assert generation.current().tables["exchanges_exchange"][0] == before[0] + 2
+    assert Exchange.objects.get(pk=exchange.pk).title_en == exchange.title_en

@@ -24,7 +24,7 @@ from cities.tests.test_admin_import import news, partners, rows, upload  # noqa:
 from cities.tests.test_admin_inlines import add_row
 from cities.tests.test_batch_delete import ask_to_delete, confirmation
 from operations.readcache import CSRF_PLACEHOLDER, HEADER
-from tests.builders import new_relationship, staff_user, superuser, token_client
+from tests.builders import new_exchange, new_relationship, staff_user, superuser, token_client
 from utilities import generation
 from utilities.testing.admin import change_url, form_data
 from utilities.testing.queries import content
@@ -449,3 +449,19 @@ def test_a_restored_database_is_never_answered_with_pages_of_the_database_it_rep
     call_command("restore", str(dump), interactive=False, verbosity=0)
     assert generation.current().stamp != before.stamp
     assert fresh(anonymous, url).json()["notes"] == "在备份中"
+
+
+def test_a_write_to_a_table_a_kept_figure_does_not_read_still_renews_every_answer(anonymous, world):
+    """The relationships' order is kept for their tables' generations, which an exchange's
+    save leaves alone; the read cache keys on the registry's, which every write raises: the
+    list is rendered again (from the kept order), the same answer as before."""
+    url = "/api/relationships/"
+    before = warm(anonymous, url)
+    exchange = new_exchange(world.home)
+    assert "exchanges_exchange" in generation.current().tables
+    after = fresh(anonymous, url)
+    assert after.content == before.content
+    exchange.title_en = "Renamed"
+    exchange.save()
+    assert fresh(anonymous, url).content == before.content
+    assert fresh(anonymous, "/api/exchanges/?limit=500").json()["count"] >= 1

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from utilities import generation
 from utilities.concurrency import VersionedModel
 from utilities.countries import CHINA
 from utilities.country_fields import CountryField
@@ -361,6 +362,9 @@ class Place(CaseInsensitiveSlug, RegistryModel):
         self.search_text = search_keys(*names)
         if save and self.pk:
             Place.objects.filter(pk=self.pk).update(search_text=self.search_text)
+            # An update sends no signal: the figures kept for the places' table (a search's
+            # counts) must see the new keys (an alias's save and delete come here).
+            generation.bump(tables=generation.tables_of(Place))
 
     def save(self, *args, **kwargs):
         self.refresh_search_text(save=False)

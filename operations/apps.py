@@ -3,10 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from utilities.generation import watch_registry
 
-# The tables a registry model's ``save()`` and ``delete()`` write without a signal, beside
-# its own: a place's search keys hold its aliases (``PlaceAlias.save`` updates them).
-ALSO_WRITTEN = {"cities.PlaceAlias": ["cities.Place"]}
-
 
 class OperationsConfig(AppConfig):
     name = "operations"
@@ -15,4 +11,4 @@ class OperationsConfig(AppConfig):
     def ready(self):
         # Every write to a registry model raises the generation the read cache keys on, and
         # those of the tables it wrote.
-        watch_registry(also_written=ALSO_WRITTEN)
+        watch_registry()

@@ -46,9 +46,9 @@ tables it reads (``remembered(…, tables=…)``) is kept under the stamps of th
 alone, and made again only after a write to one of them. Each write raises, besides the
 registry's generation, the generation of every table it wrote (:func:`tables_written`):
 
-- a save, the model's tables (its own and those of the models it inherits from), and the
-  tables its ``save()`` writes without a signal of their own (``watch_registry``'s
-  ``also_written``: an alias's save rewrites its place's search keys);
+- a save, the model's tables (its own and those of the models it inherits from); what its
+  ``save()`` writes besides, without a signal, it raises itself where it writes it
+  (:func:`bump` with ``tables``: an alias's save rewrites its place's search keys);
 - a delete, those and the tables of every model a cascade from it may write without a
   signal (rows deleted in bulk, keys set to null, link rows);
 - a link change, the link table and the table of the record that owns the links (its
@@ -217,18 +217,15 @@ def watched_models():
     ]
 
 
-# {model: the tables its save writes besides its own}, from ``watch_registry``.
-_also_written = {}
 _watched_links = set()
 
 
 def tables_written(model, deleted=False):
-    """The tables a save (or a delete) of a ``model`` record writes: its own, those its
-    ``save()`` writes without a signal (``also_written``), and for a delete those of every
-    model a cascade from it may write without a signal: rows deleted in bulk (link rows
+    """The tables a save (or a delete) of a ``model`` record writes: its own, and for a
+    delete those of every model a cascade from it may write without a signal: rows deleted in bulk (link rows
     among them), keys set to null, and theirs in turn. Deleted rows that send a signal
     raise their own tables too; these are only what no signal tells."""
-    written = set(tables_of(model)) | _also_written.get(model, set())
+    written = set(tables_of(model))
     if deleted:
         written |= _cascade_tables(model)
     return frozenset(written)
@@ -266,15 +263,9 @@ def _links_changed(sender, action, instance, reverse, model, using=None, **kwarg
         bump(using, tables_of(sender) | tables_written(owner))
 
 
-def watch_registry(also_written=None):
-    """Connect the signals that raise the generation (``AppConfig.ready``).
-    ``also_written``: {model label: [model labels]}, the tables a registry model's
-    ``save()`` and ``delete()`` write without a signal (a bulk ``update``)."""
+def watch_registry():
+    """Connect the signals that raise the generation (``AppConfig.ready``)."""
     watched = watched_models()
-    for label, others in (also_written or {}).items():
-        _also_written[apps.get_model(label)] = set(
-            tables_of(*(apps.get_model(other) for other in others))
-        )
     for model in watched:
         label = model._meta.label_lower
         post_save.connect(_record_saved, sender=model, dispatch_uid=f"generation.save.{label}")

@@ -141,6 +141,10 @@ def with_first_year(queryset):
     return queryset.alias(first_year=first_stage_year())
 
 
+# How many distinct words of a query ``terms_places`` asks about (a query each) at most.
+WORDS_CHECKED_AT_MOST = 4
+
+
 def terms_places(terms, place_ids):
     """How the places of each word of a query of several are found (``place_key_q``'s
     ``place_ids``): row by row when the whole query's are. Otherwise each word by the ids
@@ -152,7 +156,12 @@ def terms_places(terms, place_ids):
     row, every relationship would be checked (the API's list of "synthetic shi": 16 s)."""
     if place_ids is PLACES_BY_JOIN:
         return [PLACES_BY_JOIN] * len(terms)
-    common = [common_key(Relationship, "chinese_place", term) for term in terms]
+    words = dict.fromkeys(terms)  # a word given twice is asked once
+    if len(words) > WORDS_CHECKED_AT_MOST:
+        # One query per word asked: a long query's words all stay ids, as before the check.
+        return [None] * len(terms)
+    asked = {word: common_key(Relationship, "chinese_place", word) for word in words}
+    common = [asked[term] for term in terms]
     if all(common):
         return [None] * len(terms)
     return [PLACES_BY_ROW if is_common else None for is_common in common]

@@ -121,7 +121,7 @@ def stage_date_errors(date):
 # --- When a relationship began: one definition ----------------------------------------------
 
 
-def began_key(stage, date_order, pk):
+def began_rank(stage, date_order, pk):
     """Which step dates the beginning, the least of these keys: a dated agreement (the
     earliest, if several), else the earliest dated letter of intent, memorandum or
     "active"; given a step's stage, a key that orders its date and its id (a step's
@@ -131,8 +131,8 @@ def began_key(stage, date_order, pk):
 
 
 def began_sort_key(step):
-    """``began_key`` of a ``RelationshipStage``."""
-    return began_key(step.stage, step.date.sort_key(), step.pk)
+    """``began_rank`` of a ``RelationshipStage``."""
+    return began_rank(step.stage, step.date.sort_key(), step.pk)
 
 
 def began_steps(relationship=None):

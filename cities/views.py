@@ -177,7 +177,10 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
         "chinese": (_("中方"), ["chinese_place__name_en", "foreign_place__name_en", "pk"]),
         "foreign": (_("外方"), ["foreign_place__name_en", "chinese_place__name_en", "pk"]),
         "country": (_("国家"), ["foreign_place__country", "foreign_place__name_en", "pk"]),
-        "year": (_("年份"), ["first_year", "chinese_place__name_en", "pk"]),
+        "year": (
+            _("年份"),
+            ["first_year", "chinese_place__name_en", "foreign_place__name_en", "pk"],
+        ),
         "kind": (_("类别"), ["kind", "chinese_place__name_en", "foreign_place__name_en", "pk"]),
     }
     default_sort = "chinese"
@@ -226,7 +229,10 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
                 if descending
                 else F("first_year").asc(nulls_last=True)
             )
-            return queryset.order_by(year, "chinese_place__name_en", "foreign_place__name_en", "pk")
+            # The year with its undated last either way; the names and the id after it as
+            # the sort's list gives them.
+            _label, (_year, *after) = self.sort_options["year"]
+            return queryset.order_by(year, *after)
         return super().order(queryset, key, descending)
 
     def get_context_data(self, **kwargs):

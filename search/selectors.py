@@ -323,6 +323,12 @@ class ReadingPlan:
     # rows (exchanges for 大分: 5 ms -> 750 ms).
     many_last: bool = False
 
+    def __post_init__(self):
+        if self.exact_parts is not None and self.exact is None:
+            # Rank 0 read in parts is filtered by ``rank`` beside them, which ``exact``
+            # annotates.
+            raise ValueError("A plan that reads rank 0 in parts needs its condition, exact.")
+
 
 def first_ranked(ranked, limit, plan=ReadingPlan()):
     """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated

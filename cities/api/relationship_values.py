@@ -16,7 +16,7 @@ from cities.models import (
     Claim,
     Relationship,
     RelationshipStage,
-    began_key,
+    began_rank,
     relationship_disputes,
 )
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
@@ -87,9 +87,9 @@ def step_dates(steps, chinese):
                 intent = date
         elif stage == AGREEMENT and (agreement is None or order < agreement[0]):
             agreement = date
-        # ``began``: the first by ``began_key`` of the dated steps not planned.
+        # ``began``: the first by ``began_rank`` of the dated steps not planned.
         if stage in BEGINNING and not planned:
-            key = began_key(stage, order, pk)
+            key = began_rank(stage, order, pk)
             if began_by is None or key < began_by:
                 began, began_by = date, key
     return facts, intent, agreement, began

@@ -24,7 +24,7 @@ EXCHANGE_VALUES = [
 # An exchange's partner places in ``Place.Meta.ordering`` (country, Chinese name, id: total,
 # as places of one country may share a Chinese name, Springfield, 朝阳区): the viewset's
 # prefetch and ``partner_places`` must list them in the same order.
-PARTNER_ORDER = Place._meta.ordering
+PARTNER_ORDER = tuple(Place._meta.ordering)
 # The values of a count, its exchange and id first, in ``CountDisplays``' order after them.
 COUNT_VALUES = ["exchange", "pk", "value", "value_max", "qualifier", "unit_zh", "unit_en"]
 

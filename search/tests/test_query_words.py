@@ -69,3 +69,19 @@ def test_each_word_is_asked_whether_it_is_common_once():
     with CaptureQueriesContext(connection) as queries:
         RelationshipFilterSet.search_q("测试市 Partner Zyxtest")
     assert len(queries.captured_queries) == 3
+
+
+def test_a_word_given_twice_is_asked_once():
+    add_rows(5)
+    with CaptureQueriesContext(connection) as queries:
+        RelationshipFilterSet.search_q("测试市 Partner 测试市 Partner")
+    assert len(queries.captured_queries) == 2
+
+
+def test_a_long_query_asks_about_no_more_than_a_few_words():
+    # Each word asked is a query: a query of many words keeps them all as ids instead.
+    add_rows(5)
+    words = " ".join(f"word{number}" for number in range(10))
+    with CaptureQueriesContext(connection) as queries:
+        RelationshipFilterSet.search_q(words)
+    assert len(queries.captured_queries) == 0

@@ -14,6 +14,8 @@ labels, some 0.5 ms of every request).
 """
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -37,6 +39,14 @@ URL_PATTERNS_KEPT = 256
 # ``{(model, field name, language): {value: label}}``: a choice field's labels are the
 # code's and its translations', fixed while the process runs.
 LABELS = {}
+
+
+@receiver(setting_changed)
+def _forget_kept(**kwargs):
+    """A test's changed settings (URL configuration, languages, translations) may change
+    both: Django empties its own URL and translation caches on the same signal."""
+    URL_PATTERNS.clear()
+    LABELS.clear()
 
 
 class RecordValues:

@@ -2,8 +2,8 @@
 country and by decade (for the charts), a dated timeline, and the points and lines of a map.
 
 Each function takes a queryset and makes a fixed number of queries, whatever its size.
-The whole registry's counts (the home page) are kept for a generation of the registry
-(``national_counts``).
+The whole registry's counts (the home page) are kept for the generation of the tables they
+read (``national_counts``).
 """
 
 import heapq
@@ -391,8 +391,9 @@ def summary(relationships, top=15):
 
 def national_counts(request=None, newest=0):
     """``summary_counts`` of the whole registry and the number of Chinese places that
-    hold a relationship (``chinese_places``), counted once per generation of the registry
-    (``utilities.generation.remembered``): the first read after any write counts again."""
+    hold a relationship (``chinese_places``), counted once per generation of the tables
+    they read (``utilities.generation.remembered``): the first read after a write to one of
+    them counts again."""
 
     def count():
         counts = summary_counts(Relationship.objects.all(), newest)
@@ -400,9 +401,7 @@ def national_counts(request=None, newest=0):
         counts["chinese_places"] = Place.objects.chinese().filter(Exists(holds)).count()
         return counts
 
-    return remembered(
-        f"cities.national.{newest}", count, request, tables=[Relationship, Place, RelationshipStage]
-    )
+    return remembered(f"cities.national.{newest}", count, request)
 
 
 def timeline(relationships):
@@ -649,11 +648,12 @@ def holders(relationships):
 
 def country_figures(code, request=None):
     """What a partner country's page counts over all its records, whatever page of its
-    sections is shown, made once per generation of the registry (``remembered``; the first
-    read after any write counts again): ``places``, its places that have Chinese partners
-    as (key, number of partners) by name; ``holders`` (``holders``); ``partners``, the
-    keys of its relationships in the page's order: by the province groups (the province
-    with most partners first, then its places in tree order), then by foreign place."""
+    sections is shown, made once per generation of the tables it reads (``remembered``;
+    the first read after a write to one of them counts again): ``places``, its places
+    that have Chinese partners as (key, number of partners) by name; ``holders``
+    (``holders``); ``partners``, the keys of its relationships in the page's order: by the
+    province groups (the province with most partners first, then its places in tree
+    order), then by foreign place."""
 
     def count():
         places = (
@@ -680,7 +680,7 @@ def country_figures(code, request=None):
             "partners": [pk for pk, _holder in ordered],
         }
 
-    return remembered(f"cities.country:{code}", count, request, tables=[Place, Relationship])
+    return remembered(f"cities.country:{code}", count, request)
 
 
 def in_order(queryset, keys):

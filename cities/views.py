@@ -19,8 +19,8 @@ from django_countries.fields import Country
 
 from utilities.countries import NOT_PARTNER_COUNTRIES
 from utilities.filtersets import QUERY_MAX_LENGTH
-from utilities.generation import remembered
-from utilities.pagination import section_page, with_generation
+from utilities.generation import remembered, with_generation
+from utilities.pagination import section_page
 from utilities.views import FilteredListView, options_markup
 
 from . import maps, statistics
@@ -201,7 +201,6 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
                 .distinct()
             ),
             self.request_with_generation(),
-            tables=[Relationship, Place],
         )
 
     def control_markup(self, name, field):
@@ -213,7 +212,6 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
                 f"cities.relationship_{name}_options.{get_language()}",
                 lambda: options_markup(options=self.control_options(name, field)),
                 self.request_with_generation(),
-                tables=[Relationship, Place] if name == "country" else None,
             )
         return super().control_markup(name, field)
 

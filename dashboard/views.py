@@ -12,8 +12,8 @@ A city with thousands of partners has long lists: each keeps its exact count and
 first rows, with a link to the full list (the admin's relationship list, or a paginated
 page of the dashboard, ``OfficeListView``). Figures that read registry records only (each
 relationship's latest exchange date, the anniversaries, the rule warnings) are kept for the
-registry's generation (``utilities.generation.remembered``): the first read after any write
-makes them again.
+generation of the tables they read (``utilities.generation.remembered``): the first read
+after a write to one of them makes them again.
 """
 
 import datetime
@@ -216,7 +216,7 @@ def last_exchange_dates(place, request=None):
     date key or None), …] in the relationships' order, "paths": {pk: [root, …, pk]}}``.
 
     The database gives each relationship's latest date (a city has tens of thousands of
-    exchanges). Registry records only: kept for the generation of the registry
+    exchanges). Registry records only: kept for the generation of the tables it reads
     (``remembered``), whatever the years asked or the day."""
 
     def compute():
@@ -462,7 +462,7 @@ METRIC_FILTERS = {
 def rule_warnings(place, request=None):
     """The national-rule warnings of the office's relationships not yet acknowledged
     (``cities.national_rules``), in a fixed number of queries; kept for the generation of
-    the registry, in each language (the messages are worded)."""
+    the tables it reads, in each language (the messages are worded)."""
 
     def judge():
         found = relationship_warnings(office_relationships(place))

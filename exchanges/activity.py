@@ -17,7 +17,7 @@ Planned exchanges (a report's plans) do not count. A place's picture gathers the
 inside it (Jinzhong's includes Pingyao County's). It lives here, above ``cities``, because
 it reads both apps; every function makes a fixed number of aggregate queries, whatever
 the number of records. The national ranking's figures, a pass over every relationship and
-exchange, are kept for a generation of the registry (``national_pictures``).
+exchange, are kept for the generation of the tables they read (``national_pictures``).
 """
 
 from dataclasses import dataclass, field
@@ -335,10 +335,10 @@ def ranked_cities():
 
 
 def place_picture(place, request=None):
-    """One Chinese place's picture (``place_activity``), made once per generation: a
-    city's pairs of exchange and field alone are hundreds of thousands of rows at national
-    scale. Kept without a date: the length and the yearly rate are counted from the day
-    they are read."""
+    """One Chinese place's picture (``place_activity``), made once per generation of the
+    tables it reads: a city's pairs of exchange and field alone are hundreds of thousands of
+    rows at national scale. Kept without a date: the length and the yearly rate are counted
+    from the day they are read."""
     return remembered(
         f"exchanges.activity.place:{place.pk}",
         lambda: place_activity([place])[place.pk],
@@ -349,8 +349,9 @@ def place_picture(place, request=None):
 def national_pictures():
     """[(city, Activity), …] of every Chinese city holding a relationship or an exchange
     (the city with its parent): a pass over every relationship and exchange of the
-    registry, so made once per generation (``utilities.generation.remembered``; the first
-    read after any write makes it again). Kept without the field records (their ids only)
+    registry, so made once per generation of the tables it reads
+    (``utilities.generation.remembered``; the first read after a write to one of them
+    makes it again). Kept without the field records (their ids only)
     nor a date: the length and the yearly rate are counted from the day they are read."""
     cities = list(ranked_cities())
     pictures = place_activity(cities)

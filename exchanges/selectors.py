@@ -1,8 +1,9 @@
 """Shared reads of exchanges: the queryset every list of them (the directory, the home
 page, a place's and a relationship's page) starts from, in a fixed number of queries; and
 the figures over all 500,000 of them that no index makes cheap (the number of them, the
-countries they involve), kept for a generation of the registry
-(``utilities.generation.remembered``: the first read after any write counts again)."""
+countries they involve), kept for the generation of the tables they read
+(``utilities.generation.remembered``: the first read after a write to one of them counts
+again)."""
 
 from django.db.models import Exists, OuterRef
 
@@ -35,7 +36,7 @@ def count(queryset, request=None):
     list, counted now."""
     query = queryset.query
     if queryset.model is Exchange and not query.has_filters() and not query.distinct:
-        return remembered("exchanges.count", Exchange.objects.count, request, tables=[Exchange])
+        return remembered("exchanges.count", Exchange.objects.count, request)
     return queryset.count()
 
 
@@ -69,9 +70,4 @@ def present_countries(request=None):
             codes |= set(value.split(","))
         return codes
 
-    return remembered(
-        "exchanges.present_countries",
-        gather,
-        request,
-        tables=[Relationship, Place, Exchange, Exchange.places.through],
-    )
+    return remembered("exchanges.present_countries", gather, request)

@@ -31,7 +31,7 @@ from utilities.languages import is_chinese
 from utilities.lazy_imports import lazy_module
 from utilities.partial_dates import PartialDate
 
-from .pages import figure_tables, place_figures
+from .pages import figure_tables, place_figures, place_scope
 
 # Loaded by the first PDF (with its fonts, some 40 MB).
 weasyprint = lazy_module("weasyprint")
@@ -78,18 +78,18 @@ def newest_first(row):
     return (year is None, -(year or 0), month is None, -(month or 0), day is None, -(day or 0), -pk)
 
 
-def brief_records(place, scope, request=None):
-    """What the brief lists of the place and the places inside it (``scope``, their keys),
-    read once per generation of the registry (``remembered``; the first read after any
-    write reads them again), a big city having thousands of partners and tens of
-    thousands of exchanges: ``partners``, the values of every relationship by the
-    partner's country and name (one query); ``latest``, the keys of the latest exchanges.
-    Those are chosen here from narrow rows: ordered by date in the database, the planner
-    walks the whole date index for a place with few exchanges."""
+def brief_records(place, request=None):
+    """What the brief lists of the place and the places inside it (``place_scope``), a big
+    city having thousands of partners and tens of thousands of exchanges: ``partners``, the
+    values of every relationship by the partner's country and name (one query);
+    ``latest``, the keys of the latest exchanges. Those are chosen here from narrow rows:
+    ordered by date in the database, the planner walks the whole date index for a place
+    with few exchanges. Two figures, each made again only after a write to a table it
+    reads (``remembered``): an exchange's save keeps the partners."""
 
-    def read():
-        partners = (
-            Relationship.objects.filter(chinese_place__in=scope)
+    def read_partners():
+        return list(
+            Relationship.objects.filter(chinese_place__in=place_scope(place, request))
             .order_by("foreign_place__country", "foreign_place__name_en", "pk")
             .values_list(
                 "pk",
@@ -104,15 +104,19 @@ def brief_records(place, scope, request=None):
             )
             .annotate(began=statistics.began_key())
         )
+
+    def read_latest():
         exchanges = (
-            Exchange.objects.filter(chinese_place__in=scope)
+            Exchange.objects.filter(chinese_place__in=place_scope(place, request))
             .order_by()
             .values_list("pk", "start_year", "start_month", "start_day")
         )
-        latest = heapq.nsmallest(LATEST_EXCHANGES, exchanges, key=newest_first)
-        return {"partners": list(partners), "latest": [row[0] for row in latest]}
+        return [row[0] for row in heapq.nsmallest(LATEST_EXCHANGES, exchanges, key=newest_first)]
 
-    return remembered(f"briefs.records:{place.pk}", read, request)
+    return {
+        "partners": remembered(f"briefs.partners:{place.pk}", read_partners, request),
+        "latest": remembered(f"briefs.latest:{place.pk}", read_latest, request),
+    }
 
 
 def partners(place, rows):
@@ -151,8 +155,7 @@ class PlaceBriefView(DetailView):
         place = self.object
         today = timezone.localdate()
         figures = place_figures(place, self.request)
-        scope = figures["scope"]
-        records = brief_records(place, scope, self.request)
+        records = brief_records(place, self.request)
         relationships = partners(place, records["partners"])
         latest = exchange_rows(Exchange.objects.all()).in_bulk(records["latest"])
         context.update(

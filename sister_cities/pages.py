@@ -97,19 +97,35 @@ def place_awards(place, scope):
     return award_rows(awards).order_by(*partial_date_order("conferred"), "pk").distinct()
 
 
+def place_scope(place, request=None):
+    """The keys of the place and the places inside it, read once per generation of the
+    tables the tree is read from: as a subquery its recursive query would run in each
+    query, and the planner, expecting thousands of places from it, would read every row.
+
+    A figure that counts over the scope reads it through this, inside its computation, so
+    that the figure learns the places' table with it (``remembered``): a place moved into
+    or out of the tree makes it again."""
+    return remembered(
+        f"pages.place.scope:{place.pk}",
+        lambda: list(Place.objects.within(place).values_list("pk", flat=True)),
+        request,
+    )
+
+
 def place_figures(place, request=None):
     """What a Chinese place's page counts over all its records, whatever page of its
-    sections is shown, made once per generation of the registry (``remembered``; the
-    first read after any write counts again): a city may hold thousands of partners and
-    tens of thousands of exchanges. ``scope``: the keys of the place and the places inside
-    it; ``partners``: the keys of its relationships in the page's order; ``counts``: by
-    kind and stage; ``holders``: by the place holding them; ``recorded``: the counts
-    beside the reported figures; ``exchanges`` and ``awards``: how many."""
+    sections is shown, a city holding thousands of partners and tens of thousands of
+    exchanges: ``scope``: the keys of the place and the places inside it; ``partners``: the
+    keys of its relationships in the page's order; ``counts``: by kind and stage;
+    ``holders``: by the place holding them; ``recorded``: the counts beside the reported
+    figures; ``exchanges`` and ``awards``: how many.
 
-    def count():
-        # The tree read once: as a subquery its recursive query would run in each query,
-        # and the planner, expecting thousands of places from it, would read every row.
-        scope = list(Place.objects.within(place).values_list("pk", flat=True))
+    Three figures, each made again only after a write to a table it reads
+    (``remembered``): an exchange's save counts the exchanges again and keeps the
+    relationships' order and counts, an award's the awards."""
+
+    def relationships():
+        scope = place_scope(place, request)
         held = Relationship.objects.filter(chinese_place__in=scope)
         # Sorted from narrow rows; the page reads the rows of one page of these keys.
         partners = held.order_by(
@@ -119,16 +135,24 @@ def place_figures(place, request=None):
             "pk",
         ).values_list("pk", flat=True)
         return {
-            "scope": scope,
             "partners": list(partners),
             "counts": statistics.kind_stage_counts(held),
             "holders": statistics.holders(held),
             "recorded": recorded_counts(place, scope),
-            "exchanges": Exchange.objects.filter(chinese_place__in=scope).count(),
-            "awards": place_awards(place, scope).count(),
         }
 
-    return remembered(f"pages.place:{place.pk}", count, request)
+    def exchanges():
+        return Exchange.objects.filter(chinese_place__in=place_scope(place, request)).count()
+
+    def awards():
+        return place_awards(place, place_scope(place, request)).count()
+
+    return {
+        "scope": place_scope(place, request),
+        **remembered(f"pages.place.relationships:{place.pk}", relationships, request),
+        "exchanges": remembered(f"pages.place.exchanges:{place.pk}", exchanges, request),
+        "awards": remembered(f"pages.place.awards:{place.pk}", awards, request),
+    }
 
 
 class PlaceDetailView(DetailView):

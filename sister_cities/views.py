@@ -23,7 +23,7 @@ class HomeView(TemplateView):
     recent exchanges; the source reports.
 
     The national counts and which relationships are the newest are counted once per
-    generation of the registry (``statistics.national_counts``: a pass over every
+    generation of the tables they read (``statistics.national_counts``: a pass over every
     relationship); the rest reads a few rows through indexes."""
 
     template_name = "home.html"

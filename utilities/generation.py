@@ -41,10 +41,10 @@ that stamp stands for; the first read after a write finds no figure under the ne
 and computes it again.
 
 **Per table.** Most writes (an exchange, an award, a step, a citation) cannot change most
-figures (the relationships' order, the home page's counts), so a figure that names the
-tables it reads (``remembered(…, tables=…)``) is kept under the stamps of those tables
-alone, and made again only after a write to one of them. Each write raises, besides the
-registry's generation, the generation of every table it wrote (:func:`tables_written`):
+figures (the relationships' order, the home page's counts), so a figure is kept under the
+stamps of the tables it reads alone, and made again only after a write to one of them. Each
+write raises, besides the registry's generation, the generation of every table it wrote
+(:func:`tables_written`):
 
 - a save, the model's tables (its own and those of the models it inherits from); what its
   ``save()`` writes besides, without a signal, it raises itself where it writes it
@@ -58,9 +58,26 @@ registry's generation, the generation of every table it wrote (:func:`tables_wri
   row, ``EVERY_TABLE``, whose stamp is part of every table's.
 
 A table never written in a database has no row and the stamp ``0.0`` (the migration writes
-``EVERY_TABLE``'s, so a flushed database never meets its old stamps). A figure that names
-no tables is kept, as before, under the registry's generation: a stale figure is the worst
-fault a cache can have, so a figure names its tables only when they are certain.
+``EVERY_TABLE``'s, so a flushed database never meets its old stamps).
+
+**Figures learn their tables** (:func:`remembered`): a figure's computation is watched as
+it runs (an ``execute_wrapper`` on every connection), and the tables its SQL names are the
+tables it reads (:func:`tables_read`). The figure is kept under the stamps of those tables,
+and the tables are remembered under the figure's name (a hint, so the next read knows which
+stamps to look up). Nobody lists a figure's tables by hand, so a later change to what a
+computation reads cannot leave a figure stale: the next computation learns the new tables.
+A figure is correct under its key whatever hint led to it: the key holds the tables and
+their stamps, and a computation that is given the same rows of the same tables returns the
+same figure (a query's rows depend on nothing but the tables it names; which query runs
+next depends only on the rows before). A figure made of figures (a nested ``remembered``)
+reads their tables too, kept or made. A computation whose SQL names a table that is not the
+registry's, reads the clock, writes, or runs no query at all is kept, as before, under the
+registry's generation.
+
+A stale figure is the worst fault a cache can have, so a figure is kept per table only when
+its tables are certain. ``compute`` must take every registry record it depends on from its
+own queries (or nested figures): a record read before, outside it, is an input no query
+shows (a figure over ``place``'s records reads the places' table itself).
 
 Cost of a write: two UPDATEs per saved record (the registry's row, then its tables' rows,
 in that order: a transaction holds a table's row only while it holds the registry's, so
@@ -70,7 +87,8 @@ writes, and the loader's one transaction, do not notice).
 """
 
 import hashlib
-from contextlib import contextmanager
+import re
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -285,29 +303,152 @@ def watch_registry():
 REMEMBER_SECONDS = 24 * 60 * 60
 
 
+@once
+def registry_tables():
+    """``(every table of the project, the registry's tables)``: the registry's are those of
+    the models whose writes raise the generation, and their many-to-many links."""
+    watched = set(watched_models())
+    everything, registry = set(), set()
+    for model in apps.get_models(include_auto_created=True):
+        everything.add(model._meta.db_table)
+        if model in watched:
+            registry.add(model._meta.db_table)
+        for many in model._meta.local_many_to_many:
+            if model in watched or many.related_model in watched:
+                registry.add(many.remote_field.through._meta.db_table)
+    return frozenset(everything), frozenset(registry)
+
+
+@once
+def _table_names():
+    """Any of the project's tables named in SQL, quoted or not (a whole word: ``cities_place``
+    is not in ``cities_placealias`` nor in ``cities_place_id``)."""
+    names = sorted(registry_tables()[0], key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, names))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+# SQL whose rows depend on the moment it runs, not only on the stored rows.
+CLOCK_WORDS = ("CURRENT_", "NOW(", "STATEMENT_TIMESTAMP", "LOCALTIME", "'NOW'")
+# What a computation may run besides reading: a transaction's savepoints.
+READING = re.compile(r"\s*\(*\s*(?:SELECT|WITH|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO)\b", re.I)
+
+
+def tables_read(sql):
+    """The registry's tables ``sql`` names, subqueries included, when the rows it returns
+    depend on theirs alone: it only reads, names no other table and does not read the
+    clock. Else None."""
+    if not READING.match(sql) or any(word in sql.upper() for word in CLOCK_WORDS):
+        return None
+    named = frozenset(_table_names().findall(sql))
+    return named if named <= registry_tables()[1] else None
+
+
+class _Reads:
+    """The tables a figure's computation has read so far; ``tables`` None once it has read
+    something that is not only registry tables. ``generation``: the stamps it is kept
+    under, which the figures inside it are kept under too."""
+
+    def __init__(self, generation):
+        self.generation = generation
+        self.tables = set()
+
+    def add(self, tables):
+        if tables is None or self.tables is None:
+            self.tables = None
+        else:
+            self.tables |= tables
+
+    def __call__(self, execute, sql, params, many, context):
+        self.add(tables_read(str(sql)))
+        return execute(sql, params, many, context)
+
+
+# The figures being computed in this thread or task, outermost first (a context variable,
+# as ``_held_back``): what a figure reads, kept or made, its enclosing figures read too.
+_computing = ContextVar("registry_figures_computing", default=())
+
+
+def _reads_seen(tables):
+    for reads in _computing.get():
+        reads.add(tables)
+
+
+def _learned(compute, read):
+    """``compute()`` and the tables it read (None: not only registry tables, or none)."""
+    reads = _Reads(read)
+    token = _computing.set((*_computing.get(), reads))
+    try:
+        with ExitStack() as watching:
+            for alias in connections:
+                watching.enter_context(connections[alias].execute_wrapper(reads))
+            value = compute()
+    finally:
+        _computing.reset(token)
+    return value, (frozenset(reads.tables) if reads.tables else None)
+
+
+def with_generation(request):
+    """``request`` (Django's, or DRF's around it), with the registry's generation read once
+    for every figure the request keeps for it (``remembered``); the read cache may have
+    read it already."""
+    request = getattr(request, "_request", request)
+    if getattr(request, "registry_generation", None) is None:
+        request.registry_generation = current()
+    return request
+
+
 def _names(table_or_model):
     return [table_or_model] if isinstance(table_or_model, str) else tables_of(table_or_model)
 
 
-def remembered(name, compute, request=None, tables=None):
-    """``compute()`` once per generation: kept in the cache under ``name`` and the stamp of
-    the generation (the one the request has read already, ``request.registry_generation``,
-    else read now, before computing). ``compute`` must read only registry records and
-    return something picklable and never None.
-
-    ``tables``: every table ``compute`` reads, as names or as the models whose tables they
-    are (``tables_of``), when they are certain: the figure is then kept under their stamps
-    alone, and made again only after a write to one of them (or one that named no
-    table)."""
-    read = getattr(request, "registry_generation", None) or current()
+def _key(name, read, tables):
+    """Where the figure ``name`` is kept: under its tables' stamps, else the registry's."""
     if tables is None:
-        key = f"generation:{name}:{read.stamp}"
+        return f"generation:{name}:{read.stamp}"
+    stamps = hashlib.sha256(read.tables_stamp(tables).encode()).hexdigest()[:32]
+    return f"generation:{name}:tables:{stamps}"
+
+
+def remembered(name, compute, request=None, tables=None):
+    """``compute()`` once per generation of the tables it reads: kept in the cache under
+    ``name`` and the stamps of those tables (learned by watching its SQL, see the module's
+    docstring), or of the registry; the stamps are those the request has read already
+    (``with_generation``), else those of the figure being made around this one, else read
+    now, before computing. ``compute`` must read only registry records, from its own
+    queries, and return something picklable and never None.
+
+    ``tables``: when the caller knows them from the one query ``compute`` runs (a list's
+    ids, ``utilities.pagination``), every table it reads, as names or models: nothing is
+    learned then."""
+    computing = _computing.get()
+    if request is not None:
+        read = with_generation(request).registry_generation
+    elif computing:
+        read = computing[-1].generation
     else:
-        names = {table for item in tables for table in _names(item)}
-        stamps = hashlib.sha256(read.tables_stamp(names).encode()).hexdigest()[:32]
-        key = f"generation:{name}:tables:{stamps}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, REMEMBER_SECONDS)
+        read = current()
+    if tables is not None:
+        tables = frozenset(table for item in tables for table in _names(item)) or None
+        key = _key(name, read, tables)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, REMEMBER_SECONDS)
+        _reads_seen(tables)
+        return value
+    # What the last computation of this figure read (a hint: see the docstring); an empty
+    # set stands for the registry's generation (the cache cannot keep None).
+    hint = f"generation:reads:{name}"
+    tables = cache.get(hint)
+    if tables is not None:
+        value = cache.get(_key(name, read, tables or None))
+        if value is not None:
+            _reads_seen(tables or None)
+            return value
+    value, learned = _learned(compute, read)
+    cache.set_many(
+        {_key(name, read, learned): value, hint: learned or frozenset()}, REMEMBER_SECONDS
+    )
+    _reads_seen(learned)
     return value

@@ -18,9 +18,7 @@ exchanges a COUNT under a filter can take longer than everything else the page d
 
 import hashlib
 from array import array
-from functools import cache
 
-from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connections, models
@@ -29,8 +27,7 @@ from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
-from .generation import current as current_generation
-from .generation import remembered, watched_models
+from .generation import remembered, tables_read
 
 # How many numbered links to show either side of the current page.
 WINDOW = 2
@@ -129,39 +126,11 @@ def whole_list_ids(queryset, request=None):
     return remembered(name, lambda: array("q", ids), request, tables=tables)
 
 
-@cache
-def _tables():
-    """``(every table of the project, the registry's tables)``: the registry's are those of
-    the models whose writes raise the generation, and their many-to-many links."""
-    watched = set(watched_models())
-    everything, registry = set(), set()
-    for model in apps.get_models(include_auto_created=True):
-        everything.add(model._meta.db_table)
-        if model in watched:
-            registry.add(model._meta.db_table)
-        for field in model._meta.local_many_to_many:
-            if model in watched or field.related_model in watched:
-                registry.add(field.remote_field.through._meta.db_table)
-    return frozenset(everything), frozenset(registry)
-
-
-# SQL whose rows depend on the moment it runs, not only on the stored rows.
-CLOCK_WORDS = ("CURRENT_", "NOW(", "STATEMENT_TIMESTAMP", "LOCALTIME", "'NOW'")
-
-
 def registry_tables_read(queryset, sql):
-    """The tables ``sql`` (``queryset``'s) names, subqueries included, when a figure over it
-    can be kept for their generations: each is a registry table (one whose writes raise a
-    generation), ``queryset``'s own among them, and nothing in it reads the clock. Else
-    None."""
-    quote = connections[queryset.db].ops.quote_name
-    everything, registry = _tables()
-    read = frozenset(table for table in everything if quote(table) in sql)
-    if (
-        queryset.model._meta.db_table not in read
-        or not read <= registry
-        or any(word in sql.upper() for word in CLOCK_WORDS)
-    ):
+    """The tables ``sql`` (``queryset``'s) reads (``generation.tables_read``), when a figure
+    over it can be kept for their generations: ``queryset``'s own among them. Else None."""
+    read = tables_read(sql)
+    if read is None or queryset.model._meta.db_table not in read:
         return None
     return read
 
@@ -182,16 +151,6 @@ def remembered_count(queryset, request=None):
     digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()[:32]
     name = f"count.{queryset.model._meta.label_lower}.{digest}"
     return remembered(name, queryset.count, request, tables=tables)
-
-
-def with_generation(request):
-    """``request`` (Django's, or DRF's around it), with the registry's generation read once
-    for every figure the request keeps for it (``generation.remembered``); the read cache
-    may have read it already."""
-    request = getattr(request, "_request", request)
-    if getattr(request, "registry_generation", None) is None:
-        request.registry_generation = current_generation()
-    return request
 
 
 def rows_by_ids(queryset, ids):

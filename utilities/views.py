@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_countries import countries
 
-from .pagination import PageIdsPaginator, whole_list_ids, with_generation
+from .generation import with_generation
+from .pagination import PageIdsPaginator, whole_list_ids
 
 SORT_PARAMETER = "sort"
 

@@ -38,7 +38,8 @@ from utilities.api.filter_backends import RegistryFilterBackend
 from utilities.api.pagination import RegistryPagination
 from utilities.api.renderers import CSVRenderer, GeoJSONRenderer, ICalendarRenderer
 from utilities.api.views import TIMESTAMPS, ExportMixin
-from utilities.pagination import rows_by_ids, whole_list_ids, with_generation
+from utilities.generation import with_generation
+from utilities.pagination import rows_by_ids, whole_list_ids
 
 from . import serializers
 from .briefs import (

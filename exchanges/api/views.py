@@ -11,7 +11,7 @@ from offices.api import OfficeViewSet
 from sources.api.briefs import brief_citations
 from utilities.api.pagination import RegistryPagination
 from utilities.api.views import TIMESTAMPS
-from utilities.pagination import with_generation
+from utilities.generation import with_generation
 
 from . import serializers
 from .exports import ExchangeRows

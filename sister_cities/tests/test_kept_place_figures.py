@@ -1,13 +1,18 @@
 """A Chinese place's page and brief keep what they count over all the place's records for a
 generation of the registry (``sister_cities.pages.place_figures``,
-``sister_cities.briefs.brief_records``): a write on any path shows on the very next page.
+``sister_cities.briefs.brief_records``): a write on any path shows on the very next page,
+and a write to a table a figure does not read keeps it.
 The read cache is off, so that only the kept figures are tried."""
 
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from cities.models import Relationship, RelationshipStage
+from cities.models import Place, Relationship, RelationshipStage
+from exchanges.models import Exchange
+from sister_cities.pages import place_figures
 from tests.builders import new_exchange, new_relationship
 from utilities.testing.pages import in_english, page
 
@@ -91,3 +96,35 @@ def test_a_brief_lists_every_write_at_once_in_both_languages(client, world):
     body = page(client, BRIEF)
     assert "测试乙市新名" in section(body, "brief-partners")
     assert exchange.title_zh not in body
+
+
+def test_a_place_moved_into_a_city_brings_its_exchanges_and_partners_at_once(client, world):
+    """The counts over a city's tree learn the places' table with the tree: a county moved
+    under the city (a write to the places alone) brings its records to the city's page."""
+    county = Place.objects.create(
+        slug="test-moved-county", name_zh="迁入县", level="county", country="CN", parent=world.away
+    )
+    new_exchange(county)
+    new_relationship(county)
+    body = page(client, HOME)
+    partners, exchanges = heading_count(body, "partners"), heading_count(body, "exchanges")
+    county.parent = world.home
+    county.save()
+    body = page(client, HOME)
+    assert heading_count(body, "exchanges") == exchanges + 1
+    assert heading_count(body, "partners") == partners + 1
+    assert "迁入县" in section(body, "holders")
+
+
+def test_an_exchanges_save_counts_the_exchanges_again_and_keeps_the_partners(world):
+    """After an exchange's save, a city's figures read the exchanges alone again: the
+    partners' order and counts over thousands of relationships are kept."""
+    place_figures(world.home)
+    exchange = new_exchange(world.home)
+    with CaptureQueriesContext(connection) as captured:
+        figures = place_figures(world.home)
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "exchanges_exchange" in read
+    assert "cities_relationship" not in read, [q["sql"][:200] for q in captured.captured_queries]
+    assert figures["exchanges"] == Exchange.objects.filter(chinese_place=world.home).count()
+    exchange.delete()

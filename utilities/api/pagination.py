@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
-from ..pagination import page_rows, remembered_count, with_generation
+from ..generation import with_generation
+from ..pagination import page_rows, remembered_count
 from ..prefetch import prefetch_page
 from .exceptions import RequestError
 
@@ -62,7 +63,7 @@ class RegistryPagination(pagination.LimitOffsetPagination):
         return value
 
     def get_count(self, queryset):
-        """The number of rows, kept for the generation of the registry
+        """The number of rows, kept for the generation of the tables it reads
         (``remembered_count``): a COUNT under a filter of 500,000 exchanges can take
         seconds, and a client paging through the list asks for it on every page."""
         return remembered_count(queryset, with_generation(self.request))

@@ -18,7 +18,8 @@ from cities.models import Place, PlaceAlias, Relationship
 from exchanges.models import Exchange
 from tests.builders import EDITS, FACTORIES, new_exchange
 from utilities import generation
-from utilities.pagination import _tables, remembered_count, whole_list_ids
+from utilities.generation import registry_tables
+from utilities.pagination import remembered_count, whole_list_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,7 @@ WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\
 
 def tables_raised(before, after):
     changed = {t for t in after.tables if after.tables[t] != before.tables.get(t)}
-    return set(_tables()[1]) if generation.EVERY_TABLE in changed else changed
+    return set(registry_tables()[1]) if generation.EVERY_TABLE in changed else changed
 
 
 def check_raises_what_it_writes(write):
@@ -209,7 +210,7 @@ def check_raises_what_it_writes(write):
         write()
     written = {
         match[1] for query in captured.captured_queries if (match := WRITE.match(query["sql"]))
-    } & _tables()[1]
+    } & registry_tables()[1]
     assert written, "the write wrote no registry table"
     assert written <= tables_raised(before, generation.current())
 

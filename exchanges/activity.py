@@ -368,7 +368,8 @@ def ranking(sort=DEFAULT_RANKING_SORT, today=None, request=None):
     """The national view: every Chinese city holding a relationship or an exchange (its
     counties and districts included), best first by ``sort`` (then by the other
     figures, then by name), as [(place, Activity), …]. A fixed number of queries: the
-    cities and their figures are kept for a generation (``national_pictures``)."""
+    cities and their figures are kept for the generation of the tables they read
+    (``national_pictures``)."""
     ranked = remembered("exchanges.activity.national", national_pictures, request)
     today = today or timezone.localdate()  # once, not for every figure of every city
     for _city, picture in ranked:

@@ -35,10 +35,10 @@ The rows' model is ``settings.REGISTRY_GENERATION_MODEL``, found by name as Djan
 
 **Figures kept for a generation** (:func:`remembered`): a figure over the whole registry
 that no index makes cheap (the home page's counts of 50,000 relationships) is computed once
-per generation and kept in the cache under the generation's stamp. The stamp is read
-*before* the figure is computed, so what is kept under a stamp is never older than the data
-that stamp stands for; the first read after a write finds no figure under the new stamp
-and computes it again.
+per generation and kept in the cache under the generation's stamp (or, below, the stamps of
+the tables it reads). The stamp is read *before* the figure is computed, so what is kept
+under a stamp is never older than the data that stamp stands for; the first read after a
+write finds no figure under the new stamp and computes it again.
 
 **Per table.** Most writes (an exchange, an award, a step, a citation) cannot change most
 figures (the relationships' order, the home page's counts), so a figure is kept under the
@@ -65,19 +65,23 @@ it runs (an ``execute_wrapper`` on every connection), and the tables its SQL nam
 tables it reads (:func:`tables_read`). The figure is kept under the stamps of those tables,
 and the tables are remembered under the figure's name (a hint, so the next read knows which
 stamps to look up). Nobody lists a figure's tables by hand, so a later change to what a
-computation reads cannot leave a figure stale: the next computation learns the new tables.
-A figure is correct under its key whatever hint led to it: the key holds the tables and
-their stamps, and a computation that is given the same rows of the same tables returns the
-same figure (a query's rows depend on nothing but the tables it names; which query runs
-next depends only on the rows before). A figure made of figures (a nested ``remembered``)
-reads their tables too, kept or made. A computation whose SQL names a table that is not the
-registry's, reads the clock, writes, or runs no query at all is kept, as before, under the
-registry's generation.
+computation reads cannot leave a figure stale: the next computation learns the new tables,
+and a new release of the code keeps its figures apart (:func:`code_version`). A figure is
+correct under its key whatever hint led to it: the key holds the tables and their stamps,
+and a computation given the same rows of the same tables returns the same figure (the rows
+of a query that only reads project tables and not the clock depend on those tables and its
+parameters; which query runs next, with which parameters, depends only on the rows before).
+A figure made of figures (a nested ``remembered``) reads their tables too, kept or made, and
+is kept under the same stamps. A computation whose SQL reads from anything but the
+registry's tables, reads the clock, writes, or runs no query at all is kept, as before,
+under the registry's generation.
 
 A stale figure is the worst fault a cache can have, so a figure is kept per table only when
-its tables are certain. ``compute`` must take every registry record it depends on from its
-own queries (or nested figures): a record read before, outside it, is an input no query
-shows (a figure over ``place``'s records reads the places' table itself).
+its tables are certain. What SQL cannot show is the caller's to keep out: ``compute`` must
+take every record it depends on from its own queries (or nested figures), as a record read
+before, outside it, is an input no query shows (a figure over ``place``'s records reads the
+places' table itself); and a value computed in Python (the day) goes in the figure's name.
+It must return its rows, not a query still to run (refused: it would run unwatched).
 
 Cost of a write: two UPDATEs per saved record (the registry's row, then its tables' rows,
 in that order: a transaction holds a table's row only while it holds the registry's, so
@@ -87,7 +91,9 @@ writes, and the loader's one transaction, do not notice).
 """
 
 import hashlib
+import os
 import re
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -98,7 +104,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, router
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.query import RawQuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -321,27 +328,52 @@ def registry_tables():
 
 @once
 def _table_names():
-    """Any of the project's tables named in SQL, quoted or not (a whole word: ``cities_place``
-    is not in ``cities_placealias`` nor in ``cities_place_id``)."""
+    """Any of the project's tables named in SQL, quoted or not, in any case (a whole word:
+    ``cities_place`` is not in ``cities_placealias`` nor in ``cities_place_id``)."""
     names = sorted(registry_tables()[0], key=len, reverse=True)
     alternatives = "|".join(map(re.escape, names))
-    return re.compile(rf"\b(?:{alternatives})\b")
+    return re.compile(rf"\b(?:{alternatives})\b", re.I)
 
 
+# What a computation may run: reads, and a transaction's statements around them.
+READING = re.compile(
+    r"\s*\(*\s*(?:SELECT|WITH|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO|BEGIN)\b", re.I
+)
+# A statement that writes, wherever in it (``WITH gone AS (DELETE … RETURNING …) SELECT``),
+# or locks (``SELECT … FOR UPDATE``).
+WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|CREATE|ALTER|DROP|COPY)\b", re.I)
 # SQL whose rows depend on the moment it runs, not only on the stored rows.
 CLOCK_WORDS = ("CURRENT_", "NOW(", "STATEMENT_TIMESTAMP", "LOCALTIME", "'NOW'")
-# What a computation may run besides reading: a transaction's savepoints.
-READING = re.compile(r"\s*\(*\s*(?:SELECT|WITH|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO)\b", re.I)
+# What rows are read from: the name after FROM or JOIN, quoted or not; not a subquery nor
+# a function's rows (``unnest(…)``).
+SOURCE = re.compile(r'\b(?:FROM|JOIN)\s+(?:"([^"]+)"|(\w+)\b)(?!\s*\()', re.I)
+# The names a WITH defines (``"__up" ("node", …) AS (``, ``found AS MATERIALIZED (``).
+DEFINED = re.compile(
+    r'(?:"([^"]+)"|(\w+))\s*(?:\([^()]*\))?\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(', re.I
+)
 
 
 def tables_read(sql):
     """The registry's tables ``sql`` names, subqueries included, when the rows it returns
-    depend on theirs alone: it only reads, names no other table and does not read the
-    clock. Else None."""
-    if not READING.match(sql) or any(word in sql.upper() for word in CLOCK_WORDS):
+    depend on what is stored in them alone, as far as its text shows: it only reads, every
+    name it reads rows from is one of the project's tables (or its own WITH's), each of
+    them the registry's, and it does not read the database's clock. Else None.
+
+    What the text cannot show is the caller's to avoid (``remembered``): a moment or other
+    value computed in Python and passed as a parameter."""
+    if (
+        not READING.match(sql)
+        or WRITING.search(sql)
+        or any(word in sql.upper() for word in CLOCK_WORDS)
+    ):
         return None
-    named = frozenset(_table_names().findall(sql))
-    return named if named <= registry_tables()[1] else None
+    everything, registry = registry_tables()
+    defined = {(quoted or bare).lower() for quoted, bare in DEFINED.findall(sql)}
+    sources = {(quoted or bare).lower() for quoted, bare in SOURCE.findall(sql)} - defined
+    if not sources <= everything:  # a view, a table Django does not know: not certain
+        return None
+    named = frozenset(name.lower() for name in _table_names().findall(sql))
+    return named if named <= registry else None
 
 
 class _Reads:
@@ -382,7 +414,7 @@ def _learned(compute, read):
         with ExitStack() as watching:
             for alias in connections:
                 watching.enter_context(connections[alias].execute_wrapper(reads))
-            value = compute()
+            value = _evaluated(compute())
     finally:
         _computing.reset(token)
     return value, (frozenset(reads.tables) if reads.tables else None)
@@ -402,30 +434,59 @@ def _names(table_or_model):
     return [table_or_model] if isinstance(table_or_model, str) else tables_of(table_or_model)
 
 
+# The project's own files whose change can change what a computation returns.
+CODE_SUFFIXES = (".py", ".html", ".mo")
+NOT_CODE = {".git", ".venv", "node_modules", "__pycache__", "media", "staticfiles"}
+
+
+@once
+def code_version():
+    """The project's code as this process runs it (its files' names, sizes and times): a
+    figure kept by one release is not read by the next (a release may compute it otherwise
+    from the same tables), though the cache (Redis) outlives them both."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(settings.BASE_DIR):
+        subfolders[:] = sorted(name for name in subfolders if name not in NOT_CODE)
+        for name in sorted(files):
+            if name.endswith(CODE_SUFFIXES):
+                found = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{found.st_size}:{found.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def _key(name, read, tables):
     """Where the figure ``name`` is kept: under its tables' stamps, else the registry's."""
     if tables is None:
-        return f"generation:{name}:{read.stamp}"
+        return f"generation:{code_version()}:{name}:{read.stamp}"
     stamps = hashlib.sha256(read.tables_stamp(tables).encode()).hexdigest()[:32]
-    return f"generation:{name}:tables:{stamps}"
+    return f"generation:{code_version()}:{name}:tables:{stamps}"
+
+
+def _evaluated(value):
+    """``value``, refused if it is still to be read: it would be read when it is kept, after
+    its computation is watched (and again from every copy)."""
+    if isinstance(value, QuerySet | RawQuerySet | Iterator):
+        raise TypeError(f"remembered: compute() returned {type(value).__name__}, not its rows.")
+    return value
 
 
 def remembered(name, compute, request=None, tables=None):
     """``compute()`` once per generation of the tables it reads: kept in the cache under
     ``name`` and the stamps of those tables (learned by watching its SQL, see the module's
-    docstring), or of the registry; the stamps are those the request has read already
-    (``with_generation``), else those of the figure being made around this one, else read
-    now, before computing. ``compute`` must read only registry records, from its own
-    queries, and return something picklable and never None.
+    docstring), else of the registry. The stamps are those of the figure being made around
+    this one, else those the request has read already (``with_generation``), else read now,
+    before computing. ``compute`` must take the records it depends on from its own queries
+    (or figures) and nothing else from outside (the day, a record read before: put such
+    values in ``name``), and return something picklable, evaluated and never None.
 
     ``tables``: when the caller knows them from the one query ``compute`` runs (a list's
     ids, ``utilities.pagination``), every table it reads, as names or models: nothing is
     learned then."""
     computing = _computing.get()
-    if request is not None:
-        read = with_generation(request).registry_generation
-    elif computing:
+    if computing:  # one figure's stamps for it and the figures inside it
         read = computing[-1].generation
+    elif request is not None:
+        read = with_generation(request).registry_generation
     else:
         read = current()
     if tables is not None:
@@ -433,18 +494,18 @@ def remembered(name, compute, request=None, tables=None):
         key = _key(name, read, tables)
         value = cache.get(key)
         if value is None:
-            value = compute()
+            value = _evaluated(compute())
             cache.set(key, value, REMEMBER_SECONDS)
         _reads_seen(tables)
         return value
     # What the last computation of this figure read (a hint: see the docstring); an empty
     # set stands for the registry's generation (the cache cannot keep None).
-    hint = f"generation:reads:{name}"
-    tables = cache.get(hint)
-    if tables is not None:
-        value = cache.get(_key(name, read, tables or None))
+    hint = f"generation:{code_version()}:reads:{name}"
+    hinted = cache.get(hint)
+    if hinted is not None:
+        value = cache.get(_key(name, read, hinted or None))
         if value is not None:
-            _reads_seen(tables or None)
+            _reads_seen(hinted or None)
             return value
     value, learned = _learned(compute, read)
     cache.set_many(

@@ -94,7 +94,7 @@ class PlaceViewSet(OfficeViewSet):
 
 class RelationshipPagination(RegistryPagination):
     """All relationships in an order of their places' names, which no index holds: their
-    ids in that order are kept for a generation of the registry (``whole_list_ids``), so
+    ids in that order are kept for the generation of the tables read (``whole_list_ids``), so
     a page is the rows of its slice of them, not a sort of 50,000 rows, and they are
     counted without a COUNT. A filtered list is counted and read as it is."""
 

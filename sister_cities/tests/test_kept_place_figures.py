@@ -1,5 +1,5 @@
-"""A Chinese place's page and brief keep what they count over all the place's records for a
-generation of the registry (``sister_cities.pages.place_figures``,
+"""A Chinese place's page and brief keep what they count over all the place's records for the
+generation of the tables each figure reads (``sister_cities.pages.place_figures``,
 ``sister_cities.briefs.brief_records``): a write on any path shows on the very next page,
 and a write to a table a figure does not read keeps it.
 The read cache is off, so that only the kept figures are tried."""
@@ -10,9 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from awards.choices import RecipientKind
+from awards.models import Award
 from cities.models import Place, Relationship, RelationshipStage
 from exchanges.models import Exchange
-from sister_cities.pages import place_figures
+from sister_cities.briefs import brief_records
+from sister_cities.pages import place_awards, place_figures
 from tests.builders import new_exchange, new_relationship
 from utilities.testing.pages import in_english, page
 
@@ -116,15 +119,47 @@ def test_a_place_moved_into_a_city_brings_its_exchanges_and_partners_at_once(cli
     assert "迁入县" in section(body, "holders")
 
 
+def figures_read(figures):
+    """The SQL ``figures()`` ran."""
+    with CaptureQueriesContext(connection) as captured:
+        figures()
+    return " ".join(query["sql"] for query in captured.captured_queries)
+
+
 def test_an_exchanges_save_counts_the_exchanges_again_and_keeps_the_partners(world):
     """After an exchange's save, a city's figures read the exchanges alone again: the
-    partners' order and counts over thousands of relationships are kept."""
+    partners' order and counts over thousands of relationships are kept, and so are the
+    brief's partners."""
     place_figures(world.home)
-    exchange = new_exchange(world.home)
-    with CaptureQueriesContext(connection) as captured:
-        figures = place_figures(world.home)
-    read = " ".join(query["sql"] for query in captured.captured_queries)
+    brief_records(world.home)
+    new_exchange(world.home)
+    read = figures_read(lambda: place_figures(world.home))
     assert "exchanges_exchange" in read
-    assert "cities_relationship" not in read, [q["sql"][:200] for q in captured.captured_queries]
-    assert figures["exchanges"] == Exchange.objects.filter(chinese_place=world.home).count()
-    exchange.delete()
+    assert "cities_relationship" not in read
+    in_city = Place.objects.within(world.home)
+    count = Exchange.objects.filter(chinese_place__in=in_city).count()
+    assert place_figures(world.home)["exchanges"] == count
+    read = figures_read(lambda: brief_records(world.home))
+    assert "exchanges_exchange" in read
+    assert "cities_relationship" not in read
+
+
+def test_an_awards_save_counts_the_awards_again_and_nothing_else(world):
+    place_figures(world.home)
+    Award.objects.create(
+        award_type=world.award_type,
+        chinese_place=world.home,
+        recipient_kind=RecipientKind.PLACE,
+        place=world.partner_a,
+        conferred_year=2020,
+    )
+    read = figures_read(lambda: place_figures(world.home))
+    assert "awards_award" in read
+    assert "exchanges_exchange" not in read
+    assert 'FROM "cities_relationship"' not in read  # joined by the awards' count only
+    assert (
+        place_figures(world.home)["awards"]
+        == place_awards(
+            world.home, list(Place.objects.within(world.home).values_list("pk", flat=True))
+        ).count()
+    )

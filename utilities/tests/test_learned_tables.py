@@ -17,6 +17,7 @@ from cities.statistics import national_counts
 from exchanges.models import Exchange
 from tests.builders import new_exchange, new_place
 from utilities import generation
+from utilities.pagination import remembered_count
 
 pytestmark = pytest.mark.django_db
 
@@ -140,10 +141,39 @@ def test_tables_named_in_raw_sql_are_read_quoted_or_not(world, exchange):
 
 def test_a_table_is_named_only_as_a_whole_word():
     assert generation.tables_read('SELECT 1 FROM "cities_placealias"') == {"cities_placealias"}
-    assert generation.tables_read('SELECT "cities_relationship"."chinese_place_id" FROM x') == {
+    assert generation.tables_read('SELECT COUNT(*) FROM "CITIES_RELATIONSHIP"') == {
         "cities_relationship"
     }
-    assert generation.tables_read("UPDATE cities_place SET name_zh = ''") is None
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        pytest.param(
+            'SELECT "cities_place"."id" FROM "cities_place" JOIN x ON 1 = 1', id="unknown"
+        ),
+        pytest.param('SELECT "id" FROM "django_cache"', id="not-a-project-table"),
+        pytest.param(
+            'WITH gone AS (DELETE FROM "cities_place" RETURNING "id") SELECT * FROM gone',
+            id="a-write-inside",
+        ),
+        pytest.param("UPDATE cities_place SET name_zh = ''", id="a-write"),
+        pytest.param('SELECT "id" FROM "cities_place" FOR UPDATE', id="a-lock"),
+        pytest.param('SELECT CURRENT_DATE FROM "cities_place"', id="the-clock"),
+    ],
+)
+def test_sql_that_reads_anything_but_registry_tables_is_not_certain(sql):
+    assert generation.tables_read(sql) is None
+
+
+def test_a_withs_own_names_and_a_functions_rows_are_not_tables():
+    tree = (
+        'WITH RECURSIVE "__up" ("node") AS (SELECT "id" FROM "cities_place" UNION ALL '
+        'SELECT "parent_id" FROM "cities_place" JOIN "__up" ON "id" = "node") '
+        'SELECT "node" FROM "__up"'
+    )
+    assert generation.tables_read(tree) == {"cities_place"}
+    assert generation.tables_read("SELECT * FROM unnest(%s)") == frozenset()
 
 
 def test_the_home_pages_counts_survive_an_exchanges_save_and_not_a_steps(world, exchange):
@@ -160,3 +190,75 @@ def kept_now(figure):
     with CaptureQueriesContext(connection) as captured:
         figure()
     return all("operations_registrygeneration" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_figure_inside_another_is_kept_under_the_outer_figures_stamps(world, exchange):
+    """A request's stamps read before a write are older than those the outer figure was
+    made under: the inner figure reads under the outer's, so the outer never keeps an
+    older inner figure under its newer stamps."""
+
+    class Request:
+        pass
+
+    request = Request()
+    inner = Figure("test.learned.inner-stamps", relationships_count)
+    generation.remembered(inner.name, inner._made, request)  # read under the request's
+    Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_b, kind="friendly"
+    )
+    outer = generation.remembered(
+        "test.learned.outer-stamps",
+        lambda: generation.remembered(inner.name, inner._made, request),
+    )
+    assert outer == Relationship.objects.count()
+
+
+def test_a_computation_that_returns_a_query_still_to_run_is_refused(world):
+    with pytest.raises(TypeError, match="QuerySet"):
+        generation.remembered("test.learned.lazy", lambda: Relationship.objects.all())
+    with pytest.raises(TypeError, match="generator"):
+        generation.remembered("test.learned.lazy-rows", lambda: (n for n in range(3)))
+
+
+def test_a_computation_that_writes_is_made_again_after_any_write(world, exchange):
+    def counts_and_writes():
+        Relationship.objects.filter(pk=-1).update(notes="")
+        return relationships_count()
+
+    figure = Figure("test.learned.writes", counts_and_writes)
+    figure()
+    save(exchange, title_en="Anything")
+    figure()
+    assert figure.made == 2
+
+
+def test_a_computation_that_fails_leaves_nothing_watched(world):
+    def fails():
+        relationships_count()
+        raise RuntimeError("failed")
+
+    with pytest.raises(RuntimeError):
+        generation.remembered("test.learned.fails", fails)
+    assert generation._computing.get() == ()
+    assert connection.execute_wrappers == []
+    figure = Figure("test.learned.after-failure", relationships_count)
+    figure()
+    figure()
+    assert figure.made == 1
+
+
+def test_a_count_inside_a_figure_gives_it_the_tables_it_names(world, exchange):
+    """A list's count names its tables itself (``remembered_count``): kept or made, the
+    figure around it reads them."""
+    count = lambda: remembered_count(Exchange.objects.filter(start_year__gte=1900))  # noqa: E731
+    count()
+    figure = Figure("test.learned.with-count", lambda: count() + 1)
+    figure()
+    Relationship.objects.create(
+        chinese_place=world.away, foreign_place=world.partner_b, kind="friendly"
+    )
+    figure()
+    assert figure.made == 1
+    save(exchange, start_year=2001)
+    figure()
+    assert figure.made == 2

@@ -416,7 +416,15 @@ def matching(filterset, query, valid, places, by=PLACES_BY_JOIN):
     return filterset.search_q(query, place_ids=by if places.ids is None else places.ids)
 
 
-# The places' order after the rank: Chinese places (``foreign`` 0) before foreign ones.
+# Each group's order within a rank. Each ends with the id, a total order: same-named
+# places, or relationships of same-named places, come in one order on every request (and
+# the first rows of a rank's parts, ``first_of_parts``, are then those of the rank). The
+# places' order starts with ``foreign``: Chinese places (0) before foreign ones.
+PLACE_ORDER = ("foreign", "name_en", "name_zh", "pk")
+RELATIONSHIP_ORDER = ("chinese_place__name_en", "foreign_place__name_en", "pk")
+EXCHANGE_ORDER = ("-start_year", "pk")
+AWARD_ORDER = ("-conferred_year", "pk")
+
 CHINESE = Q(country="CN")
 PLACE_SIDES = ("foreign", (CHINESE, ~CHINESE))
 
@@ -430,7 +438,7 @@ def ranked_places(key, condition):
             rank=rank(key, ""),
             foreign=Case(When(CHINESE, then=Value(0)), default=Value(1)),
         )
-        .order_by("rank", "foreign", "name_en", "name_zh")
+        .order_by("rank", *PLACE_ORDER)
     )
 
 
@@ -507,7 +515,7 @@ def search(query, limit=RESULTS_PER_GROUP):
         results.relationships = ranked_group(
             Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
             ("chinese_place", "foreign_place"),
-            ("chinese_place__name_en", "foreign_place__name_en"),
+            RELATIONSHIP_ORDER,
             Relationship.objects.select_related("chinese_place", "foreign_place"),
             key,
             places,
@@ -521,7 +529,7 @@ def search(query, limit=RESULTS_PER_GROUP):
                 matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)
             ),
             ("chinese_place", "relationship__foreign_place"),
-            ("-start_year", "pk"),
+            EXCHANGE_ORDER,
             Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
             key,
             places,
@@ -531,7 +539,7 @@ def search(query, limit=RESULTS_PER_GROUP):
         results.awards = ranked_group(
             Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
             ("place", "relationship__foreign_place"),
-            ("-conferred_year", "pk"),
+            AWARD_ORDER,
             Award.objects.select_related(
                 "award_type",
                 "place",

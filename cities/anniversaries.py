@@ -232,8 +232,8 @@ class UpcomingAnniversaries(Sequence):
 
     def iterator(self, chunk_size=2000):
         """Every anniversary, its relationships read ``chunk_size`` at a time (as
-        ``QuerySet.iterator``, whose default chunk size this takes, and which the
-        exports call: ``utilities.api.views.stream_records``)."""
+        ``QuerySet.iterator``, whose default chunk size this takes; an export gives its
+        own)."""
         for start in range(0, len(self.ids), chunk_size):
             yield from self.read(self.ids[start : start + chunk_size])
 

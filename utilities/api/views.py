@@ -188,8 +188,8 @@ EXPORT_CHUNK_SIZE = 1000
 
 def stream_records(queryset, serializer):
     """Each record of ``queryset`` as ``serializer`` represents it, read in chunks: a
-    queryset, or a computed list read like one (``cities.anniversaries``), through
-    ``iterator()`` (which prefetches per chunk); anything else (a list) as it is."""
+    queryset, or a computed list read like one (a sequence with ``iterator(chunk_size)``),
+    through ``iterator()`` (which prefetches per chunk); anything else (a list) as it is."""
     if hasattr(queryset, "iterator"):
         queryset = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
     for instance in queryset:

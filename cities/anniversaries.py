@@ -17,15 +17,21 @@ a source does not give:
   its month or year lies in the window (so a year-only anniversary of this year stays listed
   until 31 December), and in the calendar it is a single all-day event on the first day of
   that month or year whose title says the day is not known.
+
+A whole list (the API's, an export of a national registry) is read a chunk at a time
+(:class:`UpcomingAnniversaries`): its order is found from a few plain values per
+relationship, and only the relationships of a page or a chunk are read whole.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utilities.partial_dates import PartialDate, Precision
+from utilities.partial_dates import PartialDate, Precision, partial_date
 
 from .choices import Stage
 
@@ -174,3 +180,66 @@ def upcoming_anniversaries(relationships, today=None):
                 found.append(Anniversary(relationship, years, began, date))
     found.sort(key=lambda item: (item.starts, item.relationship.pk, item.years))
     return found
+
+
+class Candidate(NamedTuple):
+    """What :func:`upcoming_anniversaries` reads of a relationship, from plain values."""
+
+    pk: int
+    stage: str
+    began: PartialDate | None
+
+
+class UpcomingAnniversaries(Sequence):
+    """``upcoming_anniversaries`` of a whole list, holding its relationships' ids rather
+    than the relationships: a national list has thousands of anniversaries, each with its
+    relationship, places and agreement steps (some 230 MB for an export of 50,000
+    relationships when they were read at once).
+
+    ``relationships``: a queryset ``with_began()`` (``may_fall_in_window`` of the filtered
+    list); their ids are put in the anniversaries' order from each one's id, stage and
+    beginning, by :func:`upcoming_anniversaries` itself. ``rows``: the relationships as the
+    records show them (``with_began()``, their places and agreement steps), from which a
+    slice (a page) or a chunk (:meth:`iterator`, an export) is read by id. A slice of the
+    order sorted again by the same key keeps its order, so each is
+    ``upcoming_anniversaries`` of its relationships."""
+
+    def __init__(self, relationships, rows, today):
+        values = (
+            relationships.prefetch_related(None)
+            .order_by()
+            .values_list("pk", "stage", "began_year", "began_month", "began_day")
+        )
+        candidates = (
+            Candidate(pk, stage, partial_date(year, month, day))
+            for pk, stage, year, month, day in values.iterator()
+        )
+        found = upcoming_anniversaries(candidates, today)
+        self.ids = [anniversary.relationship.pk for anniversary in found]
+        self.rows = rows.order_by()
+        self.today = today
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.read(self.ids[index])
+        return self.read([self.ids[index]])[0]
+
+    def __iter__(self):
+        return self.iterator()
+
+    def iterator(self, chunk_size=2000):
+        """Every anniversary, its relationships read ``chunk_size`` at a time (as
+        ``QuerySet.iterator``, whose default chunk size this takes; an export gives its
+        own)."""
+        for start in range(0, len(self.ids), chunk_size):
+            yield from self.read(self.ids[start : start + chunk_size])
+
+    def read(self, ids):
+        """The anniversaries of the relationships of these ids (one query, and one for the
+        agreement steps), in their order."""
+        if not ids:
+            return []
+        return upcoming_anniversaries(self.rows.filter(pk__among=set(ids)), self.today)

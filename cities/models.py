@@ -755,17 +755,24 @@ class RelationshipStage(RegistryModel):
 
     def sides(self):
         """Each source's date of this step, the registry's own first: [(who, date), …]
-        (uses prefetched ``claims``)."""
-        sides = [(Claimant.OUR_REPORT.label, self.date)]
-        return sides + [
-            (claim.get_claimant_display(), claim.date) for claim in related_rows(self, "claims")
-        ]
+        (``step_sides``; uses prefetched ``claims``)."""
+        return step_sides(
+            self.date,
+            [(claim.get_claimant_display(), claim.date) for claim in related_rows(self, "claims")],
+        )
 
     @property
     def disputed(self):
         """Whether two sources give dates of this step that cannot both be true ("2019年10月"
         and "8 November 2019"; "2019年10月" and "28 October 2019" agree, one more precise)."""
         return dates_disagree(date for _who, date in self.sides())
+
+
+def step_sides(date, claims):
+    """Each source's date of a step, the registry's own first: ``[(who, date), …]``, given
+    the step's date and its claims' ``(claimant's label, date)`` in their order
+    (``RelationshipStage.sides``; the API's and the exports' records from plain values)."""
+    return [(Claimant.OUR_REPORT.label, date), *claims]
 
 
 def relationship_disputes(kind, level, claims, steps):

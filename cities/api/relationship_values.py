@@ -10,7 +10,7 @@ serializer's prefetches give them (``cities.api.views.claims_prefetch``).
 
 from django.db.models import Q
 
-from cities.choices import Claimant, Stage
+from cities.choices import Stage
 from cities.models import (
     BEGINNING_STAGES,
     Claim,
@@ -18,6 +18,7 @@ from cities.models import (
     RelationshipStage,
     began_rank,
     relationship_disputes,
+    step_sides,
 )
 from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import date_facts, partial_date
@@ -114,6 +115,18 @@ def claims_of(ids):
     return said, dated
 
 
+def dispute_records(disputes):
+    """The API's records (``DisputeSerializer``'s) of ``relationship_disputes``'s
+    ``[(subject label, [(who, value), …]), …]``, in the request's language."""
+    return [
+        {
+            "subject": str(subject),
+            "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
+        }
+        for subject, sides in disputes
+    ]
+
+
 class Disputes:
     """``Relationship.disputes()`` and ``RelationshipStage.sides()`` from plain values, in
     the request's language (``values``: a ``utilities.api.briefs.RecordValues``)."""
@@ -121,37 +134,35 @@ class Disputes:
     def __init__(self, values):
         self.step_labels = values.labels(RelationshipStage, "stage")
         self.claimants = values.labels(Claim, "claimant")
-        self.our_report = str(Claimant.OUR_REPORT.label)
 
     def sides(self, date, claims):
-        """``step.sides()``: each source's date of a step (``PartialDate``), the registry's
-        first, given the step's date and its claims (``claims_of``)."""
+        """``step.sides()`` (``step_sides``): each source's date of a step
+        (``PartialDate``), the registry's first, given the step's date and its claims
+        (``claims_of``)."""
         claimants = self.claimants
-        return [(self.our_report, date)] + [
-            (claimants.get(claimant, claimant), partial_date(year, month, day))
-            for _r, _pk, _s, _step, _v, claimant, year, month, day in claims
-        ]
-
-    def of(self, kind, level, claims, steps, step_claims):
-        """``disputes_of(relationship)``: what the sources disagree about, the registry's
-        value first (``relationship_disputes``), given its kind, level, claims
-        (``claims_of``), steps as ``(pk, stage, PartialDate)`` in their order and their
-        claims by step."""
-        claimants, step_labels = self.claimants, self.step_labels
-        found = relationship_disputes(
-            kind,
-            level,
-            [(claim[2], claimants.get(claim[5], claim[5]), claim[4]) for claim in claims],
+        return step_sides(
+            date,
             [
-                (step_labels.get(stage, stage), self.sides(date, step_claims[pk]))
-                for pk, stage, date in steps
-                if step_claims.get(pk)
+                (claimants.get(claimant, claimant), partial_date(year, month, day))
+                for _r, _pk, _s, _step, _v, claimant, year, month, day in claims
             ],
         )
-        return [
-            {
-                "subject": str(subject),
-                "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
-            }
-            for subject, sides in found
-        ]
+
+    def of(self, kind, level, claims, steps, step_claims):
+        """The serializer's ``disputes`` (``dispute_records`` of
+        ``Relationship.disputes()``): what the sources disagree about, the registry's value
+        first (``relationship_disputes``), given its kind, level, claims (``claims_of``),
+        steps as ``(pk, stage, PartialDate)`` in their order and their claims by step."""
+        claimants, step_labels = self.claimants, self.step_labels
+        return dispute_records(
+            relationship_disputes(
+                kind,
+                level,
+                [(claim[2], claimants.get(claim[5], claim[5]), claim[4]) for claim in claims],
+                [
+                    (step_labels.get(stage, stage), self.sides(date, step_claims[pk]))
+                    for pk, stage, date in steps
+                    if step_claims.get(pk)
+                ],
+            )
+        )

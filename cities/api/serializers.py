@@ -47,6 +47,7 @@ from .briefs import (
     RelationshipStageBriefSerializer,
 )
 from .comparisons import comparison
+from .relationship_values import dispute_records
 
 # How the computed dates below appear in the schema: like the stored ones.
 PARTIAL_DATE = PartialDateField("date", read_only=True)
@@ -165,16 +166,6 @@ class DisputeSerializer(serializers.Serializer):
     sides = SideSerializer(many=True, read_only=True)
 
 
-def disputes_of(relationship):
-    return [
-        {
-            "subject": str(subject),
-            "sides": [{"claimant": str(who), "value": str(value)} for who, value in sides],
-        }
-        for subject, sides in relationship.disputes()
-    ]
-
-
 class RelationshipStageWithClaimsSerializer(RelationshipStageBriefSerializer):
     """A dated step inside a relationship, with every source's claim about its date."""
 
@@ -261,7 +252,7 @@ class RelationshipSerializer(GeometryMixin, RegistrySerializer):
     def get_disputes(self, relationship):
         """What the sources disagree about, each side as the page shows it (empty when they
         agree)."""
-        return disputes_of(relationship)
+        return dispute_records(relationship.disputes())
 
     @extend_schema_field(RuleWarningSerializer(many=True))
     def get_warnings(self, obj):

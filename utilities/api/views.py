@@ -13,7 +13,6 @@ database's rules, history stamps on deletes; and for reads each record's history
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import StreamingHttpResponse
 from django.utils import translation
@@ -189,9 +188,9 @@ EXPORT_CHUNK_SIZE = 1000
 
 def stream_records(queryset, serializer):
     """Each record of ``queryset`` as ``serializer`` represents it, read in chunks: a
-    queryset through ``iterator()`` (which prefetches per chunk), anything else (a computed
-    list) as it is."""
-    if isinstance(queryset, QuerySet):
+    queryset, or a computed list read like one (a sequence with ``iterator(chunk_size)``),
+    through ``iterator()`` (which prefetches per chunk); anything else (a list) as it is."""
+    if hasattr(queryset, "iterator"):
         queryset = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
     for instance in queryset:
         yield serializer.to_representation(instance)

@@ -9,7 +9,7 @@ from utilities.views import FilteredListView
 
 from . import selectors
 from .activity import DEFAULT_RANKING_SORT, RANKING_SORTS, ranking
-from .filtersets import ExchangeFilterSet
+from .filtersets import ExchangeDirectoryFilterSet
 from .models import Exchange
 from .selectors import exchange_rows, exchange_table_rows
 
@@ -17,7 +17,7 @@ from .selectors import exchange_rows, exchange_table_rows
 class ExchangeListView(ChinesePlaceControlsMixin, FilteredListView):
     model = Exchange
     template_name = "exchanges/exchange_list.html"
-    filterset_class = ExchangeFilterSet
+    filterset_class = ExchangeDirectoryFilterSet
     filter_controls = ["q", "country", "kind", "chinese_place", "field", "year_min", "year_max"]
     sort_options = {
         "date": (_("日期"), ["start_year", "start_month", "start_day", "pk"]),

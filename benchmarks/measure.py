@@ -24,6 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,18 +347,34 @@ def serial_timings(url, budget=2.0, at_most=30):
     return status, size, timings
 
 
-def after_write(url, write=None):
+def after_write(url, write=None, workers=1):
     """Server time of the first request of a page after a write, committed as a write
     commits. By default a write that names no table (``any_write``: a bulk write, a
     restore), after which whatever the server keeps per generation (figures over the
     whole registry, the read cache's answers) is made again; ``write`` another
     (``exchange_saved``), after which the figures kept for the tables it did not write
-    stay. None when there is nothing to write (a registry without exchanges)."""
+    stay. None when there is nothing to write (a registry without exchanges).
+
+    Each of the server's ``workers`` keeps its figures in its own memory (no
+    ``REDIS_URL``), so each is first made to answer the page: the request after the write
+    then finds what the write left, whichever worker answers it."""
+    every_worker_fetched(url, workers)
     with (write or any_write)() as written:
         if not written:
             return None
         _status, _size, elapsed = fetch(url)
     return elapsed * 1000
+
+
+def every_worker_fetched(url, workers):
+    """``url`` answered by each of ``workers`` sync workers: twice, ``2 × workers`` requests
+    at once (a sync worker answers one at a time, so the others take the rest)."""
+    if workers < 2:
+        fetch(url)
+        return
+    with ThreadPoolExecutor(2 * workers) as pool:
+        for _ in range(2):
+            list(pool.map(lambda _n: fetch(url), range(2 * workers)))
 
 
 @contextmanager

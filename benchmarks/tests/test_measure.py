@@ -152,6 +152,7 @@ def test_after_write_times_a_request_after_any_write_or_an_exchanges_save(live_s
     new_exchange(world.home)
     exchange = Exchange.objects.order_by("pk").first()
     before = generation.current().tables.get("exchanges_exchange", (0, None))
-    assert measure.after_write(url, measure.exchange_saved) > 0
+    # Each of two workers made to answer first (here a threaded live server answers all).
+    assert measure.after_write(url, measure.exchange_saved, workers=2) > 0
     assert generation.current().tables["exchanges_exchange"][0] == before[0] + 2
     assert Exchange.objects.get(pk=exchange.pk).title_en == exchange.title_en

@@ -180,9 +180,11 @@ class Command(BaseCommand):
                     measure.fetch(server.base_url + page.path)
                 serial = measure.serial_timings(server.base_url + page.path, self.serial_budget)
                 slow_ms = measure.median(serial[2])
-                after_write = measure.after_write(server.base_url + page.path)
+                after_write = measure.after_write(
+                    server.base_url + page.path, workers=server.workers
+                )
                 after_exchange = measure.after_write(
-                    server.base_url + page.path, measure.exchange_saved
+                    server.base_url + page.path, measure.exchange_saved, server.workers
                 )
                 results[page.path] = self.load(server, page.path, slow_ms, serial)
                 results[page.path].after_write_ms = after_write

@@ -31,11 +31,13 @@ from typing import NamedTuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import PartialDate, Precision, partial_date
 
 from .choices import Stage
 
-# The anniversaries cities celebrate.
+# The anniversaries cities celebrate: years apart enough that a relationship has one
+# anniversary at most in any window (``UpcomingAnniversaries`` reads each relationship once).
 ROUND_YEARS = (5, 10, 15, 20, 25, 30, 40, 50)
 # Relationships with no anniversary to celebrate: not yet twinned, or no longer.
 NOT_CELEBRATED = (Stage.PURSUING, Stage.INTENT, Stage.ENDED)
@@ -202,7 +204,8 @@ class UpcomingAnniversaries(Sequence):
     records show them (``with_began()``, their places and agreement steps), from which a
     slice (a page) or a chunk (:meth:`iterator`, an export) is read by id. A slice of the
     order sorted again by the same key keeps its order, so each is
-    ``upcoming_anniversaries`` of its relationships."""
+    ``upcoming_anniversaries`` of its relationships. A relationship deleted after the ids
+    were read is left out of its page or chunk; one changed keeps its place in the order."""
 
     def __init__(self, relationships, rows, today):
         values = (
@@ -216,7 +219,9 @@ class UpcomingAnniversaries(Sequence):
         )
         found = upcoming_anniversaries(candidates, today)
         self.ids = [anniversary.relationship.pk for anniversary in found]
-        self.rows = rows.order_by()
+        # From the database the ids came from (a request's replica): an export's chunks
+        # are read while the file is sent, after the request's routing has ended.
+        self.rows = rows.using(values.db).order_by()
         self.today = today
 
     def __len__(self):
@@ -224,6 +229,8 @@ class UpcomingAnniversaries(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError("UpcomingAnniversaries: a slice is read in the list's order.")
             return self.read(self.ids[index])
         return self.read([self.ids[index]])[0]
 

@@ -3,7 +3,7 @@ facts from them, as the model and the serializer do: its dates (intent, agreemen
 beginning) and what its sources disagree about.
 
 Shared by the relationships' CSV rows (``cities.api.exports``) and their JSON page records
-(``cities.api.records``): each reads a chunk's or a page's fields of cooperation, steps and
+(``cities.api.records``), and the disputes' records by the serializer: each reads a chunk's or a page's fields of cooperation, steps and
 claims in one flat query each, whatever their number of relationships, in the order the
 serializer's prefetches give them (``cities.api.views.claims_prefetch``).
 """

@@ -16,6 +16,7 @@ from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from cities.anniversaries import UpcomingAnniversaries, may_fall_in_window
 from cities.models import Place, Relationship, RelationshipStage
 from utilities.api import views
 from utilities.testing.api import days_from_today
@@ -130,3 +131,25 @@ def test_a_page_reads_only_its_own_relationships(listed):
     assert page.json()["count"] == len(listed)
     assert [item["relationship"]["id"] for item in page.json()["results"]] == listed[5:10]
     assert sorted(built) == sorted(listed[5:10])
+
+
+def queries_of_page(limit):
+    cache.clear()
+    with CaptureQueriesContext(connection) as read:
+        page = APIClient().get(URL, {"chinese_place": COUNTY, "limit": limit})
+    assert len(page.json()["results"]) == limit
+    return len(read.captured_queries)
+
+
+def test_a_page_makes_as_many_queries_for_one_anniversary_as_for_twelve(listed):
+    assert queries_of_page(1) == queries_of_page(12)
+
+
+def test_a_slice_is_read_in_the_lists_order_only(world, listed):
+    today = datetime.date.today()
+    relationships = Relationship.objects.with_began()
+    found = UpcomingAnniversaries(
+        may_fall_in_window(relationships, today), relationships.select_related(), today
+    )
+    with pytest.raises(ValueError):
+        found[::-1]

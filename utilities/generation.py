@@ -99,6 +99,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache as once
+from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
@@ -353,6 +354,7 @@ DEFINED = re.compile(
 )
 
 
+@lru_cache(maxsize=512)  # a list's SQL is read for its key on every request
 def tables_read(sql):
     """The registry's tables ``sql`` names, subqueries included, when the rows it returns
     depend on what is stored in them alone, as far as its text shows: it only reads, every
@@ -470,6 +472,29 @@ def _evaluated(value):
     return value
 
 
+# The hints this process has learned or read, so that a figure kept is one look-up in the
+# cache, not two (a hint only leads to a key: one from another process is as good).
+_hints = {}
+HINTS_KEPT = 10_000
+
+
+def _kept(name, read, hint):
+    """``(figure, its tables)`` kept under the stamps of the tables ``hint`` names, this
+    process's hint first, then the cache's; None if neither leads to one."""
+    own = _hints.get(hint)
+    if own is not None:
+        value = cache.get(_key(name, read, own or None))
+        if value is not None:
+            return value, own
+    shared = cache.get(hint)
+    if shared is not None and shared != own:
+        value = cache.get(_key(name, read, shared or None))
+        if value is not None:
+            _hints[hint] = shared
+            return value, shared
+    return None
+
+
 def remembered(name, compute, request=None, tables=None):
     """``compute()`` once per generation of the tables it reads: kept in the cache under
     ``name`` and the stamps of those tables (learned by watching its SQL, see the module's
@@ -501,15 +526,17 @@ def remembered(name, compute, request=None, tables=None):
     # What the last computation of this figure read (a hint: see the docstring); an empty
     # set stands for the registry's generation (the cache cannot keep None).
     hint = f"generation:{code_version()}:reads:{name}"
-    hinted = cache.get(hint)
-    if hinted is not None:
-        value = cache.get(_key(name, read, hinted or None))
-        if value is not None:
-            _reads_seen(hinted or None)
-            return value
+    found = _kept(name, read, hint)
+    if found is not None:
+        value, tables = found
+        _reads_seen(tables or None)
+        return value
     value, learned = _learned(compute, read)
     cache.set_many(
         {_key(name, read, learned): value, hint: learned or frozenset()}, REMEMBER_SECONDS
     )
+    if len(_hints) >= HINTS_KEPT:
+        _hints.clear()
+    _hints[hint] = learned or frozenset()
     _reads_seen(learned)
     return value

@@ -262,3 +262,15 @@ def test_a_count_inside_a_figure_gives_it_the_tables_it_names(world, exchange):
     save(exchange, start_year=2001)
     figure()
     assert figure.made == 2
+
+
+def test_a_hint_of_this_process_that_leads_nowhere_gives_way_to_the_caches(world):
+    """Each process keeps the hints it has used; one learned elsewhere since (a figure
+    whose reads changed) is found in the cache, and the figure kept there is read."""
+    figure = Figure("test.learned.hints", relationships_count)
+    figure()
+    own = next(key for key in generation._hints if key.endswith(":reads:test.learned.hints"))
+    generation._hints[own] = frozenset({"awards_award"})  # as an older computation left it
+    assert figure() == Relationship.objects.count()
+    assert figure.made == 1
+    assert generation._hints[own] == {"cities_relationship"}

@@ -239,6 +239,24 @@ def new_place(slug, name_zh, level, country, parent=None, **extra):
     )
 
 
+def same_named_places(chinese, foreign, country):
+    """``chinese`` Chinese cities called 测试同名市 (Twin City) and ``foreign`` towns of
+    ``country`` called 测试同名岛 (Twin Isle), each list in the order made: rows that tie
+    on every name, for the tests of a total order."""
+    return (
+        [
+            new_place(f"test-twin-cn-{n}", "测试同名市", PlaceLevel.CITY, "CN", name_en="Twin City")
+            for n in range(chinese)
+        ],
+        [
+            new_place(
+                f"test-twin-tv-{n}", "测试同名岛", PlaceLevel.CITY, country, name_en="Twin Isle"
+            )
+            for n in range(foreign)
+        ],
+    )
+
+
 def build_world():
     province = new_place("test-province", "测试省", "province", "CN", name_en="Test Province")
     home = new_place(

@@ -13,10 +13,10 @@ directory's year sort is made from its list)."""
 
 import pytest
 
-from cities.choices import PlaceLevel, RelationshipKind
+from cities.choices import RelationshipKind
 from cities.models import Place, Relationship
 from cities.views import PlaceListView, RelationshipListView
-from tests.builders import new_place
+from tests.builders import same_named_places
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +51,7 @@ def twins(db, no_read_cache):
     测试同名岛 (Twin Isle), and a sister-city relationship between each of the first and
     each of the first TWINS of the second: every relationship's places have the same
     names. The relationships' ids are returned."""
-    chinese = [
-        new_place(f"test-twin-cn-{n}", "测试同名市", PlaceLevel.CITY, "CN", name_en="Twin City")
-        for n in range(TWINS)
-    ]
-    foreign = [
-        new_place(
-            f"test-twin-tv-{n}", "测试同名岛", PlaceLevel.CITY, TWIN_COUNTRY, name_en="Twin Isle"
-        )
-        for n in range(TWIN_TOWNS)
-    ]
+    chinese, foreign = same_named_places(TWINS, TWIN_TOWNS, TWIN_COUNTRY)
     return [
         Relationship.objects.create(
             chinese_place=home, foreign_place=partner, kind=RelationshipKind.SISTER

@@ -11,11 +11,11 @@ database by the last test (each group's order, as the search reads it, ends with
 import pytest
 from django.db.models import F
 
-from cities.choices import PlaceLevel, RelationshipKind
+from cities.choices import RelationshipKind
 from cities.models import Place, Relationship
 from search import selectors
 from search.selectors import search
-from tests.builders import new_place
+from tests.builders import same_named_places
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,7 @@ def rewritten(model, rows):
 def twin_places():
     """TWINS Chinese cities called 测试同名市 (Twin City) and TWINS foreign towns called
     测试同名岛 (Twin Isle): the ids of each, in the order they were made."""
-    chinese = [
-        new_place(f"test-twin-cn-{n}", "测试同名市", PlaceLevel.CITY, "CN", name_en="Twin City")
-        for n in range(TWINS)
-    ]
-    foreign = [
-        new_place(
-            f"test-twin-tv-{n}", "测试同名岛", PlaceLevel.CITY, TWIN_COUNTRY, name_en="Twin Isle"
-        )
-        for n in range(TWINS)
-    ]
+    chinese, foreign = same_named_places(TWINS, TWINS, TWIN_COUNTRY)
     return rewritten(Place, chinese), rewritten(Place, foreign)
 
 

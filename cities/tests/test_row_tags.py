@@ -152,17 +152,24 @@ def test_a_city_pages_exchange_rows_read_nothing_more(client, jinzhong, awkward_
             assert client.get("/places/jinzhong/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
         return len(captured)
 
-    first = new_exchange(jinzhong)
-    first.relationship = awkward_relationships[0]
-    first.save()
-    before = queries()
-    for _ in range(3):
+    def add_exchange():
         exchange = new_exchange(jinzhong)
         exchange.relationship = awkward_relationships[1]
         exchange.countries = ["FR"]
         exchange.save()
         exchange.places.add(awkward_relationships[0].foreign_place)
         exchange.fields.set(CooperationField.objects.order_by("pk")[:2])
+
+    first = new_exchange(jinzhong)
+    first.relationship = awkward_relationships[0]
+    first.save()
+    queries()  # the page's figures made
+    # Each count after the same writes: the figures that read what they wrote are made
+    # again (the exchanges'), the others kept (the partners').
+    add_exchange()
+    before = queries()
+    for _ in range(3):
+        add_exchange()
     assert queries() == before
 
 

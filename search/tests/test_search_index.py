@@ -81,7 +81,17 @@ def test_the_exchanges_are_read_in_the_search_pages_order_from_an_index():
     # Newest first, then by id: a query that matches nearly every exchange reads its page
     # from this index and stops, where it sorted a whole year of exchanges by id.
     newest = Exchange.objects.order_by("-start_year", "pk")[:20]
-    assert "search_exchange_year_id" in plan(newest)
+    with connection.cursor() as cursor:
+        # On a test database's few rows the planner may, by cost, finish the order of an
+        # index on the year alone with an incremental sort: the index that holds the whole
+        # order is the one asked about (without it, the plan sorts and the test fails).
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        try:
+            assert "search_exchange_year_id" in plan(newest)
+        finally:
+            cursor.execute("SET LOCAL enable_incremental_sort = on")
+            cursor.execute("SET LOCAL enable_sort = on")
 
 
 def scanned(query):

@@ -249,15 +249,28 @@ class SearchResults:
         return f"{pagination.COUNT_CAP:,}"
 
 
+# The settings of a search's reads (``reading``), each for its own transaction alone.
+READING_SETTINGS = {
+    # The outer LIMIT of the ranks' UNION takes the parts' rows in the order they come: a
+    # Parallel Append could interleave them and cut rank 0 rows for rank 2 ones (a part
+    # may still read in its own order).
+    "enable_parallel_append": "off",
+    # Every read is of a page, or counts to the cap, but a row-by-row subquery
+    # (``PLACES_BY_ROW``) is costed for every row of the table, and compiling for that cost
+    # took seconds.
+    "jit": "off",
+    # No parallel workers: a page's reads stop after a few thousand rows at most, and
+    # starting two workers cost more than they saved (the exchanges of 東京, some 2,900
+    # rows sorted for their first 20: 12 ms serial, 19-23 ms in parallel; searches for 合,
+    # s or Synthetic 15-19 ms faster in all, the others the same).
+    "max_parallel_workers_per_gather": "0",
+}
+
+
 @contextmanager
 def reading(using):
     """The search's reads, on a database that limits the parts of a UNION (PostgreSQL):
-    one transaction, with these settings for it alone, set in one round trip. The
-    outer LIMIT of the ranks' UNION takes the parts' rows in the order they come: a
-    Parallel Append could interleave them and cut rank 0 rows for rank 2 ones (a part
-    may still read in parallel: its own order is kept). No JIT: every read is of a page,
-    or counts to the cap, but a row-by-row subquery (``PLACES_BY_ROW``) is costed for
-    every row of the table, and compiling for that cost took seconds."""
+    one transaction, with ``READING_SETTINGS`` for it alone, set in one round trip."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
@@ -268,20 +281,23 @@ def reading(using):
     nested = connection.in_atomic_block
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('enable_parallel_append'), current_setting('jit'), "
-                "set_config('enable_parallel_append', 'off', true), "
-                "set_config('jit', 'off', true)"
-            )
-            parallel_append, jit = cursor.fetchone()[:2]
+            cursor.execute(*set_config(READING_SETTINGS, read_first=True))
+            callers = dict(zip(READING_SETTINGS, cursor.fetchone(), strict=False))
         yield
         if nested:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('enable_parallel_append', %s, true), "
-                    "set_config('jit', %s, true)",
-                    [parallel_append, jit],
-                )
+                cursor.execute(*set_config(callers))
+
+
+def set_config(settings, read_first=False):
+    """``(sql, params)`` of one statement giving ``settings`` (``{name: value}``) to the
+    transaction, and first reading what they were, when ``read_first``."""
+    names = list(settings)
+    current = [("current_setting(%s)", [name]) for name in names] if read_first else []
+    given = [("set_config(%s, %s, true)", [name, settings[name]]) for name in names]
+    parts = [*current, *given]
+    sql = "SELECT " + ", ".join(part for part, _params in parts)
+    return sql, [param for _part, params in parts for param in params]
 
 
 def first_of_parts(ranked, parts, order, limit):

@@ -18,6 +18,7 @@ from exchanges.models import Exchange
 from search.selectors import search
 from tests.builders import add_rows
 from utilities.filtersets import PLACES_BY_JOIN, PLACES_BY_ROW
+from utilities.pagination import capped_count
 
 pytestmark = pytest.mark.django_db
 
@@ -160,13 +161,36 @@ def test_the_page_counts_exchanges_and_awards_without_joining_their_places(monke
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's settings")
 def test_a_search_inside_a_transaction_gives_the_callers_settings_back():
-    """A search reads with JIT and Parallel Append off; called inside a caller's
-    transaction (where its own is a savepoint, whose release would keep them) it puts the
-    caller's values back."""
+    """A search reads with JIT, Parallel Append and parallel workers off; called inside a
+    caller's transaction (where its own is a savepoint, whose release would keep them) it
+    puts the caller's values back."""
     add_rows(5)
+    settings = "current_setting('jit'), current_setting('enable_parallel_append'), current_setting('max_parallel_workers_per_gather')"  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = on")
         cursor.execute("SET LOCAL enable_parallel_append = on")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
         search("测试市")
-        cursor.execute("SELECT current_setting('jit'), current_setting('enable_parallel_append')")
-        assert cursor.fetchone() == ("on", "on")
+        cursor.execute(f"SELECT {settings}")
+        assert cursor.fetchone() == ("on", "on", "3")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's settings")
+def test_a_search_reads_with_no_parallel_workers(monkeypatch):
+    """The groups are read and counted by one process: starting parallel workers for a
+    page's few thousand rows cost more than they saved."""
+    add_rows(5)
+    seen = []
+
+    def counted(queryset, cap=None):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('max_parallel_workers_per_gather'), "
+                "current_setting('jit'), current_setting('enable_parallel_append')"
+            )
+            seen.append(cursor.fetchone())
+        return capped_count(queryset, cap)
+
+    monkeypatch.setattr("search.selectors.capped_count", counted)
+    search("Zyxtest")
+    assert seen and set(seen) == {("0", "off", "off")}

@@ -41,7 +41,7 @@ from utilities.filtersets import (
     row_place_q,
 )
 from utilities.lookups import Among
-from utilities.pagination import capped_count
+from utilities.pagination import remembered_count
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -399,12 +399,20 @@ def first_ranked(ranked, limit, plan=ReadingPlan()):
     return sorted(union, key=lambda row: row[1])
 
 
-def _group(ranked, rows, limit, plan=ReadingPlan()):
+def capped(matches, request=None):
+    """How many ``matches`` there are, up to ``COUNT_CAP + 1``; kept for the generations of
+    the tables the count reads (``remembered_count``), as the API lists' counts are: a
+    query many people ask (a city's name) is counted once per write to those tables, not
+    on every search (for a key a sixth of the exchanges hold, k, some 50 ms)."""
+    return remembered_count(matches, request, cap=pagination.COUNT_CAP)
+
+
+def _group(ranked, rows, limit, plan=ReadingPlan(), request=None):
     """The first ``limit`` of ``ranked`` (``first_ranked``, as ``plan`` says) read from
     ``rows`` (what a result shows) by id, and the number of matches up to
-    ``COUNT_CAP + 1``."""
+    ``COUNT_CAP + 1`` (``capped``)."""
     first = first_ranked(ranked, limit, plan)
-    total = capped_count(ranked)
+    total = capped(ranked, request)
     ids = [pk for pk, _rank in first]
     # In the order of ``ids``, not the model's: no ORDER BY (nor its joins) to write or run.
     found = rows.order_by().in_bulk(ids)
@@ -469,7 +477,16 @@ def first_places(key, ranked, limit):
 
 
 def ranked_group(
-    matches, paths, order, rows, key, places, limit, by=PLACES_BY_JOIN, many_last=False
+    matches,
+    paths,
+    order,
+    rows,
+    key,
+    places,
+    limit,
+    by=PLACES_BY_JOIN,
+    many_last=False,
+    request=None,
 ):
     """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``
     (``by``: how each row's places are read when they are too many to list; ``many_last``:
@@ -496,11 +513,12 @@ def ranked_group(
         ranks=(0, 2) if no_starts else RANKS,
         many_last=many_last,
     )
-    return _group(ranked, rows, limit, plan)
+    return _group(ranked, rows, limit, plan, request)
 
 
-def search(query, limit=RESULTS_PER_GROUP):
-    """Search every kind of record; each group holds at most ``limit`` rows."""
+def search(query, limit=RESULTS_PER_GROUP, request=None):
+    """Search every kind of record; each group holds at most ``limit`` rows. Given the
+    ``request``, its counts are kept for it (``capped``) under the generation it read."""
     query = (query or "").strip()
     key = query_key(query)
     results = SearchResults(query=query, key=key)
@@ -520,13 +538,13 @@ def search(query, limit=RESULTS_PER_GROUP):
             ids = [pk for pk, _rank in found[:limit]]
             shown = rows.order_by().in_bulk(ids)
             if places.ids is None:
-                total = capped_count(Place.objects.filter(condition))
+                total = capped(Place.objects.filter(condition), request)
             else:
                 total = min(len(found), pagination.COUNT_CAP + 1)
             # A place deleted between the two reads is left out, not a 500.
             results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
         else:
-            results.places = _group(ranked_places(key, Q()), rows, limit)
+            results.places = _group(ranked_places(key, Q()), rows, limit, request=request)
 
         results.relationships = ranked_group(
             Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
@@ -537,6 +555,7 @@ def search(query, limit=RESULTS_PER_GROUP):
             places,
             limit,
             many_last=True,
+            request=request,
         )
         # The filter's condition itself, not the list of ids its ``search`` reads first: the
         # matches are ranked in the same pass that finds them.
@@ -551,6 +570,7 @@ def search(query, limit=RESULTS_PER_GROUP):
             places,
             limit,
             by=PLACES_BY_ROW,
+            request=request,
         )
         results.awards = ranked_group(
             Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
@@ -567,5 +587,6 @@ def search(query, limit=RESULTS_PER_GROUP):
             places,
             limit,
             by=PLACES_BY_ROW,
+            request=request,
         )
         return results

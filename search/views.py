@@ -15,5 +15,7 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")[:QUERY_MAX_LENGTH]
-        context.update(query=query, results=search(query) if query.strip() else None)
+        context.update(
+            query=query, results=search(query, request=self.request) if query.strip() else None
+        )
         return context

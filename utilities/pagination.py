@@ -135,22 +135,24 @@ def registry_tables_read(queryset, sql):
     return read
 
 
-def remembered_count(queryset, request=None):
-    """``queryset.count()``, kept for the generations of the tables the query reads
-    (``registry_tables_read``) under its SQL and parameters (a filter's values, a user's
-    office included); a query that reads another table or the clock is counted now."""
+def remembered_count(queryset, request=None, cap=None):
+    """``queryset.count()`` (given a ``cap``, ``capped_count``'s), kept for the generations
+    of the tables the query reads (``registry_tables_read``) under its SQL and parameters
+    (a filter's values, a user's office, a search's places included); a query that reads
+    another table or the clock is counted now."""
     if not isinstance(queryset, QuerySet):
-        return len(queryset)
+        return len(queryset) if cap is None else min(len(queryset), cap + 1)
+    counted = queryset if cap is None else queryset.order_by().values("pk")[: cap + 1]
     try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        sql, params = counted.query.get_compiler(using=counted.db).as_sql()
     except EmptyResultSet:  # a filter that matches nothing (``none()``): no query at all
-        return queryset.count()
-    tables = registry_tables_read(queryset, sql)
+        return counted.count()
+    tables = registry_tables_read(counted, sql)
     if tables is None:
-        return queryset.count()
-    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()[:32]
-    name = f"count.{queryset.model._meta.label_lower}.{digest}"
-    return remembered(name, queryset.count, request, tables=tables)
+        return counted.count()
+    digest = hashlib.sha256(repr((counted.db, sql, params)).encode()).hexdigest()[:32]
+    name = f"count.{counted.model._meta.label_lower}.{digest}"
+    return remembered(name, counted.count, request, tables=tables)
 
 
 def rows_by_ids(queryset, ids):

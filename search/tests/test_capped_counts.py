@@ -15,10 +15,9 @@ from cities.filtersets import RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from search.selectors import search
+from search.selectors import capped, search
 from tests.builders import add_rows
 from utilities.filtersets import PLACES_BY_JOIN, PLACES_BY_ROW
-from utilities.pagination import capped_count
 
 pytestmark = pytest.mark.django_db
 
@@ -182,15 +181,53 @@ def test_a_search_reads_with_no_parallel_workers(monkeypatch):
     add_rows(5)
     seen = []
 
-    def counted(queryset, cap=None):
+    def counted(queryset, request=None):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('max_parallel_workers_per_gather'), "
                 "current_setting('jit'), current_setting('enable_parallel_append')"
             )
             seen.append(cursor.fetchone())
-        return capped_count(queryset, cap)
+        return capped(queryset, request)
 
-    monkeypatch.setattr("search.selectors.capped_count", counted)
+    monkeypatch.setattr("search.selectors.capped", counted)
     search("Zyxtest")
     assert seen and set(seen) == {("0", "off", "off")}
+
+
+@pytest.mark.usefixtures("no_read_cache")
+def test_a_search_page_counts_once_until_a_write_to_what_it_counted(client, monkeypatch):
+    """The page's counts are kept for the generations of the tables each reads, as the API
+    lists' counts are: asked again, the same query is not counted again; after an
+    exchange's save the exchanges are counted again, and the new one is in the number."""
+    monkeypatch.setattr("utilities.pagination.COUNT_CAP", 50)
+    add_rows(5)
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": "Zyxtest"})
+        assert response.status_code == 200
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+        return response.context["results"], counts
+
+    first, counted_first = page()
+    assert first.exchanges.total == first.awards.total == 5
+    assert any('"exchanges_exchange"' in count for count in counted_first)
+
+    again, counted_again = page()
+    assert counted_again == []
+    assert [g.total for g in again.groups] == [g.total for g in first.groups]
+
+    # Another exchange with a partner the query names (its save raises the exchanges' stamp).
+    shown = again.exchanges.rows[0]
+    Exchange.objects.create(
+        title_zh="又一次交流",
+        kind=shown.kind,
+        chinese_place=shown.chinese_place,
+        relationship=shown.relationship,
+        start_year=2001,
+    )
+    after, counted_after = page()
+    assert after.exchanges.total == 6
+    assert any('"exchanges_exchange"' in count for count in counted_after)
+    assert after.awards.total == 5

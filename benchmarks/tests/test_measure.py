@@ -107,6 +107,14 @@ def test_the_export_probe_counts_every_relationship():
     assert data["bytes"] > data["rows"] * 100
 
 
+@pytest.mark.django_db
+def test_the_export_probe_counts_every_feature_of_a_geojson_export():
+    data = export("/api/relationships/?format=geojson")
+    assert data["status"] == 200
+    assert data["rows"] == Relationship.objects.count() > 0
+    assert data["bytes"] > data["rows"] * 100
+
+
 def test_worker_pids_finds_the_children_of_a_process():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:

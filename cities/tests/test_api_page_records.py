@@ -152,11 +152,19 @@ def test_a_json_page_is_built_without_the_serializer(client, varied, represented
     assert represented == []
 
 
+def test_a_geojson_export_is_built_without_the_serializer(client, varied, represented):
+    """The same records, with their lines (``RelationshipFeatures``,
+    ``test_api_geojson_records``)."""
+    response = client.get(URL, {"format": "geojson", "chinese_place": "test-home"})
+    assert response.status_code == 200 and content(response)
+    assert represented == []
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {"fields": "id,display"},
-        {"format": "geojson", "chinese_place": "test-home"},
+        {"format": "geojson", "chinese_place": "test-home", "fields": "id,display"},
         {"format": "api", "chinese_place": "test-home"},
     ],
 )

@@ -12,6 +12,8 @@ database's rules, history stamps on deletes; and for reads each record's history
 ``?fields=`` (``selection``).
 """
 
+import itertools
+
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import StreamingHttpResponse
@@ -24,6 +26,7 @@ from . import schema  # noqa: F401 - registers the schema extensions
 from .conditional import CachingMixin, ConditionalMixin, PreconditionFailed
 from .exceptions import RequestError
 from .filter_backends import RegistryFilterBackend
+from .flat_rows import snapshot
 from .history import HistoryMixin
 from .renderers import CSVRenderer
 from .selection import FieldSelectionMixin
@@ -196,6 +199,19 @@ def stream_records(queryset, serializer):
         yield serializer.to_representation(instance)
 
 
+def built_records(queryset, builder, chunk_size=None):
+    """Each record of ``queryset``, in its order, as ``builder.records(ids)`` makes the
+    records of a chunk of ids from plain values (``stream_record_classes``): the ids read
+    ``chunk_size`` at a time from one cursor, and every chunk's records from the same
+    snapshot (``flat_rows.snapshot``)."""
+    chunk_size = chunk_size or EXPORT_CHUNK_SIZE
+    ids = queryset.prefetch_related(None).values_list("pk", flat=True)
+    with snapshot(ids.db):
+        source = ids.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(source, chunk_size)):
+            yield from builder.records(chunk)
+
+
 def in_language(pieces, language):
     """The pieces of a streamed response made in the request's language: they are made
     while the response is sent, after the view (and the locale middleware) has returned."""
@@ -227,7 +243,12 @@ class ExportMixin(StrictRequestMixin):
             # The list serializer applies ``?fields=``; its child represents each record.
             serializer = self.get_serializer(queryset, many=True).child
             context = self.get_renderer_context()
-            pieces = renderer.stream(stream_records(queryset, serializer), serializer, context)
+            builder = self.record_builder(self.stream_record_classes, renderer)
+            if builder is not None:
+                records = built_records(queryset, builder(request))
+            else:
+                records = stream_records(queryset, serializer)
+            pieces = renderer.stream(records, serializer, context)
         media_type = renderer.media_type
         if renderer.charset:
             media_type = f"{media_type}; charset={renderer.charset}"
@@ -239,16 +260,27 @@ class ExportMixin(StrictRequestMixin):
     # ``cities.api.exports``): ``cls(request, chunk_size)`` with ``header`` and
     # ``rows(queryset)``, the same cells the serializer's records flatten to.
     flat_row_classes = {}
+    # ``{format: class}`` of record builders for whole exports in a record format (GeoJSON):
+    # ``cls(request)`` with ``records(ids)``, the serializer's records of those ids, made
+    # from plain values a chunk at a time (``built_records``).
+    stream_record_classes = {}
 
     def flat_rows(self, renderer):
         """The viewset's flat-row builder for this export, when the full record is asked
         for (``?brief=`` or ``?fields=`` go through the serializer)."""
-        builder = self.flat_row_classes.get(renderer.format)
+        builder = self.record_builder(self.flat_row_classes, renderer)
+        return None if builder is None else builder(self.request, EXPORT_CHUNK_SIZE)
+
+    def record_builder(self, classes, renderer):
+        """The class ``classes`` names for this renderer's format, made for this request,
+        when the full record is asked for (``?brief=`` or ``?fields=`` go through the
+        serializer); else None."""
+        builder = classes.get(renderer.format)
         if builder is None or "fields" in self.request.query_params:
             return None
         if self.get_serializer_class() is not self.serializer_class:
             return None
-        return builder(self.request, EXPORT_CHUNK_SIZE)
+        return builder
 
     def paginate_queryset(self, queryset):
         renderer = getattr(self.request, "accepted_renderer", None)

@@ -283,9 +283,15 @@ class Command(BaseCommand):
         )
 
     def export(self):
+        for url, kind in (
+            ("/api/relationships/?format=csv", "CSV"),
+            ("/api/relationships/?format=geojson", "GeoJSON"),
+        ):
+            self.export_one(url, kind)
+
+    def export_one(self, url, kind):
         timeout = 60 if self.quick else 240
-        url = "/api/relationships/?format=csv"
-        self.say(f"\nFull CSV export ({url}) in a subprocess, at most {timeout} s:")
+        self.say(f"\nFull {kind} export ({url}) in a subprocess, at most {timeout} s:")
         probe = measure.run_probe(["export", url], timeout)
         if probe.error:
             peak = probe.data.get("peak_rss_mb")

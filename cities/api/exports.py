@@ -19,12 +19,22 @@ from cities.models import Relationship, relationship_display
 from cities.national_rules import relationship_warnings
 from sources.models import Citation, short_quote
 from utilities.api.briefs import RecordValues
-from utilities.api.flat_rows import Escaped, FlatRows, escaped
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.api.flat_rows import FORMULA_STARTS, Escaped, FlatRows, escaped
+from utilities.formulas import escape_formula
+from utilities.lookups import EACH_SET, AmongQuery
 from utilities.partial_dates import partial_date
 
 from .briefs import PLACE_VALUES
-from .relationship_values import Disputes, claims_of, fields_of, step_dates, steps_of
+from .relationship_values import (
+    Disputes,
+    claims_of,
+    claims_query,
+    fields_of,
+    fields_query,
+    step_dates,
+    steps_of,
+    steps_query,
+)
 
 PLACE_COLUMNS = ["id", "url", "display", "slug", "name_zh", "name_en", "country.code", "country.name"]  # fmt: skip
 COLUMNS = [
@@ -49,12 +59,6 @@ FREE_TEXT = [
         for name in ("display", "slug", "name_zh", "name_en", "country.name")
     ),
 ]  # fmt: skip
-# Within a place's eight cells, its free text.
-PLACE_FREE_TEXT = {
-    PLACE_COLUMNS.index(name.partition(".")[2])
-    for name in FREE_TEXT
-    if name.startswith("chinese_place.")
-}
 VALUES = [
     "id",
     *(f"chinese_place__{name}" for name in PLACE_VALUES),
@@ -105,7 +109,16 @@ class RelationshipRows(FlatRows):
         self.staff = values.staff
         # Every country's name in the request's language (the exchanges' rows read it).
         self.countries = values.countries
+        # Each chunk's related rows: the same queries for every chunk, made once.
+        self.fields_query, self.steps_query = fields_query(), steps_query()
+        self.claims_query = claims_query()
+        self.citations_query = AmongQuery(
+            Citation.objects.filter(relationships__id__among=EACH_SET).values_list(
+                "relationships", "quote"
+            )
+        )
         self.places = {}
+        self.country_cells = {}
         self.field_names = {}
         self.field_lists = {}
 
@@ -117,29 +130,38 @@ class RelationshipRows(FlatRows):
         city is on many rows; one export reads one snapshot, so a place's id stands for
         its columns)."""
         start, end = self.place_url
-        display = self.name(name_zh, name_en)
-        # ``{"code", "name"}``, or "" (no code, or one outside the list of countries).
+        display = name_zh if self.chinese or not name_en else name_en
+        code, country_name = self.country_cells.get(country) or self.country_cell(country)
+        found = self.places[pk] = (
+            display,
+            (
+                str(pk), f"{start}{pk}{end}", escaped(display), escaped(slug),
+                escaped(name_zh), escaped(name_en), code, country_name,
+            ),
+        )  # fmt: skip
+        return found
+
+    def country_cell(self, country):
+        """A stored country code's two cells (code, escaped name) as the country field
+        gives them: empty for no code or one outside the list of countries."""
         named = self.record_values.country(country) or {"code": "", "name": ""}
-        cells = [
-            str(pk), f"{start}{pk}{end}", display, slug, name_zh, name_en, named["code"],
-            named["name"],
-        ]  # fmt: skip
-        for index in PLACE_FREE_TEXT:
-            cells[index] = escaped(cells[index])
-        found = self.places[pk] = (display, tuple(cells))
+        found = self.country_cells[country] = (named["code"], escaped(named["name"]))
         return found
 
     def chunk_rows(self, chunk):
         # A set: Django's query builder walks a list or tuple value by value.
         ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)
-        said, step_claims = claims_of(ids)
+        said, step_claims = claims_of(ids, self.claims_query)
         steps = self.steps_of(ids, keep=step_claims)
         citations = self.citations_of(ids)
         warnings = relationship_warnings(ids) if self.staff else {}
         start, end = self.url
         places, place, moment = self.places, self.place, self.moment
         kinds, stages, levels = self.kinds, self.stages, self.levels
+        # ``escaped`` inline for a row's own text (a call per cell cost some 0.1 s of a
+        # national export).
+        starts = FORMULA_STARTS
         for (
             pk, chinese_id, c_slug, c_zh, c_en, c_country, foreign_id, f_slug, f_zh, f_en,
             f_country, kind, wording, stage, level, signatories, notes, editors_note, created,
@@ -157,14 +179,20 @@ class RelationshipRows(FlatRows):
                 disputes = records(self.disputes.of(kind, level, claims or (), own, step_claims))
             else:
                 disputes = ""
+            display = relationship_display(chinese_name, foreign_name)
             yield (
                 str(pk), f"{start}{pk}{end}",
-                escaped(relationship_display(chinese_name, foreign_name)),
+                display if display[:1] not in starts else escape_formula(display),
                 *chinese_cells, *foreign_cells,
-                kind, kinds[kind], escaped(wording), stage, stages[stage], level, levels[level],
+                kind, kinds[kind],
+                wording if wording[:1] not in starts else escape_formula(wording),
+                stage, stages[stage], level, levels[level],
                 fields.get(pk, ""), *step_cells,
                 "; ".join(str(claim[1]) for claim in claims) if claims else "",
-                disputes, escaped(signatories), escaped(notes), escaped(editors_note),
+                disputes,
+                signatories if signatories[:1] not in starts else escape_formula(signatories),
+                notes if notes[:1] not in starts else escape_formula(notes),
+                editors_note if editors_note[:1] not in starts else escape_formula(editors_note),
                 citations.get(pk, ""), moment(created), moment(updated),
                 records(warning.as_dict() for warning in warnings[pk]) if pk in warnings else "",
             )  # fmt: skip
@@ -172,7 +200,7 @@ class RelationshipRows(FlatRows):
     def fields_of(self, ids):
         """Each relationship's fields of cooperation, in their own order, as one escaped
         cell (``relationship_values.fields_of``)."""
-        found, fields = fields_of(ids)
+        found, fields = fields_of(ids, self.fields_query)
         lists, names = self.field_lists, self.field_names
         for pk, field_ids in found.items():
             key = tuple(field_ids)
@@ -192,7 +220,7 @@ class RelationshipRows(FlatRows):
         ``Relationship.stage_date``, ``began`` and the serializer's ``stages`` give them;
         the steps (pk, stage, date) that have claims among ``keep``'s, for the disputes."""
         found = {}
-        for relationship, steps in steps_of(ids).items():
+        for relationship, steps in steps_of(ids, self.steps_query).items():
             own = ()
             if keep:
                 own = [
@@ -220,9 +248,6 @@ class RelationshipRows(FlatRows):
     def citations_of(self, ids):
         """Each relationship's citations (their quotes, shortened), as one escaped cell."""
         found = {}
-        rows = Citation.objects.filter(relationships__id__among=ids).values_list(
-            "relationships", "quote"
-        )
-        for pk, quote in rows:
+        for pk, quote in self.citations_query.rows(ids):
             found.setdefault(pk, []).append(short_quote(quote))
         return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

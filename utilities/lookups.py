@@ -83,8 +83,10 @@ class AmongQuery:
         if self.compiled is None:
             queryset = self.queryset
             compiler = queryset.query.get_compiler(connection=connections[queryset.db])
-            self.compiled = (compiler, *compiler.as_sql())
-        compiler, sql, params = self.compiled
+            sql, params = compiler.as_sql()
+            columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+            self.compiled = (compiler, sql, params, compiler.get_converters(columns))
+        compiler, sql, params, converters = self.compiled
         values = list(ids)
         if not set(map(type, values)) <= {int}:
             raise TypeError("__among takes integers only")
@@ -92,4 +94,7 @@ class AmongQuery:
         with compiler.connection.cursor() as cursor:
             cursor.execute(sql, [values if param is EACH_SET else param for param in params])
             found = cursor.fetchall()
-        return list(compiler.results_iter(results=[found], tuple_expected=True))
+        if not converters:
+            return found  # the driver's tuples, as they are
+        # As ``results_iter`` gives them (its converters found once, not per read).
+        return list(map(tuple, compiler.apply_converters(found, converters)))

@@ -47,17 +47,9 @@ COLUMNS = [
 ]  # fmt: skip
 # The cells that people or reports wrote (and slugs, which may begin with "-"): only these
 # can start like a formula. Ids, URLs, codes, choice values, dates and JSON records cannot.
-# Each is escaped where it is made: a place's, a label's or a list's once per export, a
-# relationship's own text on its row.
-FREE_TEXT = [
-    "display", "kind_display", "stage_display", "level_display", "wording", "fields", "stages",
-    "signatories", "notes", "editors_note", "citations",
-    *(
-        f"{side}.{name}"
-        for side in ("chinese_place", "foreign_place")
-        for name in ("display", "slug", "name_zh", "name_en", "country.name")
-    ),
-]  # fmt: skip
+# Each is escaped where it is made: a place's (display, slug, names, country's name), a
+# label's or a list's (fields, stages, citations) once per export, a relationship's own
+# text (display, wording, signatories, notes, editor's note) on its row.
 VALUES = [
     "id",
     *(f"chinese_place__{name}" for name in PLACE_VALUES),

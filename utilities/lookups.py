@@ -9,12 +9,26 @@ of a worker's CPU per thousand ids, five times per chunk of an export). The
 values must be integers (ids read from the database); anything else is refused. Pass a
 set (or another iterable): Django's query builder walks a list or tuple value by value
 before the lookup sees it, which is the very cost this lookup avoids.
+
+``AmongQuery`` reads one such query for set after set of ids (an export's chunks), built
+and compiled once.
 """
 
 import json
 
+from django.db import connections
 from django.db.models import IntegerField
 from django.db.models.lookups import Lookup
+
+
+class EachSet:
+    """``<field>__among=EACH_SET`` in an ``AmongQuery``'s queryset: the ids of each read."""
+
+    def __repr__(self):
+        return "EACH_SET"
+
+
+EACH_SET = EachSet()
 
 
 @IntegerField.register_lookup
@@ -23,16 +37,64 @@ class Among(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if self.rhs is EACH_SET:
+            return self.rhs
         values = list(self.rhs)
-        if not all(type(value) is int for value in values):
+        # The values' types in C (a check per value in Python cost more than the query).
+        if not set(map(type, values)) <= {int}:
             raise TypeError("__among takes integers only")
         return values
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
+        values = self.parameter(self.rhs, connection)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, values]
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        array = "{" + ",".join(map(str, self.rhs)) + "}"
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, array]
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.parameter(self.rhs, connection)]
+
+    @staticmethod
+    def parameter(values, connection):
+        """The one query parameter that holds these ids (``EACH_SET`` stays itself: an
+        ``AmongQuery`` puts each read's ids in its place)."""
+        if values is EACH_SET:
+            return values
+        if connection.vendor == "postgresql":
+            return "{" + ",".join(map(str, values)) + "}"
+        return json.dumps(values)
+
+
+class AmongQuery:
+    """A ``values_list()`` queryset read for set after set of ids, each given in its
+    filters as ``__among=EACH_SET``: built and compiled once, and for each set only run
+    (with Django's own converters of its values).
+
+    An export asks the same few queries of each chunk of a thousand relationships; making
+    a query (filters, joins, SQL) cost about as much of this process's time as running
+    it (some 0.5 ms of each, 0.1 s of a national export)."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.compiled = None
+
+    def rows(self, ids):
+        """The queryset's rows (tuples) for these ids (a set of integers)."""
+        if self.compiled is None:
+            queryset = self.queryset
+            compiler = queryset.query.get_compiler(connection=connections[queryset.db])
+            sql, params = compiler.as_sql()
+            columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+            self.compiled = (compiler, sql, params, compiler.get_converters(columns))
+        compiler, sql, params, converters = self.compiled
+        values = list(ids)
+        if not set(map(type, values)) <= {int}:
+            raise TypeError("__among takes integers only")
+        values = Among.parameter(values, compiler.connection)
+        with compiler.connection.cursor() as cursor:
+            cursor.execute(sql, [values if param is EACH_SET else param for param in params])
+            found = cursor.fetchall()
+        if not converters:
+            return found  # the driver's tuples, as they are
+        # As ``results_iter`` gives them (its converters found once, not per read).
+        return list(map(tuple, compiler.apply_converters(found, converters)))

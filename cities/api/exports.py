@@ -3,7 +3,8 @@
 A full export is the whole registry (50,000 relationships and more); through the serializer
 each row would cost a dozen model instances and some hundred field reads. Here a row is
 one tuple of the relationship and both places' columns, and each chunk of rows fetches its
-fields of cooperation, stages, claims and citations in one flat query each (and, for staff,
+fields of cooperation, stages, claims and citations in one flat query each, the same four
+queries for every chunk, made once (``utilities.lookups.AmongQuery``) (and, for staff,
 the national rules' warnings in ``relationship_warnings``' fixed number of queries). The
 cells are the ones the serializer's record flattens to (``utilities.api.renderers.flatten``),
 column for column, in the request's language: ``cities/tests/test_api_export_rows.py``
@@ -15,16 +16,24 @@ import json
 
 from rest_framework.utils.encoders import JSONEncoder
 
-from cities.models import Relationship, relationship_display
+from cities.models import CooperationField, Relationship, relationship_display
 from cities.national_rules import relationship_warnings
 from sources.models import Citation, short_quote
 from utilities.api.briefs import RecordValues
-from utilities.api.flat_rows import Escaped, FlatRows, escaped
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.api.flat_rows import FORMULA_STARTS, Escaped, FlatRows, escaped
+from utilities.formulas import escape_formula
+from utilities.lookups import EACH_SET, AmongQuery
 from utilities.partial_dates import partial_date
 
 from .briefs import PLACE_VALUES
-from .relationship_values import Disputes, claims_of, fields_of, step_dates, steps_of
+from .relationship_values import (
+    Disputes,
+    claims_of,
+    claims_query,
+    step_dates,
+    steps_of,
+    steps_query,
+)
 
 PLACE_COLUMNS = ["id", "url", "display", "slug", "name_zh", "name_en", "country.code", "country.name"]  # fmt: skip
 COLUMNS = [
@@ -38,23 +47,9 @@ COLUMNS = [
 ]  # fmt: skip
 # The cells that people or reports wrote (and slugs, which may begin with "-"): only these
 # can start like a formula. Ids, URLs, codes, choice values, dates and JSON records cannot.
-# Each is escaped where it is made: a place's, a label's or a list's once per export, a
-# relationship's own text on its row.
-FREE_TEXT = [
-    "display", "kind_display", "stage_display", "level_display", "wording", "fields", "stages",
-    "signatories", "notes", "editors_note", "citations",
-    *(
-        f"{side}.{name}"
-        for side in ("chinese_place", "foreign_place")
-        for name in ("display", "slug", "name_zh", "name_en", "country.name")
-    ),
-]  # fmt: skip
-# Within a place's eight cells, its free text.
-PLACE_FREE_TEXT = {
-    PLACE_COLUMNS.index(name.partition(".")[2])
-    for name in FREE_TEXT
-    if name.startswith("chinese_place.")
-}
+# Each is escaped where it is made: a place's (display, slug, names, country's name), a
+# label's or a list's (fields, stages, citations) once per export, a relationship's own
+# text (display, wording, signatories, notes, editor's note) on its row.
 VALUES = [
     "id",
     *(f"chinese_place__{name}" for name in PLACE_VALUES),
@@ -105,8 +100,23 @@ class RelationshipRows(FlatRows):
         self.staff = values.staff
         # Every country's name in the request's language (the exchanges' rows read it).
         self.countries = values.countries
+        # Each chunk's related rows: the same queries for every chunk, made once.
+        self.steps_query, self.claims_query = steps_query(), claims_query()
+        # A chunk's fields of cooperation by id alone: their names are read once per
+        # export (a few dozen fields; joined to each chunk's, some 2 ms of every chunk).
+        self.field_ids_query = AmongQuery(
+            Relationship.fields.through.objects.filter(relationship__id__among=EACH_SET)
+            .order_by("cooperationfield_id")
+            .values_list("relationship_id", "cooperationfield_id")
+        )
+        self.citations_query = AmongQuery(
+            Citation.objects.filter(relationships__id__among=EACH_SET).values_list(
+                "relationships", "quote"
+            )
+        )
         self.places = {}
-        self.field_names = {}
+        self.country_cells = {}
+        self.field_names = None
         self.field_lists = {}
 
     def cell_caches(self):
@@ -117,29 +127,38 @@ class RelationshipRows(FlatRows):
         city is on many rows; one export reads one snapshot, so a place's id stands for
         its columns)."""
         start, end = self.place_url
-        display = self.name(name_zh, name_en)
-        # ``{"code", "name"}``, or "" (no code, or one outside the list of countries).
+        display = name_zh if self.chinese or not name_en else name_en
+        code, country_name = self.country_cells.get(country) or self.country_cell(country)
+        found = self.places[pk] = (
+            display,
+            (
+                str(pk), f"{start}{pk}{end}", escaped(display), escaped(slug),
+                escaped(name_zh), escaped(name_en), code, country_name,
+            ),
+        )  # fmt: skip
+        return found
+
+    def country_cell(self, country):
+        """A stored country code's two cells (code, escaped name) as the country field
+        gives them: empty for no code or one outside the list of countries."""
         named = self.record_values.country(country) or {"code": "", "name": ""}
-        cells = [
-            str(pk), f"{start}{pk}{end}", display, slug, name_zh, name_en, named["code"],
-            named["name"],
-        ]  # fmt: skip
-        for index in PLACE_FREE_TEXT:
-            cells[index] = escaped(cells[index])
-        found = self.places[pk] = (display, tuple(cells))
+        found = self.country_cells[country] = (named["code"], escaped(named["name"]))
         return found
 
     def chunk_rows(self, chunk):
         # A set: Django's query builder walks a list or tuple value by value.
         ids = {row[0] for row in chunk}
         fields = self.fields_of(ids)
-        said, step_claims = claims_of(ids)
+        said, step_claims = claims_of(ids, self.claims_query)
         steps = self.steps_of(ids, keep=step_claims)
         citations = self.citations_of(ids)
         warnings = relationship_warnings(ids) if self.staff else {}
         start, end = self.url
         places, place, moment = self.places, self.place, self.moment
         kinds, stages, levels = self.kinds, self.stages, self.levels
+        # ``escaped`` inline for a row's own text (a call per cell cost some 0.1 s of a
+        # national export).
+        starts = FORMULA_STARTS
         for (
             pk, chinese_id, c_slug, c_zh, c_en, c_country, foreign_id, f_slug, f_zh, f_en,
             f_country, kind, wording, stage, level, signatories, notes, editors_note, created,
@@ -157,31 +176,42 @@ class RelationshipRows(FlatRows):
                 disputes = records(self.disputes.of(kind, level, claims or (), own, step_claims))
             else:
                 disputes = ""
+            display = relationship_display(chinese_name, foreign_name)
             yield (
                 str(pk), f"{start}{pk}{end}",
-                escaped(relationship_display(chinese_name, foreign_name)),
+                display if display[:1] not in starts else escape_formula(display),
                 *chinese_cells, *foreign_cells,
-                kind, kinds[kind], escaped(wording), stage, stages[stage], level, levels[level],
+                kind, kinds[kind],
+                wording if wording[:1] not in starts else escape_formula(wording),
+                stage, stages[stage], level, levels[level],
                 fields.get(pk, ""), *step_cells,
                 "; ".join(str(claim[1]) for claim in claims) if claims else "",
-                disputes, escaped(signatories), escaped(notes), escaped(editors_note),
+                disputes,
+                signatories if signatories[:1] not in starts else escape_formula(signatories),
+                notes if notes[:1] not in starts else escape_formula(notes),
+                editors_note if editors_note[:1] not in starts else escape_formula(editors_note),
                 citations.get(pk, ""), moment(created), moment(updated),
                 records(warning.as_dict() for warning in warnings[pk]) if pk in warnings else "",
             )  # fmt: skip
 
     def fields_of(self, ids):
-        """Each relationship's fields of cooperation, in their own order, as one escaped
-        cell (``relationship_values.fields_of``)."""
-        found, fields = fields_of(ids)
+        """Each relationship's fields of cooperation, in their own order (by pk, as
+        prefetched), as one escaped cell."""
+        if self.field_names is None:
+            self.field_names = {
+                pk: self.name(name_zh, name_en)
+                for pk, name_zh, name_en in CooperationField.objects.values_list(
+                    "pk", "name_zh", "name_en"
+                )
+            }
+        found = {}
+        for pk, field in self.field_ids_query.rows(ids):
+            found.setdefault(pk, []).append(field)
         lists, names = self.field_lists, self.field_names
         for pk, field_ids in found.items():
             key = tuple(field_ids)
             cell = lists.get(key)
             if cell is None:
-                for field in field_ids:
-                    if field not in names:
-                        _pk, _slug, name_zh, name_en = fields[field]
-                        names[field] = self.name(name_zh, name_en)
                 cell = lists[key] = escaped("; ".join(names[field] for field in field_ids))
             found[pk] = cell
         return found
@@ -192,7 +222,7 @@ class RelationshipRows(FlatRows):
         ``Relationship.stage_date``, ``began`` and the serializer's ``stages`` give them;
         the steps (pk, stage, date) that have claims among ``keep``'s, for the disputes."""
         found = {}
-        for relationship, steps in steps_of(ids).items():
+        for relationship, steps in steps_of(ids, self.steps_query).items():
             own = ()
             if keep:
                 own = [
@@ -220,9 +250,6 @@ class RelationshipRows(FlatRows):
     def citations_of(self, ids):
         """Each relationship's citations (their quotes, shortened), as one escaped cell."""
         found = {}
-        rows = Citation.objects.filter(relationships__id__among=ids).values_list(
-            "relationships", "quote"
-        )
-        for pk, quote in rows:
+        for pk, quote in self.citations_query.rows(ids):
             found.setdefault(pk, []).append(short_quote(quote))
         return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

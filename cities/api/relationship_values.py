@@ -20,7 +20,7 @@ from cities.models import (
     relationship_disputes,
     step_sides,
 )
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.lookups import EACH_SET, AmongQuery
 from utilities.partial_dates import date_facts, partial_date
 
 from .briefs import COOPERATION_FIELD_VALUES
@@ -37,35 +37,45 @@ CLAIM_VALUES = (
 )  # fmt: skip
 
 
-def fields_of(ids):
-    """``({relationship: [field id, …]}, {field id: COOPERATION_FIELD_VALUES})``: the
-    relationships' fields of cooperation in their own order (by pk, as prefetched)."""
-    found, fields = {}, {}
+def fields_query():
+    """The fields of cooperation of ``fields_of``'s relationships (an ``AmongQuery``)."""
     through = Relationship.fields.through
     names = [f"cooperationfield__{name}" for name in COOPERATION_FIELD_VALUES]
-    rows = (
-        through.objects.filter(relationship__id__among=ids)
+    return AmongQuery(
+        through.objects.filter(relationship__id__among=EACH_SET)
         .order_by("cooperationfield_id")
         .values_list("relationship_id", *names)
     )
-    for pk, *field in rows:
+
+
+def fields_of(ids, query=None):
+    """``({relationship: [field id, …]}, {field id: COOPERATION_FIELD_VALUES})``: the
+    relationships' fields of cooperation in their own order (by pk, as prefetched).
+    ``query``: a ``fields_query()`` kept for set after set of ids."""
+    found, fields = {}, {}
+    for pk, *field in (query or fields_query()).rows(ids):
         found.setdefault(pk, []).append(field[0])
         fields[field[0]] = field
     return found, fields
 
 
-def steps_of(ids):
-    """``{relationship: [step, …]}``: each relationship's steps as ``STEP_VALUES`` tuples,
-    in the order of its ``stages`` (by date, undated last, then pk)."""
-    grouped = {}
-    rows = (
-        RelationshipStage.objects.filter(relationship__id__among=ids)
+def steps_query():
+    """The steps of ``steps_of``'s relationships (an ``AmongQuery``)."""
+    return AmongQuery(
+        RelationshipStage.objects.filter(relationship__id__among=EACH_SET)
         .order_by("date_year", "date_month", "date_day", "pk")
         .values_list(*STEP_VALUES)
     )
+
+
+def steps_of(ids, query=None):
+    """``{relationship: [step, …]}``: each relationship's steps as ``STEP_VALUES`` tuples,
+    in the order of its ``stages`` (by date, undated last, then pk). ``query``: a
+    ``steps_query()`` kept for set after set of ids."""
+    grouped = {}
     # Each row as read, its relationship first (unpacking it into a list per step would
     # cost more than all the rest of grouping).
-    for row in rows:
+    for row in (query or steps_query()).rows(ids):
         grouped.setdefault(row[0], []).append(row)
     return grouped
 
@@ -96,18 +106,25 @@ def step_dates(steps, chinese):
     return facts, intent, agreement, began
 
 
-def claims_of(ids):
-    """``({relationship: [claim, …]}, {step: [claim, …]})``: the claims about each
-    relationship's kind and level (``relationship.claims`` without a step) and about each
-    of its steps' dates (``step.claims``), as ``CLAIM_VALUES`` tuples in the order of their
-    prefetch (within one relationship or step, by subject, then pk)."""
-    said, dated = {}, {}
-    rows = (
-        Claim.objects.filter(Q(relationship__id__among=ids) | Q(step__relationship__id__among=ids))
+def claims_query():
+    """The claims of ``claims_of``'s relationships and their steps (an ``AmongQuery``)."""
+    return AmongQuery(
+        Claim.objects.filter(
+            Q(relationship__id__among=EACH_SET) | Q(step__relationship__id__among=EACH_SET)
+        )
         .order_by("subject", "pk")
         .values_list(*CLAIM_VALUES)
     )
-    for row in rows:
+
+
+def claims_of(ids, query=None):
+    """``({relationship: [claim, …]}, {step: [claim, …]})``: the claims about each
+    relationship's kind and level (``relationship.claims`` without a step) and about each
+    of its steps' dates (``step.claims``), as ``CLAIM_VALUES`` tuples in the order of their
+    prefetch (within one relationship or step, by subject, then pk). ``query``: a
+    ``claims_query()`` kept for set after set of ids."""
+    said, dated = {}, {}
+    for row in (query or claims_query()).rows(ids):
         if row[3] is None:
             said.setdefault(row[0], []).append(row)
         else:

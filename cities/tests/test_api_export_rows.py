@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from rest_framework.test import APIClient
 
 from awards.models import Award
@@ -110,6 +111,32 @@ def test_a_city_of_up_to_two_and_a_half_chunks_is_read_in_one(client, monkeypatc
     Relationship.objects.exclude(pk=kept[0]).delete()
     one, _response = count_queries(client, URL, {"format": "csv"})
     assert five == one, response.queries
+
+
+def test_the_chunks_queries_are_made_once_per_export(client, monkeypatch, varied):
+    """Every chunk asks the same queries of its related records with its own ids: they
+    are built and compiled once per export (``utilities.lookups.AmongQuery``), so an
+    export of many chunks compiles no more SQL than one of a single row."""
+    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    as_sql = SQLCompiler.as_sql
+    compiled = []
+
+    def counted(compiler, *args, **kwargs):
+        compiled.append(compiler)
+        return as_sql(compiler, *args, **kwargs)
+
+    def compiles(params):
+        compiled.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(SQLCompiler, "as_sql", counted)
+            body = content(client.get(URL, {"format": "csv", **params}))
+        return len(compiled), body
+
+    compiles({"q": "测试导出1市"})  # what a process reads once
+    one, _body = compiles({"q": "测试导出1市"})
+    many, body = compiles({"q": "测试导出"})
+    assert body.count(b"\r\n") >= 1 + 9  # the header, then rows in three chunks or more
+    assert one == many
 
 
 def test_staff_flat_rows_make_as_many_queries_for_one_row_as_for_many(insider, varied):

@@ -40,9 +40,15 @@ def labels(model, name):
     return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
+# The first characters of a cell that may be a formula (each of ``TRIGGERS`` is one):
+# ``text[:1] not in FORMULA_STARTS`` is the test a row makes inline for its own text,
+# rather than a call per cell.
+FORMULA_STARTS = frozenset(TRIGGERS)
+
+
 def escaped(text):
     """A free-text cell as the CSV writes it (``escape_formula``), for cells made here."""
-    return escape_formula(text) if text.startswith(TRIGGERS) else text
+    return text if text[:1] not in FORMULA_STARTS else escape_formula(text)
 
 
 class Escaped(dict):

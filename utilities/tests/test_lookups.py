@@ -2,10 +2,11 @@
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from cities.models import CooperationField, Relationship, RelationshipStage
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.lookups import EACH_SET, AmongQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,41 @@ def test_among_nothing_is_nothing():
 def test_among_refuses_what_is_not_an_integer():
     with pytest.raises(TypeError):
         list(Relationship.objects.filter(pk__among={"1; DROP TABLE"}))
+
+
+def steps(ids):
+    return (
+        RelationshipStage.objects.filter(relationship__id__among=ids)
+        .order_by("date_year", "pk")
+        .values_list("relationship", "pk", "stage", "date_year", "planned")
+    )
+
+
+def test_an_among_query_reads_each_set_as_its_queryset_does(monkeypatch):
+    """Read for set after set of ids, one query each, compiled once: the same rows as the
+    queryset with those ids, with its values' converters (``planned`` a bool on SQLite
+    too)."""
+    pks = list(Relationship.objects.filter(stages__isnull=False).values_list("pk", flat=True))
+    sets = [set(pks[:3]), set(pks[3:9]), {10**12}, set(pks)]
+    expected = [list(steps(ids)) for ids in sets]
+    assert expected[0] and expected[1] and not expected[2]
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(compiler, *args, **kwargs):
+        compiled.append(compiler)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    query = AmongQuery(steps(EACH_SET))
+    for ids, rows in zip(sets, expected, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            assert query.rows(ids) == rows
+        assert len(queries) == 1
+    assert len(compiled) == 1
+    assert {type(row[4]) for row in expected[3]} == {bool}
+
+
+def test_an_among_query_refuses_what_is_not_an_integer():
+    with pytest.raises(TypeError):
+        AmongQuery(steps(EACH_SET)).rows({"1; DROP TABLE"})

@@ -66,7 +66,8 @@ def export(url):
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     # The rows the export should hold, for the rate; a row whose text holds a line break
     # makes the line count larger, never the rate.
-    # (A GeoJSON feature per record too; a calendar's events are not the list's records.)
+    # (A GeoJSON export holds a feature per record too, rated by the same count; a
+    # calendar's events are not the list's records.)
     kind = response.get("Content-Type", "")
     rows = exported_rows(url) if kind.startswith(("text/csv", "application/geo+json")) else 0
     size = sum(sizes)

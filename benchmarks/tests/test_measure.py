@@ -108,7 +108,8 @@ def test_the_export_probe_counts_every_relationship():
 
 
 @pytest.mark.django_db
-def test_the_export_probe_counts_every_feature_of_a_geojson_export():
+def test_the_export_probe_rates_a_geojson_export_by_its_lists_count():
+    """A GeoJSON export's rows are its list's records (the JSON list's count), as a CSV's."""
     data = export("/api/relationships/?format=geojson")
     assert data["status"] == 200
     assert data["rows"] == Relationship.objects.count() > 0

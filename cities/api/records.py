@@ -208,7 +208,8 @@ class RelationshipFeatures(RelationshipRecords):
     """The records of a relationships' GeoJSON export (``stream_record_classes``):
     ``RelationshipRecords``' with the serializer's ``geometry`` (``GeometryMixin``), the
     line from the Chinese place to the foreign one, or None where either has no
-    coordinates. Through the serializer the national export took some 35 s and 50 MB."""
+    coordinates. Through the serializer the national export took some 35 s, and its
+    peak memory rose 50 MB over the process's."""
 
     def records(self, ids):
         # Each chunk of an export names other places and citations: the briefs made for

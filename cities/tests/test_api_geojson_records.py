@@ -4,13 +4,18 @@ every kind, stage and level, with steps, claims and disputes; with lines that cr
 antimeridian, and without a line where a place has no coordinates; in Chinese and in
 English; filtered and ordered; for anonymous readers and for staff (warnings)."""
 
+import gc
 import json
+import sys
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
+from rest_framework.request import Request
 from rest_framework.test import APIClient
 
-from cities.api import records
+from cities.api import exports, records, serializers
 from cities.api.views import RelationshipViewSet
 from cities.models import Place, Relationship
 from utilities.api import flat_rows, views
@@ -27,10 +32,23 @@ def client():
 
 
 def both(client, monkeypatch, params, language="zh-hans"):
-    """``(GeoJSON from the records, GeoJSON from the serializer)`` of the same request."""
+    """``(GeoJSON from the records, GeoJSON from the serializer)`` of the same request;
+    the first made without the serializer."""
     query = {"format": "geojson", **params}
-    built = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
-    assert built.status_code == 200 and built.streaming
+    represented = []
+    to_representation = serializers.RelationshipSerializer.to_representation
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            serializers.RelationshipSerializer,
+            "to_representation",
+            lambda serializer, instance: (
+                represented.append(instance.pk) or to_representation(serializer, instance)
+            ),
+        )
+        built = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
+        assert built.status_code == 200 and built.streaming
+        content(built)  # made as it is sent
+    assert represented == []
     with monkeypatch.context() as patch:
         patch.setattr(RelationshipViewSet, "stream_record_classes", {})
         serialized = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
@@ -135,3 +153,26 @@ def test_a_selection_goes_through_the_serializer(client, mapped):
     response = client.get(URL, {"format": "geojson", "fields": "id,display"})
     feature = json.loads(content(response))["features"][0]
     assert set(feature["properties"]) == {"id", "display"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("export", ["geojson", "csv"])
+def test_an_export_left_mid_file_closes_its_cursor_in_its_snapshot(varied, monkeypatch, export):
+    """A client that goes away mid-file: the export's server-side cursor is closed inside
+    the snapshot's transaction (closed after it, the cursor was gone: an error was written
+    to the log), and no transaction is left open."""
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda raised: unraisable.append(raised))
+    request = Request(RequestFactory().get(URL, {"format": export}))
+    relationships = Relationship.objects.order_by("pk")
+    if export == "geojson":
+        made = views.built_records(relationships, records.RelationshipFeatures(request), 2)
+    else:
+        made = exports.RelationshipRows(request, 2).rows(relationships)
+    next(made)
+    assert connection.in_atomic_block
+    made.close()
+    gc.collect()
+    assert not connection.in_atomic_block
+    assert [repr(raised.exc_value) for raised in unraisable] == []

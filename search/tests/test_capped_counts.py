@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from awards.filtersets import AwardFilterSet
 from awards.models import Award
+from cities.choices import PlaceLevel, RelationshipKind
 from cities.filtersets import RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
@@ -164,7 +165,8 @@ def test_a_search_inside_a_transaction_gives_the_callers_settings_back():
     caller's transaction (where its own is a savepoint, whose release would keep them) it
     puts the caller's values back."""
     add_rows(5)
-    settings = "current_setting('jit'), current_setting('enable_parallel_append'), current_setting('max_parallel_workers_per_gather')"  # fmt: skip
+    names = ("jit", "enable_parallel_append", "max_parallel_workers_per_gather")
+    settings = ", ".join(f"current_setting('{name}')" for name in names)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = on")
         cursor.execute("SET LOCAL enable_parallel_append = on")
@@ -229,5 +231,23 @@ def test_a_search_page_counts_once_until_a_write_to_what_it_counted(client, monk
     )
     after, counted_after = page()
     assert after.exchanges.total == 6
-    assert any('"exchanges_exchange"' in count for count in counted_after)
+    # Only the count that reads the exchanges is made again (kept per table, not per
+    # write anywhere).
+    assert [count for count in counted_after if '"exchanges_exchange"' in count]
+    assert not [count for count in counted_after if '"exchanges_exchange"' not in count]
     assert after.awards.total == 5
+
+    # A place renamed so that the query names it: its relationships are counted again.
+    partner = Place.objects.create(
+        slug="test-renamed", name_zh="改名城", level=PlaceLevel.CITY, country="JP"
+    )
+    elsewhere = Place.objects.filter(country="CN").exclude(pk=shown.chinese_place_id).first()
+    Relationship.objects.create(
+        chinese_place=elsewhere, foreign_place=partner, kind=RelationshipKind.SISTER
+    )
+    before_rename, _counted = page()
+    partner.name_en = "Zyxtest Renamed"
+    partner.save()
+    renamed, counted_renamed = page()
+    assert renamed.relationships.total == before_rename.relationships.total + 1
+    assert any('"cities_relationship"' in count for count in counted_renamed)

@@ -140,8 +140,12 @@ class FlatRows:
         """Each row of the queryset's export, read ``chunk_size`` records at a time
         (``first_chunk_size`` the first time)."""
         values = queryset.prefetch_related(None).values_list(*self.values)
-        with snapshot(values.db):
-            source = values.iterator(chunk_size=self.chunk_size)
+        # The cursor is closed inside the snapshot's transaction, also when the client goes
+        # away mid-file (closed after it, its server-side cursor is gone already).
+        with (
+            snapshot(values.db),
+            contextlib.closing(values.iterator(chunk_size=self.chunk_size)) as source,
+        ):
             size = self.first_chunk_size
             while chunk := list(itertools.islice(source, size)):
                 self.forget_cells()

@@ -12,6 +12,7 @@ database's rules, history stamps on deletes; and for reads each record's history
 ``?fields=`` (``selection``).
 """
 
+import contextlib
 import itertools
 
 from django.db import IntegrityError, transaction
@@ -206,8 +207,9 @@ def built_records(queryset, builder, chunk_size=None):
     snapshot (``flat_rows.snapshot``)."""
     chunk_size = chunk_size or EXPORT_CHUNK_SIZE
     ids = queryset.prefetch_related(None).values_list("pk", flat=True)
-    with snapshot(ids.db):
-        source = ids.iterator(chunk_size=chunk_size)
+    # The cursor is closed inside the snapshot's transaction, also when the client goes
+    # away mid-file (closed after it, its server-side cursor is gone already).
+    with snapshot(ids.db), contextlib.closing(ids.iterator(chunk_size=chunk_size)) as source:
         while chunk := list(itertools.islice(source, chunk_size)):
             yield from builder.records(chunk)
 
@@ -272,9 +274,8 @@ class ExportMixin(StrictRequestMixin):
         return None if builder is None else builder(self.request, EXPORT_CHUNK_SIZE)
 
     def record_builder(self, classes, renderer):
-        """The class ``classes`` names for this renderer's format, made for this request,
-        when the full record is asked for (``?brief=`` or ``?fields=`` go through the
-        serializer); else None."""
+        """The class ``classes`` names for this renderer's format, when the full record is
+        asked for (``?brief=`` or ``?fields=`` go through the serializer); else None."""
         builder = classes.get(renderer.format)
         if builder is None or "fields" in self.request.query_params:
             return None

@@ -31,19 +31,23 @@ class EachSet:
 EACH_SET = EachSet()
 
 
+def integers(values):
+    """``values`` as a list, refused unless every one is an integer (ids read from the
+    database); the types are checked in C (a check per value in Python cost more than the
+    query)."""
+    values = list(values)
+    if not set(map(type, values)) <= {int}:
+        raise TypeError("__among takes integers only")
+    return values
+
+
 @IntegerField.register_lookup
 class Among(Lookup):
     lookup_name = "among"
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        if self.rhs is EACH_SET:
-            return self.rhs
-        values = list(self.rhs)
-        # The values' types in C (a check per value in Python cost more than the query).
-        if not set(map(type, values)) <= {int}:
-            raise TypeError("__among takes integers only")
-        return values
+        return self.rhs if self.rhs is EACH_SET else integers(self.rhs)
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -87,10 +91,7 @@ class AmongQuery:
             columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
             self.compiled = (compiler, sql, params, compiler.get_converters(columns))
         compiler, sql, params, converters = self.compiled
-        values = list(ids)
-        if not set(map(type, values)) <= {int}:
-            raise TypeError("__among takes integers only")
-        values = Among.parameter(values, compiler.connection)
+        values = Among.parameter(integers(ids), compiler.connection)
         with compiler.connection.cursor() as cursor:
             cursor.execute(sql, [values if param is EACH_SET else param for param in params])
             found = cursor.fetchall()

@@ -25,7 +25,7 @@ from cities.national_rules import relationship_warnings
 from sources.api.briefs import CitationBriefs
 from utilities.api import flat_rows
 from utilities.api.briefs import RecordValues
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.lookups import EACH_SET, AmongQuery
 from utilities.partial_dates import date_facts, partial_date
 
 from .briefs import (
@@ -33,7 +33,16 @@ from .briefs import (
     CooperationFieldBriefs,
     RelationshipBriefs,
 )
-from .relationship_values import Disputes, claims_of, fields_of, step_dates, steps_of
+from .relationship_values import (
+    Disputes,
+    claims_of,
+    claims_query,
+    fields_of,
+    fields_query,
+    step_dates,
+    steps_of,
+    steps_query,
+)
 from .serializers import line
 
 VALUES = [
@@ -64,6 +73,12 @@ class RelationshipRecords:
         self.step_labels = values.labels(RelationshipStage, "stage")
         self.step_url = values.url_pattern("api:relationshipstage-detail")
         self.claimants = values.labels(Claim, "claimant")
+        # The related rows' queries, made once for every chunk of an export (a page is one).
+        self.fields_query, self.steps_query = fields_query(), steps_query()
+        self.claims_query = claims_query()
+        self.values_query = AmongQuery(
+            Relationship.objects.filter(id__among=EACH_SET).order_by().values_list(*VALUES)
+        )
 
     def records(self, ids):
         """The records of the relationships ``ids``, in that order."""
@@ -72,11 +87,10 @@ class RelationshipRecords:
             return []
         # A set: Django's query builder walks a list or tuple value by value.
         keys = set(ids)
-        rows = Relationship.objects.filter(id__among=keys).order_by().values_list(*VALUES)
-        rows = {row[0]: row for row in rows}
-        field_ids, fields = fields_of(keys)
-        steps = steps_of(keys)
-        said, dated = claims_of(keys)
+        rows = {row[0]: row for row in self.values_query.rows(keys)}
+        field_ids, fields = fields_of(keys, self.fields_query)
+        steps = steps_of(keys, self.steps_query)
+        said, dated = claims_of(keys, self.claims_query)
         citations = self.citations.of("relationships", keys)
         claim_ids = {claim[1] for claims in (*said.values(), *dated.values()) for claim in claims}
         claim_citations = self.citations.of("claims", claim_ids)
@@ -211,6 +225,12 @@ class RelationshipFeatures(RelationshipRecords):
     coordinates. Through the serializer the national export took some 35 s, and its
     peak memory rose 50 MB over the process's."""
 
+    def __init__(self, request):
+        super().__init__(request)
+        self.coordinates_query = AmongQuery(
+            Place.objects.filter(id__among=EACH_SET).values_list("id", "longitude", "latitude")
+        )
+
     def records(self, ids):
         # Each chunk of an export names other places and citations: the briefs made for
         # the chunks before are let go once there are many (the national export kept all
@@ -220,10 +240,9 @@ class RelationshipFeatures(RelationshipRecords):
                 briefs.clear()
         made = super().records(ids)
         places = {record[side]["id"] for record in made for side in SIDES}
-        rows = Place.objects.filter(id__among=places).values_list("id", "longitude", "latitude")
         points = {
             pk: [float(longitude), float(latitude)]
-            for pk, longitude, latitude in rows
+            for pk, longitude, latitude in self.coordinates_query.rows(places)
             if longitude is not None and latitude is not None
         }
         for record in made:

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from cities.choices import PlaceLevel
+from search.selectors import KEPT_READS
 from sources.models import Citation, SourceReport
 from tests.builders import build_world, new_place, office_user, staff_user, token_client
 from utilities.testing.browser import launch_chromium
@@ -61,6 +62,13 @@ def fresh_throttles():
     """Throttle counts (the API's anonymous limit, the token endpoint's attempts) live in
     the cache: each test starts without those of the tests before it."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_reads():
+    """Each test starts with no search's compiled reads kept (``search.selectors.KeptReads``):
+    a test that watches how a search is built sees it built."""
+    KEPT_READS.clear()
 
 
 @pytest.fixture

@@ -15,11 +15,13 @@ then costs about the same whether a query matches a dozen rows or every exchange
 in every synthetic name).
 """
 
-from contextlib import contextmanager
+import threading
+from collections import OrderedDict
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
@@ -41,7 +43,7 @@ from utilities.filtersets import (
     row_place_q,
 )
 from utilities.lookups import Among
-from utilities.pagination import remembered_count
+from utilities.pagination import CappedCount, remembered_count
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -58,6 +60,9 @@ PLACES_BY_ID = 200
 # Up to this many conditions (a path and a place named the query) rank 0 is read one
 # condition at a time (``exact_parts``); a query naming more places reads it at once.
 EXACT_PARTS = 4
+# How many groups' compiled reads a process keeps (``KeptReads``): a search has four, of a
+# few KB each.
+KEPT_GROUPS = 1024
 
 
 def exact_keys(key):
@@ -347,8 +352,8 @@ class ReadingPlan:
 
 
 def first_ranked(ranked, limit, plan=ReadingPlan()):
-    """The ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the matches, annotated
-    with their ``rank`` and in their order), read as ``plan`` says.
+    """The query of the ``(pk, rank)`` of the first ``limit`` rows of ``ranked`` (the
+    matches, annotated with their ``rank`` and in their order), read as ``plan`` says.
 
     Each rank is read on its own, limited to ``limit`` rows in the order within it: a
     query that matches every exchange sorts no more than a page of each rank (where an
@@ -357,13 +362,14 @@ def first_ranked(ranked, limit, plan=ReadingPlan()):
     ALL (rank 2 LIMIT n) LIMIT n`` (inside ``reading``): the database reads the parts in
     turn and stops when the page is full, so a common query never looks for a rank it
     does not need (proving that no exchange is in it would read them all), and the page
-    makes the same queries however many rows match. The rows are sorted by rank again
-    here (a sort that keeps each part's order). A database that cannot limit a UNION's
-    parts sorts every match in one query, to the same order."""
+    makes the same queries however many rows match. Its rows are sorted by rank again
+    when read (``GroupReads.first_rows``: a sort that keeps each part's order). A
+    database that cannot limit a UNION's parts sorts every match in one query, to the
+    same order."""
     if not connections[ranked.db].features.supports_slicing_ordering_in_compound:
         # SQLite (the tests, small registries): every match sorted in one query, as the
         # ranks' order is.
-        return list(ranked.values_list("pk", "rank")[:limit])
+        return ranked.values_list("pk", "rank")[:limit]
     order = [expression for expression in ranked.query.order_by if expression != "rank"]
     sides = [Q()]
     if plan.split is not None:
@@ -394,9 +400,7 @@ def first_ranked(ranked, limit, plan=ReadingPlan()):
         for side in sides:
             ordered = part.filter(side).order_by(*order).values_list("pk", Value(rank_value))
             parts.append(ordered[:limit])
-    union = parts[0].union(*parts[1:], all=True)[:limit]
-    # A stable sort: the parts of a rank stay in the order they were read.
-    return sorted(union, key=lambda row: row[1])
+    return parts[0].union(*parts[1:], all=True)[:limit]
 
 
 def capped(matches, request=None):
@@ -407,12 +411,116 @@ def capped(matches, request=None):
     return remembered_count(matches, request, cap=pagination.COUNT_CAP)
 
 
-def _group(ranked, rows, limit, plan=ReadingPlan(), request=None):
-    """The first ``limit`` of ``ranked`` (``first_ranked``, as ``plan`` says) read from
-    ``rows`` (what a result shows) by id, and the number of matches up to
-    ``COUNT_CAP + 1`` (``capped``)."""
-    first = first_ranked(ranked, limit, plan)
-    total = capped(ranked, request)
+def compiled(queryset):
+    """``(sql, params)`` of ``queryset``; None when it matches nothing before it is run."""
+    try:
+        return queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+
+
+@dataclass(frozen=True)
+class GroupReads:
+    """A group's reads compiled: the ids and ranks of its first rows (``first_ranked``) and
+    its count up to ``COUNT_CAP + 1`` (``CappedCount``, kept as ``capped``'s are). Run as
+    they are, they read what the querysets they were compiled from would; a search asked
+    again runs them without building or compiling those (``KeptReads``)."""
+
+    using: str
+    first: tuple | None  # ``(sql, params)``; None: nothing can match
+    count: CappedCount | None = None  # None: nothing can match, or counted by the caller
+
+    @classmethod
+    def of(cls, ranked, limit, plan=ReadingPlan(), count=True):
+        """The reads of ``ranked`` (the matches, annotated with their ``rank``, in order)."""
+        return cls(
+            using=ranked.db,
+            first=compiled(first_ranked(ranked, limit, plan)),
+            count=CappedCount.of(ranked, pagination.COUNT_CAP) if count else None,
+        )
+
+    def first_rows(self):
+        """The ``(pk, rank)`` of the first rows, in order."""
+        if self.first is None:
+            return []
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(*self.first)
+            rows = cursor.fetchall()
+        # A stable sort: the parts of a rank stay in the order they were read.
+        return sorted(rows, key=lambda row: row[1])
+
+    def total(self, request=None):
+        """How many rows match, up to ``COUNT_CAP + 1``."""
+        return 0 if self.count is None else self.count.count(request)
+
+
+class KeptReads:
+    """The compiled reads (``GroupReads``) of the last ``size`` groups searched, by what they were
+    built from: a query, the places it found (their ids are written into the SQL) and the
+    limits. Building and compiling a group's reads cost more than running them (the
+    search for a hub's name: some 30 of its 70 ms), and the same searches are asked again
+    and again (a city's name). What the reads find is not kept: they are run each time,
+    on the rows there are then. Reads whose building read the database (the words of a
+    query of several, checked for how common they are: the data's answer, not the
+    query's) are not kept."""
+
+    def __init__(self, size):
+        self.size = size
+        self._reads = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, build):
+        """The reads kept under ``key``, else ``build()``'s, kept when building them read
+        nothing from the database."""
+        with self._lock:
+            reads = self._reads.get(key)
+            if reads is not None:
+                self._reads.move_to_end(key)
+                return reads
+        queries = []
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(partial(_noted, queries)))
+            reads = build()
+        if not queries:
+            with self._lock:
+                self._reads[key] = reads
+                if len(self._reads) > self.size:
+                    self._reads.popitem(last=False)
+        return reads
+
+    def clear(self):
+        with self._lock:
+            self._reads.clear()
+
+
+def _noted(queries, execute, sql, params, many, context):
+    queries.append(sql)
+    return execute(sql, params, many, context)
+
+
+KEPT_READS = KeptReads(KEPT_GROUPS)
+
+
+def kept_reads(model, *built_from, build):
+    """``build()``'s reads for ``model``'s group, kept under what they are built from (and
+    the settings that shape them) on the database ``model`` is read from."""
+    key = (
+        model._meta.label,
+        model._default_manager.db,
+        pagination.COUNT_CAP,
+        PLACES_BY_ID,
+        EXACT_PARTS,
+        *built_from,
+    )
+    return KEPT_READS.get(key, build)
+
+
+def _group(reads, rows, request=None):
+    """The first rows of a group (``reads``, a ``GroupReads``) read from ``rows`` (what a
+    result shows) by id, and the number of matches up to ``COUNT_CAP + 1``."""
+    first = reads.first_rows()
+    total = reads.total(request)
     ids = [pk for pk, _rank in first]
     # In the order of ``ids``, not the model's: no ORDER BY (nor its joins) to write or run.
     found = rows.order_by().in_bulk(ids)
@@ -467,30 +575,20 @@ def ranked_places(key, condition):
 
 
 def first_places(key, ranked, limit):
-    """The ``(pk, rank)`` of the first ``limit`` places of ``ranked`` (``ranked_places``),
+    """The reads of the first ``limit`` places of ``ranked`` (``ranked_places``),
     rank by rank and, within a rank, the Chinese places apart from the foreign ones
     (``first_ranked``): a key every place holds (合) sorts the Chinese places of its
     first rank (2,100) by name, not the ranks of all 22,000 places (its CASE of seven
     LIKEs computed for each)."""
     exact, starts = rank_conditions(key, "")
-    return first_ranked(ranked, limit, ReadingPlan(exact=exact, starts=starts, split=PLACE_SIDES))
+    plan = ReadingPlan(exact=exact, starts=starts, split=PLACE_SIDES)
+    return GroupReads.of(ranked, limit, plan, count=False)
 
 
-def ranked_group(
-    matches,
-    paths,
-    order,
-    rows,
-    key,
-    places,
-    limit,
-    by=PLACES_BY_JOIN,
-    many_last=False,
-    request=None,
-):
-    """A group of ``matches`` ranked by the place at ``paths`` (``rank``), then ``order``
-    (``by``: how each row's places are read when they are too many to list; ``many_last``:
-    see ``ReadingPlan``)."""
+def ranked_group(matches, paths, order, key, places, limit, by=PLACES_BY_JOIN, many_last=False):
+    """The reads (``GroupReads``) of a group of ``matches`` ranked by the place at ``paths``
+    (``rank``), then ``order`` (``by``: how each row's places are read when they are too
+    many to list; ``many_last``: see ``ReadingPlan``)."""
     exact, starts = rank_conditions(key, *paths, model=matches.model, places=places, by=by)
     ranked = matches.annotate(
         rank=Case(
@@ -513,12 +611,14 @@ def ranked_group(
         ranks=(0, 2) if no_starts else RANKS,
         many_last=many_last,
     )
-    return _group(ranked, rows, limit, plan, request)
+    return GroupReads.of(ranked, limit, plan)
 
 
 def search(query, limit=RESULTS_PER_GROUP, request=None):
     """Search every kind of record; each group holds at most ``limit`` rows. Given the
-    ``request``, its counts are kept for it (``capped``) under the generation it read."""
+    ``request``, its counts are kept for it (``capped``) under the generation it read.
+    Each group's reads are built and compiled once for the query and the places it finds
+    (``kept_reads``), and run every time."""
     query = (query or "").strip()
     key = query_key(query)
     results = SearchResults(query=query, key=key)
@@ -530,52 +630,95 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
         # is all of them, the places group is their first rows and their number, and every
         # other group matches and ranks by these ids; a key held by more places is found again
         # by the key in each group.
-        condition = PlaceFilterSet.search_q(query)
-        found = first_places(key, ranked_places(key, condition), max(PLACES_BY_ID, limit) + 1)
+        found_at_most = max(PLACES_BY_ID, limit) + 1
+        found = kept_reads(
+            Place,
+            query,
+            found_at_most,
+            build=lambda: first_places(
+                key, ranked_places(key, PlaceFilterSet.search_q(query)), found_at_most
+            ),
+        ).first_rows()
         places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
         rows = Place.objects.select_related("parent")
         if valid:
             ids = [pk for pk, _rank in found[:limit]]
             shown = rows.order_by().in_bulk(ids)
             if places.ids is None:
-                total = capped(Place.objects.filter(condition), request)
+                total = capped(Place.objects.filter(PlaceFilterSet.search_q(query)), request)
             else:
                 total = min(len(found), pagination.COUNT_CAP + 1)
             # A place deleted between the two reads is left out, not a 500.
             results.places = Group(rows=[shown[pk] for pk in ids if pk in shown], total=total)
         else:
-            results.places = _group(ranked_places(key, Q()), rows, limit, request=request)
+            reads = kept_reads(
+                Place,
+                query,
+                "every place",
+                limit,
+                build=lambda: GroupReads.of(ranked_places(key, Q()), limit),
+            )
+            results.places = _group(reads, rows, request)
 
-        results.relationships = ranked_group(
-            Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
-            ("chinese_place", "foreign_place"),
-            RELATIONSHIP_ORDER,
-            Relationship.objects.select_related("chinese_place", "foreign_place"),
-            key,
+        reads = kept_reads(
+            Relationship,
+            query,
             places,
             limit,
-            many_last=True,
-            request=request,
+            build=lambda: ranked_group(
+                Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
+                ("chinese_place", "foreign_place"),
+                RELATIONSHIP_ORDER,
+                key,
+                places,
+                limit,
+                many_last=True,
+            ),
+        )
+        results.relationships = _group(
+            reads, Relationship.objects.select_related("chinese_place", "foreign_place"), request
         )
         # The filter's condition itself, not the list of ids its ``search`` reads first: the
         # matches are ranked in the same pass that finds them.
-        results.exchanges = ranked_group(
-            Exchange.objects.filter(
-                matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)
-            ),
-            ("chinese_place", "relationship__foreign_place"),
-            EXCHANGE_ORDER,
-            Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
-            key,
+        reads = kept_reads(
+            Exchange,
+            query,
             places,
             limit,
-            by=PLACES_BY_ROW,
-            request=request,
+            build=lambda: ranked_group(
+                Exchange.objects.filter(
+                    matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)
+                ),
+                ("chinese_place", "relationship__foreign_place"),
+                EXCHANGE_ORDER,
+                key,
+                places,
+                limit,
+                by=PLACES_BY_ROW,
+            ),
         )
-        results.awards = ranked_group(
-            Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
-            ("place", "relationship__foreign_place"),
-            AWARD_ORDER,
+        results.exchanges = _group(
+            reads,
+            Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
+            request,
+        )
+        reads = kept_reads(
+            Award,
+            query,
+            places,
+            limit,
+            build=lambda: ranked_group(
+                Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
+                ("place", "relationship__foreign_place"),
+                AWARD_ORDER,
+                key,
+                places,
+                limit,
+                by=PLACES_BY_ROW,
+            ),
+        )
+        results.awards = _group(
+            reads,
             Award.objects.select_related(
                 "award_type",
                 "place",
@@ -583,10 +726,6 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
                 "relationship__chinese_place",
                 "relationship__foreign_place",
             ),
-            key,
-            places,
-            limit,
-            by=PLACES_BY_ROW,
-            request=request,
+            request,
         )
         return results

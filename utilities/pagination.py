@@ -18,6 +18,7 @@ exchanges a COUNT under a filter can take longer than everything else the page d
 
 import hashlib
 from array import array
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
@@ -120,8 +121,7 @@ def whole_list_ids(queryset, request=None):
         return None
     ids = queryset.values_list("pk", flat=True)
     sql, params = ids.query.get_compiler(using=ids.db).as_sql()
-    digest = hashlib.sha256(repr((ids.db, sql, params)).encode()).hexdigest()[:32]
-    name = f"page_ids.{queryset.model._meta.label_lower}.{digest}"
+    name = f"page_ids.{queryset.model._meta.label_lower}.{digest_of(ids.db, sql, params)}"
     tables = registry_tables_read(ids, sql)
     return remembered(name, lambda: array("q", ids), request, tables=tables)
 
@@ -142,17 +142,63 @@ def remembered_count(queryset, request=None, cap=None):
     another table or the clock is counted now."""
     if not isinstance(queryset, QuerySet):
         return len(queryset) if cap is None else min(len(queryset), cap + 1)
-    counted = queryset if cap is None else queryset.order_by().values("pk")[: cap + 1]
+    if cap is not None:
+        counted = CappedCount.of(queryset, cap)
+        return 0 if counted is None else counted.count(request)
     try:
-        sql, params = counted.query.get_compiler(using=counted.db).as_sql()
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # a filter that matches nothing (``none()``): no query at all
-        return counted.count()
-    tables = registry_tables_read(counted, sql)
+        return 0
+    tables = registry_tables_read(queryset, sql)
     if tables is None:
-        return counted.count()
-    digest = hashlib.sha256(repr((counted.db, sql, params)).encode()).hexdigest()[:32]
-    name = f"count.{counted.model._meta.label_lower}.{digest}"
-    return remembered(name, counted.count, request, tables=tables)
+        return queryset.count()
+    name = f"count.{queryset.model._meta.label_lower}.{digest_of(queryset.db, sql, params)}"
+    return remembered(name, queryset.count, request, tables=tables)
+
+
+def digest_of(using, sql, params):
+    """A short name for a query on a database, its parameters included."""
+    return hashlib.sha256(repr((using, sql, params)).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A capped count (``capped_count``) compiled: its SQL and parameters, and the tables it
+    reads when it can be kept for their generations (``remembered_count``). A caller that
+    keeps it (the search page's compiled reads) counts again without building or compiling
+    the query again."""
+
+    using: str
+    label: str  # the model's, in the name it is kept under
+    sql: str  # the rows counted: ``SELECT id … LIMIT cap + 1``
+    params: tuple
+    tables: frozenset | None  # None: counted every time (it reads another table, or the clock)
+
+    @classmethod
+    def of(cls, queryset, cap=None):
+        """``queryset``'s rows up to ``cap + 1`` (``COUNT_CAP``'s by default); None when the
+        query matches nothing before it is run (``none()``)."""
+        cap = COUNT_CAP if cap is None else cap
+        counted = queryset.order_by().values("pk")[: cap + 1]
+        try:
+            sql, params = counted.query.get_compiler(using=counted.db).as_sql()
+        except EmptyResultSet:
+            return None
+        tables = registry_tables_read(counted, sql)
+        return cls(counted.db, counted.model._meta.label_lower, sql, tuple(params), tables)
+
+    def run(self):
+        """Count now (the SQL Django writes for a sliced queryset's ``count()``)."""
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) subquery", self.params)
+            return cursor.fetchone()[0]
+
+    def count(self, request=None):
+        """The count, kept for the generations of its tables."""
+        if self.tables is None:
+            return self.run()
+        name = f"count.{self.label}.{digest_of(self.using, self.sql, self.params)}"
+        return remembered(name, self.run, request, tables=self.tables)
 
 
 def rows_by_ids(queryset, ids):

@@ -16,9 +16,10 @@ from cities.filtersets import RelationshipFilterSet
 from cities.models import Place, Relationship
 from exchanges.filtersets import ExchangeFilterSet
 from exchanges.models import Exchange
-from search.selectors import capped, search
+from search.selectors import GroupReads, search
 from tests.builders import add_rows
 from utilities.filtersets import PLACES_BY_JOIN, PLACES_BY_ROW
+from utilities.pagination import CappedCount
 
 pytestmark = pytest.mark.django_db
 
@@ -179,22 +180,31 @@ def test_a_search_inside_a_transaction_gives_the_callers_settings_back():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's settings")
 def test_a_search_reads_with_no_parallel_workers(monkeypatch):
     """The groups are read and counted by one process: starting parallel workers for a
-    page's few thousand rows cost more than they saved."""
+    page's few thousand rows cost more than they saved. So they are when the search is
+    asked again and its compiled reads are run as they were kept."""
     add_rows(5)
     seen = []
 
-    def counted(queryset, request=None):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('max_parallel_workers_per_gather'), "
-                "current_setting('jit'), current_setting('enable_parallel_append')"
-            )
-            seen.append(cursor.fetchone())
-        return capped(queryset, request)
+    def settings_seen(read):
+        def reading(self, *args, **kwargs):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('max_parallel_workers_per_gather'), "
+                    "current_setting('jit'), current_setting('enable_parallel_append')"
+                )
+                seen.append((read.__qualname__, cursor.fetchone()))
+            return read(self, *args, **kwargs)
 
-    monkeypatch.setattr("search.selectors.capped", counted)
-    search("Zyxtest")
-    assert seen and set(seen) == {("0", "off", "off")}
+        return reading
+
+    monkeypatch.setattr(GroupReads, "first_rows", settings_seen(GroupReads.first_rows))
+    monkeypatch.setattr(CappedCount, "run", settings_seen(CappedCount.run))
+    for _asked in range(2):
+        search("Zyxtest")
+    assert {read for read, _settings in seen} == {"GroupReads.first_rows", "CappedCount.run"}
+    # The places and the three other groups' first rows, each time.
+    assert len([read for read, _settings in seen if read == "GroupReads.first_rows"]) == 8
+    assert {settings for _read, settings in seen} == {("0", "off", "off")}
 
 
 @pytest.mark.usefixtures("no_read_cache")

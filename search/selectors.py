@@ -104,7 +104,8 @@ def exact_parts(model, paths, places):
     """Rank 0 (the rows whose place at one of ``paths`` is named the query) as one
     condition per path and place, each written ``chinese_place_id = 108`` (a place
     through a relation: ``relationship_id = ANY(ARRAY(SELECT id … foreign_place_id =
-    108))``), or None when no place or too many are named the query (``EXACT_PARTS``).
+    108))``), as ``(path, condition)`` pairs, or None when no place or too many are named
+    the query (``EXACT_PARTS``).
 
     A single column equal to a single id is what lets PostgreSQL read a page of a hub's
     rows in an index's order (``exchanges_place_start``, backwards: its 20 newest
@@ -119,9 +120,9 @@ def exact_parts(model, paths, places):
         for pk in sorted(places.exact):
             if head:
                 related = related_model(model, head)._default_manager.order_by()
-                parts.append(Q(AmongIds(head, related.filter(**{last: pk}).values("pk"))))
+                parts.append((path, Q(AmongIds(head, related.filter(**{last: pk}).values("pk")))))
             else:
-                parts.append(Q(**{path: pk}))
+                parts.append((path, Q(**{path: pk})))
     return parts
 
 
@@ -307,12 +308,23 @@ def set_config(settings, read_first=False):
 
 def first_of_parts(ranked, parts, order, limit):
     """The ids of the first ``limit`` rows (in ``order``, a total order) of each of
-    ``parts``, each part read on its own: the first rows of all the parts together are
-    among them. The parts are read without the matches' condition, and so are their
-    first rows (``first_ranked``): rank 0 holds matches only (``exact_parts``), and beside
-    the condition PostgreSQL misjudged how many rows a hub has and sorted all of them."""
+    ``parts`` (``exact_parts``' pairs), each part read on its own: the first rows of all
+    the parts together are among them. The parts are read without the matches' condition,
+    and so are their first rows (``first_ranked``): rank 0 holds matches only
+    (``exact_parts``), and beside the condition PostgreSQL misjudged how many rows a hub
+    has and sorted all of them.
+
+    A part's order leaves out the names of the place its condition fixes (the same in
+    every row of the part, so the order is the same): the relationships of a hub are then
+    read in their partners' names' order, from the names' index, until the page is full,
+    where sorting by both names joined every one of its 2,400 relationships first (11 ms;
+    7 ms so)."""
     rows = ranked.model._default_manager.using(ranked.db).order_by()
-    heads = [rows.filter(part).order_by(*order).values("pk")[:limit] for part in parts]
+    heads = []
+    for path, part in parts:
+        fixed = f"{path}__"
+        own_order = [term for term in order if not term.lstrip("-").startswith(fixed)]
+        heads.append(rows.filter(part).order_by(*own_order).values("pk")[:limit])
     return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
 
 

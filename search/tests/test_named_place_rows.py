@@ -128,3 +128,56 @@ def test_the_shown_rows_are_read_by_id_alone(two_named_places):
     ]
     assert shown and not any("ORDER BY" in statement for statement in shown)
     assert not any("relationshipstage" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.fixture
+def hub_with_partners():
+    """甲乙市 and its partners, named out of order; two relationships of one partner (the
+    id decides between them), and one of another Chinese city with 甲乙 in Japan."""
+    hub = new_place("test-jiayi-cn", "甲乙市", "CN")
+    partners = [new_place(f"test-{name}", f"伙伴{name}", "FR") for name in ("zeta", "alpha", "mu")]
+    relationships = [
+        Relationship.objects.create(chinese_place=hub, foreign_place=partner, kind=kind)
+        for partner, kind in [
+            (partners[0], RelationshipKind.SISTER),
+            (partners[1], RelationshipKind.FRIENDLY),
+            (partners[2], RelationshipKind.SISTER),
+            (partners[1], RelationshipKind.SISTER),
+        ]
+    ]
+    other = new_place("test-bingding", "丙丁市", "CN")
+    named_jp = new_place("test-jiayi-jp", "甲乙", "JP")
+    relationships.append(
+        Relationship.objects.create(
+            chinese_place=other, foreign_place=named_jp, kind=RelationshipKind.SISTER
+        )
+    )
+    return hub, relationships
+
+
+def test_the_relationships_of_places_named_the_query_come_in_their_places_order(
+    hub_with_partners,
+):
+    hub, relationships = hub_with_partners
+    expected = sorted(
+        relationships,
+        key=lambda row: (row.chinese_place.name_en, row.foreign_place.name_en, row.pk),
+    )
+    for size in (1, 2, 3, 5, 1000):
+        results = search("甲乙", limit=size)
+        assert results.relationships.rows == expected[:size]
+        assert results.relationships.total == len(expected)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a UNION of limited parts")
+def test_a_named_places_relationships_are_read_in_their_partners_names_order(
+    hub_with_partners,
+):
+    # The Chinese place's name is the same in every row of its part: the part is ordered
+    # by the partner's name and the id alone, which the names' index gives in order (the
+    # hub's relationships are not all joined and sorted first).
+    hub, _relationships = hub_with_partners
+    with CaptureQueriesContext(connection) as queries:
+        search("甲乙")
+    own_part = rf'"chinese_place_id" = {hub.pk} ORDER BY U\d+\."name_en" ASC, 1 ASC LIMIT'
+    assert any(re.search(own_part, query["sql"]) for query in queries.captured_queries)

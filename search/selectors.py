@@ -35,6 +35,7 @@ from utilities import pagination
 from utilities.filtersets import (
     PLACES_BY_JOIN,
     PLACES_BY_ROW,
+    QUERY_MAX_LENGTH,
     AmongIds,
     SearchFilter,
     among_q,
@@ -61,7 +62,7 @@ PLACES_BY_ID = 200
 # condition at a time (``exact_parts``); a query naming more places reads it at once.
 EXACT_PARTS = 4
 # How many groups' compiled reads a process keeps (``KeptReads``): a search has four, of a
-# few KB each.
+# few KB each (tens of KB for a query that finds hundreds of places, their ids in the SQL).
 KEPT_GROUPS = 1024
 
 
@@ -444,7 +445,8 @@ class GroupReads:
 
     @classmethod
     def of(cls, ranked, limit, plan=ReadingPlan(), count=True):
-        """The reads of ``ranked`` (the matches, annotated with their ``rank``, in order)."""
+        """The reads of ``ranked`` (the matches, annotated with their ``rank``, in order);
+        without a ``count`` when the caller counts the matches itself (the places)."""
         return cls(
             using=ranked.db,
             first=compiled(first_ranked(ranked, limit, plan)),
@@ -457,7 +459,8 @@ class GroupReads:
             return []
         with connections[self.using].cursor() as cursor:
             cursor.execute(*self.first)
-            rows = cursor.fetchall()
+            # As the queryset's integer fields would give them, whatever the driver returns.
+            rows = [(pk, int(rank)) for pk, rank in cursor.fetchall()]
         # A stable sort: the parts of a rank stay in the order they were read.
         return sorted(rows, key=lambda row: row[1])
 
@@ -467,9 +470,9 @@ class GroupReads:
 
 
 class KeptReads:
-    """The compiled reads (``GroupReads``) of the last ``size`` groups searched, by what they were
-    built from: a query, the places it found (their ids are written into the SQL) and the
-    limits. Building and compiling a group's reads cost more than running them (the
+    """The compiled reads (``GroupReads``) of the last ``size`` groups searched, by what they
+    were built from (``kept_reads``: the query, the places it found, whose ids are written
+    into the SQL, the limits and settings, the database). Building and compiling a group's reads cost more than running them (the
     search for a hub's name: some 30 of its 70 ms), and the same searches are asked again
     and again (a city's name). What the reads find is not kept: they are run each time,
     on the rows there are then. Reads whose building read the database (the words of a
@@ -489,12 +492,12 @@ class KeptReads:
             if reads is not None:
                 self._reads.move_to_end(key)
                 return reads
-        queries = []
+        read = []
         with ExitStack() as stack:
             for connection in connections.all():
-                stack.enter_context(connection.execute_wrapper(partial(_noted, queries)))
+                stack.enter_context(connection.execute_wrapper(partial(_noted, read)))
             reads = build()
-        if not queries:
+        if not read:
             with self._lock:
                 self._reads[key] = reads
                 if len(self._reads) > self.size:
@@ -506,23 +509,35 @@ class KeptReads:
             self._reads.clear()
 
 
-def _noted(queries, execute, sql, params, many, context):
-    queries.append(sql)
+def _noted(read, execute, sql, params, many, context):
+    read.append(True)
     return execute(sql, params, many, context)
 
 
 KEPT_READS = KeptReads(KEPT_GROUPS)
 
 
-def kept_reads(model, *built_from, build):
+def kept_reads(model, query, *built_from, build):
     """``build()``'s reads for ``model``'s group, kept under what they are built from (and
-    the settings that shape them) on the database ``model`` is read from."""
+    the settings that shape them) on the database ``model`` is read from.
+
+    The key holds whatever shapes the SQL without being read from the database: the
+    query (and so the key folded from it, whether the form accepts it, how many words it
+    has), the places found, the limits, the module's settings below. Anything read from
+    the database while building keeps the reads from being kept at all (``KeptReads``).
+    A test that changes another module's setting between two searches (``utilities``' n-gram
+    lengths, say) clears ``KEPT_READS`` as it does the cache. A query longer than the search
+    box takes is built every time: the box trims it, so only a caller of ``search`` could ask
+    it, and each would be kept under its own long key."""
+    if len(query) > QUERY_MAX_LENGTH:
+        return build()
     key = (
         model._meta.label,
         model._default_manager.db,
         pagination.COUNT_CAP,
         PLACES_BY_ID,
         EXACT_PARTS,
+        query,
         *built_from,
     )
     return KEPT_READS.get(key, build)
@@ -627,10 +642,11 @@ def ranked_group(matches, paths, order, key, places, limit, by=PLACES_BY_JOIN, m
 
 
 def search(query, limit=RESULTS_PER_GROUP, request=None):
-    """Search every kind of record; each group holds at most ``limit`` rows. Given the
-    ``request``, its counts are kept for it (``capped``) under the generation it read.
-    Each group's reads are built and compiled once for the query and the places it finds
-    (``kept_reads``), and run every time."""
+    """Search every kind of record; each group holds at most ``limit`` rows. Each group's
+    reads are built and compiled once for the query and the places it finds
+    (``kept_reads``) and run every time; their counts are kept per generation of the
+    tables they read (``CappedCount``; ``capped`` for places too many to list), given the
+    ``request`` under the generation it read."""
     query = (query or "").strip()
     key = query_key(query)
     results = SearchResults(query=query, key=key)

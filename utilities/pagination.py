@@ -165,7 +165,7 @@ def digest_of(using, sql, params):
 class CappedCount:
     """A capped count (``capped_count``) compiled: its SQL and parameters, and the tables it
     reads when it can be kept for their generations (``remembered_count``). A caller that
-    keeps it (the search page's compiled reads) counts again without building or compiling
+    keeps it counts again without building or compiling
     the query again."""
 
     using: str

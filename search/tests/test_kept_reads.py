@@ -11,6 +11,7 @@ from exchanges.models import Exchange
 from search import selectors
 from search.selectors import KeptReads, search
 from tests.builders import add_rows, search_keys
+from utilities.filtersets import QUERY_MAX_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,33 @@ def test_reads_built_from_the_database_are_not_kept(builds):
     again = search(two_words)
     assert builds == ["Relationship"]
     assert shown(again) == shown(first)
+
+
+def test_queries_that_find_the_same_places_have_reads_of_their_own(builds):
+    """Two queries that name no place find the same places (none): each still reads its
+    own rows, by its own words."""
+    add_rows(1)
+    shown_exchange = search(QUERY).exchanges.rows[0]
+    titled = {}
+    for title in ("Quokkafest", "Wombatfair"):
+        titled[title] = Exchange.objects.create(
+            title_zh=title,
+            title_en=title,
+            kind=shown_exchange.kind,
+            chinese_place=shown_exchange.chinese_place,
+            start_year=2000,
+        )
+    for title, exchange in titled.items():
+        results = search(title)
+        assert results.places.total == 0
+        assert results.exchanges.rows == [exchange]
+
+
+def test_a_query_longer_than_the_box_takes_is_not_kept(builds):
+    long_query = QUERY + "x" * QUERY_MAX_LENGTH
+    for _asked in range(2):
+        search(long_query)
+    assert builds.count("Exchange") == 2
 
 
 def test_a_smaller_cap_has_reads_of_its_own(builds, monkeypatch):

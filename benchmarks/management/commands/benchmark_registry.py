@@ -11,7 +11,9 @@ and ``seed_scale`` for national scale, first).
    seconds (longer for pages slower than a second, within a cap): req/s, p50/p99 and the
    ratio to the trivial view measured in the same run (before and after the pages); and
    the first request after a write (the generation raised), which makes again what is
-   kept per generation: the figures over the whole registry, the read cache's answers.
+   kept per generation: the figures over the whole registry, the read cache's answers; and
+   searches each asked for the first time (other cities' names), before anything made for
+   a search is kept.
 3. **Load, warm**: the same with ``READ_CACHE=on`` in the server's environment, when the
    settings know a ``READ_CACHE`` switch (the cold phase runs with ``READ_CACHE=off``);
    otherwise it says the read cache is absent. Each page is read once before it is timed,
@@ -49,6 +51,8 @@ from exchanges.models import Exchange
 from utilities.views import FilteredListView
 
 PAGE_SIZE = FilteredListView.paginate_by
+# How many searches ``first_asks`` times.
+FIRST_ASKS = 20
 
 
 @dataclass
@@ -124,12 +128,14 @@ class Command(BaseCommand):
             self.say("Warning: no relationships; run load_registry (and seed_scale) first.")
 
     def pages(self):
-        hub = (
+        cities = (
             Place.objects.chinese()
             .annotate(partners=Count("chinese_relationships"))
             .order_by("-partners", "pk")
-            .first()
         )
+        hub = cities.first()
+        # The next cities' names: searches asked for the first time (``first_asks``).
+        self.first_queries = [city.name_zh for city in cities[1 : 1 + FIRST_ASKS]]
         if hub is None:
             raise CommandError("No Chinese place: load the registry first.")
         last_page = max(1, math.ceil(Relationship.objects.count() / PAGE_SIZE))
@@ -190,7 +196,17 @@ class Command(BaseCommand):
                 results[page.path].after_write_ms = after_write
                 results[page.path].after_exchange_ms = after_exchange
             results["trivial after"] = self.load(server, TRIVIAL_PATH, 0)
+            results["first asks"] = self.first_asks(server)
         return results
+
+    def first_asks(self, server):
+        """Server time of searches each asked for the first time (other cities' names, one
+        request each): what a search costs before anything made for it is kept (its
+        compiled reads, its counts)."""
+        return [
+            measure.fetch(server.base_url + "/search/?q=" + quote(query))[2] * 1000
+            for query in self.first_queries
+        ]
 
     def load(self, server, path, single_ms, serial=None):
         # A page slower than a second gets long enough for a few requests per connection.
@@ -248,6 +264,13 @@ class Command(BaseCommand):
             f"{self.connections} connections; errors: non-2xx answers, broken connections "
             "and time-outs.)"
         )
+        first = results["first asks"]
+        if first:
+            self.say(
+                f"A search asked for the first time ({len(first)} other cities' names, one "
+                f"request each): median {measure.median(first):.0f} ms, slowest "
+                f"{max(first):.0f} ms."
+            )
 
     def resilience(self, pages):
         duration = 10 if self.quick else 30

@@ -207,7 +207,13 @@ def collect_static():
 
 
 class Gunicorn:
-    """gunicorn serving the registry with ``workers`` sync workers on a free loopback port."""
+    """gunicorn serving the registry with ``workers`` sync workers on a free loopback port,
+    with production's settings (``gunicorn.conf.py``, which gunicorn reads from its working
+    directory anyway: the application loaded once in the master, its objects frozen out of
+    the workers' garbage collections, the access log) but for the address, the workers, the
+    timeout and ``max_requests``. Production replaces a worker after some 20,000 requests; a
+    warm run serves about 30,000 a worker, so each was replaced once, at whichever page was
+    being loaded then, and made again there what it keeps (its read cache among them)."""
 
     def __init__(self, workers=2, read_cache=None, timeout=300):
         self.workers = workers
@@ -224,6 +230,8 @@ class Gunicorn:
             [
                 str(gunicorn),
                 "sister_cities.wsgi:application",
+                f"--config={settings.BASE_DIR / 'gunicorn.conf.py'}",
+                "--max-requests=0",
                 f"--bind={LOOPBACK}:{self.port}",
                 f"--workers={self.workers}",
                 "--worker-class=sync",

@@ -132,6 +132,12 @@ def test_gunicorn_serves_the_trivial_view_and_replaces_a_killed_worker():
     with measure.Gunicorn(workers=2, read_cache=False) as server:
         status, size, _ = measure.fetch(server.base_url + TRIVIAL_PATH)
         assert (status, size) == (200, 2)
+        # Served with production's settings (gunicorn.conf.py): its access log's line.
+        logged = f'"GET {TRIVIAL_PATH} HTTP/1.1" 200 2'
+        deadline = time.monotonic() + 10
+        while logged not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert logged in server.output()
         first = server.worker_pids()
         assert len(first) == 2
         os.kill(first[0], 9)

@@ -61,9 +61,11 @@ PLACES_BY_ID = 200
 # Up to this many conditions (a path and a place named the query) rank 0 is read one
 # condition at a time (``exact_parts``); a query naming more places reads it at once.
 EXACT_PARTS = 4
-# How many groups' compiled reads a process keeps (``KeptReads``): a search has four, of a
-# few KB each (tens of KB for a query that finds hundreds of places, their ids in the SQL).
-KEPT_GROUPS = 1024
+# How many groups' compiled reads a process keeps (``KeptReads``): a search has four. A
+# search's four held 25-57 KB of a worker's memory at national scale (the hub's name 25, a
+# query finding a hundred places 57: their ids are in the SQL's parameters), so the last
+# 128 searches hold some 3-7 MB.
+KEPT_GROUPS = 512
 
 
 def exact_keys(key):

@@ -21,7 +21,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
@@ -44,7 +44,7 @@ from utilities.filtersets import (
     row_place_q,
 )
 from utilities.lookups import Among
-from utilities.pagination import CappedCount, remembered_count
+from utilities.pagination import CappedCount, compiled, remembered_count
 from utilities.search import CJK, KEY_SEPARATOR, query_key
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
@@ -426,14 +426,6 @@ def capped(matches, request=None):
     return remembered_count(matches, request, cap=pagination.COUNT_CAP)
 
 
-def compiled(queryset):
-    """``(sql, params)`` of ``queryset``; None when it matches nothing before it is run."""
-    try:
-        return queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:
-        return None
-
-
 @dataclass(frozen=True)
 class GroupReads:
     """A group's reads compiled: the ids and ranks of its first rows (``first_ranked``) and
@@ -474,12 +466,14 @@ class GroupReads:
 class KeptReads:
     """The compiled reads (``GroupReads``) of the last ``size`` groups searched, by what they
     were built from (``kept_reads``: the query, the places it found, whose ids are written
-    into the SQL, the limits and settings, the database). Building and compiling a group's reads cost more than running them (the
-    search for a hub's name: some 30 of its 70 ms), and the same searches are asked again
-    and again (a city's name). What the reads find is not kept: they are run each time,
-    on the rows there are then. Reads whose building read the database (the words of a
-    query of several, checked for how common they are: the data's answer, not the
-    query's) are not kept."""
+    into the SQL, the limits and settings, the database).
+
+    Building and compiling a group's reads cost more than running them (the search for a
+    hub's name: some 30 of its 70 ms), and the same searches are asked again and again (a
+    city's name). What the reads find is not kept: they are run each time, on the rows
+    there are then. Reads whose building read the database (the words of a query of
+    several, checked for how common they are: the data's answer, not the query's) are
+    not kept."""
 
     def __init__(self, size):
         self.size = size
@@ -643,6 +637,82 @@ def ranked_group(matches, paths, order, key, places, limit, by=PLACES_BY_JOIN, m
     return GroupReads.of(ranked, limit, plan)
 
 
+@dataclass(frozen=True)
+class RecordGroup:
+    """A group the search lists after the places: the ``model``'s rows its ``filterset``'s
+    ``q`` matches, ranked by the places at ``paths`` (the Chinese one, the foreign one),
+    then ``order``; ``shown``, the relations a result shows; ``by`` and ``many_last`` as
+    ``ranked_group`` takes them. Each is matched by the filter's condition itself, not the
+    list of ids its ``search`` reads first: the matches are ranked in the same pass that
+    finds them."""
+
+    name: str
+    model: type
+    filterset: type
+    paths: tuple
+    order: tuple
+    shown: tuple
+    by: str = PLACES_BY_JOIN
+    many_last: bool = False
+
+    def found(self, query, key, valid, places, limit, request=None):
+        """The group (``Group``) for ``query``: its first ``limit`` rows and its count."""
+        reads = kept_reads(
+            self.model,
+            query,
+            places,
+            limit,
+            build=lambda: ranked_group(
+                self.model.objects.filter(matching(self.filterset, query, valid, places, self.by)),
+                self.paths,
+                self.order,
+                key,
+                places,
+                limit,
+                by=self.by,
+                many_last=self.many_last,
+            ),
+        )
+        return _group(reads, self.model.objects.select_related(*self.shown), request)
+
+
+RECORD_GROUPS = (
+    RecordGroup(
+        "relationships",
+        Relationship,
+        RelationshipFilterSet,
+        ("chinese_place", "foreign_place"),
+        RELATIONSHIP_ORDER,
+        shown=("chinese_place", "foreign_place"),
+        many_last=True,
+    ),
+    RecordGroup(
+        "exchanges",
+        Exchange,
+        ExchangeFilterSet,
+        ("chinese_place", "relationship__foreign_place"),
+        EXCHANGE_ORDER,
+        shown=("chinese_place", "relationship__foreign_place"),
+        by=PLACES_BY_ROW,
+    ),
+    RecordGroup(
+        "awards",
+        Award,
+        AwardFilterSet,
+        ("place", "relationship__foreign_place"),
+        AWARD_ORDER,
+        shown=(
+            "award_type",
+            "place",
+            "chinese_place",
+            "relationship__chinese_place",
+            "relationship__foreign_place",
+        ),
+        by=PLACES_BY_ROW,
+    ),
+)
+
+
 def search(query, limit=RESULTS_PER_GROUP, request=None):
     """Search every kind of record; each group holds at most ``limit`` rows. Each group's
     reads are built and compiled once for the query and the places it finds
@@ -690,72 +760,6 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
             )
             results.places = _group(reads, rows, request)
 
-        reads = kept_reads(
-            Relationship,
-            query,
-            places,
-            limit,
-            build=lambda: ranked_group(
-                Relationship.objects.filter(matching(RelationshipFilterSet, query, valid, places)),
-                ("chinese_place", "foreign_place"),
-                RELATIONSHIP_ORDER,
-                key,
-                places,
-                limit,
-                many_last=True,
-            ),
-        )
-        results.relationships = _group(
-            reads, Relationship.objects.select_related("chinese_place", "foreign_place"), request
-        )
-        # The filter's condition itself, not the list of ids its ``search`` reads first: the
-        # matches are ranked in the same pass that finds them.
-        reads = kept_reads(
-            Exchange,
-            query,
-            places,
-            limit,
-            build=lambda: ranked_group(
-                Exchange.objects.filter(
-                    matching(ExchangeFilterSet, query, valid, places, PLACES_BY_ROW)
-                ),
-                ("chinese_place", "relationship__foreign_place"),
-                EXCHANGE_ORDER,
-                key,
-                places,
-                limit,
-                by=PLACES_BY_ROW,
-            ),
-        )
-        results.exchanges = _group(
-            reads,
-            Exchange.objects.select_related("chinese_place", "relationship__foreign_place"),
-            request,
-        )
-        reads = kept_reads(
-            Award,
-            query,
-            places,
-            limit,
-            build=lambda: ranked_group(
-                Award.objects.filter(matching(AwardFilterSet, query, valid, places, PLACES_BY_ROW)),
-                ("place", "relationship__foreign_place"),
-                AWARD_ORDER,
-                key,
-                places,
-                limit,
-                by=PLACES_BY_ROW,
-            ),
-        )
-        results.awards = _group(
-            reads,
-            Award.objects.select_related(
-                "award_type",
-                "place",
-                "chinese_place",
-                "relationship__chinese_place",
-                "relationship__foreign_place",
-            ),
-            request,
-        )
+        for group in RECORD_GROUPS:
+            setattr(results, group.name, group.found(query, key, valid, places, limit, request))
         return results

@@ -120,10 +120,19 @@ def whole_list_ids(queryset, request=None):
     if not whole_list(queryset) or not isinstance(queryset.model._meta.pk, models.IntegerField):
         return None
     ids = queryset.values_list("pk", flat=True)
-    sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    sql, params = compiled(ids)  # a whole list is never empty before it is run
     name = f"page_ids.{queryset.model._meta.label_lower}.{digest_of(ids.db, sql, params)}"
     tables = registry_tables_read(ids, sql)
     return remembered(name, lambda: array("q", ids), request, tables=tables)
+
+
+def compiled(queryset):
+    """``(sql, params)`` of ``queryset`` as its database would run it; None when it matches
+    nothing before it is run (a filter on an empty list, ``none()``): no query at all."""
+    try:
+        return queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
 
 
 def registry_tables_read(queryset, sql):
@@ -145,10 +154,10 @@ def remembered_count(queryset, request=None, cap=None):
     if cap is not None:
         counted = CappedCount.of(queryset, cap)
         return 0 if counted is None else counted.count(request)
-    try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:  # a filter that matches nothing (``none()``): no query at all
+    read = compiled(queryset)
+    if read is None:
         return 0
+    sql, params = read
     tables = registry_tables_read(queryset, sql)
     if tables is None:
         return queryset.count()
@@ -180,10 +189,10 @@ class CappedCount:
         query matches nothing before it is run (``none()``)."""
         cap = COUNT_CAP if cap is None else cap
         counted = queryset.order_by().values("pk")[: cap + 1]
-        try:
-            sql, params = counted.query.get_compiler(using=counted.db).as_sql()
-        except EmptyResultSet:
+        read = compiled(counted)
+        if read is None:
             return None
+        sql, params = read
         tables = registry_tables_read(counted, sql)
         return cls(counted.db, counted.model._meta.label_lower, sql, tuple(params), tables)
 

@@ -180,3 +180,14 @@ def test_the_least_recently_used_reads_are_let_go_first():
         assert kept.get(name, build(name)) == name
     # "b" went when "c" came (the "a" asked just before stayed), and is built again.
     assert built == ["a", "b", "c", "b"]
+
+
+def test_kept_first_rows_keep_a_ranks_parts_in_the_order_they_were_read():
+    """A rank's rows may come from parts read one after another (a named place's part of
+    rank 0, then the rest of rank 0): sorted by rank alone, they stay in that order."""
+    reads = selectors.GroupReads(
+        using=connection.alias,
+        first=("SELECT * FROM (VALUES (7, 1), (3, 0), (9, 1), (5, 1), (4, 0)) AS t", []),
+    )
+
+    assert reads.first_rows() == [(3, 0), (4, 0), (7, 1), (9, 1), (5, 1)]

@@ -11,6 +11,8 @@ serializer's, key for key and value for value, in the request's language:
 ``cities/tests/test_api_page_records.py`` compares the two answers' bytes.
 """
 
+import functools
+
 from cities.choices import ClaimSubject
 from cities.models import (
     Claim,
@@ -55,6 +57,22 @@ NO_DATE = (None, None)
 SIDES = ("chinese_place", "foreign_place")
 
 
+@functools.cache
+def values_query():
+    """The relationships' own ``VALUES`` (an ``AmongQuery``, one per process)."""
+    return AmongQuery(
+        Relationship.objects.filter(id__among=EACH_SET).order_by().values_list(*VALUES)
+    )
+
+
+@functools.cache
+def coordinates_query():
+    """The places' coordinates (an ``AmongQuery``, one per process)."""
+    return AmongQuery(
+        Place.objects.filter(id__among=EACH_SET).values_list("id", "longitude", "latitude")
+    )
+
+
 class RelationshipRecords:
     """``RelationshipSerializer``'s records of a page of relationships, for one request."""
 
@@ -76,9 +94,7 @@ class RelationshipRecords:
         # The related rows' queries, made once for every chunk of an export (a page is one).
         self.fields_query, self.steps_query = fields_query(), steps_query()
         self.claims_query = claims_query()
-        self.values_query = AmongQuery(
-            Relationship.objects.filter(id__among=EACH_SET).order_by().values_list(*VALUES)
-        )
+        self.values_query = values_query()
 
     def records(self, ids):
         """The records of the relationships ``ids``, in that order."""
@@ -227,9 +243,7 @@ class RelationshipFeatures(RelationshipRecords):
 
     def __init__(self, request):
         super().__init__(request)
-        self.coordinates_query = AmongQuery(
-            Place.objects.filter(id__among=EACH_SET).values_list("id", "longitude", "latitude")
-        )
+        self.coordinates_query = coordinates_query()
 
     def records(self, ids):
         # Each chunk of an export names other places and citations: the briefs made for

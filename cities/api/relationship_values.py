@@ -8,6 +8,8 @@ claims in one flat query each, whatever their number of relationships, in the or
 serializer's prefetches give them (``cities.api.views.claims_prefetch``).
 """
 
+import functools
+
 from django.db.models import Q
 
 from cities.choices import Stage
@@ -37,8 +39,10 @@ CLAIM_VALUES = (
 )  # fmt: skip
 
 
+@functools.cache
 def fields_query():
-    """The fields of cooperation of ``fields_of``'s relationships (an ``AmongQuery``)."""
+    """The fields of cooperation of ``fields_of``'s relationships (an ``AmongQuery``, one
+    per process, as each query below)."""
     through = Relationship.fields.through
     names = [f"cooperationfield__{name}" for name in COOPERATION_FIELD_VALUES]
     return AmongQuery(
@@ -59,6 +63,7 @@ def fields_of(ids, query=None):
     return found, fields
 
 
+@functools.cache
 def steps_query():
     """The steps of ``steps_of``'s relationships (an ``AmongQuery``)."""
     return AmongQuery(
@@ -106,6 +111,7 @@ def step_dates(steps, chinese):
     return facts, intent, agreement, began
 
 
+@functools.cache
 def claims_query():
     """The claims of ``claims_of``'s relationships and their steps (an ``AmongQuery``)."""
     return AmongQuery(

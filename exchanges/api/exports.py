@@ -18,12 +18,12 @@ from django_countries.fields import Country
 from cities.api.exports import PLACE_COLUMNS, RelationshipRows
 from cities.models import CooperationField
 from exchanges.models import Exchange, Region
-from sources.models import Citation, short_quote
+from sources.api.briefs import quotes_query
+from sources.models import short_quote
 from utilities.api.fields import CountryField
 from utilities.api.flat_rows import Escaped, FlatRows, escaped, labels
 from utilities.api.renderers import flatten
 from utilities.api.serializers import record_url_pattern
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
 from utilities.partial_dates import date_facts
 
 from .readers import (
@@ -220,7 +220,6 @@ class ExchangeRows(FlatRows):
         """Each exchange's citations (their quotes, shortened as ``str(citation)``), in the
         citations' order, as one escaped cell."""
         found = {}
-        rows = Citation.objects.filter(exchanges__id__among=ids).values_list("exchanges", "quote")
-        for pk, quote in rows:
+        for pk, quote in quotes_query("exchanges").rows(ids):
             found.setdefault(pk, []).append(short_quote(quote))
         return {pk: escaped("; ".join(quotes)) for pk, quotes in found.items()}

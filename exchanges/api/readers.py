@@ -7,10 +7,12 @@ as ``values_list()`` tuples: one flat query each (two for the partner places). W
 builder makes of the values (an escaped cell, a brief record) is its own.
 """
 
+import functools
+
 from cities.api.briefs import PLACE_VALUES, RELATIONSHIP_VALUES, related_values
 from cities.models import CooperationField, Place
 from exchanges.models import Exchange, ExchangeCount, Region
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.lookups import EACH_SET, AmongQuery
 
 # An exchange's own values with its Chinese place's and its relationship's (both of the
 # relationship's places): one tuple of one query per exchange.
@@ -36,16 +38,10 @@ def partner_places(ids, *columns):
     scans (joined in one query, the database read all 22,000 places for every chunk of an
     export). A place deleted between the two reads (without an export's snapshot: SQLite)
     is left out with its link, as a re-read would."""
-    links = list(
-        Exchange.places.through.objects.filter(exchange__id__among=ids).values_list(
-            "exchange_id", "place_id"
-        )
-    )
-    places = Place.objects.filter(pk__among={place for _exchange, place in links}).order_by(
-        *PARTNER_ORDER
-    )
+    links = links_query().rows(ids)
+    places = places_query(columns).rows({place for _exchange, place in links})
     rank, found = {}, {}
-    for order, row in enumerate(places.values_list("pk", *columns)):
+    for order, row in enumerate(places):
         rank[row[0]], found[row[0]] = order, row
     links = sorted((link for link in links if link[1] in rank), key=lambda link: rank[link[1]])
     return links, found
@@ -54,22 +50,64 @@ def partner_places(ids, *columns):
 def region_rows(ids, *columns):
     """``(exchange, region pk, *columns)`` of each exchange's regions, in the regions' order
     (as prefetched)."""
-    return Region.objects.filter(exchanges__id__among=ids).values_list("exchanges", "pk", *columns)
+    return regions_query(columns).rows(ids)
 
 
 def cooperation_field_rows(ids, *columns):
     """``(exchange, field pk, *columns)`` of each exchange's fields of cooperation, in their
     own order (as prefetched)."""
-    return CooperationField.objects.filter(exchanges__id__among=ids).values_list(
-        "exchanges", "pk", *columns
-    )
+    return fields_query(columns).rows(ids)
 
 
 def count_rows(ids):
     """``COUNT_VALUES`` of each exchange's counts, in their order (by pk: the viewset's
     prefetch, without a join to the exchanges for ``Meta.ordering``)."""
-    return (
-        ExchangeCount.objects.filter(exchange__id__among=ids)
+    return counts_query().rows(ids)
+
+
+# The readers' queries (``AmongQuery``), each made once per process for its columns.
+
+
+@functools.cache
+def links_query():
+    return AmongQuery(
+        Exchange.places.through.objects.filter(exchange__id__among=EACH_SET).values_list(
+            "exchange_id", "place_id"
+        )
+    )
+
+
+@functools.cache
+def places_query(columns):
+    return AmongQuery(
+        Place.objects.filter(pk__among=EACH_SET)
+        .order_by(*PARTNER_ORDER)
+        .values_list("pk", *columns)
+    )
+
+
+@functools.cache
+def regions_query(columns):
+    return AmongQuery(
+        Region.objects.filter(exchanges__id__among=EACH_SET).values_list(
+            "exchanges", "pk", *columns
+        )
+    )
+
+
+@functools.cache
+def fields_query(columns):
+    return AmongQuery(
+        CooperationField.objects.filter(exchanges__id__among=EACH_SET).values_list(
+            "exchanges", "pk", *columns
+        )
+    )
+
+
+@functools.cache
+def counts_query():
+    return AmongQuery(
+        ExchangeCount.objects.filter(exchange__id__among=EACH_SET)
         .order_by("pk")
         .values_list(*COUNT_VALUES)
     )

@@ -12,6 +12,8 @@ records by the shared brief builders (``utilities.api.briefs``).
 for byte.
 """
 
+import functools
+
 from django.db.models import Exists, OuterRef
 
 from cities.api.briefs import (
@@ -25,7 +27,7 @@ from cities.api.briefs import (
 from exchanges.models import Exchange, ExchangeCount
 from sources.api.briefs import CitationBriefs
 from utilities.api.briefs import RecordValues
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.lookups import EACH_SET, AmongQuery
 from utilities.partial_dates import date_facts
 
 from .readers import (
@@ -65,17 +67,20 @@ CHINESE_PLACE = _span("chinese_place__id", PLACE_VALUES)
 RELATIONSHIP = _span("relationship__id", RELATIONSHIP_VALUES)
 
 
-class ExchangeRecords:
-    """``ExchangeSerializer``'s records of a page of exchanges, for one request."""
-
-    # The exchanges' values and ``HAS_RELATED``, in the order of the page's ids (given in
-    # ``records``): a queryset made once, its 39 names resolved once rather than on every
-    # request (a millisecond's work), filtered to a page's ids (a copy) for each.
-    rows = (
-        Exchange.objects.order_by()
+@functools.cache
+def exchange_rows_query():
+    """The exchanges' values and ``HAS_RELATED`` (an ``AmongQuery``, one per process: its
+    39 names resolved and its SQL written once rather than on every request)."""
+    return AmongQuery(
+        Exchange.objects.filter(pk__among=EACH_SET)
+        .order_by()
         .annotate(**HAS_RELATED)
         .values_list(*EXCHANGE_VALUES, *HAS_RELATED)
     )
+
+
+class ExchangeRecords:
+    """``ExchangeSerializer``'s records of a page of exchanges, for one request."""
 
     def __init__(self, request):
         values = self.values = RecordValues(request)
@@ -98,7 +103,7 @@ class ExchangeRecords:
         if not ids:
             return []
         # A set: see ``utilities.lookups.Among``.
-        rows = {row[0]: row for row in self.rows.filter(pk__among=set(ids))}
+        rows = {row[0]: row for row in exchange_rows_query().rows(set(ids))}
         # The exchanges with partner places, with regions, … (``HAS_RELATED``).
         with_places, with_regions, with_fields, with_counts, with_citations = (
             {pk for pk, row in rows.items() if row[column]}

@@ -132,14 +132,15 @@ def test_a_partner_place_deleted_between_the_reads_is_left_out(varied, monkeypat
     exchange.places.add(doomed)
     expected = exports.ExchangeRows(None, 2).places_of({exchange.pk})[exchange.pk]
     assert "测试将删市" in expected
-    places = readers.Place.objects
+    links = readers.links_query()
 
-    class DeletingFirst:
-        def filter(self, *args, **kwargs):
-            places.filter(pk=doomed.pk).delete()
-            return places.filter(*args, **kwargs)
+    class DeletingAfterTheLinks:
+        def rows(self, ids):
+            found = links.rows(ids)
+            Place.objects.filter(pk=doomed.pk).delete()
+            return found
 
-    monkeypatch.setattr(readers.Place, "objects", DeletingFirst())
+    monkeypatch.setattr(readers, "links_query", DeletingAfterTheLinks)
     named = exports.ExchangeRows(None, 2).places_of({exchange.pk}).get(exchange.pk, "")
     assert "测试将删市" not in named
     assert named == "; ".join(part for part in expected.split("; ") if part != "测试将删市")

@@ -1,11 +1,13 @@
 """Brief forms of source reports and citations, embedded wherever a record cites a report."""
 
+import functools
+
 from django.db.models import Prefetch
 from rest_framework import serializers
 
 from sources.models import Citation, SourceReport, short_quote
 from utilities.api.serializers import BriefSerializer
-from utilities.lookups import Among  # noqa: F401 (registers ``__among``)
+from utilities.lookups import EACH_SET, AmongQuery
 
 
 class SourceReportBriefSerializer(BriefSerializer):
@@ -45,6 +47,29 @@ def brief_citations():
 # The values a citation's brief is made of, its report's included, in
 # ``CitationBriefs.brief``'s order.
 CITATION_VALUES = ("id", "quote", "report_id", "report__slug", "report__title", "report__kind")
+
+
+@functools.cache
+def citations_query(relation):
+    """The citations of records through ``Citation``'s ``relation`` to them (an
+    ``AmongQuery``, one per relation and process)."""
+    return AmongQuery(
+        Citation.objects.filter(**{f"{relation}__id__among": EACH_SET}).values_list(
+            relation, *CITATION_VALUES
+        )
+    )
+
+
+@functools.cache
+def quotes_query(relation):
+    """The quotes of records' citations through ``Citation``'s ``relation`` to them, as
+    ``(record id, quote)`` (an ``AmongQuery``, one per relation and process): the exports'
+    citation cells."""
+    return AmongQuery(
+        Citation.objects.filter(**{f"{relation}__id__among": EACH_SET}).values_list(
+            relation, "quote"
+        )
+    )
 
 
 class CitationBriefs:
@@ -95,9 +120,6 @@ class CitationBriefs:
         if not ids:
             return found
         brief = self.brief
-        rows = Citation.objects.filter(**{f"{relation}__id__among": ids}).values_list(
-            relation, *CITATION_VALUES
-        )
-        for owner, *values in rows:
+        for owner, *values in citations_query(relation).rows(ids):
             found.setdefault(owner, []).append(brief(*values))
         return found

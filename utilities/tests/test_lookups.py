@@ -1,7 +1,9 @@
 """``__among``: a long list of ids as one parameter, with the same meaning as ``__in``."""
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -78,3 +80,39 @@ def test_an_among_query_reads_each_set_as_its_queryset_does(monkeypatch):
 def test_an_among_query_refuses_what_is_not_an_integer():
     with pytest.raises(TypeError):
         AmongQuery(steps(EACH_SET)).rows({"1; DROP TABLE"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_among_query_compiled_in_one_thread_reads_on_anothers_connection(monkeypatch):
+    """A query kept for the process (``functools.cache``) is compiled once, by whichever
+    thread reads it first; a threaded server's other threads run it on their own
+    connections, and read the rows there are when they run it."""
+    pks = list(Relationship.objects.filter(stages__isnull=False).values_list("pk", flat=True))
+    query = AmongQuery(steps(EACH_SET))
+    assert query.rows(set(pks[:3])) == list(steps(set(pks[:3])))
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler,
+        "as_sql",
+        lambda compiler, *a, **k: compiled.append(1) or as_sql(compiler, *a, **k),
+    )
+    found, errors = [], []
+
+    def read():
+        try:
+            found.append(query.rows(set(pks)))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    RelationshipStage.objects.filter(relationship__in=pks[:1]).delete()
+    compiled.clear()
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert compiled == []
+    assert errors == []
+    assert found == [list(steps(set(pks)))]
+    assert pks[0] not in {row[0] for row in found[0]}

@@ -6,6 +6,7 @@ The whole registry's counts (the home page) are kept for the generation of the t
 read (``national_counts``).
 """
 
+import functools
 import heapq
 from collections import defaultdict, namedtuple
 
@@ -32,6 +33,7 @@ from django_countries import countries
 
 from utilities.generation import remembered
 from utilities.languages import is_chinese, page_and_other
+from utilities.lookups import EACH_SET, AmongQuery
 from utilities.partial_dates import PartialDate, partial_date
 
 from .choices import NOT_ESTABLISHED, RelationshipKind, Stage
@@ -83,16 +85,12 @@ def established(relationship):
     return relationship.began
 
 
-def began_dates(relationships):
-    """``{pk: Relationship.began}`` of ``relationships``, from their beginning steps read
-    as plain values in one query: for a list whose rows show nothing else of their steps
-    (the directory), instead of prefetching every step of every row as a model instance
-    (a fifth of the directory's time). The step that dates each is chosen as
-    ``Relationship.began`` chooses it (``began_sort_key``)."""
-    steps = defaultdict(list)
-    rows = (
+@functools.cache
+def beginning_steps_query():
+    """The dated steps that may begin a relationship (an ``AmongQuery``, one per process)."""
+    return AmongQuery(
         RelationshipStage.objects.filter(
-            relationship__in=[relationship.pk for relationship in relationships],
+            relationship__id__among=EACH_SET,
             stage__in=BEGINNING_STAGES,
             date_year__isnull=False,
             planned=False,
@@ -100,6 +98,16 @@ def began_dates(relationships):
         .order_by()
         .values_list("relationship_id", "pk", "stage", "date_year", "date_month", "date_day")
     )
+
+
+def began_dates(relationships):
+    """``{pk: Relationship.began}`` of ``relationships``, from their beginning steps read
+    as plain values in one query: for a list whose rows show nothing else of their steps
+    (the directory), instead of prefetching every step of every row as a model instance
+    (a fifth of the directory's time). The step that dates each is chosen as
+    ``Relationship.began`` chooses it (``began_sort_key``)."""
+    steps = defaultdict(list)
+    rows = beginning_steps_query().rows({relationship.pk for relationship in relationships})
     for relationship_id, pk, stage, year, month, day in rows:
         date = partial_date(year, month, day)
         if date:

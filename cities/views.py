@@ -27,7 +27,7 @@ from . import maps, statistics
 from .choices import NOT_ESTABLISHED
 from .filtersets import PlaceFilterSet, RelationshipFilterSet, with_first_year
 from .models import Place, Relationship
-from .selectors import relationship_rows, relationship_table_rows
+from .selectors import relationship_rows, relationship_table_rows, table_rows_by_ids
 
 # A value of ``chinese_place`` that may be a slug as it stands; anything else (a name typed
 # into the picker without JavaScript: 武汉, 武漢市, Wuhan, "wu han") is looked up.
@@ -218,6 +218,10 @@ class RelationshipListView(ChinesePlaceControlsMixin, FilteredListView):
     def get_base_queryset(self):
         # When each began is read for the page's rows alone (``get_context_data``).
         return relationship_table_rows(Relationship.objects)
+
+    def page_rows_by_ids(self, ids):
+        # A page of the whole list in a kept order: its rows from plain values.
+        return table_rows_by_ids(ids)
 
     def order(self, queryset, key, descending):
         if key == "year":

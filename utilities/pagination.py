@@ -19,6 +19,7 @@ exchanges a COUNT under a filter can take longer than everything else the page d
 import hashlib
 from array import array
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
@@ -237,10 +238,13 @@ class PageIdsPaginator(Paginator):
         allow_empty_first_page=True,
         ids=None,
         capped=False,
+        read_rows=None,
     ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.ids = ids
         self.capped = capped
+        # The rows of a page of ``ids``, in their order (the list's rows by default).
+        self.read_rows = read_rows or partial(rows_by_ids, object_list)
 
     @cached_property
     def count(self):
@@ -284,7 +288,7 @@ class PageIdsPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if self.ids is not None:
-            rows = rows_by_ids(self.object_list, self.ids[bottom:top])
+            rows = self.read_rows(self.ids[bottom:top])
         else:
             rows = page_rows(self.object_list, bottom, top)
         return self._get_page(rows, number, self)

@@ -144,9 +144,14 @@ class FilteredListView(ListView):
             fields = [field[1:] if field.startswith("-") else f"-{field}" for field in fields]
         return queryset.order_by(*fields)
 
+    # ``rows(ids)``: the rows of a page of the kept order's ids, in their order, as the
+    # list shows them (else the queryset's rows by id).
+    page_rows_by_ids = None
+
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.remember_order:
             kwargs["ids"] = whole_list_ids(queryset, self.request_with_generation())
+            kwargs["read_rows"] = self.page_rows_by_ids
         # A search's matches are counted up to the cap ("1,000+"): a common query's every
         # match is more than the page needs to know.
         kwargs["capped"] = bool(getattr(self.filterset.form, "cleaned_data", {}).get("q"))

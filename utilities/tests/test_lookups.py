@@ -82,8 +82,9 @@ def test_an_among_query_refuses_what_is_not_an_integer():
         AmongQuery(steps(EACH_SET)).rows({"1; DROP TABLE"})
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_among_query_compiled_in_one_thread_reads_on_anothers_connection(monkeypatch):
+def test_an_among_query_compiled_in_one_thread_reads_on_anothers_connection(
+    live_registry, monkeypatch
+):
     """A query kept for the process (``functools.cache``) is compiled once, by whichever
     thread reads it first; a threaded server's other threads run it on their own
     connections, and read the rows there are when they run it."""

@@ -106,6 +106,8 @@ def began_dates(relationships):
     (the directory), instead of prefetching every step of every row as a model instance
     (a fifth of the directory's time). The step that dates each is chosen as
     ``Relationship.began`` chooses it (``began_sort_key``)."""
+    if not relationships:
+        return {}
     steps = defaultdict(list)
     rows = beginning_steps_query().rows({relationship.pk for relationship in relationships})
     for relationship_id, pk, stage, year, month, day in rows:

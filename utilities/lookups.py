@@ -15,6 +15,7 @@ and compiled once.
 """
 
 import json
+import threading
 
 from django.db import connections
 from django.db.models import IntegerField
@@ -85,17 +86,27 @@ class AmongQuery:
     def __init__(self, queryset):
         self.queryset = queryset
         self.compiled = {}
+        self._compiling = threading.Lock()
 
     def compiled_for(self, using):
         """``(compiler, sql, params, converters)`` on the database ``using``. The SQL is
-        the same on every connection to it; the converters (Django's and the fields') read
-        values, not the connection they were found on."""
+        the same on every connection to it. The converters (Django's and the fields')
+        read the value, and of the connection they were found on only what its settings
+        give (SQLite's time zone), the same on every connection to the database."""
         found = self.compiled.get(using)
         if found is None:
-            compiler = self.queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-            found = self.compiled[using] = (compiler, sql, params, compiler.get_converters(columns))
+            # One thread compiles, a copy: compiling adds joins to a query (an ordering's)
+            # and takes them out again, and two threads compiling one query at once could
+            # keep SQL without a join its ORDER BY names.
+            with self._compiling:
+                found = self.compiled.get(using)
+                if found is None:
+                    compiler = self.queryset.query.clone().get_compiler(using=using)
+                    sql, params = compiler.as_sql()
+                    selected = compiler.select[: compiler.col_count]
+                    columns = [column for column, _sql, _alias in selected]
+                    converters = compiler.get_converters(columns)
+                    found = self.compiled[using] = (compiler, sql, params, converters)
         return found
 
     def rows(self, ids):

@@ -9,6 +9,7 @@ from django.db.models import F
 
 from cities.models import Relationship
 from cities.selectors import TableRow, table_rows_by_ids
+from cities.statistics import began_dates
 from cities.views import RelationshipListView
 from exchanges.models import Exchange
 from search.selectors import rank
@@ -112,3 +113,9 @@ def test_a_relationship_deleted_after_the_pages_ids_were_read_is_left_out():
     assert [row.pk for row in found] == [ids[0], ids[2]]
     assert found[0].foreign_place.country == rows[0].foreign_place.country
     assert found[0].chinese_place.name_zh == rows[0].chinese_place.name_zh
+
+
+def test_a_page_without_rows_reads_no_rows(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert table_rows_by_ids([]) == []
+        assert began_dates([]) == {}

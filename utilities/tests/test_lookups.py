@@ -1,6 +1,7 @@
 """``__among``: a long list of ids as one parameter, with the same meaning as ``__in``."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
@@ -8,6 +9,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from cities.models import CooperationField, Relationship, RelationshipStage
+from sources.models import Citation
 from utilities.lookups import EACH_SET, AmongQuery
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,54 @@ def test_an_among_query_compiled_in_one_thread_reads_on_anothers_connection(
     assert errors == []
     assert found == [list(steps(set(pks)))]
     assert pks[0] not in {row[0] for row in found[0]}
+
+
+def test_two_threads_reading_a_query_not_yet_compiled_compile_it_once(live_registry, monkeypatch):
+    """Compiling adds joins to a query and takes them out again: one thread compiles (a
+    copy), the other waits for its SQL."""
+    pks = set(Relationship.objects.filter(stages__isnull=False).values_list("pk", flat=True))
+    expected = list(steps(pks))
+    query = AmongQuery(steps(EACH_SET))
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def slow(compiler, *args, **kwargs):
+        compiled.append(compiler)
+        time.sleep(0.3)  # the other thread asks meanwhile
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", slow)
+    both = threading.Barrier(2)
+    found, errors = [], []
+
+    def read():
+        try:
+            both.wait()
+            found.append(query.rows(pks))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert found == [expected, expected]
+    assert len(compiled) == 1
+
+
+def test_compiling_an_among_query_leaves_its_queryset_as_it_was():
+    """A citation's ordering joins its report while the SQL is written: the kept queryset
+    is not the one compiled."""
+    citations = Citation.objects.filter(relationships__id__among=EACH_SET).values_list(
+        "relationships", "quote"
+    )
+    aliases = dict(citations.query.alias_refcount)
+    query = AmongQuery(citations)
+    sql = query.compiled_for(connection.alias)[1]
+    assert "sources_sourcereport" in sql
+    assert dict(citations.query.alias_refcount) == aliases
+    assert "sources_sourcereport" not in citations.query.alias_map

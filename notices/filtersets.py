@@ -60,6 +60,8 @@ class NoticeFilterSet(ChinesePlaceFilterSet):
             "chinese_place_id", "chinese_place",
         ]  # fmt: skip
 
+    whole_when_unasked = False  # open notices unless a status is asked for
+
     def filter_queryset(self, queryset):
         # Open notices unless a status is asked for: the end date closes a notice.
         if not self.form.cleaned_data.get("status"):

@@ -405,6 +405,12 @@ class RegistryFilterSet(filters.FilterSet):
         field_name="last_updated", lookup_expr="lte", label=_("更新时间不晚于")
     )
 
+    # A request that names none of the filters asks for the whole queryset: the API's
+    # filter backend then makes no FilterSet (its filters and form copied and cleaned, a
+    # fifth of an unfiltered API page's time). A FilterSet that filters when asked
+    # nothing (open notices by default) says False; a test checks every FilterSet.
+    whole_when_unasked = True
+
     def get_form_class(self):
         # A filter's form field depends on its FilterSet's class alone (no filter's choices
         # read the request; labels and country names are lazy): the form class is made

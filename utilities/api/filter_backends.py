@@ -13,6 +13,17 @@ class RegistryFilterBackend(DjangoFilterBackend):
     relationships those menus made ``/api/exchanges/`` in a browser a 6 MB page that took
     56 s to render (past gunicorn's timeout)."""
 
+    def filter_queryset(self, request, queryset, view):
+        # A list asked for without its filters is the whole queryset, unless the FilterSet
+        # filters by default (``RegistryFilterSet.whole_when_unasked``).
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            getattr(filterset_class, "whole_when_unasked", False)
+            and not filterset_class.base_filters.keys() & request.query_params.keys()
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def to_html(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:

@@ -19,12 +19,13 @@ def relationship_rows(queryset, with_fields=True):
 
 # What a row of ``cities/includes/relationship_rows.html`` reads of a relationship (when it
 # began is read apart, for the rows shown: ``statistics.began_dates``).
+TABLE_PLACE_FIELDS = ("slug", "name_zh", "name_en")
 TABLE_ROW_FIELDS = (
     "kind",
     "stage",
     "wording",
-    *(f"chinese_place__{name}" for name in ("slug", "name_zh", "name_en")),
-    *(f"foreign_place__{name}" for name in ("slug", "name_zh", "name_en", "country")),
+    *(f"chinese_place__{name}" for name in TABLE_PLACE_FIELDS),
+    *(f"foreign_place__{name}" for name in (*TABLE_PLACE_FIELDS, "country")),
 )
 
 
@@ -39,8 +40,8 @@ def relationship_table_rows(queryset):
 
 @dataclass(slots=True)
 class TablePlace:
-    """A place as a table row shows it (``TABLE_ROW_FIELDS``); ``country`` as the model's
-    field gives it, for the foreign place."""
+    """A place as a table row shows it: its id, ``TABLE_PLACE_FIELDS`` in that order, and
+    for the foreign place ``country`` as the model's field gives it."""
 
     pk: int
     slug: str
@@ -69,7 +70,7 @@ SIDES = ("chinese_place", "foreign_place")
 @functools.cache
 def table_rows_query():
     """``TableRow``'s values (an ``AmongQuery``, one per process)."""
-    places = [f"{side}__{name}" for side in SIDES for name in ("id", "slug", "name_zh", "name_en")]
+    places = [f"{side}__{name}" for side in SIDES for name in ("id", *TABLE_PLACE_FIELDS)]
     return AmongQuery(
         Relationship.objects.filter(pk__among=EACH_SET)
         .order_by()

@@ -56,7 +56,7 @@ def region_rows(ids, *columns):
 def cooperation_field_rows(ids, *columns):
     """``(exchange, field pk, *columns)`` of each exchange's fields of cooperation, in their
     own order (as prefetched)."""
-    return fields_query(columns).rows(ids)
+    return cooperation_fields_query(columns).rows(ids)
 
 
 def count_rows(ids):
@@ -96,7 +96,7 @@ def regions_query(columns):
 
 
 @functools.cache
-def fields_query(columns):
+def cooperation_fields_query(columns):
     return AmongQuery(
         CooperationField.objects.filter(exchanges__id__among=EACH_SET).values_list(
             "exchanges", "pk", *columns

@@ -111,6 +111,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from utilities.lookups import KeptQuery
+
 # The registry's own row names no table; ``EVERY_TABLE``'s is raised by a write that names
 # none (no table is called either).
 REGISTRY = ""
@@ -150,13 +152,18 @@ def generation_model():
     return apps.get_model(settings.REGISTRY_GENERATION_MODEL)
 
 
+@once
+def generations_query(model):
+    """The query of every generation row (``current``), built and compiled once per process:
+    every request reads it, and building it cost as much as running it."""
+    return KeptQuery(model._base_manager.values_list("table", "value", "changed"))
+
+
 def current(using=None):
     """The generation and its tables', in one query, read from ``using`` (by default the
     database the router reads the generation from: a request's replica, or the primary)."""
     model = generation_model()
-    rows = model._base_manager.using(using or router.db_for_read(model)).values_list(
-        "table", "value", "changed"
-    )
+    rows = generations_query(model).rows(using or router.db_for_read(model))
     tables = {table: (value, changed) for table, value, changed in rows}
     return Generation(*tables.pop(REGISTRY, (0, None)), tables=tables)
 

@@ -11,7 +11,7 @@ set (or another iterable): Django's query builder walks a list or tuple value by
 before the lookup sees it, which is the very cost this lookup avoids.
 
 ``AmongQuery`` reads one such query for set after set of ids (an export's chunks), built
-and compiled once.
+and compiled once (``KeptQuery``, which reads any query so).
 """
 
 import json
@@ -70,18 +70,15 @@ class Among(Lookup):
         return json.dumps(values)
 
 
-class AmongQuery:
-    """A ``values_list()`` queryset read for set after set of ids, each given in its
-    filters as ``__among=EACH_SET``: built once, compiled once for each database it is
-    read from, and for each set only run (with Django's own converters of its values).
+class KeptQuery:
+    """A ``values_list()`` queryset built once and compiled once for each database it is
+    read from, then only run (with Django's own converters of its values).
 
-    An export asks the same few queries of each chunk of a thousand relationships, and an
-    API page the same few of its 50 records; making a query (filters, joins, SQL) cost
-    about as much of this process's time as running it (some 0.5 ms of each, 0.1 s of a
-    national export, 2 of an API page's 12 ms). Made once per process (by a module's
-    function under ``functools.cache``), a query is compiled once per worker. Each read
-    asks the router which database to read (a replica, or the primary after a write) and
-    runs on this thread's connection to it."""
+    Made once per process (by a module's function under ``functools.cache``), a query is
+    compiled once per worker: making a query (filters, joins, SQL) can cost as much of
+    this process's time as running it. Each read asks the router which database to read
+    (a replica, or the primary after a write) unless told, and runs on this thread's
+    connection to it."""
 
     def __init__(self, queryset):
         self.queryset = queryset
@@ -109,16 +106,40 @@ class AmongQuery:
                     found = self.compiled[using] = (compiler, sql, params, converters)
         return found
 
-    def rows(self, ids):
-        """The queryset's rows (tuples) for these ids (a set of integers)."""
-        using = self.queryset.db
+    def rows(self, using=None):
+        """The queryset's rows (tuples), read from ``using`` (by default where the router
+        sends a read of them)."""
+        return self.read(using or self.queryset.db, lambda params, connection: params)
+
+    def read(self, using, parameters):
+        """The rows, the compiled parameters given as ``parameters(params, connection)``
+        returns them."""
         compiler, sql, params, converters = self.compiled_for(using)
         connection = connections[using]
-        values = Among.parameter(integers(ids), connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [values if param is EACH_SET else param for param in params])
+            cursor.execute(sql, parameters(params, connection))
             found = cursor.fetchall()
         if not converters:
             return found  # the driver's tuples, as they are
         # As ``results_iter`` gives them (its converters found once, not per read).
         return list(map(tuple, compiler.apply_converters(found, converters)))
+
+
+class AmongQuery(KeptQuery):
+    """A ``KeptQuery`` read for set after set of ids, each given in its filters as
+    ``__among=EACH_SET``.
+
+    An export asks the same few queries of each chunk of a thousand relationships, and an
+    API page the same few of its 50 records; making a query cost about as much of this
+    process's time as running it (some 0.5 ms of each, 0.1 s of a national export, 2 of an
+    API page's 12 ms)."""
+
+    def rows(self, ids):
+        """The queryset's rows (tuples) for these ids (a set of integers)."""
+        ids = integers(ids)
+
+        def parameters(params, connection):
+            values = Among.parameter(ids, connection)
+            return [values if param is EACH_SET else param for param in params]
+
+        return self.read(self.queryset.db, parameters)

@@ -15,11 +15,12 @@ then costs about the same whether a query matches a dozen rows or every exchange
 in every synthetic name).
 """
 
+import re
 import threading
 from collections import OrderedDict
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
 
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
@@ -43,9 +44,9 @@ from utilities.filtersets import (
     related_model,
     row_place_q,
 )
-from utilities.lookups import Among
+from utilities.lookups import Among, integers
 from utilities.pagination import CappedCount, compiled, remembered_count
-from utilities.search import CJK, KEY_SEPARATOR, query_key
+from utilities.search import CJK, KEY_SEPARATOR, fold, query_key, to_simplified
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
 CJK_SUFFIXES = ("市", "县", "省", "区", "州")
@@ -66,6 +67,17 @@ EXACT_PARTS = 4
 # query finding a hundred places 57: their ids are in the SQL's parameters), so the last
 # 128 searches hold some 3-7 MB.
 KEPT_GROUPS = 512
+# A query of one word, its own key but for its case (武汉, 合成东祥市, wuhan, Wuhan), up to
+# this long, has its reads built for its shape (``StandIn``) and kept for every query of
+# that shape: a query asked for the first time is then not built nor compiled either.
+STAND_IN_LENGTH = 16
+# The letters standing in for a query's: none is in a pinyin suffix (``PINYIN_SUFFIXES``),
+# so a key with its suffix holds its stand-in once, whole.
+STAND_IN_LETTERS = "bcdfjklmoprtvwyz"
+# Ids standing in for the places found: negative, so never a row's id, a rank or a limit.
+STAND_IN_IDS = -(10**15)
+STAND_IN_EXACT = -2 * 10**15
+STAND_IN_STARTS = -3 * 10**15
 
 
 def exact_keys(key):
@@ -447,6 +459,12 @@ class GroupReads:
             count=CappedCount.of(ranked, pagination.COUNT_CAP) if count else None,
         )
 
+    def put(self, stand_in):
+        """These reads, built for ``stand_in`` (a ``StandIn``), for its query and places."""
+        first = self.first and (self.first[0], stand_in.put(self.first[1]))
+        count = self.count and replace(self.count, params=tuple(stand_in.put(self.count.params)))
+        return replace(self, first=first, count=count)
+
     def first_rows(self):
         """The ``(pk, rank)`` of the first rows, in order."""
         if self.first is None:
@@ -513,9 +531,9 @@ def _noted(read, execute, sql, params, many, context):
 KEPT_READS = KeptReads(KEPT_GROUPS)
 
 
-def kept_reads(model, query, *built_from, build):
-    """``build()``'s reads for ``model``'s group, kept under what they are built from (and
-    the settings that shape them) on the database ``model`` is read from.
+def kept_reads(model, query, places, *built_from, build):
+    """``build(query, places)``'s reads for ``model``'s group, kept under what they are
+    built from (and the settings that shape them) on the database ``model`` is read from.
 
     The key holds whatever shapes the SQL without being read from the database: the
     query (and so the key folded from it, whether the form accepts it, how many words it
@@ -524,19 +542,160 @@ def kept_reads(model, query, *built_from, build):
     A test that changes another module's setting between two searches (``utilities``' n-gram
     lengths, say) clears ``KEPT_READS`` as it does the cache. A query longer than the search
     box takes is built every time: the box trims it, so only a caller of ``search`` could ask
-    it, and each would be kept under its own long key."""
+    it, and each would be kept under its own long key.
+
+    A query that has a ``StandIn`` is built in its stand-in's words and places, kept under
+    their shape, and given its own in the kept reads' parameters."""
     if len(query) > QUERY_MAX_LENGTH:
-        return build()
-    key = (
+        return build(query, places)
+    settings = (
         model._meta.label,
         model._default_manager.db,
         pagination.COUNT_CAP,
         PLACES_BY_ID,
         EXACT_PARTS,
-        query,
-        *built_from,
     )
-    return KEPT_READS.get(key, build)
+    stand_in = StandIn.of(query, places, connections[model._default_manager.db])
+    if stand_in is None:
+        key = (*settings, query, places, *built_from)
+        return KEPT_READS.get(key, lambda: build(query, places))
+    key = (*settings, StandIn, stand_in.shape, *built_from)
+    shaped = KEPT_READS.get(key, lambda: build(stand_in.query, stand_in.places))
+    return shaped.put(stand_in)
+
+
+def query_kinds(query):
+    """The kinds of ``query``'s characters (``c`` Chinese, ``l`` and ``u`` a lower and upper
+    case letter), when it is one word that is its own key but for its case; else None."""
+    if not 0 < len(query) <= STAND_IN_LENGTH or to_simplified(query) != query:
+        return None
+    kinds = []
+    for char in query:
+        if "a" <= char <= "z":
+            kinds.append("l")
+        elif "A" <= char <= "Z":
+            kinds.append("u")
+        elif CJK.match(char):
+            kinds.append("c")
+        else:
+            return None
+    if query_key(query) != query.lower():
+        return None
+    return "".join(kinds)
+
+
+@cache
+def stand_in_characters():
+    """Chinese characters standing in for a query's (rare ones, each its own key)."""
+    found = (chr(code) for code in range(0x3400, 0x3600))
+    own_keys = [char for char in found if fold(char) == char and to_simplified(char) == char]
+    return "".join(own_keys[:STAND_IN_LENGTH])
+
+
+@cache
+def stand_in_query(kinds):
+    """The query standing in for those of these ``kinds``: a character of its own at each
+    place, of the same kind. None if its key is not itself in lower case."""
+    characters = stand_in_characters()
+    stand_in = "".join(
+        characters[at] if kind == "c" else STAND_IN_LETTERS[at].upper() if kind == "u"
+        else STAND_IN_LETTERS[at]
+        for at, kind in enumerate(kinds)
+    )  # fmt: skip
+    return stand_in if query_key(stand_in) == stand_in.lower() else None
+
+
+def literal(ids, connection):
+    """The one parameter a set of ids is written as (``Among``)."""
+    return Among.parameter(integers(ids), connection)
+
+
+def stand_in_places(places, connection):
+    """``(stand-in, {stand-in parameter: the places' own})``: ``PlaceMatches`` of the same
+    shape as ``places`` (which sets are listed, how many places are named the query,
+    whether any name only starts with it) with ids of their own, and what each of its
+    parameters is for these places."""
+    if places is None:
+        return None, {}
+    given = {}
+
+    def stand_in(real, ids):
+        if real is None:
+            return None
+        if ids:
+            given[literal(ids, connection)] = literal(real, connection)
+        return ids
+
+    exact_ids = [STAND_IN_EXACT + at for at in range(len(places.exact))]
+    # ``exact_parts`` writes the places named the query one by one, in order.
+    given.update(zip(exact_ids, sorted(places.exact), strict=True))
+    exact = stand_in(places.exact, frozenset(exact_ids))
+    if places.starts is None or places.starts == places.exact:
+        starts = None if places.starts is None else exact
+    else:
+        starts = stand_in(places.starts, exact | {STAND_IN_STARTS})
+    ids = stand_in(places.ids, frozenset({STAND_IN_IDS}) if places.ids else frozenset())
+    return PlaceMatches(ids=ids, exact=exact, starts=starts), given
+
+
+def places_shape(places):
+    """What of ``places`` shapes a group's reads (``stand_in_places``)."""
+    if places is None:
+        return None
+    return (
+        None if places.ids is None else bool(places.ids),
+        len(places.exact),
+        None if places.starts is None else (places.starts == places.exact),
+    )
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A query and its places as a group's reads are built in their stead: a query of the
+    same kinds of characters, made of characters found nowhere else in the reads, and
+    places of the same shape with ids no row has. The reads' SQL is the same for every
+    query and places of that ``shape``; their parameters hold the stand-ins' words and ids
+    where the query's and the places' go (``put``).
+
+    Building and compiling a search's four groups was some 20 of the 55 ms of a query
+    asked for the first time (a city's name); putting a query's words and ids into reads
+    kept for its shape takes some microseconds."""
+
+    shape: tuple
+    query: str
+    places: PlaceMatches | None
+    words: dict  # {stand-in word: the query's}
+    given: dict  # {stand-in parameter: the places'}
+
+    @classmethod
+    def of(cls, query, places, connection):
+        """The stand-in of ``query`` and ``places``; None when the query has none."""
+        kinds = query_kinds(query)
+        stand_in = kinds and stand_in_query(kinds)
+        if not stand_in:
+            return None
+        stand_in_matches, given = stand_in_places(places, connection)
+        return cls(
+            shape=(kinds, places_shape(places)),
+            query=stand_in,
+            places=stand_in_matches,
+            # The query as typed (the texts' condition) and its key (the places').
+            words={stand_in: query, stand_in.lower(): query.lower()},
+            given=given,
+        )
+
+    def put(self, params):
+        """``params`` of reads built for the stand-in, with the query's and places' own."""
+        words = re.compile("|".join(map(re.escape, sorted(self.words, key=len, reverse=True))))
+        put = []
+        for param in params:
+            if type(param) is str:
+                own = self.given.get(param)
+                param = own if own is not None else words.sub(lambda m: self.words[m[0]], param)
+            elif type(param) is int:
+                param = self.given.get(param, param)
+            put.append(param)
+        return put
 
 
 def _group(reads, rows, request=None):
@@ -655,18 +814,18 @@ class RecordGroup:
     by: str = PLACES_BY_JOIN
     many_last: bool = False
 
-    def found(self, query, key, valid, places, limit, request=None):
+    def found(self, query, valid, places, limit, request=None):
         """The group (``Group``) for ``query``: its first ``limit`` rows and its count."""
         reads = kept_reads(
             self.model,
             query,
             places,
             limit,
-            build=lambda: ranked_group(
+            build=lambda query, places: ranked_group(
                 self.model.objects.filter(matching(self.filterset, query, valid, places, self.by)),
                 self.paths,
                 self.order,
-                key,
+                query_key(query),
                 places,
                 limit,
                 by=self.by,
@@ -734,9 +893,12 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
         found = kept_reads(
             Place,
             query,
+            None,
             found_at_most,
-            build=lambda: first_places(
-                key, ranked_places(key, PlaceFilterSet.search_q(query)), found_at_most
+            build=lambda query, _places: first_places(
+                query_key(query),
+                ranked_places(query_key(query), PlaceFilterSet.search_q(query)),
+                found_at_most,
             ),
         ).first_rows()
         places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
@@ -754,12 +916,15 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
             reads = kept_reads(
                 Place,
                 query,
+                None,
                 "every place",
                 limit,
-                build=lambda: GroupReads.of(ranked_places(key, Q()), limit),
+                build=lambda query, _places: GroupReads.of(
+                    ranked_places(query_key(query), Q()), limit
+                ),
             )
             results.places = _group(reads, rows, request)
 
         for group in RECORD_GROUPS:
-            setattr(results, group.name, group.found(query, key, valid, places, limit, request))
+            setattr(results, group.name, group.found(query, valid, places, limit, request))
         return results

@@ -1,0 +1,155 @@
+"""A query of one word that is its own key but for its case (武汉, wuhan, Wuhan) has its
+groups' reads built once for its shape, in a stand-in's words and places (``StandIn``),
+and gets its own words and places' ids in their parameters. Its reads must be exactly
+those built for the query itself: the same statements, the same rows."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from cities.choices import PlaceLevel
+from cities.models import Place
+from search import selectors
+from search.selectors import KEPT_READS, PlaceMatches, StandIn, query_kinds, search
+from tests.builders import add_rows
+from utilities.search import search_keys
+
+pytestmark = pytest.mark.django_db
+
+# An array of ids as the database is sent it: ``{3,1,2}`` (PostgreSQL), ``[3, 1, 2]``
+# (SQLite); a set's order is its own, so the arrays are compared as sets.
+ID_ARRAY = re.compile(r"[{\[]([0-9, ]*)[}\]]")
+
+
+def as_set(param):
+    if isinstance(param, str) and ID_ARRAY.fullmatch(param):
+        return frozenset(filter(None, re.split("[, ]+", param[1:-1])))
+    return param
+
+
+def shown(results):
+    return [([row.pk for row in group.rows], group.total) for group in results.groups]
+
+
+def searched(query):
+    """What a search shows, and the reads it ran with their parameters (its counts
+    included; not its transaction's statements, nor the generation, read as the counts
+    kept per generation need it)."""
+    ran = []
+
+    def noted(execute, sql, params, many, context):
+        if sql.lstrip("(").startswith("SELECT") and "operations_registrygeneration" not in sql:
+            ran.append((sql, [as_set(param) for param in params or ()]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noted):
+        results = search(query)
+    return shown(results), ran
+
+
+@pytest.fixture
+def without_stand_ins(monkeypatch):
+    def built_for_itself():
+        monkeypatch.setattr(StandIn, "of", classmethod(lambda cls, *args: None))
+        KEPT_READS.clear()
+        cache.clear()  # the counts kept per generation are counted again
+
+    return built_for_itself
+
+
+def registry_queries():
+    """Queries a person types: the registry's place names and their first characters,
+    the English names as written and in lower case."""
+    queries = set()
+    for name_zh, name_en in Place.objects.values_list("name_zh", "name_en"):
+        queries.update({name_zh, name_zh[:1], name_zh[:2], name_en, name_en.lower()})
+    return sorted(query for query in queries if query_kinds(query))
+
+
+def test_a_search_through_stand_ins_reads_what_one_built_for_itself_reads(
+    without_stand_ins, monkeypatch
+):
+    queries = registry_queries()
+    assert len(queries) > 300
+    made = []
+    of = StandIn.of.__func__
+    monkeypatch.setattr(
+        StandIn, "of", classmethod(lambda cls, *args: made.append(1) or of(cls, *args))
+    )
+    through_stand_ins = {query: searched(query) for query in queries}
+    # Every group of every query had a stand-in, and each shape's reads were built once.
+    assert len(made) == 4 * len(queries)
+    assert len(KEPT_READS._reads) < len(made) / 8
+    without_stand_ins()
+    for query in queries:
+        assert searched(query) == through_stand_ins[query], query
+
+
+def test_places_too_many_to_list_named_twice_or_none_read_the_same(without_stand_ins, monkeypatch):
+    """The other shapes a group's places take: a key held by more places than are listed
+    (``PlaceMatches.many``), one that names two places (each read in a part of its own,
+    ``exact_parts``), one that finds no place."""
+    add_rows(12)
+    for name, level in (("双名市", PlaceLevel.CITY), ("双名县", PlaceLevel.COUNTY)):
+        Place.objects.create(
+            slug=f"test-stand-in-{level}",
+            name_zh=name,
+            name_en=f"Shuangming {level}",
+            level=level,
+            country="CN",
+            search_text=search_keys(name, f"Shuangming {level}"),
+        )
+    monkeypatch.setattr(selectors, "PLACES_BY_ID", 5)
+    queries = ["zyxtest", "Zyxtest", "测试伙伴", "测试", "测", "双名", "quokkafest", "wuhan"]
+    shapes = set()
+    of = StandIn.of.__func__
+
+    def noted(cls, query, places, connection):
+        shapes.add(selectors.places_shape(places))
+        return of(cls, query, places, connection)
+
+    monkeypatch.setattr(StandIn, "of", classmethod(noted))
+    through_stand_ins = {query: searched(query) for query in queries}
+    # Too many to list (ids None), two named the query, none found.
+    assert {(None, 0, None), (True, 2, True), (False, 0, True)} <= shapes
+    without_stand_ins()
+    for query in queries:
+        assert searched(query) == through_stand_ins[query], query
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["濟南", "ji nan", "Jinan2", "济南!", "Ｗuhan", "Borlänge", "a" * 17, "武汉 大分"],
+)
+def test_a_query_that_is_not_its_own_key_is_built_for_itself(query):
+    assert query_kinds(query) is None
+    assert StandIn.of(query, None, connection) is None
+
+
+def test_the_query_s_words_and_places_ids_take_the_stand_in_s_places():
+    places = PlaceMatches(
+        ids=frozenset({7, 8, 9}), exact=frozenset({9, 7}), starts=frozenset({7, 9, 8})
+    )
+    stand_in = StandIn.of("Wuhan", places, connection)
+    assert stand_in.query != "Wuhan" and stand_in.query.lower() != "wuhan"
+    assert stand_in.places.exact < stand_in.places.starts
+    first, second = sorted(stand_in.places.exact)
+    params = [
+        f"%{stand_in.query}%",
+        f"%|{stand_in.query.lower()}shi|%",
+        first,
+        second,
+        0,
+        20,
+        True,
+    ]
+    assert stand_in.put(params) == ["%Wuhan%", "%|wuhanshi|%", 7, 9, 0, 20, True]
+    literal = selectors.literal
+    assert stand_in.put([literal(stand_in.places.ids, connection)]) == [
+        literal(places.ids, connection)
+    ]
+    assert stand_in.put([literal(stand_in.places.starts, connection)]) == [
+        literal(places.starts, connection)
+    ]

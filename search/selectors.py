@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
@@ -459,12 +459,6 @@ class GroupReads:
             count=CappedCount.of(ranked, pagination.COUNT_CAP) if count else None,
         )
 
-    def put(self, stand_in):
-        """These reads, built for ``stand_in`` (a ``StandIn``), for its query and places."""
-        first = self.first and (self.first[0], stand_in.put(self.first[1]))
-        count = self.count and replace(self.count, params=tuple(stand_in.put(self.count.params)))
-        return replace(self, first=first, count=count)
-
     def first_rows(self):
         """The ``(pk, rank)`` of the first rows, in order."""
         if self.first is None:
@@ -560,7 +554,9 @@ def kept_reads(model, query, places, *built_from, build):
         key = (*settings, query, places, *built_from)
         return KEPT_READS.get(key, lambda: build(query, places))
     key = (*settings, StandIn, stand_in.shape, *built_from)
-    shaped = KEPT_READS.get(key, lambda: build(stand_in.query, stand_in.places))
+    shaped = KEPT_READS.get(key, lambda: ShapedReads.of(build, stand_in))
+    if shaped is None:  # the two stand-ins' SQL differed: never seen, but never guessed
+        return KEPT_READS.get((*settings, query, places, *built_from), lambda: build(query, places))
     return shaped.put(stand_in)
 
 
@@ -592,16 +588,21 @@ def stand_in_characters():
     return "".join(own_keys[:STAND_IN_LENGTH])
 
 
-@cache
-def stand_in_query(kinds):
+# Kept for the shapes asked lately: a shape is the kinds of up to 16 characters.
+@lru_cache(maxsize=1024)
+def stand_in_query(kinds, turn=0):
     """The query standing in for those of these ``kinds``: a character of its own at each
-    place, of the same kind. None if its key is not itself in lower case."""
+    place, of the same kind; ``turn``, the characters taken that many further on (the second
+    stand-in differs from the first at every place). None if its key is not itself in lower
+    case."""
     characters = stand_in_characters()
-    stand_in = "".join(
-        characters[at] if kind == "c" else STAND_IN_LETTERS[at].upper() if kind == "u"
-        else STAND_IN_LETTERS[at]
-        for at, kind in enumerate(kinds)
-    )  # fmt: skip
+    letters = STAND_IN_LETTERS
+    stand_in = ""
+    for at, kind in enumerate(kinds):
+        at = (at + turn) % STAND_IN_LENGTH
+        stand_in += (
+            characters[at] if kind == "c" else letters[at].upper() if kind == "u" else letters[at]
+        )
     return stand_in if query_key(stand_in) == stand_in.lower() else None
 
 
@@ -652,10 +653,10 @@ def places_shape(places):
 @dataclass(frozen=True)
 class StandIn:
     """A query and its places as a group's reads are built in their stead: a query of the
-    same kinds of characters, made of characters found nowhere else in the reads, and
-    places of the same shape with ids no row has. The reads' SQL is the same for every
-    query and places of that ``shape``; their parameters hold the stand-ins' words and ids
-    where the query's and the places' go (``put``).
+    same kinds of characters, made of characters of its own, and places of the same shape
+    with ids no row has. The reads' SQL is the same for every query and places of that
+    ``shape``; their parameters hold the stand-in's words and ids where the query's and the
+    places' go (``ShapedReads``).
 
     Building and compiling a search's four groups was some 20 of the 55 ms of a query
     asked for the first time (a city's name); putting a query's words and ids into reads
@@ -663,39 +664,95 @@ class StandIn:
 
     shape: tuple
     query: str
+    other: str  # a second stand-in, different at every place (``ShapedReads``)
     places: PlaceMatches | None
     words: dict  # {stand-in word: the query's}
     given: dict  # {stand-in parameter: the places'}
+    pattern: re.Pattern  # the stand-in's words
 
     @classmethod
     def of(cls, query, places, connection):
         """The stand-in of ``query`` and ``places``; None when the query has none."""
         kinds = query_kinds(query)
         stand_in = kinds and stand_in_query(kinds)
-        if not stand_in:
+        other = kinds and stand_in_query(kinds, turn=1)
+        if not (stand_in and other):
             return None
         stand_in_matches, given = stand_in_places(places, connection)
+        # The query as typed (the texts' condition) and its key (the places').
+        words = {stand_in: query, stand_in.lower(): query.lower()}
         return cls(
             shape=(kinds, places_shape(places)),
             query=stand_in,
+            other=other,
             places=stand_in_matches,
-            # The query as typed (the texts' condition) and its key (the places').
-            words={stand_in: query, stand_in.lower(): query.lower()},
+            words=words,
             given=given,
+            pattern=re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))),
         )
 
-    def put(self, params):
-        """``params`` of reads built for the stand-in, with the query's and places' own."""
-        words = re.compile("|".join(map(re.escape, sorted(self.words, key=len, reverse=True))))
+    def put(self, params, worded):
+        """``params`` of reads built for the stand-in, with the query's words in those at
+        the places ``worded`` and the places' ids for the stand-in's."""
         put = []
-        for param in params:
-            if type(param) is str:
-                own = self.given.get(param)
-                param = own if own is not None else words.sub(lambda m: self.words[m[0]], param)
-            elif type(param) is int:
+        for at, param in enumerate(params):
+            if at in worded:
+                param = self.pattern.sub(lambda found: self.words[found[0]], param)
+            elif type(param) is str or type(param) is int:
                 param = self.given.get(param, param)
             put.append(param)
         return put
+
+
+def worded_params(one, other):
+    """The places of the parameters that hold the query's words: those that differ between
+    reads (``(sql, params)``) built for two stand-ins (``StandIn.query`` and ``other``),
+    which are the same but for their words. None when the SQL differs (the reads could not
+    be put for another query)."""
+    if one is None or other is None:
+        return frozenset() if one is other else None
+    (sql, params), (other_sql, other_params) = one, other
+    if sql != other_sql or len(params) != len(other_params):
+        return None
+    pairs = enumerate(zip(params, other_params, strict=True))
+    worded = frozenset(at for at, (param, other_param) in pairs if param != other_param)
+    return worded if all(type(params[at]) is str for at in worded) else None
+
+
+@dataclass(frozen=True)
+class ShapedReads:
+    """A group's reads built for a ``StandIn`` (``reads``), and the places of the parameters
+    that hold its words, found by building them for its second stand-in too: a parameter
+    that is the same in both, a constant of the SQL, is never rewritten, whatever letters
+    it holds."""
+
+    reads: GroupReads
+    first_worded: frozenset
+    count_worded: frozenset
+
+    @classmethod
+    def of(cls, build, stand_in):
+        """``build``'s reads (``build(query, places)``) for ``stand_in``; None when its two
+        stand-ins' SQL differs."""
+        one = build(stand_in.query, stand_in.places)
+        other = build(stand_in.other, stand_in.places)
+        first_worded = worded_params(one.first, other.first)
+        count_worded = worded_params(
+            one.count and (one.count.sql, one.count.params),
+            other.count and (other.count.sql, other.count.params),
+        )
+        if first_worded is None or count_worded is None:
+            return None
+        return cls(one, first_worded, count_worded)
+
+    def put(self, stand_in):
+        """The reads for the query and places ``stand_in`` stands in for."""
+        reads = self.reads
+        first = reads.first and (reads.first[0], stand_in.put(reads.first[1], self.first_worded))
+        count = reads.count and replace(
+            reads.count, params=tuple(stand_in.put(reads.count.params, self.count_worded))
+        )
+        return replace(reads, first=first, count=count)
 
 
 def _group(reads, rows, request=None):
@@ -767,6 +824,17 @@ def first_places(key, ranked, limit):
     return GroupReads.of(ranked, limit, plan, count=False)
 
 
+def found_places_reads(query, limit):
+    """The reads of the first ``limit`` places ``query`` finds (``first_places``)."""
+    key = query_key(query)
+    return first_places(key, ranked_places(key, PlaceFilterSet.search_q(query)), limit)
+
+
+def every_place_reads(query, limit):
+    """The reads of every place in ``query``'s ranks (a query the form refuses)."""
+    return GroupReads.of(ranked_places(query_key(query), Q()), limit)
+
+
 def ranked_group(matches, paths, order, key, places, limit, by=PLACES_BY_JOIN, many_last=False):
     """The reads (``GroupReads``) of a group of ``matches`` ranked by the place at ``paths``
     (``rank``), then ``order`` (``by``: how each row's places are read when they are too
@@ -821,18 +889,23 @@ class RecordGroup:
             query,
             places,
             limit,
-            build=lambda query, places: ranked_group(
-                self.model.objects.filter(matching(self.filterset, query, valid, places, self.by)),
-                self.paths,
-                self.order,
-                query_key(query),
-                places,
-                limit,
-                by=self.by,
-                many_last=self.many_last,
-            ),
+            build=lambda query, places: self.reads(query, valid, places, limit),
         )
         return _group(reads, self.model.objects.select_related(*self.shown), request)
+
+    def reads(self, query, valid, places, limit):
+        """The reads (``GroupReads``) of the first ``limit`` rows ``query`` finds, and of
+        their count, built for ``query`` and ``places``."""
+        return ranked_group(
+            self.model.objects.filter(matching(self.filterset, query, valid, places, self.by)),
+            self.paths,
+            self.order,
+            query_key(query),
+            places,
+            limit,
+            by=self.by,
+            many_last=self.many_last,
+        )
 
 
 RECORD_GROUPS = (
@@ -895,11 +968,7 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
             query,
             None,
             found_at_most,
-            build=lambda query, _places: first_places(
-                query_key(query),
-                ranked_places(query_key(query), PlaceFilterSet.search_q(query)),
-                found_at_most,
-            ),
+            build=lambda query, _places: found_places_reads(query, found_at_most),
         ).first_rows()
         places = PlaceMatches.of(found) if len(found) <= PLACES_BY_ID else PlaceMatches.many(key)
         rows = Place.objects.select_related("parent")
@@ -919,9 +988,7 @@ def search(query, limit=RESULTS_PER_GROUP, request=None):
                 None,
                 "every place",
                 limit,
-                build=lambda query, _places: GroupReads.of(
-                    ranked_places(query_key(query), Q()), limit
-                ),
+                build=lambda query, _places: every_place_reads(query, limit),
             )
             results.places = _group(reads, rows, request)
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # An array of ids as the database is sent it: ``{3,1,2}`` (PostgreSQL), ``[3, 1, 2]``
 # (SQLite); a set's order is its own, so the arrays are compared as sets.
-ID_ARRAY = re.compile(r"[{\[]([0-9, ]*)[}\]]")
+ID_ARRAY = re.compile(r"[{\[]([-0-9, ]*)[}\]]")
 
 
 def as_set(param):
@@ -134,22 +134,101 @@ def test_the_query_s_words_and_places_ids_take_the_stand_in_s_places():
     )
     stand_in = StandIn.of("Wuhan", places, connection)
     assert stand_in.query != "Wuhan" and stand_in.query.lower() != "wuhan"
+    assert all(a != b for a, b in zip(stand_in.query, stand_in.other, strict=True))
     assert stand_in.places.exact < stand_in.places.starts
     first, second = sorted(stand_in.places.exact)
     params = [
         f"%{stand_in.query}%",
         f"%|{stand_in.query.lower()}shi|%",
+        stand_in.query,  # a constant of the SQL that happens to hold the same letters
         first,
         second,
         0,
         20,
         True,
     ]
-    assert stand_in.put(params) == ["%Wuhan%", "%|wuhanshi|%", 7, 9, 0, 20, True]
+    put = ["%Wuhan%", "%|wuhanshi|%", stand_in.query, 7, 9, 0, 20, True]
+    assert stand_in.put(params, worded={0, 1}) == put
     literal = selectors.literal
-    assert stand_in.put([literal(stand_in.places.ids, connection)]) == [
-        literal(places.ids, connection)
+    for stand_in_ids, ids in (
+        (stand_in.places.ids, places.ids),
+        (stand_in.places.starts, places.starts),
+    ):
+        assert stand_in.put([literal(stand_in_ids, connection)], worded=set()) == [
+            literal(ids, connection)
+        ]
+
+
+def test_the_words_are_put_only_where_the_two_stand_ins_differ():
+    one = ("SELECT … LIKE %s OR kind = %s", ["%bc%", "bc", 5])
+    other = ("SELECT … LIKE %s OR kind = %s", ["%cd%", "bc", 5])
+    assert selectors.worded_params(one, other) == {0}
+    assert selectors.worded_params(one, ("SELECT … LIKE %s", ["%cd%", "bc", 5])) is None
+    assert selectors.worded_params(None, None) == frozenset()
+
+
+# The places' shapes a group's reads take: listed or too many to list (ids None), how many
+# are named the query (``exact_parts`` reads up to two in parts), whether any name only
+# starts with it, none found.
+PLACE_SHAPES = [
+    None,
+    PlaceMatches(ids=None, exact=frozenset(), starts=None),
+    PlaceMatches(ids=None, exact=frozenset({5}), starts=None),
+    PlaceMatches(ids=None, exact=frozenset({5, 6}), starts=frozenset({5, 6, 7})),
+    PlaceMatches(ids=None, exact=frozenset({5}), starts=frozenset({5})),
+    PlaceMatches(ids=frozenset(), exact=frozenset(), starts=frozenset()),
+    PlaceMatches(ids=frozenset({3, 4}), exact=frozenset(), starts=frozenset({4})),
+    PlaceMatches(ids=frozenset({3, 4}), exact=frozenset({4}), starts=frozenset({4})),
+    PlaceMatches(ids=frozenset({3, 4}), exact=frozenset({4}), starts=frozenset({3, 4})),
+    PlaceMatches(ids=frozenset({3, 4, 9}), exact=frozenset({9, 4}), starts=frozenset({3, 4, 9})),
+    PlaceMatches(
+        ids=frozenset({3, 4, 9, 10}), exact=frozenset({9, 4, 3}), starts=frozenset({3, 4, 9})
+    ),
+]
+SHAPE_QUERIES = [
+    "b",
+    "B",
+    "武",
+    "武汉",
+    "武汉市",
+    "wuhan",
+    "Wuhan",
+    "WUHAN",
+    "shi",
+    "武汉abc",
+    "z" * 16,
+]
+
+
+def built_reads(reads):
+    """``(sql, params)`` of a group's reads, its ids' arrays as sets."""
+    return [
+        read and (read[0], [as_set(param) for param in read[1]])
+        for read in (reads.first, reads.count and (reads.count.sql, reads.count.params))
     ]
-    assert stand_in.put([literal(stand_in.places.starts, connection)]) == [
-        literal(places.starts, connection)
-    ]
+
+
+@pytest.mark.parametrize("query", SHAPE_QUERIES)
+def test_every_shape_s_reads_put_for_a_query_are_those_built_for_it(query):
+    """Compiled only, for every group and every shape of places (``PLACE_SHAPES``): the
+    reads built for the stand-ins, with the query's words and places' ids put in, are the
+    reads built for the query and places themselves."""
+    limit = selectors.RESULTS_PER_GROUP
+    for places in PLACE_SHAPES:
+        stand_in = StandIn.of(query, places, connection)
+        if places is None:
+            builds = [
+                lambda query, _places: selectors.found_places_reads(query, 201),
+                lambda query, _places: selectors.every_place_reads(query, limit),
+            ]
+        else:
+            builds = [
+                lambda query, places, group=group: group.reads(query, True, places, limit)
+                for group in selectors.RECORD_GROUPS
+            ]
+        for build in builds:
+            shaped = selectors.ShapedReads.of(build, stand_in)
+            assert built_reads(shaped.put(stand_in)) == built_reads(build(query, places)), (
+                query,
+                places,
+            )

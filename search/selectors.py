@@ -554,10 +554,7 @@ def kept_reads(model, query, places, *built_from, build):
         key = (*settings, query, places, *built_from)
         return KEPT_READS.get(key, lambda: build(query, places))
     key = (*settings, StandIn, stand_in.shape, *built_from)
-    shaped = KEPT_READS.get(key, lambda: ShapedReads.of(build, stand_in))
-    if shaped is None:  # the two stand-ins' SQL differed: never seen, but never guessed
-        return KEPT_READS.get((*settings, query, places, *built_from), lambda: build(query, places))
-    return shaped.put(stand_in)
+    return KEPT_READS.get(key, lambda: ShapedReads.of(build, stand_in)).put(stand_in)
 
 
 def query_kinds(query):
@@ -592,9 +589,9 @@ def stand_in_characters():
 @lru_cache(maxsize=1024)
 def stand_in_query(kinds, turn=0):
     """The query standing in for those of these ``kinds``: a character of its own at each
-    place, of the same kind; ``turn``, the characters taken that many further on (the second
-    stand-in differs from the first at every place). None if its key is not itself in lower
-    case."""
+    place, of the same kind; ``turn``, the characters taken that many further on (a second
+    stand-in, different from the first at every place: the tests build reads for both). None
+    if its key is not itself in lower case."""
     characters = stand_in_characters()
     letters = STAND_IN_LETTERS
     stand_in = ""
@@ -664,7 +661,6 @@ class StandIn:
 
     shape: tuple
     query: str
-    other: str  # a second stand-in, different at every place (``ShapedReads``)
     places: PlaceMatches | None
     words: dict  # {stand-in word: the query's}
     given: dict  # {stand-in parameter: the places'}
@@ -675,8 +671,7 @@ class StandIn:
         """The stand-in of ``query`` and ``places``; None when the query has none."""
         kinds = query_kinds(query)
         stand_in = kinds and stand_in_query(kinds)
-        other = kinds and stand_in_query(kinds, turn=1)
-        if not (stand_in and other):
+        if not stand_in:
             return None
         stand_in_matches, given = stand_in_places(places, connection)
         # The query as typed (the texts' condition) and its key (the places').
@@ -684,7 +679,6 @@ class StandIn:
         return cls(
             shape=(kinds, places_shape(places)),
             query=stand_in,
-            other=other,
             places=stand_in_matches,
             words=words,
             given=given,
@@ -704,27 +698,24 @@ class StandIn:
         return put
 
 
-def worded_params(one, other):
-    """The places of the parameters that hold the query's words: those that differ between
-    reads (``(sql, params)``) built for two stand-ins (``StandIn.query`` and ``other``),
-    which are the same but for their words. None when the SQL differs (the reads could not
-    be put for another query)."""
-    if one is None or other is None:
-        return frozenset() if one is other else None
-    (sql, params), (other_sql, other_params) = one, other
-    if sql != other_sql or len(params) != len(other_params):
-        return None
-    pairs = enumerate(zip(params, other_params, strict=True))
-    worded = frozenset(at for at, (param, other_param) in pairs if param != other_param)
-    return worded if all(type(params[at]) is str for at in worded) else None
+def worded_params(read, stand_in):
+    """The places of the parameters of ``read`` (``(sql, params)``) that hold ``stand_in``'s
+    words."""
+    if read is None:
+        return frozenset()
+    return frozenset(
+        at
+        for at, param in enumerate(read[1])
+        if type(param) is str and stand_in.pattern.search(param)
+    )
 
 
 @dataclass(frozen=True)
 class ShapedReads:
     """A group's reads built for a ``StandIn`` (``reads``), and the places of the parameters
-    that hold its words, found by building them for its second stand-in too: a parameter
-    that is the same in both, a constant of the SQL, is never rewritten, whatever letters
-    it holds."""
+    that hold its words: only those are given the query's (a test builds every group's
+    reads for a second stand-in, different at every place, and checks that these are the
+    parameters that differ, so no constant of the SQL is ever rewritten)."""
 
     reads: GroupReads
     first_worded: frozenset
@@ -732,18 +723,10 @@ class ShapedReads:
 
     @classmethod
     def of(cls, build, stand_in):
-        """``build``'s reads (``build(query, places)``) for ``stand_in``; None when its two
-        stand-ins' SQL differs."""
-        one = build(stand_in.query, stand_in.places)
-        other = build(stand_in.other, stand_in.places)
-        first_worded = worded_params(one.first, other.first)
-        count_worded = worded_params(
-            one.count and (one.count.sql, one.count.params),
-            other.count and (other.count.sql, other.count.params),
-        )
-        if first_worded is None or count_worded is None:
-            return None
-        return cls(one, first_worded, count_worded)
+        """``build``'s reads (``build(query, places)``) for ``stand_in``."""
+        reads = build(stand_in.query, stand_in.places)
+        count = reads.count and (reads.count.sql, reads.count.params)
+        return cls(reads, worded_params(reads.first, stand_in), worded_params(count, stand_in))
 
     def put(self, stand_in):
         """The reads for the query and places ``stand_in`` stands in for."""

@@ -134,13 +134,12 @@ def test_the_query_s_words_and_places_ids_take_the_stand_in_s_places():
     )
     stand_in = StandIn.of("Wuhan", places, connection)
     assert stand_in.query != "Wuhan" and stand_in.query.lower() != "wuhan"
-    assert all(a != b for a, b in zip(stand_in.query, stand_in.other, strict=True))
     assert stand_in.places.exact < stand_in.places.starts
     first, second = sorted(stand_in.places.exact)
     params = [
         f"%{stand_in.query}%",
         f"%|{stand_in.query.lower()}shi|%",
-        stand_in.query,  # a constant of the SQL that happens to hold the same letters
+        stand_in.query,  # were it a constant of the SQL: not a place given words
         first,
         second,
         0,
@@ -149,6 +148,7 @@ def test_the_query_s_words_and_places_ids_take_the_stand_in_s_places():
     ]
     put = ["%Wuhan%", "%|wuhanshi|%", stand_in.query, 7, 9, 0, 20, True]
     assert stand_in.put(params, worded={0, 1}) == put
+    assert selectors.worded_params(("SELECT …", params), stand_in) == {0, 1, 2}
     literal = selectors.literal
     for stand_in_ids, ids in (
         (stand_in.places.ids, places.ids),
@@ -159,12 +159,11 @@ def test_the_query_s_words_and_places_ids_take_the_stand_in_s_places():
         ]
 
 
-def test_the_words_are_put_only_where_the_two_stand_ins_differ():
-    one = ("SELECT … LIKE %s OR kind = %s", ["%bc%", "bc", 5])
-    other = ("SELECT … LIKE %s OR kind = %s", ["%cd%", "bc", 5])
-    assert selectors.worded_params(one, other) == {0}
-    assert selectors.worded_params(one, ("SELECT … LIKE %s", ["%cd%", "bc", 5])) is None
-    assert selectors.worded_params(None, None) == frozenset()
+def test_a_second_stand_in_differs_at_every_place():
+    for kinds in ("l", "u", "c", "lu", "cul" * 5, "c" * 16, "l" * 16):
+        one, other = selectors.stand_in_query(kinds), selectors.stand_in_query(kinds, turn=1)
+        assert query_kinds(one) == query_kinds(other) == kinds
+        assert all(a != b for a, b in zip(one, other, strict=True))
 
 
 # The places' shapes a group's reads take: listed or too many to list (ids None), how many
@@ -200,11 +199,23 @@ SHAPE_QUERIES = [
 ]
 
 
+def counted(reads):
+    """``(sql, params)`` of a group's count, if it has one."""
+    return reads.count and (reads.count.sql, reads.count.params)
+
+
+def differing(one, two):
+    """The places of the parameters that differ between two reads of the same SQL."""
+    if one is None:
+        return set()
+    return {at for at, (a, b) in enumerate(zip(one[1], two[1], strict=True)) if a != b}
+
+
 def built_reads(reads):
     """``(sql, params)`` of a group's reads, its ids' arrays as sets."""
     return [
         read and (read[0], [as_set(param) for param in read[1]])
-        for read in (reads.first, reads.count and (reads.count.sql, reads.count.params))
+        for read in (reads.first, counted(reads))
     ]
 
 
@@ -212,10 +223,13 @@ def built_reads(reads):
 def test_every_shape_s_reads_put_for_a_query_are_those_built_for_it(query):
     """Compiled only, for every group and every shape of places (``PLACE_SHAPES``): the
     reads built for the stand-ins, with the query's words and places' ids put in, are the
-    reads built for the query and places themselves."""
+    reads built for the query and places themselves; and the parameters given words are
+    exactly those that differ in reads built for a second stand-in (no constant of the
+    SQL is ever rewritten, whatever letters it holds)."""
     limit = selectors.RESULTS_PER_GROUP
     for places in PLACE_SHAPES:
         stand_in = StandIn.of(query, places, connection)
+        other = selectors.stand_in_query(query_kinds(query), turn=1)
         if places is None:
             builds = [
                 lambda query, _places: selectors.found_places_reads(query, 201),
@@ -232,3 +246,10 @@ def test_every_shape_s_reads_put_for_a_query_are_those_built_for_it(query):
                 query,
                 places,
             )
+            again = build(other, stand_in.places)
+            for worded, one, two in (
+                (shaped.first_worded, shaped.reads.first, again.first),
+                (shaped.count_worded, counted(shaped.reads), counted(again)),
+            ):
+                assert (one and one[0]) == (two and two[0]), (query, places)  # the same SQL
+                assert worded == differing(one, two), (query, places)

@@ -54,7 +54,7 @@ def steps(ids):
     )
 
 
-def test_an_among_query_reads_each_set_as_its_queryset_does(monkeypatch):
+def test_an_among_query_reads_each_set_as_its_queryset_does(compilations):
     """Read for set after set of ids, one query each, compiled once: the same rows as the
     queryset with those ids, with its values' converters (``planned`` a bool on SQLite
     too)."""
@@ -62,14 +62,8 @@ def test_an_among_query_reads_each_set_as_its_queryset_does(monkeypatch):
     sets = [set(pks[:3]), set(pks[3:9]), {10**12}, set(pks)]
     expected = [list(steps(ids)) for ids in sets]
     assert expected[0] and expected[1] and not expected[2]
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(compiler, *args, **kwargs):
-        compiled.append(compiler)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    compilations.clear()  # the expected rows' own
+    compiled = compilations
     query = AmongQuery(steps(EACH_SET))
     for ids, rows in zip(sets, expected, strict=True):
         with CaptureQueriesContext(connection) as queries:
@@ -85,7 +79,7 @@ def test_an_among_query_refuses_what_is_not_an_integer():
 
 
 def test_an_among_query_compiled_in_one_thread_reads_on_anothers_connection(
-    live_registry, monkeypatch
+    live_registry, compilations
 ):
     """A query kept for the process (``functools.cache``) is compiled once, by whichever
     thread reads it first; a threaded server's other threads run it on their own
@@ -93,13 +87,7 @@ def test_an_among_query_compiled_in_one_thread_reads_on_anothers_connection(
     pks = list(Relationship.objects.filter(stages__isnull=False).values_list("pk", flat=True))
     query = AmongQuery(steps(EACH_SET))
     assert query.rows(set(pks[:3])) == list(steps(set(pks[:3])))
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-    monkeypatch.setattr(
-        SQLCompiler,
-        "as_sql",
-        lambda compiler, *a, **k: compiled.append(1) or as_sql(compiler, *a, **k),
-    )
+    compiled = compilations
     found, errors = [], []
 
     def read():

@@ -557,6 +557,8 @@ def kept_reads(model, query, places, *built_from, build):
     return KEPT_READS.get(key, lambda: ShapedReads.of(build, stand_in)).put(stand_in)
 
 
+# Asked for each group of a search (OpenCC's conversion among it).
+@lru_cache(maxsize=1024)
 def query_kinds(query):
     """The kinds of ``query``'s characters (``c`` Chinese, ``l`` and ``u`` a lower and upper
     case letter), when it is one word that is its own key but for its case; else None."""

@@ -48,11 +48,14 @@ from benchmarks.seeding import MARKER
 from benchmarks.views import TRIVIAL_PATH
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
+from search.selectors import query_kinds
 from utilities.views import FilteredListView
 
 PAGE_SIZE = FilteredListView.paginate_by
-# How many searches ``first_asks`` times.
+# How many searches ``first_asks`` times: other cities' names (of a few shapes), and names
+# each of a shape of its own (``search.selectors.StandIn``: reads are kept per shape).
 FIRST_ASKS = 20
+NEW_SHAPES = 10
 
 
 @dataclass
@@ -136,6 +139,9 @@ class Command(BaseCommand):
         hub = cities.first()
         # The next cities' names: searches asked for the first time (``first_asks``).
         self.first_queries = [city.name_zh for city in cities[1 : 1 + FIRST_ASKS]]
+        self.new_shape_queries = new_shape_queries(
+            [hub.name_zh, *self.first_queries] if hub else [], NEW_SHAPES
+        )
         if hub is None:
             raise CommandError("No Chinese place: load the registry first.")
         last_page = max(1, math.ceil(Relationship.objects.count() / PAGE_SIZE))
@@ -196,16 +202,16 @@ class Command(BaseCommand):
                 results[page.path].after_write_ms = after_write
                 results[page.path].after_exchange_ms = after_exchange
             results["trivial after"] = self.load(server, TRIVIAL_PATH, 0)
-            results["first asks"] = self.first_asks(server)
+            results["first asks"] = self.first_asks(server, self.first_queries)
+            results["new shapes"] = self.first_asks(server, self.new_shape_queries)
         return results
 
-    def first_asks(self, server):
-        """Server time of searches each asked for the first time (other cities' names, one
-        request each): what a search costs before anything made for it is kept (its
-        compiled reads, its counts)."""
+    def first_asks(self, server, queries):
+        """Server time of searches each asked for the first time, one request each: what a
+        search costs before anything made for it is kept (its compiled reads, its counts)."""
         return [
             measure.fetch(server.base_url + "/search/?q=" + quote(query))[2] * 1000
-            for query in self.first_queries
+            for query in queries
         ]
 
     def load(self, server, path, single_ms, serial=None):
@@ -270,6 +276,14 @@ class Command(BaseCommand):
                 f"A search asked for the first time ({len(first)} other cities' names, one "
                 f"request each): median {measure.median(first):.0f} ms, slowest "
                 f"{max(first):.0f} ms."
+            )
+        new_shapes = results["new shapes"]
+        if new_shapes:
+            self.say(
+                f"A search of a shape asked for the first time ({len(new_shapes)} places' "
+                "names, each of its own kinds of characters, whose reads no search had "
+                f"built): median {measure.median(new_shapes):.0f} ms, slowest "
+                f"{max(new_shapes):.0f} ms."
             )
 
     def resilience(self, pages):
@@ -347,6 +361,22 @@ class Command(BaseCommand):
             call_command("load_registry", verbosity=0)
             transaction.set_rollback(True)
         self.say(f"  on this database (rolled back): {time.perf_counter() - started:.2f} s")
+
+
+def new_shape_queries(asked, count):
+    """Up to ``count`` places' names each of a shape (``search.selectors.query_kinds``) that
+    none of ``asked`` nor of the others has: searches whose reads are built when asked."""
+    shapes = {query_kinds(query) for query in asked}
+    queries = []
+    names = Place.objects.order_by("pk").values_list("name_en", flat=True)
+    for name in names.iterator(chunk_size=2000):
+        kinds = query_kinds(name or "")
+        if kinds and kinds not in shapes:
+            shapes.add(kinds)
+            queries.append(name)
+            if len(queries) == count:
+                break
+    return queries
 
 
 def kilobytes(size):

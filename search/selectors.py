@@ -46,7 +46,14 @@ from utilities.filtersets import (
 )
 from utilities.lookups import Among, integers
 from utilities.pagination import CappedCount, compiled, remembered_count
-from utilities.search import CJK, KEY_SEPARATOR, fold, query_key, to_simplified
+from utilities.search import (
+    CJK,
+    KEY_SEPARATOR,
+    SHORT_QUERY_LENGTH,
+    fold,
+    query_key,
+    to_simplified,
+)
 
 # Administrative suffixes a query may leave out: 济南 is an exact match for 济南市.
 CJK_SUFFIXES = ("市", "县", "省", "区", "州")
@@ -67,10 +74,9 @@ EXACT_PARTS = 4
 # query finding a hundred places 57: their ids are in the SQL's parameters), so the last
 # 128 searches hold some 3-7 MB.
 KEPT_GROUPS = 512
-# A query of one word, its own key but for its case (武汉, 合成东祥市, wuhan, Wuhan), up to
-# this long, has its reads built for its shape (``StandIn``) and kept for every query of
-# that shape: a query asked for the first time is then not built nor compiled either.
-STAND_IN_LENGTH = 16
+# A query of one word, its own key but for its case (武汉, 合成东祥市, wuhan, Wuhan), has its
+# reads built for its shape (``StandIn``) and kept for every query of that shape: a query
+# asked for the first time is then not built nor compiled either.
 # The letters standing in for a query's: none is in a pinyin suffix (``PINYIN_SUFFIXES``),
 # so a key with its suffix holds its stand-in once, whole.
 STAND_IN_LETTERS = "bcdfjklmoprtvwyz"
@@ -559,50 +565,43 @@ def kept_reads(model, query, places, *built_from, build):
 
 # Asked for each group of a search (OpenCC's conversion among it).
 @lru_cache(maxsize=1024)
-def query_kinds(query):
-    """The kinds of ``query``'s characters (``c`` Chinese, ``l`` and ``u`` a lower and upper
-    case letter), when it is one word that is its own key but for its case; else None."""
-    if not 0 < len(query) <= STAND_IN_LENGTH or to_simplified(query) != query:
+def query_shape(query):
+    """What of ``query`` shapes a group's reads, when it is one word that is its own key
+    but for its case (Chinese characters and ASCII letters only, simplified); else None:
+    whether it holds Chinese characters (the suffixes an exact name may have,
+    ``exact_keys``; the simplified spelling beside the query, ``text_variants``) and
+    whether it is short enough for the n-grams (``SHORT_QUERY_LENGTH``). Nothing else of
+    a query of one word reaches the SQL but its words, as parameters: the tests build
+    every group for queries of every length and case and compare."""
+    if not query or to_simplified(query) != query or query_key(query) != query.lower():
         return None
-    kinds = []
+    chinese = False
     for char in query:
-        if "a" <= char <= "z":
-            kinds.append("l")
-        elif "A" <= char <= "Z":
-            kinds.append("u")
-        elif CJK.match(char):
-            kinds.append("c")
-        else:
+        if CJK.match(char):
+            chinese = True
+        elif not ("a" <= char <= "z" or "A" <= char <= "Z"):
             return None
-    if query_key(query) != query.lower():
-        return None
-    return "".join(kinds)
+    return chinese, len(query) <= SHORT_QUERY_LENGTH
 
 
 @cache
 def stand_in_characters():
     """Chinese characters standing in for a query's (rare ones, each its own key)."""
-    found = (chr(code) for code in range(0x3400, 0x3600))
-    own_keys = [char for char in found if fold(char) == char and to_simplified(char) == char]
-    return "".join(own_keys[:STAND_IN_LENGTH])
+    found = (chr(code) for code in range(0x3400, 0x3500))
+    return "".join(char for char in found if fold(char) == char and to_simplified(char) == char)
 
 
-# Kept for the shapes asked lately: a shape is the kinds of up to 16 characters.
-@lru_cache(maxsize=1024)
-def stand_in_query(kinds, turn=0):
-    """The query standing in for those of these ``kinds``: a character of its own at each
-    place, of the same kind; ``turn``, the characters taken that many further on (a second
-    stand-in, different from the first at every place: the tests build reads for both). None
-    if its key is not itself in lower case."""
-    characters = stand_in_characters()
-    letters = STAND_IN_LETTERS
-    stand_in = ""
-    for at, kind in enumerate(kinds):
-        at = (at + turn) % STAND_IN_LENGTH
-        stand_in += (
-            characters[at] if kind == "c" else letters[at].upper() if kind == "u" else letters[at]
-        )
-    return stand_in if query_key(stand_in) == stand_in.lower() else None
+@cache
+def stand_in_query(chinese, short, turn=0):
+    """The query standing in for those of that shape (``query_shape``): a capital letter
+    (so that the query as typed and its key differ), then Chinese characters or letters,
+    as many as make it short or not; ``turn``, each character taken that many further on
+    (a second stand-in, different from the first at every place: the tests build reads for
+    both). None if it is not its own key but for its case."""
+    following = stand_in_characters() if chinese else STAND_IN_LETTERS
+    length = SHORT_QUERY_LENGTH if short else SHORT_QUERY_LENGTH + 1
+    stand_in = STAND_IN_LETTERS[turn].upper() + following[turn + 1 : turn + length]
+    return stand_in if query_shape(stand_in) == (chinese, short) else None
 
 
 def literal(ids, connection):
@@ -652,7 +651,7 @@ def places_shape(places):
 @dataclass(frozen=True)
 class StandIn:
     """A query and its places as a group's reads are built in their stead: a query of the
-    same kinds of characters, made of characters of its own, and places of the same shape
+    same shape (``query_shape``), made of characters of its own, and places of the same shape
     with ids no row has. The reads' SQL is the same for every query and places of that
     ``shape``; their parameters hold the stand-in's words and ids where the query's and the
     places' go (``ShapedReads``).
@@ -671,15 +670,15 @@ class StandIn:
     @classmethod
     def of(cls, query, places, connection):
         """The stand-in of ``query`` and ``places``; None when the query has none."""
-        kinds = query_kinds(query)
-        stand_in = kinds and stand_in_query(kinds)
+        shape = query_shape(query)
+        stand_in = shape and stand_in_query(*shape)
         if not stand_in:
             return None
         stand_in_matches, given = stand_in_places(places, connection)
         # The query as typed (the texts' condition) and its key (the places').
         words = {stand_in: query, stand_in.lower(): query.lower()}
         return cls(
-            shape=(kinds, places_shape(places)),
+            shape=(shape, places_shape(places)),
             query=stand_in,
             places=stand_in_matches,
             words=words,

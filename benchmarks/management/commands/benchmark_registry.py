@@ -48,12 +48,12 @@ from benchmarks.seeding import MARKER
 from benchmarks.views import TRIVIAL_PATH
 from cities.models import Place, Relationship
 from exchanges.models import Exchange
-from search.selectors import query_kinds
+from search.selectors import query_shape
 from utilities.views import FilteredListView
 
 PAGE_SIZE = FilteredListView.paginate_by
-# How many searches ``first_asks`` times: other cities' names (of a few shapes), and names
-# each of a shape of its own (``search.selectors.StandIn``: reads are kept per shape).
+# How many searches ``first_asks`` times: other cities' names (of one shape), and names each
+# of a shape of its own (``search.selectors.StandIn``: reads are kept per shape), at most.
 FIRST_ASKS = 20
 NEW_SHAPES = 10
 
@@ -281,9 +281,8 @@ class Command(BaseCommand):
         if new_shapes:
             self.say(
                 f"A search of a shape asked for the first time ({len(new_shapes)} places' "
-                "names, each of its own kinds of characters, whose reads no search had "
-                f"built): median {measure.median(new_shapes):.0f} ms, slowest "
-                f"{max(new_shapes):.0f} ms."
+                "names, each of a shape no other search had, its reads built when asked): "
+                f"{', '.join(f'{ms:.0f}' for ms in new_shapes)} ms."
             )
 
     def resilience(self, pages):
@@ -364,15 +363,15 @@ class Command(BaseCommand):
 
 
 def new_shape_queries(asked, count):
-    """Up to ``count`` places' names each of a shape (``search.selectors.query_kinds``) that
+    """Up to ``count`` places' names each of a shape (``search.selectors.query_shape``) that
     none of ``asked`` nor of the others has: searches whose reads are built when asked."""
-    shapes = {query_kinds(query) for query in asked}
+    shapes = {query_shape(query) for query in asked}
     queries = []
     names = Place.objects.order_by("pk").values_list("name_en", flat=True)
     for name in names.iterator(chunk_size=2000):
-        kinds = query_kinds(name or "")
-        if kinds and kinds not in shapes:
-            shapes.add(kinds)
+        shape = query_shape(name or "")
+        if shape and shape not in shapes:
+            shapes.add(shape)
             queries.append(name)
             if len(queries) == count:
                 break

@@ -280,9 +280,13 @@ class Command(BaseCommand):
         new_shapes = results["new shapes"]
         if new_shapes:
             self.say(
-                f"A search of a shape asked for the first time ({len(new_shapes)} places' "
-                "names, each of a shape no other search had, its reads built when asked): "
-                f"{', '.join(f'{ms:.0f}' for ms in new_shapes)} ms."
+                "A search of a shape no search had asked before, its reads built when "
+                "asked: "
+                + ", ".join(
+                    f"{query} {ms:.0f} ms"
+                    for query, ms in zip(self.new_shape_queries, new_shapes, strict=True)
+                )
+                + "."
             )
 
     def resilience(self, pages):

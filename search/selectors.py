@@ -72,7 +72,8 @@ EXACT_PARTS = 4
 # How many groups' compiled reads a process keeps (``KeptReads``): a search has four. A
 # search's four held 25-57 KB of a worker's memory at national scale (the hub's name 25, a
 # query finding a hundred places 57: their ids are in the SQL's parameters), so the last
-# 128 searches hold some 3-7 MB.
+# 128 searches hold some 3-7 MB. A query with a stand-in (``StandIn``) keeps one entry per
+# group and shape, shared by every query of that shape.
 KEPT_GROUPS = 512
 # A query of one word, its own key but for its case (武汉, 合成东祥市, wuhan, Wuhan), has its
 # reads built for its shape (``StandIn``) and kept for every query of that shape: a query

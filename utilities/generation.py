@@ -162,8 +162,7 @@ def generations_query(model):
 def current(using=None):
     """The generation and its tables', in one query, read from ``using`` (by default the
     database the router reads the generation from: a request's replica, or the primary)."""
-    model = generation_model()
-    rows = generations_query(model).rows(using or router.db_for_read(model))
+    rows = generations_query(generation_model()).rows(using)
     tables = {table: (value, changed) for table, value, changed in rows}
     return Generation(*tables.pop(REGISTRY, (0, None)), tables=tables)
 

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from cities.choices import PlaceLevel
+from operations import warming
 from search.selectors import KEPT_READS
 from sources.models import Citation, SourceReport
 from tests.builders import build_world, new_place, office_user, staff_user, token_client
@@ -69,6 +70,14 @@ def fresh_search_reads():
     """Each test starts with no search's compiled reads kept (``search.selectors.KeptReads``):
     a test that watches how a search is built sees it built."""
     KEPT_READS.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_pages_left_to_make(monkeypatch):
+    """Each test starts with no write's pages left to make (``operations.warming``) and
+    free to make them at once, whatever the test before it wrote."""
+    monkeypatch.setattr(warming, "_pending", None)
+    monkeypatch.setattr(warming, "_not_before", 0.0)
 
 
 @pytest.fixture

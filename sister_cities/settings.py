@@ -13,6 +13,7 @@ Site and database:
 Cache and sessions:
     REDIS_URL [none: local memory]     CACHE_KEY_PREFIX [sister-cities]
     READ_CACHE [true]                  READ_CACHE_SECONDS [600]
+    WARM_AFTER_WRITE [/,/en/,/relationships/,/en/relationships/,/api/relationships/; off]
     SESSION_ENGINE [django.contrib.sessions.backends.db]  SESSION_COOKIE_AGE [28800 s]
 HTTPS and proxies (``make serve``), named after the Django settings they set:
     SECURE_HSTS_SECONDS [0]  SECURE_HSTS_INCLUDE_SUBDOMAINS [false]  SECURE_HSTS_PRELOAD
@@ -107,6 +108,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request (and its response) carries its id.
     "operations.middleware.RequestIdMiddleware",
+    # Around everything that may write: a request that commits a write has the pages of
+    # WARM_AFTER_WRITE made again once its answer is sent (operations.warming).
+    "operations.warming.WarmAfterWriteMiddleware",
     # Outside all that change a response: a streamed one reports for its gunicorn worker
     # as each of its final pieces is sent (a long export is not taken for a stuck worker).
     "operations.middleware.HeartbeatMiddleware",
@@ -247,6 +251,17 @@ else:
 READ_CACHE = env_bool("READ_CACHE", True)
 READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", 600)
 REGISTRY_GENERATION_MODEL = "operations.RegistryGeneration"
+# The pages a worker makes again right after it served a write, once the writer has its
+# answer (operations.warming): those whose figures take longest to make again at national
+# scale, so the next visitor does not wait for them. "off": none.
+WARM_AFTER_WRITE = [
+    path
+    for path in env_list(
+        "WARM_AFTER_WRITE",
+        ["/", "/en/", "/relationships/", "/en/relationships/", "/api/relationships/"],
+    )
+    if path != "off"
+]
 # Addresses (regular expressions, as SECURE_REDIRECT_EXEMPT) the read cache never keeps:
 # staff's pages, the token endpoint, the language switch, the health check, the API's root,
 # schema and documentation (the code's, not the registry's: they read no database) and the

@@ -104,11 +104,12 @@ from functools import lru_cache
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections, router
+from django.db import connection, connections, router, transaction
 from django.db.models import F, QuerySet
 from django.db.models.query import RawQuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import TransactionManagementError
+from django.dispatch import Signal
 from django.utils import timezone
 
 from utilities.lookups import KeptQuery
@@ -118,6 +119,11 @@ from utilities.lookups import KeptQuery
 REGISTRY = ""
 EVERY_TABLE = "*"
 LINK_ACTIONS = {"post_add", "post_remove", "post_clear"}
+
+# Sent once the transaction that raised the generation has committed (at once outside a
+# transaction), with ``using``: its writes are then what every reader sees
+# (``operations.warming`` makes the heaviest figures again for them).
+committed = Signal()
 
 
 def stamp_of(value, changed):
@@ -211,6 +217,9 @@ def bump(using=None, tables=None):
             update_fields=["changed"],
         )
         manager.filter(table__in=tables).update(**raise_)
+    transaction.on_commit(
+        lambda: committed.send(sender=model, using=using), using=using, robust=True
+    )
 
 
 @contextmanager

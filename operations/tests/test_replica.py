@@ -140,3 +140,37 @@ def test_migrations_run_on_the_primary_only():
     router = PrimaryReplicaRouter()
     assert router.allow_migrate("default", "cities") is True
     assert router.allow_migrate(REPLICA, "cities") is False
+
+
+def test_the_pages_made_after_a_write_read_it_from_the_primary(
+    client, real_replica, django_user_model, settings
+):
+    """The pages a write leaves to be made (``operations.warming``) are read from the
+    primary, not from a standby that has not replayed the write yet: once the standby has,
+    a visitor is answered with them from the read cache."""
+    from operations.readcache import HEADER
+
+    url = "/api/cooperation-fields/?limit=500"
+    settings.WARM_AFTER_WRITE = [url]
+    admin = django_user_model.objects.create_superuser(
+        "replica-warm", "w@example.org", "Pw-replica-2"
+    )
+    client.force_login(admin)
+    wait_for_replay()
+    replica_sql("SELECT pg_wal_replay_pause()")
+
+    response = client.post(
+        "/api/cooperation-fields/",
+        {"slug": "ops-warm", "name_zh": "预热", "name_en": "Warmth"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+
+    replica_sql("SELECT pg_wal_replay_resume()")
+    wait_for_replay()
+    visitor = client_class()
+    with queries_on("default") as primary, queries_on(REPLICA) as replica:
+        answer = visitor.get(url)
+    assert answer[HEADER] == "hit"
+    assert "ops-warm" in answer.content.decode()
+    assert len(primary) == 0 and len(replica) == 1  # the generation, from the standby

@@ -1,0 +1,147 @@
+"""Pages made again after a write (``operations.warming``): once a staff write through the
+admin or the API has committed and its answer is sent, the writer's process asks for the
+pages of ``WARM_AFTER_WRITE``, so the next visitor is answered from the read cache, with the
+write in it, and the home page's figures are not counted again for them. A request that
+commits nothing, a write outside a request, and ``WARM_AFTER_WRITE`` off leave nothing made;
+after a burst of writes the pages are made once the pause after the last making is over.
+
+Transactional: a write's ``on_commit`` runs only when its transaction really commits."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cities.models import Relationship
+from cities.statistics import national_counts, summary_counts
+from operations import warming
+from operations.readcache import HEADER
+from sister_cities.views import NEWEST
+from tests.builders import staff_user, superuser, token_client
+from utilities import generation
+from utilities.testing.admin import change_url, form_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = ["/", "/en/", "/relationships/", "/en/relationships/", "/api/relationships/"]
+
+
+@pytest.fixture
+def cited(world):
+    """The world's relationship, its agreement cited as the admin's form requires."""
+    world.agreement.citations.set([world.citation])
+    return world.relationship
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+@pytest.fixture
+def boss():
+    client = Client()
+    client.force_login(superuser())
+    return client
+
+
+def read_before(client, **headers):
+    """Every warmed page read once by a visitor before the write (kept for the old
+    generation)."""
+    for path in PAGES:
+        response = client.get(path, **headers)
+        assert response.status_code == 200, path
+
+
+def wordings(response):
+    return {row["wording"] for row in response.json()["results"]}
+
+
+def test_after_an_admin_edit_the_next_visitor_reads_the_pages_the_writer_made(
+    cited, anonymous, boss, settings
+):
+    assert settings.WARM_AFTER_WRITE == PAGES
+    read_before(anonymous)
+    before = generation.current().stamp
+    relationship = cited
+    data = {**form_data(boss.get(change_url(relationship))), "wording": "预热测试用语"}
+    assert boss.post(change_url(relationship), data).status_code == 302
+    assert generation.current().stamp != before
+
+    for path in PAGES:
+        assert anonymous.get(path)[HEADER] == "hit", path
+    assert "预热测试用语" in wordings(anonymous.get("/api/relationships/"))
+    # The home page's figures were counted for the new generation by the writer's process.
+    with CaptureQueriesContext(connection) as queries:
+        counts = national_counts(newest=NEWEST)
+    assert len(queries) == 1  # the generation, read to find them
+    assert counts["kind_stage"] == summary_counts(Relationship.objects.all())["kind_stage"]
+
+
+def test_after_an_api_write_the_pages_are_made_at_the_writers_address(world, anonymous):
+    writer = token_client(staff_user("test-warm-api", superuser=True))
+    read_before(anonymous, HTTP_HOST="localhost")
+    response = writer.patch(
+        f"/api/relationships/{world.relationship.pk}/",
+        {"wording": "接口预热用语"},
+        format="json",
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 200, response.content[:300]
+
+    answer = anonymous.get("/api/relationships/", HTTP_HOST="localhost")
+    assert answer[HEADER] == "hit"
+    assert "接口预热用语" in wordings(answer)
+    # Kept under the address the writer used, as the read cache keys its answers.
+    other_host = anonymous.get("/api/relationships/")
+    assert other_host[HEADER] == "miss"
+    assert "接口预热用语" in wordings(other_host)
+
+
+def test_a_request_that_commits_no_write_makes_nothing(cited, anonymous, boss):
+    read_before(anonymous)
+    # A write outside any request (a command): the next read makes what it needs.
+    generation.bump()
+    relationship = cited
+    form = form_data(boss.get(change_url(relationship)))
+    refused = boss.post(change_url(relationship), {**form, "wording": "长" * 101})
+    assert refused.status_code == 200  # the form's error, nothing saved
+    assert anonymous.get("/")[HEADER] == "miss"
+    assert anonymous.get("/api/relationships/")[HEADER] == "miss"
+
+
+def test_off_makes_nothing(cited, anonymous, boss, settings):
+    settings.WARM_AFTER_WRITE = []
+    read_before(anonymous)
+    relationship = cited
+    data = {**form_data(boss.get(change_url(relationship))), "wording": "不预热"}
+    assert boss.post(change_url(relationship), data).status_code == 302
+    answer = anonymous.get("/api/relationships/")
+    assert answer[HEADER] == "miss"
+    assert "不预热" in wordings(answer)
+
+
+def test_writes_in_the_pause_after_pages_were_made_are_made_by_the_next_answer_after_it(
+    world, anonymous, monkeypatch
+):
+    writer = token_client(staff_user("test-warm-burst", superuser=True))
+    url = f"/api/relationships/{world.relationship.pk}/"
+    read_before(anonymous)
+    assert writer.patch(url, {"wording": "第一次"}, format="json").status_code == 200
+    assert anonymous.get("/api/relationships/")[HEADER] == "hit"
+    # Made just now: the pause after them (a share of the worker's time) is not over.
+    assert warming._not_before > 0
+    monkeypatch.setattr(warming, "_not_before", float("inf"))
+    assert writer.patch(url, {"wording": "第二次"}, format="json").status_code == 200
+    assert anonymous.get("/")[HEADER] == "miss"  # left for later, read by this visitor
+    answer = anonymous.get("/api/relationships/")
+    assert answer[HEADER] == "miss"
+    assert "第二次" in wordings(answer)
+
+    assert writer.patch(url, {"wording": "第三次"}, format="json").status_code == 200
+    monkeypatch.setattr(warming, "_not_before", 0.0)  # the pause is over
+    assert anonymous.get("/healthz").status_code == 200  # any answer sent makes them
+    answer = anonymous.get("/api/relationships/")
+    assert answer[HEADER] == "hit"
+    assert "第三次" in wordings(answer)
+    assert anonymous.get("/en/relationships/")[HEADER] == "hit"

@@ -1,0 +1,198 @@
+"""The heaviest public pages made again right after a write, by the process that served
+the write, once its answer has been sent.
+
+A write raises the registry's generation (``utilities.generation``), and the first read
+after it makes again whatever was kept for the old one: at national scale the home page's
+figures (two aggregates over 50,000 relationships and their steps) and the two orders of
+the whole list of relationships (the directory's and the API's, each a sort of 50,000 rows
+by their places' names) take 80-130 ms each. Without this, the first visitor after every
+staff edit waits for them.
+
+So a request that committed a write (``generation.committed`` while it was served) leaves
+the pages of ``WARM_AFTER_WRITE`` to be asked for, in process, when Django's
+``request_finished`` is sent: after the server has sent the whole answer (the writer does
+not wait), and before the worker takes the next request. Each is an anonymous GET through
+the whole stack on the writer's scheme and host, so it computes exactly what a visitor's
+request would and leaves it where a visitor's would: the figures kept for the new
+generation, and the page in the read cache. Nothing is made stale by this: what is kept is
+kept under the generation it was computed for (``generation.remembered``).
+
+Making them takes at most a quarter of a worker's time (``SHARE``): after a burst of
+writes (a system writing through the API, one record a request) they are made once in a
+while, not after every write; a write in the pause leaves them to the first answer sent
+after it.
+
+With ``REDIS_URL`` every worker reads what the writer's worker made; with the local-memory
+cache only the writer's own worker does. Writes outside a request (``load_registry``,
+``seed_scale``, ``restore``) warm nothing: the first read after them makes what it needs,
+as before. An error while warming is logged, never raised: the write has committed and its
+answer has been sent.
+"""
+
+import io
+import logging
+import sys
+import threading
+import time
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished
+
+from utilities import generation
+
+from .middleware import PRIMARY_COOKIE
+
+logger = logging.getLogger(__name__)
+
+# The request being served in this thread or task (None outside one: a command, a test
+# writing through the ORM).
+_serving = ContextVar("warming_serving", default=None)
+# The last request whose write committed and whose pages are still to be made, in this
+# process (taken by the first answer sent after it, whichever thread sent it).
+_pending = None
+# Held while pages are made: one thread at a time, and the pages' own answers make nothing.
+_making = threading.Lock()
+# Making pages again takes at most this share of a worker's time: after pages that took t
+# seconds to make, the next are made no sooner than t × (1 / SHARE - 1) later. A burst of
+# API writes is then followed by pages made once in a while, not after every write (at
+# national scale a write takes 35 ms and its pages 340 ms); what a write in the pause
+# leaves is made after the first answer sent once it is over.
+SHARE = 0.25
+_not_before = 0.0  # ``time.monotonic()``
+# The handler the pages are asked through (its middleware loaded once per process).
+_handler = None
+
+# What a warming request keeps of the writer's: the address it was asked at (so the read
+# cache keeps the pages under the keys visitors ask for) and whatever a proxy says of it.
+KEPT_FROM_WRITER = (
+    "wsgi.url_scheme",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SERVER_PROTOCOL",
+    "SCRIPT_NAME",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+)
+
+
+class WarmAfterWriteMiddleware:
+    """Marks the request being served, so that a write it commits leaves its pages to be
+    made again once its answer is sent (``request_finished``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _serving.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _serving.reset(token)
+
+
+# Marks a request this module asks: it never leaves pages to be made again itself.
+WARMING = "registry.warming"
+
+
+def _write_committed(sender, **kwargs):
+    global _pending
+    request = _serving.get()
+    if request is not None and WARMING not in request.META:
+        _pending = request
+
+
+def _answer_sent(sender, **kwargs):
+    global _pending, _not_before
+    if _pending is None or time.monotonic() < _not_before:
+        return
+    if not _making.acquire(blocking=False):  # making them already (or this is one of them)
+        return
+    try:
+        request, _pending = _pending, None
+        if request is None:
+            return
+        started = time.monotonic()
+        try:
+            warm(request)
+        except Exception:  # the write has committed and its answer is sent: only say so
+            logger.exception("Making the pages again after a write failed.")
+        ended = time.monotonic()
+        _not_before = ended + (ended - started) * (1 / SHARE - 1)
+    finally:
+        _making.release()
+
+
+def warm(request, paths=None):
+    """Ask for each of ``paths`` (``WARM_AFTER_WRITE``) as an anonymous visitor would, at
+    ``request``'s address. Returns ``{path: status}`` (None: it raised)."""
+    global _handler
+    paths = settings.WARM_AFTER_WRITE if paths is None else paths
+    if not paths:
+        return {}
+    if _handler is None:
+        _handler = WSGIHandler()
+    statuses = {}
+    started = time.perf_counter()
+    for path in paths:
+        try:
+            statuses[path] = _ask(request, path)
+        except Exception:
+            logger.exception("Making %s again after a write failed.", path)
+            statuses[path] = None
+    logger.info(
+        "Made %d pages again after the write of request %s in %.0f ms: %s",
+        len(paths),
+        getattr(request, "id", "-"),
+        (time.perf_counter() - started) * 1000,
+        statuses,
+    )
+    return statuses
+
+
+def _ask(request, path):
+    path, _, query = path.partition("?")
+    environ = {name: request.META[name] for name in KEPT_FROM_WRITER if name in request.META}
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header and proxy_header[0] in request.META:
+        environ[proxy_header[0]] = request.META[proxy_header[0]]
+    environ.update(
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            WARMING: True,
+            # The process asking itself: not counted against the writer's anonymous rate.
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_X_REQUEST_ID": f"{getattr(request, 'id', 'write')}.warm",
+            # The writer's own read-your-writes pin: read from the primary, which holds
+            # the write (a replica may not have replayed it yet). The read cache keeps
+            # answers to readers with this cookie.
+            "HTTP_COOKIE": f"{PRIMARY_COOKIE}={time.time() + 60:.3f}",
+        }
+    )
+    environ.setdefault("wsgi.url_scheme", "http")
+    environ.setdefault("SERVER_NAME", "localhost")
+    environ.setdefault("SERVER_PORT", "80")
+    response = _handler(environ, lambda status, headers, exc_info=None: None)
+    try:
+        for _chunk in response:
+            pass
+    finally:
+        response.close()
+    return response.status_code
+
+
+def connect():
+    """Connect the receivers (``AppConfig.ready``)."""
+    generation.committed.connect(_write_committed, dispatch_uid="warming.committed")
+    request_finished.connect(_answer_sent, dispatch_uid="warming.answer_sent")

@@ -30,10 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
 
+from cities.models import Relationship
 from exchanges.models import Exchange
 from utilities import generation
 
@@ -215,9 +218,10 @@ class Gunicorn:
     warm run serves about 30,000 a worker, so each was replaced once, at whichever page was
     being loaded then, and made again there what it keeps (its read cache among them)."""
 
-    def __init__(self, workers=2, read_cache=None, timeout=300):
+    def __init__(self, workers=2, read_cache=None, timeout=300, environment=None):
         self.workers = workers
         self.read_cache = read_cache
+        self.environment = environment or {}
         self.timeout = timeout
         self.port = free_port()
         self.base_url = f"http://{LOOPBACK}:{self.port}"
@@ -239,7 +243,7 @@ class Gunicorn:
                 "--log-level=warning",
             ],
             cwd=settings.BASE_DIR,
-            env=server_environment(self.read_cache),
+            env={**server_environment(self.read_cache), **self.environment},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -408,6 +412,38 @@ def exchange_saved():
     finally:
         exchange.title_en = title
         exchange.save()
+
+
+@contextmanager
+def staff_edit(base_url):
+    """A staff edit through the API, as a clerk's or an office system's: one relationship's
+    wording changed by a ``PATCH`` with a token, of an account made for it and removed
+    afterwards; the wording is saved back afterwards through the ORM (no request: nothing
+    is made again for it). False when there is nothing to edit."""
+    relationship = Relationship.objects.order_by("pk").first()
+    if relationship is None:
+        yield False
+        return
+    wording = relationship.wording
+    user = get_user_model().objects.create_user(
+        f"benchmark-writer-{secrets.token_hex(4)}", is_staff=True, is_superuser=True
+    )
+    try:
+        token = Token.objects.create(user=user)
+        edit = urllib.request.Request(
+            f"{base_url}/api/relationships/{relationship.pk}/",
+            data=json.dumps({"wording": f"{wording[:70]} (benchmark edit)"}).encode(),
+            method="PATCH",
+            headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(edit, timeout=300) as answer:
+            answer.read()
+        yield True
+    finally:
+        relationship.refresh_from_db()
+        relationship.wording = wording
+        relationship.save()
+        user.delete()
 
 
 def fetch(url, timeout=300):

@@ -19,9 +19,13 @@ and ``seed_scale`` for national scale, first).
    otherwise it says the read cache is absent. Each page is read once before it is timed,
    so that the serial timings and the load measure answers from the read cache (with
    two workers, each worker's memory cache fills at its first request of the page).
-4. **Resilience**: the public pages in turn at 8 connections for 30 s, one gunicorn worker
+4. **After a staff edit**: one worker, read cache on; the first request of each page
+   after a ``PATCH`` through the API, once the server is idle again, with the pages of
+   ``WARM_AFTER_WRITE`` made again after the edit's answer (``operations.warming``) and
+   with that off.
+5. **Resilience**: the public pages in turn at 8 connections for 30 s, one gunicorn worker
    killed (SIGKILL) midway: 5xx answers and connection errors.
-5. **Export**: a full CSV export of the relationships in a subprocess, read as it streams
+6. **Export**: a full CSV export of the relationships in a subprocess, read as it streams
    (``benchmarks.probe``): rows/s, per second of the process's CPU time, and peak memory. **load_registry**: into a fresh throwaway database of the same engine, and
    re-run on this database (rolled back).
 
@@ -56,6 +60,8 @@ PAGE_SIZE = FilteredListView.paginate_by
 # of a shape of its own (``search.selectors.StandIn``: reads are kept per shape), at most.
 FIRST_ASKS = 20
 NEW_SHAPES = 10
+# Seconds between the staff edits of ``after_staff_edit``.
+EDITS_APART = 2.0
 
 
 @dataclass
@@ -100,6 +106,7 @@ class Command(BaseCommand):
                 "\nLoad, warm: no read cache in this code (the settings have no READ_CACHE "
                 "switch), so there is no warm phase to measure."
             )
+        self.after_staff_edit(pages)
         if not skip_resilience:
             self.resilience(pages)
         self.export()
@@ -288,6 +295,38 @@ class Command(BaseCommand):
                 )
                 + "."
             )
+
+    def after_staff_edit(self, pages):
+        """The first request of each page after a staff edit through the API, once the
+        server is idle again: with the pages of ``WARM_AFTER_WRITE`` made again by the
+        writer's worker once it has answered the edit (``operations.warming``), and with
+        that off. One worker, so the page is asked of the worker that served the edit (with
+        ``REDIS_URL`` every worker reads what it made)."""
+        self.say(
+            "\nAfter a staff edit through the API (a PATCH of one relationship, "
+            f"{EDITS_APART:.0f} s after the one before; one worker, read cache on; the page "
+            "asked once the server is idle again):"
+        )
+        timings = {}
+        for made, environment in ((True, {}), (False, {"WARM_AFTER_WRITE": "off"})):
+            with measure.Gunicorn(workers=1, read_cache=True, environment=environment) as server:
+                for page in pages:
+                    url = server.base_url + page.path
+                    measure.fetch(url)
+                    # Edits some seconds apart, as a clerk's are: a burst of edits has its
+                    # pages made once in a while (``operations.warming.SHARE``).
+                    time.sleep(EDITS_APART)
+                    with measure.staff_edit(server.base_url) as edited:
+                        if not edited:
+                            self.say("  (no relationship to edit)")
+                            return
+                        server.wait_idle()
+                        timings[made, page.path] = measure.fetch(url)[2] * 1000
+        rows = [
+            [page.label, f"{timings[True, page.path]:.0f}", f"{timings[False, page.path]:.0f}"]
+            for page in pages
+        ]
+        self.say(measure.table(["page", "pages made ms", "WARM_AFTER_WRITE=off ms"], rows))
 
     def resilience(self, pages):
         duration = 10 if self.quick else 30

@@ -24,7 +24,7 @@ from cities.tests.test_admin_import import news, partners, rows, upload  # noqa:
 from cities.tests.test_admin_inlines import add_row
 from cities.tests.test_batch_delete import ask_to_delete, confirmation
 from operations.readcache import CSRF_PLACEHOLDER, HEADER
-from tests.builders import new_exchange, new_relationship, staff_user, superuser, token_client
+from tests.builders import new_exchange, new_relationship, staff_user, token_client
 from utilities import generation
 from utilities.testing.admin import change_url, form_data
 from utilities.testing.queries import content
@@ -32,18 +32,6 @@ from utilities.testing.queries import content
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:cities_relationship_changelist"
-
-
-@pytest.fixture
-def anonymous():
-    return Client()
-
-
-@pytest.fixture
-def boss():
-    client = Client()
-    client.force_login(superuser())
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ Transactional: a write's ``on_commit`` runs only when its transaction really com
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cities.models import Relationship
@@ -17,7 +16,7 @@ from cities.statistics import national_counts, summary_counts
 from operations import warming
 from operations.readcache import HEADER
 from sister_cities.views import NEWEST
-from tests.builders import staff_user, superuser, token_client
+from tests.builders import staff_user, token_client
 from utilities import generation
 from utilities.testing.admin import change_url, form_data
 
@@ -31,18 +30,6 @@ def cited(world):
     """The world's relationship, its agreement cited as the admin's form requires."""
     world.agreement.citations.set([world.citation])
     return world.relationship
-
-
-@pytest.fixture
-def anonymous():
-    return Client()
-
-
-@pytest.fixture
-def boss():
-    client = Client()
-    client.force_login(superuser())
-    return client
 
 
 def read_before(client, **headers):

@@ -10,8 +10,8 @@ kept before a write is never asked for after it; old keys simply expire
 
 **Keyed by everything an answer depends on:** scheme, host, path and query (the ``format``
 parameter and the ``/en/`` prefix included), the language the request is answered in, the
-``Accept`` header (the API's representation), the day (anniversaries are counted from
-today) and the generation.
+``Accept`` header under ``/api/`` (the API's representation; a page is one, whatever a
+browser accepts), the day (anniversaries are counted from today) and the generation.
 
 **Anonymous only.** A request with an ``Authorization`` header or any cookie but the
 harmless ones (the CSRF token, the language, the read-your-writes pin) passes by: a session
@@ -101,13 +101,23 @@ def throttled(request):
     )
 
 
+def keyed_accept(request):
+    """The ``Accept`` header as the key holds it: under ``/api/``, where it chooses the
+    representation, as sent (a missing one as ``*/*``, as DRF reads it); elsewhere not at
+    all, so a browser's header and a bare client's share a page (a page that varies on it
+    is not kept, ``keepable``)."""
+    if not request.path.startswith(API_PREFIX):
+        return ""
+    return request.headers.get("Accept") or "*/*"
+
+
 def cache_key(request, current):
     parts = [
         request.scheme,
         request.get_host(),
         request.get_full_path(),
         get_language() or "",
-        request.headers.get("Accept", ""),
+        keyed_accept(request),
         timezone.localdate().isoformat(),
         current.stamp,
     ]
@@ -138,6 +148,8 @@ def keepable(request, response):
     if directives & NOT_KEPT_CACHE_CONTROL:
         return False
     varies = {part.strip().lower() for part in response.get("Vary", "").split(",") if part}
+    if "accept" in varies and not request.path.startswith(API_PREFIX):
+        return False  # the key holds Accept under /api/ only (``keyed_accept``)
     return varies <= KEYED_VARY
 
 

@@ -23,7 +23,7 @@ from cities.models import CooperationField, Place, Relationship
 from cities.tests.test_admin_import import news, partners, rows, upload  # noqa: F401
 from cities.tests.test_admin_inlines import add_row
 from cities.tests.test_batch_delete import ask_to_delete, confirmation
-from operations.readcache import CSRF_PLACEHOLDER, HEADER
+from operations.readcache import CSRF_INPUT, CSRF_PLACEHOLDER, HEADER
 from tests.builders import new_exchange, new_relationship, staff_user, token_client
 from utilities import generation
 from utilities.testing.admin import change_url, form_data
@@ -172,6 +172,39 @@ def test_language_format_and_representation_are_separate_entries(anonymous):
     assert geojson["Content-Type"].startswith("application/geo+json")
     assert content(geojson) != json_zh.content
     assert b"FeatureCollection" in content(geojson)
+
+
+def without_csrf_tokens(response):
+    return CSRF_INPUT.sub(rb"\1\3", response.content)
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_page_is_one_entry_whatever_its_reader_accepts_an_api_read_one_per_representation(
+    anonymous,
+):
+    page = warm(anonymous, "/places/jinzhong/")
+    for accept in (BROWSER_ACCEPT, "*/*", "application/json"):
+        again = anonymous.get("/places/jinzhong/", HTTP_ACCEPT=accept)
+        assert again[HEADER] == "hit", accept
+        assert without_csrf_tokens(again) == without_csrf_tokens(page)
+    api = warm(anonymous, "/api/places/?q=jinzhong")
+    assert anonymous.get("/api/places/?q=jinzhong", HTTP_ACCEPT="*/*")[HEADER] == "hit"
+    json = fresh(anonymous, "/api/places/?q=jinzhong", HTTP_ACCEPT="application/json")
+    assert json.json() == api.json()
+    assert anonymous.get("/api/places/?q=jinzhong", HTTP_ACCEPT="application/json")[HEADER] == (
+        "hit"
+    )
+
+
+@pytest.mark.urls("operations.tests.urls")
+def test_a_page_that_varies_on_accept_is_never_kept(anonymous):
+    for accept, body in (("text/html", b"<p>html</p>"), ("text/plain", b"text")) * 2:
+        response = anonymous.get("/negotiated/", HTTP_ACCEPT=accept)
+        assert response.content == body
+        assert HEADER not in response  # rendered every time, never kept
+    assert anonymous.get("/negotiated/", HTTP_ACCEPT="text/plain").content == b"text"
 
 
 def test_each_reader_gets_a_csrf_token_of_its_own(anonymous):

@@ -73,9 +73,12 @@ def fresh_search_reads():
 
 
 @pytest.fixture(autouse=True)
-def no_pages_left_to_make(monkeypatch):
-    """Each test starts with no write's pages left to make (``operations.warming``) and
-    free to make them at once, whatever the test before it wrote."""
+def no_pages_made_after_writes(monkeypatch, settings):
+    """No pages made again after a write (``operations.warming``) but where a test asks
+    for them (``operations/tests/test_warming.py``): a live server would still be making
+    them, after its answer, as the test that wrote ends. Each test starts with none left to
+    make, whatever the test before it wrote, and free to make them at once."""
+    settings.WARM_AFTER_WRITE = []
     monkeypatch.setattr(warming, "_pending", None)
     monkeypatch.setattr(warming, "_not_before", 0.0)
 

@@ -5,22 +5,27 @@ A write raises the registry's generation (``utilities.generation``), and the fir
 after it makes again whatever was kept for the old one: at national scale the home page's
 figures (two aggregates over 50,000 relationships and their steps) and the two orders of
 the whole list of relationships (the directory's and the API's, each a sort of 50,000 rows
-by their places' names) take 80-130 ms each. Without this, the first visitor after every
+by their places' names) take 80-150 ms each. Without this, the first visitor after every
 staff edit waits for them.
 
 So a request that committed a write (``generation.committed`` while it was served) leaves
 the pages of ``WARM_AFTER_WRITE`` to be asked for, in process, when Django's
-``request_finished`` is sent: after the server has sent the whole answer (the writer does
-not wait), and before the worker takes the next request. Each is an anonymous GET through
-the whole stack on the writer's scheme and host, so it computes exactly what a visitor's
-request would and leaves it where a visitor's would: the figures kept for the new
-generation, and the page in the read cache. Nothing is made stale by this: what is kept is
-kept under the generation it was computed for (``generation.remembered``).
+``request_finished`` is sent: after the server has sent the whole answer, so the writer
+has it at once, though the worker is busy for a few hundred milliseconds more before it
+takes its next request. Each page is an anonymous GET through the whole stack at the
+writer's scheme and host (the read cache keys on them), read from the primary, so it
+computes what a visitor's request would and keeps it where a visitor's would find it: the
+figures kept for the new generation, and the page in the read cache (a page whatever its
+reader accepts; an API list for a client that accepts anything, in the default language).
+Nothing is made stale by this: what is kept is kept under the generation it was computed
+for (``generation.remembered``). Staff who write at another host than the public's still
+leave the figures made; the pages themselves are then made at their host.
 
 Making them takes at most a quarter of a worker's time (``SHARE``): after a burst of
 writes (a system writing through the API, one record a request) they are made once in a
-while, not after every write; a write in the pause leaves them to the first answer sent
-after it.
+while, not after every write; a write in the pause leaves them to the first answer the
+process sends once the pause is over. The share is each process's: several workers that
+each serve writes may each make them.
 
 With ``REDIS_URL`` every worker reads what the writer's worker made; with the local-memory
 cache only the writer's own worker does. Writes outside a request (``load_registry``,
@@ -31,12 +36,14 @@ answer has been sent.
 
 import io
 import logging
+import re
 import sys
 import threading
 import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core import checks
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished
 
@@ -49,16 +56,15 @@ logger = logging.getLogger(__name__)
 # The request being served in this thread or task (None outside one: a command, a test
 # writing through the ORM).
 _serving = ContextVar("warming_serving", default=None)
-# The last request whose write committed and whose pages are still to be made, in this
-# process (taken by the first answer sent after it, whichever thread sent it).
+# The address the pages of the last write are still to be asked at (``writers_address``),
+# in this process: taken by the first answer sent after it, whichever thread sent it.
 _pending = None
 # Held while pages are made: one thread at a time, and the pages' own answers make nothing.
 _making = threading.Lock()
 # Making pages again takes at most this share of a worker's time: after pages that took t
 # seconds to make, the next are made no sooner than t × (1 / SHARE - 1) later. A burst of
 # API writes is then followed by pages made once in a while, not after every write (at
-# national scale a write takes 35 ms and its pages 340 ms); what a write in the pause
-# leaves is made after the first answer sent once it is over.
+# national scale a write takes 35 ms and its pages 340 ms).
 SHARE = 0.25
 _not_before = 0.0  # ``time.monotonic()``
 # The handler the pages are asked through (its middleware loaded once per process).
@@ -77,6 +83,10 @@ KEPT_FROM_WRITER = (
     "HTTP_X_FORWARDED_PORT",
     "HTTP_X_FORWARDED_PROTO",
 )
+# Marks a request this module asks: it never leaves pages to be made again itself.
+WARMING = "registry.warming"
+# ``RequestIdMiddleware`` keeps an id of at most 64 characters.
+REQUEST_ID_KEPT = 64 - len(".warm")
 
 
 class WarmAfterWriteMiddleware:
@@ -94,15 +104,24 @@ class WarmAfterWriteMiddleware:
             _serving.reset(token)
 
 
-# Marks a request this module asks: it never leaves pages to be made again itself.
-WARMING = "registry.warming"
+def writers_address(request):
+    """What the pages are asked with of the writer's request: its address, what a proxy
+    said of it, and its id (the pages' ids name it in the logs). Not the request itself,
+    which may wait in ``_pending`` for a while."""
+    environ = {name: request.META[name] for name in KEPT_FROM_WRITER if name in request.META}
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header and proxy_header[0] in request.META:
+        environ[proxy_header[0]] = request.META[proxy_header[0]]
+    writer = getattr(request, "id", "write")[:REQUEST_ID_KEPT]
+    environ["HTTP_X_REQUEST_ID"] = f"{writer}.warm"
+    return environ
 
 
 def _write_committed(sender, **kwargs):
     global _pending
     request = _serving.get()
     if request is not None and WARMING not in request.META:
-        _pending = request
+        _pending = writers_address(request)
 
 
 def _answer_sent(sender, **kwargs):
@@ -112,12 +131,12 @@ def _answer_sent(sender, **kwargs):
     if not _making.acquire(blocking=False):  # making them already (or this is one of them)
         return
     try:
-        request, _pending = _pending, None
-        if request is None:
+        address, _pending = _pending, None
+        if address is None:
             return
         started = time.monotonic()
         try:
-            warm(request)
+            warm(address)
         except Exception:  # the write has committed and its answer is sent: only say so
             logger.exception("Making the pages again after a write failed.")
         ended = time.monotonic()
@@ -126,9 +145,10 @@ def _answer_sent(sender, **kwargs):
         _making.release()
 
 
-def warm(request, paths=None):
+def warm(address, paths=None):
     """Ask for each of ``paths`` (``WARM_AFTER_WRITE``) as an anonymous visitor would, at
-    ``request``'s address. Returns ``{path: status}`` (None: it raised)."""
+    the writer's ``address`` (``writers_address``). Returns ``{path: status}`` (None: it
+    raised)."""
     global _handler
     paths = settings.WARM_AFTER_WRITE if paths is None else paths
     if not paths:
@@ -139,26 +159,23 @@ def warm(request, paths=None):
     started = time.perf_counter()
     for path in paths:
         try:
-            statuses[path] = _ask(request, path)
+            statuses[path] = _ask(address, path)
         except Exception:
             logger.exception("Making %s again after a write failed.", path)
             statuses[path] = None
     logger.info(
-        "Made %d pages again after the write of request %s in %.0f ms: %s",
+        "Made %d pages again after a write (%s) in %.0f ms: %s",
         len(paths),
-        getattr(request, "id", "-"),
+        address.get("HTTP_X_REQUEST_ID", "-"),
         (time.perf_counter() - started) * 1000,
         statuses,
     )
     return statuses
 
 
-def _ask(request, path):
+def _ask(address, path):
     path, _, query = path.partition("?")
-    environ = {name: request.META[name] for name in KEPT_FROM_WRITER if name in request.META}
-    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
-    if proxy_header and proxy_header[0] in request.META:
-        environ[proxy_header[0]] = request.META[proxy_header[0]]
+    environ = dict(address)
     environ.update(
         {
             "REQUEST_METHOD": "GET",
@@ -171,9 +188,8 @@ def _ask(request, path):
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
             WARMING: True,
-            # The process asking itself: not counted against the writer's anonymous rate.
+            # The process asking itself, not the writer (whose address is not kept).
             "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_X_REQUEST_ID": f"{getattr(request, 'id', 'write')}.warm",
             # The writer's own read-your-writes pin: read from the primary, which holds
             # the write (a replica may not have replayed it yet). The read cache keeps
             # answers to readers with this cookie.
@@ -190,6 +206,32 @@ def _ask(request, path):
     finally:
         response.close()
     return response.status_code
+
+
+@checks.register()
+def check_pages(app_configs=None, **kwargs):
+    """Each page of ``WARM_AFTER_WRITE`` is an address of the site that the read cache
+    keeps: else making it again after a write is work for nothing."""
+    problems = []
+    for path in settings.WARM_AFTER_WRITE:
+        if not path.startswith("/"):
+            problems.append(
+                checks.Warning(
+                    f"WARM_AFTER_WRITE names {path!r}, which is not an address of the site.",
+                    hint="Give each page as its address from the site's root: /relationships/.",
+                    id="operations.W001",
+                )
+            )
+        elif any(re.match(pattern, path) for pattern in settings.READ_CACHE_EXEMPT):
+            problems.append(
+                checks.Warning(
+                    f"WARM_AFTER_WRITE names {path!r}, which the read cache never keeps "
+                    "(READ_CACHE_EXEMPT).",
+                    hint="Leave it out: nothing made for it would be read.",
+                    id="operations.W002",
+                )
+            )
+    return problems
 
 
 def connect():

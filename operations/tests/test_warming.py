@@ -15,6 +15,7 @@ from cities.models import Relationship
 from cities.statistics import national_counts, summary_counts
 from operations import warming
 from operations.readcache import HEADER
+from sister_cities import settings as production_settings
 from sister_cities.views import NEWEST
 from tests.builders import staff_user, token_client
 from utilities import generation
@@ -22,7 +23,18 @@ from utilities.testing.admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGES = ["/", "/en/", "/relationships/", "/en/relationships/", "/api/relationships/"]
+# The settings' own default (tests run without, ``conftest.no_pages_made_after_writes``).
+PAGES = production_settings.WARM_AFTER_WRITE
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(autouse=True)
+def pages_made_after_writes(settings):
+    settings.WARM_AFTER_WRITE = PAGES
+
+
+def test_the_pages_are_the_heaviest_public_pages_in_both_languages():
+    assert PAGES == ["/", "/en/", "/relationships/", "/en/relationships/", "/api/relationships/"]
 
 
 @pytest.fixture
@@ -45,9 +57,8 @@ def wordings(response):
 
 
 def test_after_an_admin_edit_the_next_visitor_reads_the_pages_the_writer_made(
-    cited, anonymous, boss, settings
+    cited, anonymous, boss
 ):
-    assert settings.WARM_AFTER_WRITE == PAGES
     read_before(anonymous)
     before = generation.current().stamp
     relationship = cited
@@ -57,7 +68,10 @@ def test_after_an_admin_edit_the_next_visitor_reads_the_pages_the_writer_made(
 
     for path in PAGES:
         assert anonymous.get(path)[HEADER] == "hit", path
+        if not path.startswith("/api/"):  # a browser's page too: one whatever it accepts
+            assert anonymous.get(path, HTTP_ACCEPT=BROWSER_ACCEPT)[HEADER] == "hit", path
     assert "预热测试用语" in wordings(anonymous.get("/api/relationships/"))
+    assert "预热测试用语" in wordings(anonymous.get("/api/relationships/", HTTP_ACCEPT="*/*"))
     # The home page's figures were counted for the new generation by the writer's process.
     with CaptureQueriesContext(connection) as queries:
         counts = national_counts(newest=NEWEST)
@@ -132,3 +146,15 @@ def test_writes_in_the_pause_after_pages_were_made_are_made_by_the_next_answer_a
     assert answer[HEADER] == "hit"
     assert "第三次" in wordings(answer)
     assert anonymous.get("/en/relationships/")[HEADER] == "hit"
+
+
+def test_the_check_names_pages_that_cannot_be_made(settings):
+    settings.WARM_AFTER_WRITE = ["/", "relationships/", "/admin/", "/healthz"]
+    problems = warming.check_pages()
+    assert [(problem.id, problem.msg.split("'")[1]) for problem in problems] == [
+        ("operations.W001", "relationships/"),
+        ("operations.W002", "/admin/"),
+        ("operations.W002", "/healthz"),
+    ]
+    settings.WARM_AFTER_WRITE = PAGES
+    assert warming.check_pages() == []

@@ -31,15 +31,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from cities.models import Relationship
+from cities.models import Place
 from exchanges.models import Exchange
+from offices.models import Office
 from utilities import generation
 
+from .seeding import MARKER
 from .views import TRIVIAL_PATH
 
 LOOPBACK = "127.0.0.1"
@@ -416,33 +419,45 @@ def exchange_saved():
 
 @contextmanager
 def staff_edit(base_url):
-    """A staff edit through the API, as a clerk's or an office system's: one relationship's
-    wording changed by a ``PATCH`` with a token, of an account made for it and removed
-    afterwards; the wording is saved back afterwards through the ORM (no request: nothing
-    is made again for it). False when there is nothing to edit."""
-    relationship = Relationship.objects.order_by("pk").first()
-    if relationship is None:
+    """A staff edit through the API, as an office's clerk or system makes one: a synthetic
+    city's local name (which the synthetic data leaves empty) set by a ``PATCH`` with a
+    token, of an account made for it (the city its office, allowed to change places) and
+    removed afterwards; the name is emptied again afterwards through the ORM (no request:
+    nothing is made again for it). A write to the places, which every figure over the
+    relationships reads (their partners' countries, their names' order). False when there
+    is no synthetic city (``seed_scale``) or the edit was refused."""
+    city = Place.objects.chinese().filter(notes=MARKER).order_by("pk").first()
+    if city is None:
         yield False
         return
-    wording = relationship.wording
+    local_name = city.name_local
     user = get_user_model().objects.create_user(
-        f"benchmark-writer-{secrets.token_hex(4)}", is_staff=True, is_superuser=True
+        f"benchmark-writer-{secrets.token_hex(4)}", is_staff=True
     )
     try:
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="cities", codename="change_place")
+        )
+        Office.objects.create(user=user, place=city)
         token = Token.objects.create(user=user)
         edit = urllib.request.Request(
-            f"{base_url}/api/relationships/{relationship.pk}/",
-            data=json.dumps({"wording": f"{wording[:70]} (benchmark edit)"}).encode(),
+            f"{base_url}/api/places/{city.pk}/",
+            data=json.dumps({"name_local": "benchmark edit"}).encode(),
             method="PATCH",
             headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(edit, timeout=300) as answer:
-            answer.read()
-        yield True
+        try:
+            with urllib.request.urlopen(edit, timeout=300) as answer:
+                answer.read()
+        except urllib.error.HTTPError:
+            yield False
+        else:
+            yield True
     finally:
-        relationship.refresh_from_db()
-        relationship.wording = wording
-        relationship.save()
+        city.refresh_from_db()
+        if city.name_local != local_name:
+            city.name_local = local_name
+            city.save()
         user.delete()
 
 

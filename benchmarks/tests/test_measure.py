@@ -8,13 +8,16 @@ import sys
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from benchmarks import measure
 from benchmarks.probe import export
+from benchmarks.seeding import MARKER
 from benchmarks.views import TRIVIAL_PATH
-from cities.models import Relationship
+from cities.models import Place, Relationship
 from exchanges.models import Exchange
-from tests.builders import new_exchange
+from offices.models import Office
+from tests.builders import new_exchange, new_place
 from utilities import generation
 
 needs_wrk = pytest.mark.skipif(
@@ -171,3 +174,25 @@ def test_after_write_times_a_request_after_any_write_or_an_exchanges_save(live_s
     assert measure.after_write(url, measure.exchange_saved, workers=2) > 0
     assert generation.current().tables["exchanges_exchange"][0] == before[0] + 2
     assert Exchange.objects.get(pk=exchange.pk).title_en == exchange.title_en
+
+
+@pytest.mark.django_db
+def test_a_staff_edit_goes_through_the_api_and_leaves_nothing_behind(live_server, world):
+    """``staff_edit`` sets a synthetic city's local name by a PATCH of an office account made
+    for it, then empties it again and removes the account; without synthetic data it edits
+    nothing."""
+    base_url = loopback(live_server)
+    with measure.staff_edit(base_url) as edited:
+        assert edited is False  # no synthetic city
+    city = new_place("test-synthetic-city", "合成测试市", "prefecture_city", "CN", notes=MARKER)
+    users = get_user_model().objects.count()
+    before = generation.current().tables["cities_place"][0]
+    with measure.staff_edit(base_url) as edited:
+        assert edited is True
+        assert Place.objects.get(pk=city.pk).name_local == "benchmark edit"
+        writer = get_user_model().objects.get(username__startswith="benchmark-writer-")
+        assert not writer.is_superuser and writer.office.place == city
+    assert generation.current().tables["cities_place"][0] > before
+    assert Place.objects.get(pk=city.pk).name_local == ""
+    assert get_user_model().objects.count() == users
+    assert not Office.objects.filter(place=city).exists()

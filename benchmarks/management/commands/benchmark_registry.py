@@ -302,13 +302,18 @@ class Command(BaseCommand):
         writer's worker once it has answered the edit (``operations.warming``), and with
         that off. One worker, so the page is asked of the worker that served the edit (with
         ``REDIS_URL`` every worker reads what it made)."""
+        made = settings.WARM_AFTER_WRITE
         self.say(
-            "\nAfter a staff edit through the API (a PATCH of one relationship, "
+            "\nAfter a staff edit through the API (a PATCH of a synthetic city's local name, "
             f"{EDITS_APART:.0f} s after the one before; one worker, read cache on; the page "
-            "asked once the server is idle again):"
+            f"asked once the server is idle again); pages made again: {', '.join(made)}:"
         )
+        if not made:
+            self.say("  (WARM_AFTER_WRITE is off here: nothing to compare)")
+            return
         timings = {}
-        for made, environment in ((True, {}), (False, {"WARM_AFTER_WRITE": "off"})):
+        for label, pages_made in (("made", made), ("off", ["off"])):
+            environment = {"WARM_AFTER_WRITE": ",".join(pages_made)}
             with measure.Gunicorn(workers=1, read_cache=True, environment=environment) as server:
                 for page in pages:
                     url = server.base_url + page.path
@@ -318,12 +323,13 @@ class Command(BaseCommand):
                     time.sleep(EDITS_APART)
                     with measure.staff_edit(server.base_url) as edited:
                         if not edited:
-                            self.say("  (no relationship to edit)")
+                            self.say("  (no synthetic city edited: seed_scale first)")
                             return
-                        server.wait_idle()
-                        timings[made, page.path] = measure.fetch(url)[2] * 1000
+                        if not server.wait_idle():
+                            self.say(f"  (the server was still busy after the edit, {page.path})")
+                        timings[label, page.path] = measure.fetch(url)[2] * 1000
         rows = [
-            [page.label, f"{timings[True, page.path]:.0f}", f"{timings[False, page.path]:.0f}"]
+            [page.label, f"{timings['made', page.path]:.0f}", f"{timings['off', page.path]:.0f}"]
             for page in pages
         ]
         self.say(measure.table(["page", "pages made ms", "WARM_AFTER_WRITE=off ms"], rows))

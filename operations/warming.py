@@ -21,11 +21,13 @@ Nothing is made stale by this: what is kept is kept under the generation it was 
 for (``generation.remembered``). Staff who write at another host than the public's still
 leave the figures made; the pages themselves are then made at their host.
 
-Making them takes at most a quarter of a worker's time (``SHARE``): after a burst of
-writes (a system writing through the API, one record a request) they are made once in a
-while, not after every write; a write in the pause leaves them to the first answer the
-process sends once the pause is over. The share is each process's: several workers that
-each serve writes may each make them.
+Making them takes at most a quarter of one worker's time, all workers together (``SHARE``):
+one worker at a time makes them (it holds the turn in the cache, ``TURN``), and after
+pages that took t seconds nobody makes them again for 3t. After a burst of writes (a
+system writing through the API, one record a request) they are made once in a while, not
+after every write; a write in the pause, or while another worker makes them, leaves them
+to the first answer its process sends once the turn is free. With the local-memory cache
+the turn is each process's own.
 
 With ``REDIS_URL`` every worker reads what the writer's worker made; with the local-memory
 cache only the writer's own worker does. Writes outside a request (``load_registry``,
@@ -44,6 +46,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import checks
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished
 
@@ -61,12 +64,16 @@ _serving = ContextVar("warming_serving", default=None)
 _pending = None
 # Held while pages are made: one thread at a time, and the pages' own answers make nothing.
 _making = threading.Lock()
-# Making pages again takes at most this share of a worker's time: after pages that took t
-# seconds to make, the next are made no sooner than t × (1 / SHARE - 1) later. A burst of
+# Making pages again takes at most this share of one worker's time: after pages that took
+# t seconds to make, the next are made no sooner than t × (1 / SHARE - 1) later. A burst of
 # API writes is then followed by pages made once in a while, not after every write (at
 # national scale a write takes 35 ms and its pages 340 ms).
 SHARE = 0.25
-_not_before = 0.0  # ``time.monotonic()``
+# The turn to make them, in the cache (every worker's with REDIS_URL): "making" while a
+# worker makes them (for MAKING_SECONDS at most, should it die), then "pause" until the
+# pause after them is over.
+TURN = "warming:turn"
+MAKING_SECONDS = 60
 # The handler the pages are asked through (its middleware loaded once per process).
 _handler = None
 
@@ -125,24 +132,40 @@ def _write_committed(sender, **kwargs):
 
 
 def _answer_sent(sender, **kwargs):
-    global _pending, _not_before
-    if _pending is None or time.monotonic() < _not_before:
+    global _pending
+    if _pending is None:
         return
     if not _making.acquire(blocking=False):  # making them already (or this is one of them)
         return
     try:
+        if _pending is None or not _take_turn():
+            return  # left for a later answer
         address, _pending = _pending, None
-        if address is None:
-            return
         started = time.monotonic()
         try:
             warm(address)
         except Exception:  # the write has committed and its answer is sent: only say so
             logger.exception("Making the pages again after a write failed.")
-        ended = time.monotonic()
-        _not_before = ended + (ended - started) * (1 / SHARE - 1)
+        _pause(time.monotonic() - started)
     finally:
         _making.release()
+
+
+def _take_turn():
+    """Whether this worker may make the pages now: nobody is making them, and the pause
+    after the last ones is over. False too when the cache cannot be reached."""
+    try:
+        return cache.add(TURN, "making", MAKING_SECONDS)
+    except Exception:
+        logger.exception("The cache could not say whose turn it is to make the pages.")
+        return False
+
+
+def _pause(seconds_taken):
+    try:
+        cache.set(TURN, "pause", seconds_taken * (1 / SHARE - 1))
+    except Exception:
+        logger.exception("The cache could not keep the pause after the pages were made.")
 
 
 def warm(address, paths=None):

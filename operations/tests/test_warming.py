@@ -8,6 +8,7 @@ after a burst of writes the pages are made once the pause after the last making 
 Transactional: a write's ``on_commit`` runs only when its transaction really commits."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,14 +126,14 @@ def test_off_makes_nothing(cited, anonymous, boss, settings):
 def test_writes_in_the_pause_after_pages_were_made_are_made_by_the_next_answer_after_it(
     world, anonymous, monkeypatch
 ):
+    monkeypatch.setattr(warming, "SHARE", 0.0001)  # a pause far longer than the test
     writer = token_client(staff_user("test-warm-burst", superuser=True))
     url = f"/api/relationships/{world.relationship.pk}/"
     read_before(anonymous)
     assert writer.patch(url, {"wording": "第一次"}, format="json").status_code == 200
     assert anonymous.get("/api/relationships/")[HEADER] == "hit"
-    # Made just now: the pause after them (a share of the worker's time) is not over.
-    assert warming._not_before > 0
-    monkeypatch.setattr(warming, "_not_before", float("inf"))
+    # Made just now: the pause after them (a share of one worker's time) is not over.
+    assert cache.get(warming.TURN) == "pause"
     assert writer.patch(url, {"wording": "第二次"}, format="json").status_code == 200
     assert anonymous.get("/")[HEADER] == "miss"  # left for later, read by this visitor
     answer = anonymous.get("/api/relationships/")
@@ -140,12 +141,43 @@ def test_writes_in_the_pause_after_pages_were_made_are_made_by_the_next_answer_a
     assert "第二次" in wordings(answer)
 
     assert writer.patch(url, {"wording": "第三次"}, format="json").status_code == 200
-    monkeypatch.setattr(warming, "_not_before", 0.0)  # the pause is over
+    cache.delete(warming.TURN)  # the pause is over
     assert anonymous.get("/healthz").status_code == 200  # any answer sent makes them
     answer = anonymous.get("/api/relationships/")
     assert answer[HEADER] == "hit"
     assert "第三次" in wordings(answer)
     assert anonymous.get("/en/relationships/")[HEADER] == "hit"
+
+
+def test_a_write_while_another_worker_makes_the_pages_leaves_them_for_later(world, anonymous):
+    """The turn is in the cache, every worker's with Redis: while another holds it, this
+    worker makes nothing, and makes them after its first answer once the turn is free."""
+    writer = token_client(staff_user("test-warm-turn", superuser=True))
+    read_before(anonymous)
+    assert cache.add(warming.TURN, "making", 60)  # another worker's turn
+    url = f"/api/relationships/{world.relationship.pk}/"
+    assert writer.patch(url, {"wording": "轮到别人"}, format="json").status_code == 200
+    assert anonymous.get("/api/relationships/")[HEADER] == "miss"
+    assert cache.get(warming.TURN) == "making"  # left alone
+    cache.delete(warming.TURN)  # the other worker is done (and its pause over)
+    assert writer.patch(url, {"wording": "轮到我了"}, format="json").status_code == 200
+    answer = anonymous.get("/api/relationships/")
+    assert answer[HEADER] == "hit"
+    assert "轮到我了" in wordings(answer)
+
+
+def test_a_cache_that_cannot_be_reached_makes_nothing_and_breaks_no_write(
+    world, anonymous, monkeypatch
+):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(warming.cache, "add", unreachable)
+    writer = token_client(staff_user("test-warm-down", superuser=True))
+    url = f"/api/relationships/{world.relationship.pk}/"
+    response = writer.patch(url, {"wording": "缓存不可用"}, format="json")
+    assert response.status_code == 200
+    assert warming._pending is not None  # still to be made, once the cache answers
 
 
 def test_the_check_names_pages_that_cannot_be_made(settings):

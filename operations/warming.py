@@ -116,7 +116,7 @@ def writers_address(request):
     said of it, and its id (the pages' ids name it in the logs). Not the request itself,
     which may wait in ``_pending`` for a while."""
     environ = {name: request.META[name] for name in KEPT_FROM_WRITER if name in request.META}
-    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
     if proxy_header and proxy_header[0] in request.META:
         environ[proxy_header[0]] = request.META[proxy_header[0]]
     writer = getattr(request, "id", "write")[:REQUEST_ID_KEPT]

@@ -16,6 +16,7 @@ from cities.models import Relationship
 from cities.statistics import national_counts, summary_counts
 from operations import warming
 from operations.readcache import HEADER
+from operations.tests.test_read_cache import BROWSER_ACCEPT
 from sister_cities import settings as production_settings
 from sister_cities.views import NEWEST
 from tests.builders import staff_user, token_client
@@ -26,7 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # The settings' own default (tests run without, ``conftest.no_pages_made_after_writes``).
 PAGES = production_settings.WARM_AFTER_WRITE
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(autouse=True)
